@@ -1,0 +1,85 @@
+/**
+ * The default engine: embedded DuckDB, one file (or ':memory:'). Nothing needs a server.
+ */
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { StoreError, type Row, type Store } from '../types.js';
+import { ensureSchema } from '../schema.js';
+
+export interface DuckDbOptions {
+  /** DuckDB memory_limit, e.g. '2GB'. Default: DuckDB's own (80% of RAM). */
+  memoryLimit?: string;
+  /** Worker threads; default: DuckDB's own (all cores). */
+  threads?: number;
+  /** Open read-only (several readers may share one file). */
+  readOnly?: boolean;
+}
+
+/** Converts DuckDB's JS values to plain ones: BIGINT/HUGEINT → number when it fits exactly. */
+function plain(v: unknown): unknown {
+  if (typeof v === 'bigint') {
+    return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v.toString();
+  }
+  if (Array.isArray(v)) return v.map(plain);
+  if (v !== null && typeof v === 'object' && !(v instanceof Date) && !(v instanceof Uint8Array)) {
+    const o: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) o[k] = plain(x);
+    return o;
+  }
+  return v;
+}
+
+export class DuckDbStore implements Store {
+  readonly dialect = 'duckdb' as const;
+  private constructor(
+    readonly location: string,
+    private readonly instance: DuckDBInstance,
+    private readonly conn: DuckDBConnection,
+  ) {}
+
+  static async open(path: string, opts: DuckDbOptions = {}): Promise<DuckDbStore> {
+    const location = path === ':memory:' ? path : resolve(path);
+    if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true });
+    const config: Record<string, string> = {};
+    if (opts.memoryLimit) config.memory_limit = opts.memoryLimit;
+    if (opts.threads) config.threads = String(opts.threads);
+    if (opts.readOnly) config.access_mode = 'READ_ONLY';
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(location, config);
+    } catch (e) {
+      throw new StoreError(`cannot open DuckDB store ${location}: ${(e as Error).message}`);
+    }
+    const conn = await instance.connect();
+    const store = new DuckDbStore(location, instance, conn);
+    if (!opts.readOnly) await ensureSchema(store);
+    return store;
+  }
+
+  async query<T extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    try {
+      const reader = await this.conn.runAndReadAll(sql, params.length ? (params as DuckDBValue[]) : undefined);
+      return reader.getRowObjectsJS().map((r) => plain(r) as T);
+    } catch (e) {
+      throw new StoreError((e as Error).message, sql);
+    }
+  }
+
+  async exec(sql: string): Promise<void> {
+    try {
+      await this.conn.run(sql);
+    } catch (e) {
+      throw new StoreError((e as Error).message, sql);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+export function openDuckDb(path: string, opts?: DuckDbOptions): Promise<DuckDbStore> {
+  return DuckDbStore.open(path, opts);
+}
