@@ -1,0 +1,359 @@
+/**
+ * Quasi-Newton minimisation for the maximum-likelihood fits in models/.
+ *
+ * BFGS with the inverse-Hessian update and a line search that enforces the strong Wolfe
+ * conditions (Nocedal & Wright 2006, Numerical Optimization, 2nd ed.: Algorithm 6.1 for BFGS,
+ * eq. 6.17 for the update, eq. 6.20 for the initial scaling, Algorithms 3.5 and 3.6 for the line
+ * search with cubic interpolation, eq. 3.59). The models optimise over unconstrained log-parameters,
+ * so every positive parameter stays positive without bounds.
+ *
+ * Convergence: the largest absolute gradient component falls below `gradTol`. A run that stops
+ * for any other reason reports `converged: false`; `multiStart` throws a ConvergenceError when no
+ * start converged, never returning a silent wrong answer.
+ */
+import { ConvergenceError, InvalidArgumentsError } from './errors.js';
+
+/** f(x), writing ∇f(x) into grad. Return a non-finite value where f is undefined. */
+export type Objective = (x: Float64Array, grad: Float64Array) => number;
+
+export const BFGS_DEFAULTS = {
+  /** Converged when max_i |∂f/∂x_i| <= gradTol. */
+  gradTol: 1e-8,
+  /** Accepted as converged if the line search can make no progress but the gradient is below this. */
+  gradTolLoose: 1e-5,
+  maxIterations: 500,
+  /** Wolfe constants: sufficient decrease c1, curvature c2. */
+  c1: 1e-4,
+  c2: 0.9,
+  maxLineSearch: 40,
+  /** Largest first step in any coordinate (log-parameters: a factor e^maxStep). */
+  maxStep: 2,
+  /** |x_i| beyond this means the optimum is at infinity: stop, not converged. */
+  divergenceBound: 40,
+};
+export type BfgsOptions = Partial<typeof BFGS_DEFAULTS> & {
+  /** Row-major n×n starting inverse Hessian (e.g. from a fit on a subsample). */
+  initialInverseHessian?: Float64Array;
+};
+
+export interface MinimizeResult {
+  x: Float64Array;
+  f: number;
+  grad: Float64Array;
+  iterations: number;
+  evaluations: number;
+  converged: boolean;
+  /** Why it stopped. */
+  message: string;
+  /** The final BFGS inverse-Hessian approximation (row-major n×n). */
+  inverseHessian: Float64Array;
+}
+
+function maxAbs(v: Float64Array): number {
+  let m = 0;
+  for (let i = 0; i < v.length; i++) {
+    const a = Math.abs(v[i]);
+    if (a > m || Number.isNaN(a)) m = a;
+  }
+  return m;
+}
+
+function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+/** Minimiser of the cubic through (a, fa, ga) and (b, fb, gb), safeguarded into [lo + 0.1w, hi − 0.1w]. */
+function cubicStep(a: number, fa: number, ga: number, b: number, fb: number, gb: number): number {
+  const lo = Math.min(a, b), hi = Math.max(a, b), w = hi - lo;
+  const d1 = ga + gb - (3 * (fa - fb)) / (a - b);
+  const disc = d1 * d1 - ga * gb;
+  let t = NaN;
+  if (disc >= 0 && Number.isFinite(fb)) {
+    const d2 = Math.sign(b - a) * Math.sqrt(disc);
+    t = b - ((b - a) * (gb + d2 - d1)) / (gb - ga + 2 * d2);
+  }
+  if (!Number.isFinite(t) || t < lo + 0.1 * w || t > hi - 0.1 * w) t = lo + 0.5 * w;
+  return t;
+}
+
+interface LineSearchResult {
+  ok: boolean;
+  step: number;
+  f: number;
+  evaluations: number;
+}
+
+/** Strong-Wolfe line search along p from x (Nocedal & Wright Algorithms 3.5–3.6). */
+function wolfeLineSearch(
+  fn: Objective, x: Float64Array, f0: number, g0: Float64Array, p: Float64Array, step0: number,
+  opts: typeof BFGS_DEFAULTS, xNew: Float64Array, gNew: Float64Array,
+): LineSearchResult {
+  const n = x.length;
+  const dg0 = dot(g0, p);
+  let evaluations = 0;
+  const phi = (a: number): { f: number; dg: number } => {
+    for (let i = 0; i < n; i++) xNew[i] = x[i] + a * p[i];
+    const f = fn(xNew, gNew);
+    evaluations++;
+    if (!Number.isFinite(f) || !gNew.every(Number.isFinite)) return { f: Infinity, dg: NaN };
+    return { f, dg: dot(gNew, p) };
+  };
+  // Remember the best acceptable point so a failed zoom can still return it.
+  let prevA = 0, prevF = f0, prevDg = dg0;
+  let a = step0;
+  const zoom = (lo: number, flo: number, dglo: number, hi: number, fhi: number, dghi: number): LineSearchResult => {
+    for (let j = 0; j < opts.maxLineSearch; j++) {
+      const aj = Number.isFinite(fhi) && Number.isFinite(dghi) ? cubicStep(lo, flo, dglo, hi, fhi, dghi) : 0.5 * (lo + hi);
+      const r = phi(aj);
+      if (r.f > f0 + opts.c1 * aj * dg0 || r.f >= flo) {
+        hi = aj; fhi = r.f; dghi = r.dg;
+      } else {
+        if (Math.abs(r.dg) <= -opts.c2 * dg0) return { ok: true, step: aj, f: r.f, evaluations };
+        if (r.dg * (hi - lo) >= 0) {
+          hi = lo; fhi = flo; dghi = dglo;
+        }
+        lo = aj; flo = r.f; dglo = r.dg;
+      }
+      if (Math.abs(hi - lo) < 1e-16 * Math.max(1, Math.abs(lo))) break;
+    }
+    // Fall back to the best sufficient-decrease point found, if any.
+    if (lo > 0 && flo < f0) {
+      const r = phi(lo);
+      return { ok: r.f < f0, step: lo, f: r.f, evaluations };
+    }
+    return { ok: false, step: 0, f: f0, evaluations };
+  };
+  for (let i = 0; i < opts.maxLineSearch; i++) {
+    const r = phi(a);
+    if (!Number.isFinite(r.f)) {
+      // Outside the region where f is defined: shrink toward the last good step.
+      a = prevA + 0.2 * (a - prevA);
+      continue;
+    }
+    if (r.f > f0 + opts.c1 * a * dg0 || (i > 0 && r.f >= prevF)) return zoom(prevA, prevF, prevDg, a, r.f, r.dg);
+    if (Math.abs(r.dg) <= -opts.c2 * dg0) return { ok: true, step: a, f: r.f, evaluations };
+    if (r.dg >= 0) return zoom(a, r.f, r.dg, prevA, prevF, prevDg);
+    prevA = a; prevF = r.f; prevDg = r.dg;
+    a *= 2;
+  }
+  return { ok: false, step: 0, f: f0, evaluations };
+}
+
+/** Minimises fn from x0 by BFGS; never throws for non-convergence (see `converged`). */
+export function bfgs(fn: Objective, x0: ArrayLike<number>, options: BfgsOptions = {}): MinimizeResult {
+  const opts = { ...BFGS_DEFAULTS, ...options };
+  const n = x0.length;
+  if (n === 0) throw new InvalidArgumentsError('bfgs: x0 must not be empty');
+  const x = Float64Array.from(x0);
+  const g = new Float64Array(n);
+  let f = fn(x, g);
+  let evaluations = 1;
+  if (!Number.isFinite(f) || !g.every(Number.isFinite)) {
+    throw new InvalidArgumentsError(`bfgs: objective is not finite at the start point [${Array.from(x).join(', ')}]`);
+  }
+  const H = new Float64Array(n * n);
+  const fromCaller = options.initialInverseHessian !== undefined;
+  if (fromCaller) H.set(options.initialInverseHessian!);
+  else for (let i = 0; i < n; i++) H[i * n + i] = 1;
+  const p = new Float64Array(n), xNew = new Float64Array(n), gNew = new Float64Array(n);
+  const s = new Float64Array(n), y = new Float64Array(n), Hy = new Float64Array(n);
+  let iterations = 0;
+  let restarted = false;
+  let scaled = fromCaller;
+  const done = (converged: boolean, message: string): MinimizeResult => ({
+    x, f, grad: g, iterations, evaluations, converged, message, inverseHessian: H,
+  });
+  while (iterations < opts.maxIterations) {
+    const gmax = maxAbs(g);
+    if (gmax <= opts.gradTol) return done(true, `gradient ${gmax.toExponential(2)} <= ${opts.gradTol}`);
+    if (maxAbs(x) > opts.divergenceBound) return done(false, `parameters diverge (|x| > ${opts.divergenceBound})`);
+    for (let i = 0; i < n; i++) {
+      let v = 0;
+      for (let j = 0; j < n; j++) v -= H[i * n + j] * g[j];
+      p[i] = v;
+    }
+    let dg = dot(p, g);
+    if (!(dg < 0)) {
+      // Not a descent direction (rounding): restart from steepest descent.
+      H.fill(0);
+      for (let i = 0; i < n; i++) { H[i * n + i] = 1; p[i] = -g[i]; }
+      dg = dot(p, g);
+      scaled = false;
+    }
+    const pmax = maxAbs(p);
+    const step0 = pmax > opts.maxStep ? opts.maxStep / pmax : 1;
+    const ls = wolfeLineSearch(fn, x, f, g, p, step0, opts, xNew, gNew);
+    evaluations += ls.evaluations;
+    if (!ls.ok) {
+      if (gmax <= opts.gradTolLoose) return done(true, `line search cannot improve; gradient ${gmax.toExponential(2)} at precision limit`);
+      if (!restarted) {
+        restarted = true;
+        H.fill(0);
+        for (let i = 0; i < n; i++) H[i * n + i] = 1;
+        scaled = false;
+        continue;
+      }
+      return done(false, `line search failed with gradient ${gmax.toExponential(2)}`);
+    }
+    iterations++;
+    // The line search leaves xNew/gNew at its last evaluation, which is the accepted step.
+    for (let i = 0; i < n; i++) {
+      s[i] = xNew[i] - x[i];
+      y[i] = gNew[i] - g[i];
+      x[i] = xNew[i];
+      g[i] = gNew[i];
+    }
+    const fPrev = f;
+    f = ls.f;
+    const sy = dot(s, y);
+    if (sy > 1e-300) {
+      if (!scaled) {
+        // Nocedal & Wright eq. 6.20: scale H0 before the first update.
+        const yy = dot(y, y);
+        const gamma = sy / yy;
+        for (let i = 0; i < n * n; i++) H[i] *= gamma;
+        scaled = true;
+      }
+      for (let i = 0; i < n; i++) {
+        let v = 0;
+        for (let j = 0; j < n; j++) v += H[i * n + j] * y[j];
+        Hy[i] = v;
+      }
+      const yHy = dot(y, Hy);
+      const rho = 1 / sy;
+      const c = (1 + yHy * rho) * rho;
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          H[i * n + j] += c * s[i] * s[j] - rho * (Hy[i] * s[j] + s[i] * Hy[j]);
+        }
+      }
+    }
+    if (fPrev - f <= 1e-16 * Math.max(1, Math.abs(f)) && maxAbs(g) <= opts.gradTolLoose) {
+      return done(true, `no further decrease; gradient ${maxAbs(g).toExponential(2)} at precision limit`);
+    }
+  }
+  return done(maxAbs(g) <= opts.gradTol, `stopped after ${opts.maxIterations} iterations`);
+}
+
+export interface MultiStartResult extends MinimizeResult {
+  /** Index of the start the returned optimum came from. */
+  start: number;
+  /** Every run, in start order. */
+  runs: MinimizeResult[];
+}
+
+/**
+ * Runs BFGS from every start and returns the lowest converged optimum. Throws a ConvergenceError
+ * naming the best gradient when no start converged. Starts where f is not finite are skipped.
+ */
+export function multiStart(
+  fn: Objective, starts: readonly ArrayLike<number>[], options: BfgsOptions = {}, what = 'minimise',
+): MultiStartResult {
+  if (starts.length === 0) throw new InvalidArgumentsError(`${what}: no start points`);
+  const runs: MinimizeResult[] = [];
+  let best = -1;
+  for (let k = 0; k < starts.length; k++) {
+    let r: MinimizeResult;
+    try {
+      r = bfgs(fn, starts[k], options);
+    } catch (e) {
+      if (e instanceof InvalidArgumentsError) continue;
+      throw e;
+    }
+    runs.push(r);
+    if (r.converged && (best < 0 || r.f < runs[best].f)) best = runs.length - 1;
+  }
+  if (best < 0) {
+    if (runs.length === 0) throw new InvalidArgumentsError(`${what}: the objective is not finite at any start point`);
+    const closest = runs.reduce((a, b) => (maxAbs(a.grad) <= maxAbs(b.grad) ? a : b));
+    throw new ConvergenceError(
+      `${what}: no start converged (best: ${closest.message}, f = ${closest.f}, after ${closest.iterations} iterations)`,
+      closest.iterations,
+      maxAbs(closest.grad),
+    );
+  }
+  return { ...runs[best], start: best, runs };
+}
+
+/**
+ * Hessian of f at x by central differences of the exact gradient (steps relative to |x_i|),
+ * symmetrised. Row-major n×n.
+ */
+export function hessianFromGradient(fn: Objective, x: ArrayLike<number>, relStep = 1e-5): Float64Array {
+  const n = x.length;
+  const H = new Float64Array(n * n);
+  const xp = Float64Array.from(x), gp = new Float64Array(n), gm = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    const h = relStep * Math.max(1, Math.abs(x[j]));
+    xp[j] = x[j] + h;
+    fn(xp, gp);
+    xp[j] = x[j] - h;
+    fn(xp, gm);
+    xp[j] = x[j];
+    for (let i = 0; i < n; i++) H[i * n + j] = (gp[i] - gm[i]) / (2 * h);
+  }
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const v = 0.5 * (H[i * n + j] + H[j * n + i]);
+      H[i * n + j] = v;
+      H[j * n + i] = v;
+    }
+  }
+  return H;
+}
+
+/** Inverse of a symmetric positive-definite matrix by Cholesky; null if it is not positive definite. */
+export function invertSpd(A: Float64Array, n: number): Float64Array | null {
+  const L = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = A[i * n + j];
+      for (let k = 0; k < j; k++) s -= L[i * n + k] * L[j * n + k];
+      if (i === j) {
+        if (!(s > 0)) return null;
+        L[i * n + i] = Math.sqrt(s);
+      } else {
+        L[i * n + j] = s / L[j * n + j];
+      }
+    }
+  }
+  // Inverse of L, then A^{-1} = L^{-T} L^{-1}.
+  const Li = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    Li[i * n + i] = 1 / L[i * n + i];
+    for (let j = 0; j < i; j++) {
+      let s = 0;
+      for (let k = j; k < i; k++) s -= L[i * n + k] * Li[k * n + j];
+      Li[i * n + j] = s / L[i * n + i];
+    }
+  }
+  const inv = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let k = Math.max(i, j); k < n; k++) s += Li[k * n + i] * Li[k * n + j];
+      inv[i * n + j] = s;
+    }
+  }
+  return inv;
+}
+
+/**
+ * Standard errors of maximum-likelihood estimates θ from the exact gradient of the negative
+ * log-likelihood (the total over customers, not the mean) in the natural parameters: the square
+ * roots of the diagonal of the inverse observed information. Throws a ConvergenceError when the
+ * information is not positive definite (the point is not a strict maximum).
+ */
+export function standardErrors(negLogLikGrad: Objective, theta: ArrayLike<number>, what = 'fit'): Float64Array {
+  const n = theta.length;
+  const H = hessianFromGradient(negLogLikGrad, theta);
+  const inv = invertSpd(H, n);
+  if (!inv) {
+    throw new ConvergenceError(`${what}: the observed information is not positive definite at the optimum; the data do not identify the parameters`, 0, NaN);
+  }
+  const se = new Float64Array(n);
+  for (let i = 0; i < n; i++) se[i] = Math.sqrt(inv[i * n + i]);
+  return se;
+}

@@ -1,0 +1,328 @@
+/**
+ * Special functions for the likelihoods in models/: log-gamma, digamma, trigamma, log-beta,
+ * log-space sums, and the Gauss hypergeometric function 2F1 in log form with its partial
+ * derivatives (the BG/NBD, MBG/NBD and Pareto/NBD expectations and the Pareto/NBD likelihood
+ * need it).
+ *
+ * - lgamma / digamma / trigamma: shift the argument up to >= 10 by the recurrence, then the
+ *   Stirling / de Moivre asymptotic series (Abramowitz & Stegun 6.1.40, 6.3.18, 6.4.12); the
+ *   reflection formula for negative arguments. Relative error ~1e-15.
+ * - 2F1: the defining power series (A&S 15.1.1) summed together with its derivatives in a, b, c, z
+ *   by the product rule (so a numerator parameter of 0 is fine). For 0 <= z < 1 the series is
+ *   summed either directly or after Euler's transformation (A&S 15.3.3)
+ *   2F1(a,b;c;z) = (1-z)^(c-a-b) 2F1(c-a,c-b;c;z), whichever has the smaller numerator parameters,
+ *   so heavy buyers (a, b in the thousands) never overflow; for z < 0, Pfaff's transformation
+ *   (A&S 15.3.4) maps z into [0, 1).
+ */
+import { ConvergenceError, InvalidArgumentsError } from './errors.js';
+
+const LOG_SQRT_2PI = 0.9189385332046728; // log(sqrt(2π))
+
+// Stirling series coefficients B_{2k} / (2k (2k-1)) for k = 1..8.
+const STIRLING = [
+  1 / 12, -1 / 360, 1 / 1260, -1 / 1680, 1 / 1188, -691 / 360360, 1 / 156, -3617 / 122400,
+];
+
+/** log |Γ(x)|; +Infinity at 0 and the negative integers. */
+export function lgamma(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  if (x === Infinity) return Infinity;
+  if (x <= 0) {
+    if (Number.isInteger(x)) return Infinity;
+    // Reflection: Γ(x)Γ(1-x) = π / sin(πx)
+    return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lgamma(1 - x);
+  }
+  let prod = 1;
+  let y = x;
+  while (y < 10) {
+    prod *= y;
+    y += 1;
+  }
+  const inv = 1 / y;
+  const inv2 = inv * inv;
+  let series = 0;
+  let p = inv;
+  for (let k = 0; k < STIRLING.length; k++) {
+    series += STIRLING[k] * p;
+    p *= inv2;
+  }
+  const base = (y - 0.5) * Math.log(y) - y + LOG_SQRT_2PI + series;
+  return prod === 1 ? base : base - Math.log(prod);
+}
+
+/** ψ(x) = d/dx log Γ(x); NaN at 0 and the negative integers. */
+export function digamma(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  if (x === Infinity) return Infinity;
+  if (x <= 0) {
+    if (Number.isInteger(x)) return NaN;
+    return digamma(1 - x) - Math.PI / Math.tan(Math.PI * x);
+  }
+  let acc = 0;
+  let y = x;
+  while (y < 10) {
+    acc -= 1 / y;
+    y += 1;
+  }
+  const inv = 1 / y;
+  const inv2 = inv * inv;
+  // ln y - 1/(2y) - Σ B_{2k}/(2k y^{2k})
+  const tail =
+    inv2 *
+    (1 / 12 -
+      inv2 *
+        (1 / 120 -
+          inv2 * (1 / 252 - inv2 * (1 / 240 - inv2 * (1 / 132 - inv2 * (691 / 32760 - inv2 / 12))))));
+  return acc + Math.log(y) - 0.5 * inv - tail;
+}
+
+/** ψ'(x), the trigamma function, for x > 0. */
+export function trigamma(x: number): number {
+  if (!(x > 0)) {
+    if (Number.isNaN(x) || Number.isInteger(x)) return NaN;
+    // Reflection: ψ'(1-x) + ψ'(x) = π² / sin²(πx)
+    const s = Math.sin(Math.PI * x);
+    return (Math.PI * Math.PI) / (s * s) - trigamma(1 - x);
+  }
+  let acc = 0;
+  let y = x;
+  while (y < 10) {
+    acc += 1 / (y * y);
+    y += 1;
+  }
+  const inv = 1 / y;
+  const inv2 = inv * inv;
+  const tail =
+    inv +
+    inv2 / 2 +
+    inv * inv2 * (1 / 6 - inv2 * (1 / 30 - inv2 * (1 / 42 - inv2 * (1 / 30 - inv2 * (5 / 66 - inv2 * (691 / 2730 - (inv2 * 7) / 6))))));
+  return acc + tail;
+}
+
+/** log B(a, b) = log Γ(a) + log Γ(b) − log Γ(a+b), for a, b > 0. */
+export function logBeta(a: number, b: number): number {
+  return lgamma(a) + lgamma(b) - lgamma(a + b);
+}
+
+/** log(e^a + e^b) without overflow. */
+export function logAddExp(a: number, b: number): number {
+  if (a === -Infinity) return b;
+  if (b === -Infinity) return a;
+  return a > b ? a + Math.log1p(Math.exp(b - a)) : b + Math.log1p(Math.exp(a - b));
+}
+
+/** log(e^a − e^b) for a >= b; -Infinity when a == b. */
+export function logSubExp(a: number, b: number): number {
+  if (b > a) throw new InvalidArgumentsError(`logSubExp: need a >= b, got ${a} < ${b}`);
+  if (b === -Infinity) return a;
+  return a + log1mexp(b - a);
+}
+
+/** log(1 − e^x) for x <= 0, accurate near 0 and for large |x| (Mächler 2012). */
+export function log1mexp(x: number): number {
+  if (x > 0) throw new InvalidArgumentsError(`log1mexp: need x <= 0, got ${x}`);
+  return x > -Math.LN2 ? Math.log(-Math.expm1(x)) : Math.log1p(-Math.exp(x));
+}
+
+/** log(1 + e^x) without overflow. */
+export function log1pexp(x: number): number {
+  if (x <= -37) return Math.exp(x);
+  if (x <= 18) return Math.log1p(Math.exp(x));
+  if (x <= 33.3) return x + Math.exp(-x);
+  return x;
+}
+
+/** log Σ e^{v_i}; -Infinity for an empty array. */
+export function logSumExp(values: ArrayLike<number>): number {
+  let m = -Infinity;
+  for (let i = 0; i < values.length; i++) if (values[i] > m) m = values[i];
+  if (m === -Infinity || m === Infinity) return m;
+  let s = 0;
+  for (let i = 0; i < values.length; i++) s += Math.exp(values[i] - m);
+  return m + Math.log(s);
+}
+
+/** log 2F1 and its partial derivatives d(log 2F1)/d{a,b,c,z}. */
+export interface LogHyp2f1 {
+  value: number;
+  da: number;
+  db: number;
+  dc: number;
+  dz: number;
+}
+
+export const HYP2F1_DEFAULTS = {
+  /** Relative size of the last term at which the series stops. */
+  tolerance: 1e-16,
+  /** Terms before a ConvergenceError (z near 1 converges slowly). */
+  maxTerms: 200_000,
+};
+
+interface SeriesSum {
+  /** The sum is s · e^logScale (terms are rescaled when they grow huge). */
+  logScale: number;
+  s: number;
+  sa: number;
+  sb: number;
+  sc: number;
+  sz: number;
+}
+
+/** Σ_k (a)_k (b)_k / ((c)_k k!) z^k and its derivatives, for |z| < 1. */
+function series(a: number, b: number, c: number, z: number, grad: boolean): SeriesSum {
+  const { tolerance, maxTerms } = HYP2F1_DEFAULTS;
+  let term = 1, s = 1;
+  let ta = 0, tb = 0, tc = 0, tz = 0; // derivatives of the current term
+  let sa = 0, sb = 0, sc = 0, sz = 0;
+  let logScale = 0;
+  for (let k = 0; k < maxTerms; k++) {
+    const ak = a + k, bk = b + k, ck = c + k, k1 = k + 1;
+    const q = z / (ck * k1);
+    const ratio = ak * bk * q;
+    if (grad) {
+      const nta = ta * ratio + term * bk * q;
+      const ntb = tb * ratio + term * ak * q;
+      const ntc = tc * ratio - (term * ratio) / ck;
+      const ntz = tz * ratio + (term * ak * bk) / (ck * k1);
+      ta = nta; tb = ntb; tc = ntc; tz = ntz;
+      sa += ta; sb += tb; sc += tc; sz += tz;
+    }
+    term *= ratio;
+    s += term;
+    if (Math.abs(term) > 1e250 || Math.abs(s) > 1e250) {
+      // Rescale everything: only ratios matter for the log and its derivatives.
+      const f = 1e-250;
+      term *= f; s *= f; ta *= f; tb *= f; tc *= f; tz *= f; sa *= f; sb *= f; sc *= f; sz *= f;
+      logScale += 250 * Math.LN10;
+    }
+    if (!Number.isFinite(s)) {
+      throw new ConvergenceError(`hyp2f1(${a}, ${b}; ${c}; ${z}): series overflows`, k, Math.abs(term));
+    }
+    // Past the peak (|ratio| < 1) and every running sum has stopped moving.
+    if (
+      Math.abs(ratio) < 1 &&
+      Math.abs(term) <= tolerance * Math.abs(s) &&
+      (!grad ||
+        (Math.abs(ta) <= tolerance * (Math.abs(sa) + 1e-300) &&
+          Math.abs(tb) <= tolerance * (Math.abs(sb) + 1e-300) &&
+          Math.abs(tc) <= tolerance * (Math.abs(sc) + 1e-300) &&
+          Math.abs(tz) <= tolerance * (Math.abs(sz) + 1e-300)))
+    ) {
+      return { logScale, s, sa, sb, sc, sz };
+    }
+    if (term === 0 && (!grad || (ta === 0 && tb === 0 && tc === 0 && tz === 0))) return { logScale, s, sa, sb, sc, sz };
+  }
+  throw new ConvergenceError(
+    `hyp2f1(${a}, ${b}; ${c}; ${z}): series did not converge in ${maxTerms} terms`,
+    maxTerms,
+    Math.abs(term / s),
+  );
+}
+
+function checkArgs(a: number, b: number, c: number, z: number): void {
+  if (![a, b, c, z].every(Number.isFinite)) {
+    throw new InvalidArgumentsError(`hyp2f1: arguments must be finite, got (${a}, ${b}; ${c}; ${z})`);
+  }
+  if (c <= 0 && Number.isInteger(c)) throw new InvalidArgumentsError(`hyp2f1: c must not be 0 or a negative integer, got ${c}`);
+  if (!(z < 1)) throw new InvalidArgumentsError(`hyp2f1: need z < 1, got ${z}`);
+}
+
+function fromSeries(r: SeriesSum, where: string): LogHyp2f1 {
+  if (!(r.s > 0)) throw new InvalidArgumentsError(`logHyp2f1${where}: 2F1 is not positive (${r.s}); use hyp2f1`);
+  return { value: Math.log(r.s) + r.logScale, da: r.sa / r.s, db: r.sb / r.s, dc: r.sc / r.s, dz: r.sz / r.s };
+}
+
+/** log 2F1(a,b;c;z) for 0 <= z < 1, choosing the direct or Euler-transformed series. */
+function logHyp2f1Unit(a: number, b: number, c: number, z: number, grad: boolean): LogHyp2f1 {
+  const ea = c - a, eb = c - b;
+  if (Math.abs(a * b) <= Math.abs(ea * eb) || z === 0) {
+    return fromSeries(series(a, b, c, z, grad), `(${a}, ${b}; ${c}; ${z})`);
+  }
+  const g = fromSeries(series(ea, eb, c, z, grad), `(${a}, ${b}; ${c}; ${z})`);
+  const l1z = Math.log1p(-z);
+  const e = c - a - b;
+  return {
+    value: e * l1z + g.value,
+    da: -l1z - g.da,
+    db: -l1z - g.db,
+    dc: l1z + g.da + g.db + g.dc,
+    dz: -e / (1 - z) + g.dz,
+  };
+}
+
+function logHyp2f1Impl(a: number, b: number, c: number, z: number, grad: boolean): LogHyp2f1 {
+  checkArgs(a, b, c, z);
+  if (z >= 0) return logHyp2f1Unit(a, b, c, z, grad);
+  // Pfaff: 2F1(a,b;c;z) = (1-z)^(-a) 2F1(a, c-b; c; z/(z-1)); use the form with the smaller numerator.
+  const w = z / (z - 1);
+  const dw = -1 / ((z - 1) * (z - 1));
+  const l1z = Math.log1p(-z);
+  if (Math.abs(a) <= Math.abs(b)) {
+    const h = logHyp2f1Unit(a, c - b, c, w, grad);
+    return { value: -a * l1z + h.value, da: -l1z + h.da, db: -h.db, dc: h.db + h.dc, dz: a / (1 - z) + h.dz * dw };
+  }
+  const h = logHyp2f1Unit(c - a, b, c, w, grad);
+  return { value: -b * l1z + h.value, da: -h.da, db: -l1z + h.db, dc: h.da + h.dc, dz: b / (1 - z) + h.dz * dw };
+}
+
+/** log 2F1(a,b;c;z) with its partial derivatives, for z < 1 where 2F1 > 0. */
+export function logHyp2f1WithGrad(a: number, b: number, c: number, z: number): LogHyp2f1 {
+  return logHyp2f1Impl(a, b, c, z, true);
+}
+
+/** log 2F1(a,b;c;z) for z < 1 where 2F1 > 0. */
+export function logHyp2f1(a: number, b: number, c: number, z: number): number {
+  return logHyp2f1Impl(a, b, c, z, false).value;
+}
+
+/** 2F1(a,b;c;z) for |z| < 1 (direct or Euler series; any sign). */
+export function hyp2f1(a: number, b: number, c: number, z: number): number {
+  checkArgs(a, b, c, z);
+  if (z >= 0) {
+    const ea = c - a, eb = c - b;
+    if (Math.abs(a * b) <= Math.abs(ea * eb)) {
+      const r = series(a, b, c, z, false);
+      return r.s * Math.exp(r.logScale);
+    }
+    const r = series(ea, eb, c, z, false);
+    return r.s * Math.exp((c - a - b) * Math.log1p(-z) + r.logScale);
+  }
+  if (!(z > -1)) {
+    const h = logHyp2f1Impl(a, b, c, z, false);
+    return Math.exp(h.value);
+  }
+  const r = series(a, b, c, z, false);
+  return r.s * Math.exp(r.logScale);
+}
+
+/**
+ * ∫_0^∞ e^{-z t} (1+t)^{-s} dt = U(1, 2-s, z) (Tricomi's confluent hypergeometric function,
+ * A&S 13.2.5), for z > 0 and real s. DERT needs it: E[1/(δ+μ)] for μ ~ Gamma(s, β) equals
+ * (β / δ)... see clv.ts. Computed on t = e^u by the trapezoidal rule, which converges
+ * geometrically for this smooth, doubly decaying integrand.
+ */
+export function tricomiU1(s: number, z: number): number {
+  if (!(z > 0) || !Number.isFinite(z) || !Number.isFinite(s)) {
+    throw new InvalidArgumentsError(`tricomiU1: need z > 0 and finite s, got s=${s}, z=${z}`);
+  }
+  // Integrand in u: exp(u - z e^u - s log1p(e^u)). Its peak is near u* where 1 = z e^u + s e^u/(1+e^u).
+  const h = 0.05;
+  let sum = 0;
+  let peak = -Infinity;
+  const f = (u: number): number => {
+    const t = Math.exp(u);
+    return u - z * t - s * Math.log1p(t);
+  };
+  // Right end: z e^u grows without bound, so stop once the log-integrand is 40 below the peak.
+  // Left end: integrand ~ e^u, so u = log(1e-18) is enough.
+  let u = -42;
+  for (;;) {
+    const lf = f(u);
+    if (lf > peak) peak = lf;
+    sum += Math.exp(lf);
+    if (u > 0 && lf < peak - 40) break;
+    u += h;
+    if (u > 800) break;
+  }
+  return sum * h;
+}
