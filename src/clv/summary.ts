@@ -1,0 +1,213 @@
+/**
+ * CLV sufficient statistics, computed by SQL inside the store (DESIGN.md: raw events are touched
+ * only by SQL). Per customer, from purchase events:
+ *   - purchase days: several purchases on one day are one transaction whose spend is the sum
+ *     of that day's amounts;
+ *   - x   = repeat purchase days after the first purchase day, up to the calibration end;
+ *   - t_x = last calibration purchase day − first purchase day; T = calibration end − first day;
+ *     both in the chosen unit (day = 1, week = 7, month = 365.25/12 days);
+ *   - monetary = mean spend of the repeat purchase days in calibration (Gamma-Gamma), NULL if x = 0;
+ *   - holdout_x = purchase days in (calibration end, holdout end].
+ * Customers whose first purchase falls after the calibration end are not in the calibration
+ * cohort and are left out. Dates are inclusive calendar days of the timestamps as stored.
+ *
+ * The per-customer rows stay in a store table; only the compressed distinct (x, t_x, T) tuples
+ * with their counts (and spend tuples) come back to TypeScript, as typed columns.
+ * The SQL is the portable subset DuckDB and PostgreSQL share (DATE − DATE is a day count, FILTER).
+ */
+import type { Store } from '../store/types.js';
+import { ClvInputError } from './errors.js';
+
+export type TimeUnit = 'day' | 'week' | 'month';
+
+export const UNIT_DAYS: Record<TimeUnit, number> = { day: 1, week: 7, month: 365.25 / 12 };
+
+export const SUMMARY_DEFAULTS = {
+  eventType: 'purchase',
+  eventsTable: 'events',
+  /** Per-customer statistics table written by buildCustomerSummary. */
+  summaryTable: 'clv_customer_summary',
+  /** Distinct (x, t_x, T) tuples with counts and a tuple_id. */
+  tuplesTable: 'clv_tuples',
+};
+
+export interface SummaryOptions {
+  unit: TimeUnit;
+  /** Last calibration day, YYYY-MM-DD, inclusive. */
+  calibrationEnd: string;
+  /** Last holdout day, YYYY-MM-DD, inclusive. */
+  holdoutEnd?: string;
+  eventType?: string;
+  eventsTable?: string;
+  summaryTable?: string;
+  tuplesTable?: string;
+}
+
+export interface CustomerSummaryInfo {
+  customers: number;
+  repeatBuyers: number;
+  /** Σ holdout_x, when there is a holdout. */
+  holdoutRepeatPurchases: number | null;
+  unit: TimeUnit;
+  calibrationEnd: string;
+  holdoutEnd: string | null;
+  /** Calibration length of the cohort in units (calibration end − earliest first purchase). */
+  calibrationSpan: number;
+  /** Holdout length in units, or null. */
+  holdoutLength: number | null;
+  summaryTable: string;
+  tuplesTable: string;
+}
+
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+const IDENT_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function checkDate(name: string, v: string): void {
+  if (!DATE_RE.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`))) {
+    throw new ClvInputError(`${name} "${v}" is not a YYYY-MM-DD date`);
+  }
+}
+
+function checkIdent(name: string, v: string): void {
+  if (!IDENT_RE.test(v)) throw new ClvInputError(`${name} "${v}" is not a plain SQL identifier`);
+}
+
+export function resolveSummaryOptions(o: SummaryOptions): Required<Omit<SummaryOptions, 'holdoutEnd'>> & { holdoutEnd: string | null } {
+  if (!(o.unit in UNIT_DAYS)) throw new ClvInputError(`unit "${o.unit}" must be day, week or month`);
+  checkDate('calibration end', o.calibrationEnd);
+  if (o.holdoutEnd !== undefined) {
+    checkDate('holdout end', o.holdoutEnd);
+    if (o.holdoutEnd <= o.calibrationEnd) throw new ClvInputError(`holdout end ${o.holdoutEnd} must be after calibration end ${o.calibrationEnd}`);
+  }
+  const r = {
+    unit: o.unit,
+    calibrationEnd: o.calibrationEnd,
+    holdoutEnd: o.holdoutEnd ?? null,
+    eventType: o.eventType ?? SUMMARY_DEFAULTS.eventType,
+    eventsTable: o.eventsTable ?? SUMMARY_DEFAULTS.eventsTable,
+    summaryTable: o.summaryTable ?? SUMMARY_DEFAULTS.summaryTable,
+    tuplesTable: o.tuplesTable ?? SUMMARY_DEFAULTS.tuplesTable,
+  };
+  checkIdent('events table', r.eventsTable);
+  checkIdent('summary table', r.summaryTable);
+  checkIdent('tuples table', r.tuplesTable);
+  return r;
+}
+
+function sqlString(v: string): string {
+  return `'${v.replace(/'/g, "''")}'`;
+}
+
+/** The SQL that builds the per-customer table (exported so tests can check the text). */
+export function customerSummarySql(o: SummaryOptions): string {
+  const r = resolveSummaryOptions(o);
+  const cal = `DATE ${sqlString(r.calibrationEnd)}`;
+  const last = r.holdoutEnd ? `DATE ${sqlString(r.holdoutEnd)}` : cal;
+  const u = UNIT_DAYS[r.unit];
+  return `
+DROP TABLE IF EXISTS ${r.summaryTable};
+CREATE TABLE ${r.summaryTable} AS
+WITH days AS (
+  SELECT customer_id, CAST(ts AS DATE) AS d, SUM(amount) AS spend
+  FROM ${r.eventsTable}
+  WHERE type = ${sqlString(r.eventType)} AND CAST(ts AS DATE) <= ${last}
+  GROUP BY customer_id, CAST(ts AS DATE)
+),
+firsts AS (
+  SELECT customer_id, MIN(d) AS first_day FROM days GROUP BY customer_id HAVING MIN(d) <= ${cal}
+),
+per_customer AS (
+  SELECT f.customer_id, f.first_day,
+    COUNT(*) FILTER (WHERE d.d > f.first_day AND d.d <= ${cal}) AS x,
+    MAX(d.d) FILTER (WHERE d.d <= ${cal}) - f.first_day AS recency_days,
+    ${cal} - f.first_day AS age_days,
+    AVG(d.spend) FILTER (WHERE d.d > f.first_day AND d.d <= ${cal}) AS monetary,
+    COUNT(*) FILTER (WHERE d.d > ${cal}) AS holdout_x
+  FROM firsts f JOIN days d ON d.customer_id = f.customer_id
+  GROUP BY f.customer_id, f.first_day
+)
+SELECT customer_id, first_day, CAST(x AS INTEGER) AS x, CAST(recency_days AS INTEGER) AS recency_days,
+  CAST(age_days AS INTEGER) AS age_days,
+  CAST(recency_days AS DOUBLE) / ${u} AS t_x, CAST(age_days AS DOUBLE) / ${u} AS "T",
+  monetary, CAST(holdout_x AS INTEGER) AS holdout_x
+FROM per_customer;
+DROP TABLE IF EXISTS ${r.tuplesTable};
+CREATE TABLE ${r.tuplesTable} AS
+SELECT CAST(row_number() OVER (ORDER BY x, recency_days, age_days) - 1 AS INTEGER) AS tuple_id, *
+FROM (
+  SELECT x, recency_days, age_days, MIN(t_x) AS t_x, MIN("T") AS "T", CAST(COUNT(*) AS DOUBLE) AS n_customers
+  FROM ${r.summaryTable} GROUP BY x, recency_days, age_days
+) g;`;
+}
+
+/** Builds the per-customer table and the tuples table in the store. */
+export async function buildCustomerSummary(store: Store, o: SummaryOptions): Promise<CustomerSummaryInfo> {
+  const r = resolveSummaryOptions(o);
+  await store.exec(customerSummarySql(o));
+  const [row] = await store.query<{ customers: number; repeat_buyers: number; holdout: number | null; max_age: number | null }>(
+    `SELECT COUNT(*) AS customers, COUNT(*) FILTER (WHERE x > 0) AS repeat_buyers,
+       SUM(holdout_x) AS holdout, MAX(age_days) AS max_age FROM ${r.summaryTable}`,
+  );
+  const u = UNIT_DAYS[r.unit];
+  const holdoutDays = r.holdoutEnd
+    ? Math.round((Date.parse(`${r.holdoutEnd}T00:00:00Z`) - Date.parse(`${r.calibrationEnd}T00:00:00Z`)) / 86_400_000)
+    : null;
+  return {
+    customers: Number(row.customers),
+    repeatBuyers: Number(row.repeat_buyers),
+    holdoutRepeatPurchases: r.holdoutEnd ? Number(row.holdout ?? 0) : null,
+    unit: r.unit,
+    calibrationEnd: r.calibrationEnd,
+    holdoutEnd: r.holdoutEnd,
+    calibrationSpan: Number(row.max_age ?? 0) / u,
+    holdoutLength: holdoutDays === null ? null : holdoutDays / u,
+    summaryTable: r.summaryTable,
+    tuplesTable: r.tuplesTable,
+  };
+}
+
+/** Compressed (x, t_x, T, count) tuples; index i is tuple_id i of the tuples table. */
+export interface RfmColumns {
+  x: Float64Array;
+  t_x: Float64Array;
+  T: Float64Array;
+  count: Float64Array;
+}
+
+export async function loadRfmTuples(store: Store, info: Pick<CustomerSummaryInfo, 'tuplesTable'>): Promise<RfmColumns> {
+  const rows = await store.query<{ x: number; t_x: number; T: number; n_customers: number }>(
+    `SELECT x, t_x, "T", n_customers FROM ${info.tuplesTable} ORDER BY tuple_id`,
+  );
+  const n = rows.length;
+  const out = { x: new Float64Array(n), t_x: new Float64Array(n), T: new Float64Array(n), count: new Float64Array(n) };
+  for (let i = 0; i < n; i++) {
+    const r = rows[i];
+    out.x[i] = r.x;
+    out.t_x[i] = r.t_x;
+    out.T[i] = r.T;
+    out.count[i] = r.n_customers;
+  }
+  return out;
+}
+
+/** Spend tuples of the repeat buyers: distinct (x, monetary) with counts. */
+export interface SpendColumns {
+  x: Float64Array;
+  monetary: Float64Array;
+  count: Float64Array;
+}
+
+export async function loadSpendTuples(store: Store, info: Pick<CustomerSummaryInfo, 'summaryTable'>): Promise<SpendColumns> {
+  const rows = await store.query<{ x: number; monetary: number; n: number }>(
+    `SELECT x, monetary, CAST(COUNT(*) AS DOUBLE) AS n FROM ${info.summaryTable}
+     WHERE x > 0 AND monetary IS NOT NULL GROUP BY x, monetary ORDER BY x, monetary`,
+  );
+  const n = rows.length;
+  const out = { x: new Float64Array(n), monetary: new Float64Array(n), count: new Float64Array(n) };
+  for (let i = 0; i < n; i++) {
+    out.x[i] = rows[i].x;
+    out.monetary[i] = rows[i].monetary;
+    out.count[i] = rows[i].n;
+  }
+  return out;
+}

@@ -1,0 +1,102 @@
+/**
+ * The maximum-likelihood driver every CLV model shares: BFGS on φ = log θ (so positive parameters
+ * need no bounds), minimising the MEAN negative log-likelihood per customer (so tolerances do not
+ * depend on the sample size), several starts, and standard errors from the observed information.
+ *
+ * SE: the Hessian of −LL in φ by central differences of the exact gradient; at the optimum
+ * (∇ = 0) H_θ = D⁻¹ H_φ D⁻¹ with D = diag(θ), so SE(θ_i) = θ_i · SE(φ_i) (delta method).
+ */
+import { ConvergenceError } from '../numeric/errors.js';
+import { bfgs, multiStart, standardErrors, type MinimizeResult, type Objective } from '../numeric/optimize.js';
+import type { FitOptions } from './types.js';
+
+/** Total log-likelihood at θ; when grad is given, writes ∂LL/∂θ into it. */
+export type LogLikelihood = (theta: Float64Array, grad: Float64Array | null) => number;
+
+export interface MlProblem<N extends string> {
+  what: string;
+  names: readonly N[];
+  ll: LogLikelihood;
+  customers: number;
+  /** Default starts (natural parameters). */
+  starts: readonly (readonly number[])[];
+  /** A cheaper likelihood on a subsample for screening starts (used only when provided). */
+  screen?: { ll: LogLikelihood; customers: number };
+}
+
+export interface MlFit<N extends string> {
+  params: Record<N, number>;
+  stdErrors: Record<N, number>;
+  logLikelihood: number;
+  converged: boolean;
+  iterations: number;
+}
+
+function objective(ll: LogLikelihood, customers: number, n: number): Objective {
+  const theta = new Float64Array(n), g = new Float64Array(n);
+  return (phi, grad) => {
+    for (let i = 0; i < n; i++) theta[i] = Math.exp(phi[i]);
+    const v = ll(theta, g);
+    for (let i = 0; i < n; i++) grad[i] = (-theta[i] * g[i]) / customers;
+    return -v / customers;
+  };
+}
+
+function record<N extends string>(names: readonly N[], v: ArrayLike<number>): Record<N, number> {
+  const out = {} as Record<N, number>;
+  names.forEach((name, i) => (out[name] = v[i]));
+  return out;
+}
+
+export function fitMaximumLikelihood<N extends string>(problem: MlProblem<N>, options: FitOptions = {}): MlFit<N> {
+  const { what, names, ll, customers } = problem;
+  const n = names.length;
+  const starts = (options.starts ?? problem.starts).map((s) => {
+    if (s.length !== n) throw new ConvergenceError(`${what}: a start needs ${n} values (${names.join(', ')})`, 0, NaN);
+    return s.map((v) => Math.log(v));
+  });
+  const bfgsOptions = options.gradTol !== undefined ? { gradTol: options.gradTol } : {};
+  const full = objective(ll, customers, n);
+  let best: MinimizeResult;
+  let iterations = 0;
+  try {
+    if (problem.screen) {
+      const screened = multiStart(objective(problem.screen.ll, problem.screen.customers, n), starts, bfgsOptions, `${what} (screening)`);
+      const polished = bfgs(full, screened.x, { ...bfgsOptions, initialInverseHessian: screened.inverseHessian });
+      if (polished.converged) {
+        best = polished;
+        iterations = screened.iterations + polished.iterations;
+      } else {
+        best = multiStart(full, starts, bfgsOptions, what);
+        iterations = best.iterations;
+      }
+    } else {
+      best = multiStart(full, starts, bfgsOptions, what);
+      iterations = best.iterations;
+    }
+  } catch (e) {
+    if (!(e instanceof ConvergenceError) || options.throwOnNonConvergence !== false) throw e;
+    best = bfgs(full, starts[0], bfgsOptions);
+    iterations = best.iterations;
+  }
+  const theta = Array.from(best.x, Math.exp);
+  if (!theta.every((v) => Number.isFinite(v) && v > 0)) {
+    throw new ConvergenceError(`${what}: estimates are not finite (${theta.join(', ')})`, iterations, NaN);
+  }
+  const thetaArr = new Float64Array(n), g = new Float64Array(n);
+  const negLlPhi: Objective = (phi, grad) => {
+    for (let i = 0; i < n; i++) thetaArr[i] = Math.exp(phi[i]);
+    const v = ll(thetaArr, g);
+    for (let i = 0; i < n; i++) grad[i] = -thetaArr[i] * g[i];
+    return -v;
+  };
+  const sePhi = standardErrors(negLlPhi, best.x, what);
+  const logLikelihood = ll(Float64Array.from(theta), null);
+  return {
+    params: record(names, theta),
+    stdErrors: record(names, theta.map((t, i) => t * sePhi[i])),
+    logLikelihood,
+    converged: best.converged,
+    iterations,
+  };
+}
