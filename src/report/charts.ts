@@ -112,7 +112,7 @@ export function timeSeriesChart(
     ...baseOption(),
     grid: { left: 8, right: 24, top: 16 + 24 * legendRows, bottom: periods.length > 30 ? 40 : 8, containLabel: true },
     tooltip: { trigger: 'axis', ...(series.length > 6 ? { confine: true } : {}) },
-    ...(withLegend ? { legend: { type: 'plain', top: 0, data: series.map((s) => s.name) } } : {}),
+    ...(withLegend ? { legend: { type: 'plain', top: 0, icon: 'roundRect', itemWidth: 14, itemHeight: 10, data: series.map((s) => s.name) } } : {}),
     xAxis: {
       type: 'category',
       data: [...periods],

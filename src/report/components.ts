@@ -50,18 +50,15 @@ export interface TableOptions {
 }
 
 export function dataTable(columns: readonly Column[], rows: readonly (readonly HtmlValue[])[], options: TableOptions = {}): SafeHtml {
-  const cls = (c: Column | undefined): string | undefined => (c?.numeric === true ? 'num' : undefined);
-  const cell = (tag: 'td' | 'th', value: HtmlValue, column: Column | undefined): SafeHtml => {
-    const c = cls(column);
-    return tag === 'td'
-      ? html`<td${c === undefined ? '' : html` class="${c}"`}>${value}</td>`
-      : html`<th${c === undefined ? '' : html` class="${c}"`}>${value}</th>`;
-  };
-  return html`<table class="data">${options.caption === undefined ? '' : html`<caption>${options.caption}</caption>`}
-<thead><tr>${columns.map((c) => html`<th scope="col"${c.numeric === true ? html` class="num"` : ''}>${c.label}</th>`)}</tr></thead>
+  // The common shape — a label column, then numbers — is aligned by one class on the table instead
+  // of one per cell: long weekly tables are most of a report's own bytes.
+  const labelThenNumbers = columns.length > 1 && columns[0].numeric !== true && columns.slice(1).every((c) => c.numeric === true);
+  const numClass = (i: number): SafeHtml | '' => (!labelThenNumbers && columns[i]?.numeric === true ? html` class="num"` : '');
+  return html`<table class="data${labelThenNumbers ? ' label-then-numbers' : ''}">${options.caption === undefined ? '' : html`<caption>${options.caption}</caption>`}
+<thead><tr>${columns.map((c, i) => html`<th scope="col"${numClass(i)}>${c.label}</th>`)}</tr></thead>
 <tbody>
-${rows.map((row) => html`<tr>${row.map((v, i) => cell('td', v, columns[i]))}</tr>\n`)}</tbody>
-${options.footer === undefined ? '' : html`<tfoot><tr>${options.footer.map((v, i) => cell('th', v, columns[i]))}</tr></tfoot>`}
+${rows.map((row) => html`<tr>${row.map((v, i) => html`<td${numClass(i)}>${v}</td>`)}</tr>\n`)}</tbody>
+${options.footer === undefined ? '' : html`<tfoot><tr>${options.footer.map((v, i) => html`<th${numClass(i)}>${v}</th>`)}</tr></tfoot>`}
 </table>`;
 }
 

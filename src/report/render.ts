@@ -18,7 +18,11 @@ export interface RenderReportOptions {
   readonly title?: string;
   /** The sections to render, in order. Default: the registry in sections/index.ts. */
   readonly sections?: readonly SectionRenderer[];
-  /** Embed the whole analysis result as JSON in #spiral-result so the numbers can be read back. Default true. */
+  /**
+   * Also embed the whole analysis result as JSON in #spiral-result, so the file carries its numbers
+   * in machine-readable form. Default false: the charts' data is always inline, and the result can
+   * be several times the size of what the report shows.
+   */
   readonly embedResult?: boolean;
 }
 
@@ -62,7 +66,7 @@ ${s.html}
 <footer class="report-footer">Made with Spiral ${result.spiralVersion}. Charts: Apache ECharts ${echarts.version} (Apache License 2.0), inlined. This file is self-contained and works offline.</footer>
 </div>
 <script type="application/json" id="spiral-charts">${trusted(jsonForScript(charts))}</script>
-${options.embedResult === false ? '' : html`<script type="application/json" id="spiral-result">${trusted(jsonForScript(result))}</script>`}
+${options.embedResult !== true ? '' : html`<script type="application/json" id="spiral-result">${trusted(jsonForScript(result))}</script>`}
 <script>${trusted(echarts.source)}</script>
 <script>${trusted(RUNTIME_JS)}</script>
 </body>

@@ -28,6 +28,7 @@ h3 { font-size: 16px; margin: 0 0 2px; }
 .kpi-value { font-size: 26px; font-weight: 600; font-variant-numeric: tabular-nums; line-height: 1.25; }
 .kpi-value.missing { color: #999; }
 .kpi-note { color: var(--muted); font-size: 12px; line-height: 1.35; }
+.nowrap { white-space: nowrap; }
 .chart-figure { margin: 0 0 24px; break-inside: avoid; }
 .chart { width: 100%; }
 .chart-failed { display: flex; align-items: center; justify-content: center; color: var(--muted); background: var(--panel); }
@@ -39,7 +40,7 @@ table.data caption { text-align: left; color: var(--muted); }
 table.data th, table.data td { padding: 3px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
 table.data thead th { position: sticky; top: 0; background: #fff; border-bottom: 2px solid #ccc; }
 table.data tfoot th { border-top: 2px solid #ccc; border-bottom: none; }
-table.data .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+table.data .num, table.label-then-numbers td:not(:first-child), table.label-then-numbers th:not(:first-child) { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.data td:first-child { word-break: break-word; max-width: 520px; }
 .table-block { margin: 0 0 24px; break-inside: avoid; }
 .empty-note { margin: 0 0 20px; }

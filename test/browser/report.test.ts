@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import type { AnalysisResult } from '../../src/domain/result.js';
-import { renderReport } from '../../src/report/index.js';
+import { renderReport, type RenderReportOptions } from '../../src/report/index.js';
 import { buildEmptyResult, buildOverview, buildResult } from '../fixtures/result.js';
 import { scratchDir } from '../helpers/paths.js';
 import { launchChromium } from './chromium.js';
@@ -40,9 +40,9 @@ describe('report in headless Chromium', () => {
     scratch.cleanup();
   });
 
-  async function open(result: AnalysisResult, name: string): Promise<Opened> {
+  async function open(result: AnalysisResult, name: string, options: RenderReportOptions = {}): Promise<Opened> {
     const file = join(scratch.dir, `${name}.html`);
-    writeFileSync(file, renderReport(result, { title: 'Northwind Coffee' }));
+    writeFileSync(file, renderReport(result, { title: 'Northwind Coffee', ...options }));
     const url = pathToFileURL(file).href;
     const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
     const opened: Opened = { page: await context.newPage(), foreignRequests: [], errors: [], dialogs: [] };
@@ -146,7 +146,7 @@ describe('report in headless Chromium', () => {
       overview: buildOverview({ sources: [{ source: HOSTILE, events: buildOverview().events }] }),
       warnings: [{ section: HOSTILE, message: `<img src=x onerror=alert(2)> ${HOSTILE}` }],
     });
-    const { page, foreignRequests, errors, dialogs } = await open(result, 'hostile');
+    const { page, foreignRequests, errors, dialogs } = await open(result, 'hostile', { embedResult: true });
     assert.deepEqual(dialogs, []);
     assert.deepEqual(errors, []);
     assert.deepEqual(foreignRequests, []);

@@ -5,7 +5,7 @@
 import type { AnalysisResult, Overview } from '../../domain/result.js';
 import { horizontalBarChart, timeSeriesChart, typeColors, ACCENT } from '../charts.js';
 import { chartFigure, dataTable, emptyNote, kpiTiles, type KpiTile } from '../components.js';
-import { formatAmount, formatDate, formatInteger, formatNumber, formatPercent } from '../format.js';
+import { formatAmount, formatDate, formatInteger, formatNumber, formatPercent, MISSING } from '../format.js';
 import { html, type SafeHtml } from '../html.js';
 import type { ChartSpec, ReportSection } from '../section.js';
 import { weekAxis, weekKey } from '../weeks.js';
@@ -105,13 +105,13 @@ function revenueKpi(o: Overview): KpiTile {
           : 'net revenue was not computed';
     return { key: 'revenue', label: 'Net revenue', value: null, missingReason: reason };
   }
-  const breakdown = `purchases ${r.purchases === null ? '—' : formatAmount(r.purchases)} − returns ${r.returns === null ? '—' : formatAmount(r.returns)}`;
+  const amount = (v: number | null): SafeHtml => html`<span class="nowrap">${v === null ? MISSING : formatAmount(v)}</span>`;
   return {
     key: 'revenue',
     label: 'Net revenue',
     value: formatAmount(r.net),
     raw: r.net,
-    note: html`${breakdown}${r.currencyNote === '' ? '' : html`<br>${r.currencyNote}`}`,
+    note: html`purchases ${amount(r.purchases)} − returns ${amount(r.returns)}${r.currencyNote === '' ? '' : html`<br>${r.currencyNote}`}`,
   };
 }
 
@@ -220,5 +220,5 @@ ${dataTable(
 }
 
 function share(part: number, whole: number): string {
-  return whole > 0 ? formatPercent(part / whole) : '—';
+  return whole > 0 ? formatPercent(part / whole) : MISSING;
 }
