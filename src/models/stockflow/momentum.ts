@@ -109,6 +109,7 @@ export function fitLogLinearTrend(
   };
   let ll = loglik(a, g);
   let converged = false;
+  let lastStep = Number.NaN;
   let i00 = 0, i01 = 0, i11 = 0;
   for (let it = 0; it < maxIterations; it++) {
     let u0 = 0, u1 = 0;
@@ -124,7 +125,7 @@ export function fitLogLinearTrend(
       i11 += mu * x * x;
     }
     const det = i00 * i11 - i01 * i01;
-    if (!(det > 0)) throw new ConvergenceError('momentum: singular information matrix in the trend fit');
+    if (!(det > 0)) throw new ConvergenceError('momentum: singular information matrix in the trend fit', it, Number.NaN);
     const da = (i11 * u0 - i01 * u1) / det;
     const dg = (-i01 * u0 + i00 * u1) / det;
     let step = 1;
@@ -143,12 +144,13 @@ export function fitLogLinearTrend(
       step /= 2;
     }
     if (!accepted) break;
+    lastStep = Math.max(Math.abs(step * da), Math.abs(step * dg));
     if (Math.abs(step * da) < 1e-10 && Math.abs(step * dg) < 1e-10) {
       converged = true;
       break;
     }
   }
-  if (!converged) throw new ConvergenceError(`momentum: the trend fit did not converge in ${maxIterations} iterations`);
+  if (!converged) throw new ConvergenceError(`momentum: the trend fit did not converge in ${maxIterations} iterations`, maxIterations, lastStep);
   // information and Pearson dispersion at the optimum
   let pearson = 0;
   i00 = 0; i01 = 0; i11 = 0;

@@ -76,7 +76,7 @@ function betaContinuedFraction(x: number, a: number, b: number): number {
     h *= del;
     if (Math.abs(del - 1) < EPS) return h;
   }
-  throw new ConvergenceError(`incompleteBeta: continued fraction did not converge for x=${x}, a=${a}, b=${b}`);
+  throw new ConvergenceError(`incompleteBeta: continued fraction did not converge for x=${x}, a=${a}, b=${b}`, maxIter, Number.NaN);
 }
 
 /** Regularized incomplete beta I_x(a, b), a, b > 0, x in [0, 1]. */
@@ -120,7 +120,7 @@ function gammaSeries(a: number, x: number): number {
     sum += del;
     if (Math.abs(del) < Math.abs(sum) * EPS) return sum * Math.exp(-x + a * Math.log(x) - lgamma(a));
   }
-  throw new ConvergenceError(`incompleteGamma: series did not converge for a=${a}, x=${x}`);
+  throw new ConvergenceError(`incompleteGamma: series did not converge for a=${a}, x=${x}`, 10_000, Number.NaN);
 }
 
 function gammaContinuedFraction(a: number, x: number): number {
@@ -140,7 +140,7 @@ function gammaContinuedFraction(a: number, x: number): number {
     h *= del;
     if (Math.abs(del - 1) < EPS) return Math.exp(-x + a * Math.log(x) - lgamma(a)) * h;
   }
-  throw new ConvergenceError(`incompleteGamma: continued fraction did not converge for a=${a}, x=${x}`);
+  throw new ConvergenceError(`incompleteGamma: continued fraction did not converge for a=${a}, x=${x}`, 10_000, Number.NaN);
 }
 
 function checkDf(name: string, df: number): void {
@@ -230,7 +230,7 @@ function invertCdf(name: string, cdf: (x: number) => number, p: number, lo: numb
   while (cdf(hi) < p) {
     lo = hi;
     hi *= 2;
-    if (++guard > 1100) throw new ConvergenceError(`${name}: could not bracket p=${p}`);
+    if (++guard > 1100) throw new ConvergenceError(`${name}: could not bracket p=${p}`, guard, Number.NaN);
   }
   for (let i = 0; i < 200; i++) {
     const mid = 0.5 * (lo + hi);
