@@ -1,0 +1,233 @@
+/**
+ * The simulator's options: one zod schema (validated at the edge, errors name the field), the
+ * defaults, and the resolved form the engine trusts. Every mechanism has its own block so a later
+ * mechanism adds a block without touching the others.
+ */
+import { z } from 'zod';
+import { InvalidArgumentsError } from '../models/numeric/random.js';
+
+const positive = z.number().finite().positive();
+const probability = z.number().finite().min(0).max(1);
+const nonNegative = z.number().finite().min(0);
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+  }, 'is not a real calendar date');
+
+/** BG/NBD (Fader, Hardie & Lee 2005), time unit = week: lambda ~ Gamma(r, alpha), p ~ Beta(a, b). */
+export const BgNbdParamsSchema = z.object({ r: positive, alpha: positive, a: positive, b: positive }).strict();
+/** Gamma-Gamma spend (Fader, Hardie & Lee 2005 "RFM and CLV"): nu ~ Gamma(q, gamma), spend ~ Gamma(p, nu). */
+export const GammaGammaParamsSchema = z.object({ p: positive, q: positive, gamma: positive }).strict();
+
+export const AcquisitionSchema = z
+  .object({
+    /** Organic arrivals are uniform over the first `weeks` weeks of the window; default: the whole window. */
+    weeks: positive.nullable(),
+    /** Share of customers brought in by another customer's referral. */
+    referredShare: probability,
+    /** Mean days from a referral to the referred customer's first event. */
+    referralDelayDays: positive,
+    /** Share of non-referred customers acquired by a firm touch (an `ad` exposure before the first visit). */
+    firmShare: probability,
+    /** Mean days from the acquiring exposure to the first visit. */
+    firmDelayDays: positive,
+  })
+  .strict();
+
+export const ProspectsSchema = z
+  .object({
+    /** Visitors who never buy, per customer (0.25 = 250k prospects for 1M customers). */
+    ratio: nonNegative.max(10),
+  })
+  .strict();
+
+export const CatalogueSchema = z
+  .object({
+    items: z.number().int().min(1).max(1_000_000),
+    /** Popularity of the item of rank k is proportional to k^-zipf. */
+    zipf: nonNegative.max(5),
+    /** Items' latent quality (the mean star rating of their reviews). */
+    qualityMean: z.number().finite().min(1).max(5),
+    qualitySd: nonNegative.max(3),
+    /** A repeat purchase is of the customer's first item (replenishment) with this probability. */
+    repeatItemProb: probability,
+  })
+  .strict();
+
+export const FunnelSchema = z
+  .object({
+    /** P(search) at the start of a session (organic first visits always search). */
+    searchProb: probability,
+    /** Views of the item in a session = 1 + Poisson(extraViewsMean). */
+    extraViewsMean: nonNegative.max(50),
+    saveProb: probability,
+    /** P(cart before a purchase); an abandoned session carts with `abandonCartProb`. */
+    cartProb: probability,
+    abandonCartProb: probability,
+    /** Abandoned (non-buying) sessions per purchase opportunity: a Poisson process at rate abandonRatio·lambda while alive. */
+    abandonRatio: nonNegative.max(50),
+    /** Mean seconds between two steps of a session (plus a 5 s floor). */
+    stepSeconds: positive.max(86_400),
+  })
+  .strict();
+
+export const ExposuresSchema = z
+  .object({
+    /** An email campaign every this many weeks; 0 turns campaigns off. */
+    campaignEveryWeeks: nonNegative.max(520),
+    /** P(a given customer gets a given campaign). */
+    campaignReach: probability,
+  })
+  .strict();
+
+export const NetworkSchema = z
+  .object({
+    /** Follows a new customer makes at arrival: Poisson(followsMean), targets by preferential attachment. */
+    followsMean: nonNegative.max(100),
+    /** Share of attachment draws made uniformly over existing customers (the rest ∝ degree). */
+    uniformShare: probability,
+    /** P(a referred customer follows their referrer). */
+    followReferrerProb: probability,
+    /** Mean days from the first purchase to a follow. */
+    followDelayDays: positive,
+  })
+  .strict();
+
+export const SocialSchema = z
+  .object({
+    /** P(a purchase is shared with a peer) and the mean delay in days. */
+    shareProb: probability,
+    shareDelayDays: positive,
+    /** P(a purchase is reviewed) and the mean delay in days. */
+    reviewProb: probability,
+    reviewDelayDays: positive,
+    /** Sd of a rating around the item's quality before rounding to 1..5. */
+    ratingSd: nonNegative.max(5),
+  })
+  .strict();
+
+const OUT_RE = /\.(csv|parquet)$/i;
+
+export const SimulateOptionsSchema = z
+  .object({
+    customers: z.number().int().min(1).max(50_000_000),
+    seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    out: z.string().min(1).regex(OUT_RE, 'must end in .csv or .parquet'),
+    start: isoDate.optional(),
+    weeks: z.number().int().min(1).max(1040).optional(),
+    bgnbd: BgNbdParamsSchema.partial().optional(),
+    gammaGamma: GammaGammaParamsSchema.partial().optional(),
+    acquisition: AcquisitionSchema.partial().optional(),
+    prospects: ProspectsSchema.partial().optional(),
+    catalogue: CatalogueSchema.partial().optional(),
+    funnel: FunnelSchema.partial().optional(),
+    exposures: ExposuresSchema.partial().optional(),
+    network: NetworkSchema.partial().optional(),
+    social: SocialSchema.partial().optional(),
+    /** Also write per-customer truth (lambda, p, nu, alive, referrer, …) beside the output. */
+    customerTruth: z.boolean().optional(),
+    onProgress: z.custom<(done: number, total: number) => void>((v) => typeof v === 'function', 'must be a function').optional(),
+  })
+  .strict();
+
+export type BgNbdParams = z.infer<typeof BgNbdParamsSchema>;
+export type GammaGammaParams = z.infer<typeof GammaGammaParamsSchema>;
+export type AcquisitionOptions = z.infer<typeof AcquisitionSchema>;
+export type ProspectsOptions = z.infer<typeof ProspectsSchema>;
+export type CatalogueOptions = z.infer<typeof CatalogueSchema>;
+export type FunnelOptions = z.infer<typeof FunnelSchema>;
+export type ExposuresOptions = z.infer<typeof ExposuresSchema>;
+export type NetworkOptions = z.infer<typeof NetworkSchema>;
+export type SocialOptions = z.infer<typeof SocialSchema>;
+export type SimulateOptions = z.input<typeof SimulateOptionsSchema>;
+
+/** The fully resolved parameters: what the engine runs and what the truth JSON records. */
+export interface SimulationParams {
+  customers: number;
+  seed: number;
+  start: string;
+  weeks: number;
+  bgnbd: BgNbdParams;
+  gammaGamma: GammaGammaParams;
+  acquisition: AcquisitionOptions;
+  prospects: ProspectsOptions;
+  catalogue: CatalogueOptions;
+  funnel: FunnelOptions;
+  exposures: ExposuresOptions;
+  network: NetworkOptions;
+  social: SocialOptions;
+}
+
+export interface ResolvedOptions {
+  params: SimulationParams;
+  out: string;
+  format: 'csv' | 'parquet';
+  customerTruth: boolean;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * The defaults: about 10 events per customer. Purchases are weekly BG/NBD draws (mean lambda
+ * 0.035/week, E[p] = 0.23, about one repeat purchase per customer in the window); spend is the
+ * Gamma-Gamma fit to CDNOW (Fader, Hardie & Lee 2005).
+ */
+export const DEFAULT_SIMULATION: Omit<SimulationParams, 'customers' | 'seed'> = {
+  start: '2024-01-01',
+  weeks: 104,
+  bgnbd: { r: 0.35, alpha: 10, a: 1.2, b: 4 },
+  gammaGamma: { p: 6.25, q: 3.74, gamma: 15.44 },
+  acquisition: { weeks: null, referredShare: 0.12, referralDelayDays: 3, firmShare: 0.4, firmDelayDays: 1 },
+  prospects: { ratio: 0.25 },
+  catalogue: { items: 200, zipf: 1.05, qualityMean: 3.9, qualitySd: 0.6, repeatItemProb: 0.3 },
+  funnel: {
+    searchProb: 0.25,
+    extraViewsMean: 0.3,
+    saveProb: 0.08,
+    cartProb: 0.7,
+    abandonCartProb: 0.25,
+    abandonRatio: 0.5,
+    stepSeconds: 90,
+  },
+  exposures: { campaignEveryWeeks: 4, campaignReach: 0.03 },
+  network: { followsMean: 0.7, uniformShare: 0.25, followReferrerProb: 0.7, followDelayDays: 2 },
+  social: { shareProb: 0.06, shareDelayDays: 1, reviewProb: 0.12, reviewDelayDays: 5, ratingSd: 0.9 },
+};
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((i) => `${i.path.length ? i.path.map(String).join('.') : '(options)'}: ${i.message}`)
+    .join('; ');
+}
+
+/** Validates user options and fills in the defaults; throws InvalidArgumentsError naming the field. */
+export function resolveOptions(input: unknown): ResolvedOptions {
+  const parsed = SimulateOptionsSchema.safeParse(input);
+  if (!parsed.success) throw new InvalidArgumentsError(`simulate: ${describeIssues(parsed.error)}`);
+  const o = parsed.data;
+  const d = DEFAULT_SIMULATION;
+  const params: SimulationParams = {
+    customers: o.customers,
+    seed: o.seed,
+    start: o.start ?? d.start,
+    weeks: o.weeks ?? d.weeks,
+    bgnbd: { ...d.bgnbd, ...o.bgnbd },
+    gammaGamma: { ...d.gammaGamma, ...o.gammaGamma },
+    acquisition: { ...d.acquisition, ...o.acquisition },
+    prospects: { ...d.prospects, ...o.prospects },
+    catalogue: { ...d.catalogue, ...o.catalogue },
+    funnel: { ...d.funnel, ...o.funnel },
+    exposures: { ...d.exposures, ...o.exposures },
+    network: { ...d.network, ...o.network },
+    social: { ...d.social, ...o.social },
+  };
+  const acqWeeks = params.acquisition.weeks;
+  if (acqWeeks !== null && acqWeeks > params.weeks) {
+    throw new InvalidArgumentsError(`simulate: acquisition.weeks: must be <= weeks (${params.weeks}), got ${acqWeeks}`);
+  }
+  const format = /\.parquet$/i.test(o.out) ? 'parquet' : 'csv';
+  return { params, out: o.out, format, customerTruth: o.customerTruth ?? true, onProgress: o.onProgress };
+}

@@ -1,0 +1,59 @@
+/** Per-customer ground truth as CSV: one row per customer (prospects are not customers). */
+import { ChunkedFileWriter } from './csv.js';
+import type { IdFormat } from './event-writer.js';
+import type { TimestampFormatter } from './timestamps.js';
+
+export const CUSTOMER_TRUTH_FIELDS = [
+  'customer_id', 'acquisition', 'referrer_id', 'referral_depth', 'first_event_ts', 'first_purchase_ts',
+  'lambda', 'p', 'nu', 'purchases', 'alive_at_end', 'dropout_ts',
+] as const;
+
+export interface CustomerTruthRow {
+  person: number;
+  acquisition: string;
+  /** Person number of the referrer, or -1. */
+  referrer: number;
+  depth: number;
+  firstSec: number;
+  trialSec: number;
+  lambda: number;
+  p: number;
+  nu: number;
+  purchases: number;
+  alive: boolean;
+  dropoutSec: number;
+}
+
+function num(x: number): string {
+  return x.toPrecision(9);
+}
+
+export class CustomerTruthWriter {
+  private constructor(private readonly file: ChunkedFileWriter, private readonly ts: TimestampFormatter, private readonly ids: IdFormat) {}
+
+  static async create(path: string, ts: TimestampFormatter, ids: IdFormat): Promise<CustomerTruthWriter> {
+    const w = new CustomerTruthWriter(await ChunkedFileWriter.create(path), ts, ids);
+    w.file.text(`${CUSTOMER_TRUTH_FIELDS.join(',')}\n`);
+    return w;
+  }
+
+  write(r: CustomerTruthRow): void {
+    this.file.text(
+      `${this.ids.customer(r.person)},${r.acquisition},${r.referrer < 0 ? '' : this.ids.customer(r.referrer)},${r.depth},` +
+        `${this.ts.format(r.firstSec)},${this.ts.format(r.trialSec)},${num(r.lambda)},${num(r.p)},${num(r.nu)},` +
+        `${r.purchases},${r.alive},${r.alive ? '' : this.ts.format(r.dropoutSec)}\n`,
+    );
+  }
+
+  get pending(): boolean {
+    return this.file.pending;
+  }
+
+  drain(): Promise<void> {
+    return this.file.drain();
+  }
+
+  close(): Promise<void> {
+    return this.file.close();
+  }
+}
