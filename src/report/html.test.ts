@@ -40,4 +40,5 @@ test('weekAxis fills missing weeks and leaves non-dates unguessed', () => {
   assert.deepEqual(weekAxis(['2024-01-01', '2024-01-03']), ['2024-01-01', '2024-01-03']);
   assert.deepEqual(weekAxis(['w2', 'w1']), ['w1', 'w2']);
   assert.deepEqual(weekAxis([]), []);
+  assert.deepEqual(weekAxis(['1970-01-05', '2024-01-01']), ['1970-01-05', '2024-01-01'], 'a stray epoch date fills no 2,800 weeks');
 });
