@@ -105,13 +105,13 @@ function revenueKpi(o: Overview): KpiTile {
           : 'net revenue was not computed';
     return { key: 'revenue', label: 'Net revenue', value: null, missingReason: reason };
   }
-  const amount = (v: number | null): SafeHtml => html`<span class="nowrap">${v === null ? MISSING : formatAmount(v)}</span>`;
+  const amount = (label: string, v: number | null): SafeHtml => html`<span class="nowrap">${label} ${v === null ? MISSING : formatAmount(v)}</span>`;
   return {
     key: 'revenue',
     label: 'Net revenue',
     value: formatAmount(r.net),
     raw: r.net,
-    note: html`purchases ${amount(r.purchases)} − returns ${amount(r.returns)}${r.currencyNote === '' ? '' : html`<br>${r.currencyNote}`}`,
+    note: html`${amount('purchases', r.purchases)} − ${amount('returns', r.returns)}${r.currencyNote === '' ? '' : html`<br>${r.currencyNote}`}`,
   };
 }
 
