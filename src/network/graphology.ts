@@ -17,9 +17,9 @@ function cjsDefault<T>(mod: { default: T }): T {
   return (mod as { default?: T }).default ?? (mod as unknown as T);
 }
 
-export const graphologyLouvain = cjsDefault(louvainModule);
-export const graphologyModularity = cjsDefault(modularityModule);
-export const graphologyPagerank = cjsDefault(pagerankModule);
+export const graphologyLouvain: typeof louvainModule.default = cjsDefault(louvainModule);
+export const graphologyModularity: typeof modularityModule.default = cjsDefault(modularityModule);
+export const graphologyPagerank: typeof pagerankModule.default = cjsDefault(pagerankModule);
 
 export interface EdgeAttributes {
   weight: number;

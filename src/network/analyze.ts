@@ -1,0 +1,320 @@
+/**
+ * analyzeNetwork: the customer network from the store's events to one JSON-serialisable result,
+ * with per-customer metrics written back to the store table network_scores.
+ *
+ *   events ──SQL──▶ network_nodes / network_edges ──typed arrays──▶ CSR
+ *     ├─ degrees, PageRank (pagerank.ts), reciprocity, density, weak components (metrics.ts)
+ *     ├─ undirected view ─▶ k-core (kcore.ts), Louvain communities (louvain.ts)
+ *     ├─ reach within `reachHops` (reach.ts)
+ *     └─ homophily on a numeric attribute from SQL (homophily.ts)
+ *   events ──SQL──▶ network_referrals ─▶ cascade forest (cascades.ts) ─▶ network_cascade_nodes
+ *   network_referrals + events [+ clv_scores] ──SQL──▶ network_referral_value (referral-value.ts)
+ *   all of the above ──bulk write──▶ network_scores (scores.ts)
+ */
+import { createRng } from '../models/numeric/random.js';
+import type { Store } from '../store/types.js';
+import { CASCADE_DEFAULTS, idsByIndex, referralCascades, type CascadeOptions } from './cascades.js';
+import { outCsr, rowLengths, rowWeights, transpose, undirected } from './csr.js';
+import { loadEdges, NETWORK_EDGE_TYPES, NODES_TABLE, type NetworkEdgeType } from './edges.js';
+import { InvalidArgumentsError } from './errors.js';
+import { integerHistogram, summary } from './histogram.js';
+import { homophily, HOMOPHILY_DEFAULTS } from './homophily.js';
+import { readColumns } from './io.js';
+import { coreNumbers } from './kcore.js';
+import { communities, LOUVAIN_DEFAULTS, type LouvainOptions } from './louvain.js';
+import { density, reciprocity, weakComponents } from './metrics.js';
+import { PAGERANK_DEFAULTS, pagerank, type PageRankOptions } from './pagerank.js';
+import { reachWithin } from './reach.js';
+import { REFERRAL_VALUE_DEFAULTS, REFERRAL_VALUE_TABLE, referralValue, type ReferralValueOptions } from './referral-value.js';
+import {
+  NETWORK_RESULT_VERSION,
+  type CascadesResult,
+  type HomophilyResult,
+  type NetworkResult,
+  type ReferralValueResult,
+  type TopCustomer,
+} from './result.js';
+import { SCORES_TABLE, writeScores } from './scores.js';
+
+export interface HomophilyAttribute {
+  /** Name shown in the result. */
+  name: string;
+  /** SQL returning (customer_id, value); rows with a NULL value are ignored. */
+  sql: string;
+  permutations: number;
+}
+
+export const DEFAULT_HOMOPHILY_ATTRIBUTE: HomophilyAttribute = {
+  name: 'mean rating (events with a rating)',
+  sql: 'SELECT customer_id, avg(rating) AS value FROM events WHERE rating IS NOT NULL GROUP BY customer_id',
+  permutations: HOMOPHILY_DEFAULTS.permutations,
+};
+
+export interface AnalyzeNetworkOptions {
+  edgeTypes: readonly NetworkEdgeType[];
+  since: Date | null;
+  until: Date | null;
+  /** Customers listed by PageRank in the result. */
+  topN: number;
+  /** Seed of every random choice (Louvain node order, homophily permutations). */
+  seed: number;
+  pagerank: Partial<PageRankOptions>;
+  louvain: Partial<Omit<LouvainOptions, 'rng'>>;
+  reachHops: number;
+  /** false: skip. Partial: override the default attribute (mean rating). */
+  homophily: Partial<HomophilyAttribute> | false;
+  /** Permutations are cut so that permutations × edges stays below this (with a warning). */
+  maxPermutationWork: number;
+  cascades: Partial<CascadeOptions> | false;
+  referralValue: Partial<ReferralValueOptions> | false;
+  /** Write network_scores. */
+  writeScores: boolean;
+}
+
+export const ANALYZE_NETWORK_DEFAULTS: AnalyzeNetworkOptions = {
+  edgeTypes: NETWORK_EDGE_TYPES,
+  since: null,
+  until: null,
+  topN: 20,
+  seed: 42,
+  pagerank: {},
+  louvain: {},
+  reachHops: 2,
+  homophily: {},
+  maxPermutationWork: 5e8,
+  cascades: {},
+  referralValue: {},
+  writeScores: true,
+};
+
+function finiteOrNull(x: number | null | undefined): number | null {
+  return x === null || x === undefined || !Number.isFinite(x) ? null : x;
+}
+
+/** Indices of the k largest scores, ties to the smaller index. */
+export function topIndices(scores: Float64Array, k: number): number[] {
+  const top: number[] = [];
+  for (let i = 0; i < scores.length; i++) {
+    const s = scores[i];
+    if (top.length === k && !(s > scores[top[k - 1]])) continue;
+    let j = top.length < k ? top.length : k - 1;
+    if (top.length < k) top.push(i);
+    while (j > 0 && s > scores[top[j - 1]]) {
+      top[j] = top[j - 1];
+      j--;
+    }
+    top[j] = i;
+  }
+  return top;
+}
+
+export async function analyzeNetwork(store: Store, options: Partial<AnalyzeNetworkOptions> = {}): Promise<NetworkResult> {
+  const o = { ...ANALYZE_NETWORK_DEFAULTS, ...options };
+  if (!(Number.isInteger(o.topN) && o.topN >= 0)) throw new InvalidArgumentsError(`analyzeNetwork: topN must be an integer >= 0, got ${o.topN}`);
+  if (!Number.isFinite(o.seed)) throw new InvalidArgumentsError(`analyzeNetwork: seed must be finite, got ${o.seed}`);
+  const warnings: string[] = [];
+  const timingsMs: Record<string, number> = {};
+  let clock = performance.now();
+  const lap = (name: string): void => {
+    const now = performance.now();
+    timingsMs[name] = Math.round(now - clock);
+    clock = now;
+  };
+
+  // The graph.
+  const edges = await loadEdges(store, { types: o.edgeTypes, since: o.since, until: o.until, withTimestamps: false });
+  lap('edgesSql');
+  const n = edges.nodeCount;
+  const out = outCsr(n, edges.src, edges.dst, edges.weight);
+  const inc = transpose(out);
+  const und = undirected(out, inc);
+  lap('csr');
+  if (n === 0) warnings.push('network: no referral/share/follow events with a peer; the graph is empty');
+
+  const pr = pagerank(out, { ...PAGERANK_DEFAULTS, ...o.pagerank });
+  lap('pagerank');
+  const core = coreNumbers(und);
+  lap('kcore');
+  const louvainOpts = { ...LOUVAIN_DEFAULTS, ...o.louvain, rng: createRng(o.seed) };
+  const comm = communities(und, louvainOpts);
+  lap('louvain');
+  const reach = reachWithin(out, o.reachHops);
+  lap('reach');
+  const inDegree = rowLengths(inc);
+  const outDegree = rowLengths(out);
+  const inWeight = rowWeights(inc);
+  const outWeight = rowWeights(out);
+  const comps = weakComponents(out);
+  let totalWeight = 0;
+  for (let e = 0; e < edges.weight.length; e++) totalWeight += edges.weight[e];
+  const recip = reciprocity(out);
+  lap('degreesAndStructure');
+
+  // Homophily.
+  let homophilyResult: HomophilyResult | null = null;
+  if (o.homophily !== false && n > 0) {
+    const attr = { ...DEFAULT_HOMOPHILY_ATTRIBUTE, ...o.homophily };
+    const values = new Float64Array(n).fill(NaN);
+    const cols = await readColumns(
+      store,
+      `SELECT n.idx, a.value::DOUBLE AS value FROM ${NODES_TABLE} n JOIN (${attr.sql}) a ON a.customer_id = n.customer_id WHERE a.value IS NOT NULL`,
+      ['idx'] as const,
+      ['value'] as const,
+    );
+    for (let k = 0; k < cols.length; k++) values[cols.int.idx[k]] = cols.float.value[k];
+    let permutations = attr.permutations;
+    const cap = Math.max(99, Math.floor(o.maxPermutationWork / Math.max(1, edges.edgeCount)));
+    if (permutations > cap) {
+      warnings.push(`network: homophily permutations cut from ${permutations} to ${cap} to bound the work at this graph size`);
+      permutations = cap;
+    }
+    if (cols.length === 0) {
+      warnings.push(`network: no customer in the graph has a value for "${attr.name}"; homophily not computed`);
+    } else {
+      const h = homophily(edges.src, edges.dst, values, { permutations, rng: createRng(o.seed + 1) });
+      homophilyResult = {
+        attribute: attr.name,
+        edges: 'directed edges whose two ends both have a value',
+        ...h,
+        seed: o.seed + 1,
+      };
+    }
+    lap('homophily');
+  }
+
+  // Cascades and referral value.
+  let cascadesResult: CascadesResult | null = null;
+  let valueResult: ReferralValueResult | null = null;
+  if (o.cascades !== false) {
+    const run = await referralCascades(store, { ...CASCADE_DEFAULTS, ...o.cascades });
+    const t = run.forest.trees;
+    if (run.purchasers === 0) warnings.push('network: no purchase events; nobody can have been brought in, cascades are empty');
+    const bySize = Array.from({ length: t.root.length }, (_, k) => k).sort((a, b) => t.size[b] - t.size[a] || t.root[a] - t.root[b]);
+    const largest = bySize.slice(0, o.topN);
+    const rootIds = await run.idsOf(largest.map((k) => t.root[k]));
+    cascadesResult = {
+      rule:
+        `A customer was brought in by the sender of a ${run.options.types.join(' or ')} event received in the ` +
+        `${run.options.windowDays} days up to their first purchase (${run.options.attribution} such event; the sender ` +
+        `never purchased or first purchased earlier).`,
+      types: [...run.options.types],
+      windowDays: run.options.windowDays,
+      attribution: run.options.attribution,
+      purchasers: run.purchasers,
+      referredCustomers: run.referred,
+      referredShare: run.purchasers > 0 ? run.referred / run.purchasers : null,
+      cascades: t.root.length,
+      size: integerHistogram(t.size),
+      depth: integerHistogram(t.depth),
+      structuralVirality: summary(t.virality),
+      largest: largest.map((k, j) => ({
+        rootCustomerId: rootIds[j],
+        size: t.size[k],
+        depth: t.depth[k],
+        structuralVirality: t.virality[k],
+      })),
+    };
+    lap('cascades');
+    if (o.referralValue !== false) {
+      const v = await referralValue(store, { ...REFERRAL_VALUE_DEFAULTS, ...o.referralValue });
+      const top = await store.query<{ customer_id: string; referrals: number; referral_value: number }>(
+        `SELECT referrer_id AS customer_id, count(*) AS referrals, sum(credited_value) AS referral_value
+         FROM ${REFERRAL_VALUE_TABLE} GROUP BY referrer_id ORDER BY referral_value DESC, referrer_id LIMIT ${o.topN}`,
+      );
+      valueResult = {
+        valueSource: v.valueSource,
+        rule: v.rule,
+        annualDiscountRate: v.options.annualDiscountRate,
+        horizonDays: v.valueSource === 'observed_revenue' ? v.options.horizonDays : null,
+        share: v.options.share,
+        asOf: v.asOf,
+        referrers: v.referrers,
+        referredCustomers: v.referred,
+        total: finiteOrNull(v.total),
+        meanPerReferrer: v.total !== null && v.referrers > 0 ? finiteOrNull(v.total / v.referrers) : null,
+        missingClv: v.missingClv,
+        censored: v.censored,
+        top: top.map((r) => ({ customerId: r.customer_id, referrals: Number(r.referrals), referralValue: Number(r.referral_value) })),
+      };
+      lap('referralValue');
+    }
+  } else if (o.referralValue !== false) {
+    warnings.push('network: referral value needs cascades (who brought whom); skipped');
+  }
+
+  // Top customers by PageRank.
+  const topIdx = topIndices(pr.scores, o.topN);
+  const topIds = await idsByIndex(store, NODES_TABLE, topIdx);
+  const top: TopCustomer[] = topIdx.map((i, r) => ({
+    rank: r + 1,
+    customerId: topIds[r],
+    pagerank: pr.scores[i],
+    inDegree: inDegree[i],
+    outDegree: outDegree[i],
+    inWeight: inWeight[i],
+    outWeight: outWeight[i],
+    core: core[i],
+    community: comm.community[i],
+    reach: reach[i],
+  }));
+
+  if (o.writeScores) {
+    await writeScores(
+      store,
+      { inDegree, outDegree, inWeight, outWeight, pagerank: pr.scores, core, community: comm.community, reach },
+      { cascades: cascadesResult !== null, referralValue: valueResult !== null },
+    );
+    lap('writeScores');
+  }
+
+  const pagerankOpts = { ...PAGERANK_DEFAULTS, ...o.pagerank };
+  let maxCore: number | null = null;
+  for (let i = 0; i < n; i++) if (maxCore === null || core[i] > maxCore) maxCore = core[i];
+  return {
+    version: NETWORK_RESULT_VERSION,
+    definitions: {
+      edges: `customer_id → peer_id for ${o.edgeTypes.join(', ')} events with a peer (self-loops left out); nodes are the customers at either end`,
+      weight: 'number of events on the edge; PageRank and weighted degrees use it',
+      reach: `distinct customers reachable along out-edges within ${o.reachHops} hop(s), the customer excluded`,
+      core: 'k-core number on the undirected simple view (distinct neighbours either way)',
+      communities: 'Louvain on the undirected view, weights of both directions summed; community 0 is the largest',
+    },
+    edgeTypes: [...o.edgeTypes],
+    since: o.since ? o.since.toISOString() : null,
+    until: o.until ? o.until.toISOString() : null,
+    graph: {
+      nodes: n,
+      edges: edges.edgeCount,
+      totalWeight,
+      reciprocity: recip,
+      density: density(out),
+      weakComponents: comps.count,
+      largestComponent: comps.count > 0 ? comps.sizes[0] : null,
+    },
+    degree: { in: integerHistogram(inDegree), out: integerHistogram(outDegree) },
+    pagerank: {
+      alpha: pagerankOpts.alpha,
+      weighted: pagerankOpts.weighted,
+      tolerance: pagerankOpts.tolerance,
+      iterations: pr.iterations,
+      top,
+    },
+    core: { max: maxCore, histogram: integerHistogram(core) },
+    communities: {
+      engine: comm.engine,
+      resolution: louvainOpts.resolution,
+      seed: o.seed,
+      count: comm.count,
+      modularity: finiteOrNull(comm.modularity),
+      sizes: integerHistogram(comm.sizes),
+      largest: Array.from(comm.sizes.subarray(0, Math.min(o.topN, comm.count)), (size, community) => ({ community, size })),
+    },
+    reach: { hops: o.reachHops, histogram: integerHistogram(reach) },
+    homophily: homophilyResult,
+    cascades: cascadesResult,
+    referralValue: valueResult,
+    scoresTable: o.writeScores ? SCORES_TABLE : null,
+    timingsMs,
+    warnings,
+  };
+}

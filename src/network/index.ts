@@ -1,0 +1,26 @@
+/** The customer network (DESIGN.md: customers are nodes in a network, not a passive mass). */
+export { analyzeNetwork, ANALYZE_NETWORK_DEFAULTS, DEFAULT_HOMOPHILY_ATTRIBUTE, topIndices } from './analyze.js';
+export type { AnalyzeNetworkOptions, HomophilyAttribute } from './analyze.js';
+export { loadEdges, LOAD_EDGES_DEFAULTS, NETWORK_EDGE_TYPES, EDGE_TYPE_BIT, NODES_TABLE, EDGES_TABLE } from './edges.js';
+export type { EdgeList, LoadEdgesOptions, NetworkEdgeType } from './edges.js';
+export { outCsr, transpose, undirected, rowLengths, rowWeights } from './csr.js';
+export type { Csr } from './csr.js';
+export { pagerank, PAGERANK_DEFAULTS } from './pagerank.js';
+export type { PageRankOptions, PageRankResult } from './pagerank.js';
+export { coreNumbers } from './kcore.js';
+export { communities, louvainCsr, modularity, LOUVAIN_DEFAULTS } from './louvain.js';
+export type { CommunityResult, LouvainOptions } from './louvain.js';
+export { reachWithin } from './reach.js';
+export { reciprocity, density, weakComponents } from './metrics.js';
+export { homophily, giniMeanDifference, HOMOPHILY_DEFAULTS } from './homophily.js';
+export type { HomophilyStats, HomophilyOptions } from './homophily.js';
+export { referralCascades, findReferrals, cascadeForest, structuralVirality, CASCADE_DEFAULTS, REFERRALS_TABLE, CASCADE_NODES_TABLE } from './cascades.js';
+export type { CascadeForest, CascadeOptions, CascadeRun } from './cascades.js';
+export { referralValue, hasClvScores, REFERRAL_VALUE_DEFAULTS, REFERRAL_VALUE_TABLE, CLV_TABLE } from './referral-value.js';
+export type { ReferralValueOptions, ReferralValueRun, ValueSource } from './referral-value.js';
+export { writeScores, SCORES_TABLE } from './scores.js';
+export { toDirectedGraph, toUndirectedGraph } from './graphology.js';
+export { integerHistogram } from './histogram.js';
+export { NetworkResultSchema, NETWORK_RESULT_VERSION } from './result.js';
+export type { NetworkResult, TopCustomer, HomophilyResult, CascadesResult, ReferralValueResult, Histogram } from './result.js';
+export { ConvergenceError, GraphStructureError, InvalidArgumentsError } from './errors.js';
