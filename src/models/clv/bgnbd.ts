@@ -71,8 +71,10 @@ export interface PreparedRfm {
   txIndex: Int32Array;
   /** Σ count of rows with x = 0, per distinct T. */
   zeroCountByT: Float64Array;
-  /** Rows with x > 0. */
+  /** Rows with x > 0 (and count > 0). */
   repeatRows: Int32Array;
+  /** Rows with count > 0. */
+  activeRows: Int32Array;
   /** All x are integers and max x <= recurrenceMaxX. */
   integerX: boolean;
   maxX: number;
@@ -91,13 +93,17 @@ export function prepareRfm(t: RfmTuples, recurrenceMaxX = BGNBD_DEFAULTS.recurre
   }
   const repeatRows = new Int32Array(nRepeat);
   for (let i = 0, j = 0; i < rows; i++) if (t.x[i] > 0 && t.count[i] > 0) repeatRows[j++] = i;
+  let nActive = 0;
+  for (let i = 0; i < rows; i++) if (t.count[i] > 0) nActive++;
+  const activeRows = new Int32Array(nActive);
+  for (let i = 0, j = 0; i < rows; i++) if (t.count[i] > 0) activeRows[j++] = i;
   const maxX = xd.values.length ? xd.values[xd.values.length - 1] : 0;
   const integerX = xd.values.every(Number.isInteger) && maxX <= recurrenceMaxX;
   return {
     rows, customers: totalCount(t.count), x: t.x, count: t.count,
     xValues: xd.values, xIndex: xd.index, xCount,
     TValues: Td.values, TIndex: Td.index, txValues: txd.values, txIndex: txd.index,
-    zeroCountByT, repeatRows, integerX, maxX,
+    zeroCountByT, repeatRows, activeRows, integerX, maxX,
   };
 }
 
@@ -128,18 +134,21 @@ export function gammaRatioTable(y: number, xValues: Float64Array, integerX: bool
 
 /**
  * Σ_i count_i · log L(r, α, a, b | x_i, t_x,i, T_i) on prepared tuples; with grad, writes
- * ∂/∂(r, α, a, b).
+ * ∂/∂(r, α, a, b). `modified` switches to MBG/NBD (Batislam et al. 2007, see mbgnbd.ts): the beta
+ * ratio is B(a, b+x+1)/B(a, b) and the drop-out term a/(b+x) (α+t_x)^-(r+x) is present for x = 0 too.
  */
-export function bgnbdLogLikelihoodPrepared(p: PreparedRfm, theta: ArrayLike<number>, grad: Float64Array | null): number {
+export function bgnbdLogLikelihoodPrepared(p: PreparedRfm, theta: ArrayLike<number>, grad: Float64Array | null, modified = false): number {
   const r = theta[0], alpha = theta[1], a = theta[2], b = theta[3];
   const nx = p.xValues.length;
+  const shift = modified ? 1 : 0;
+  const xShift = modified ? p.xValues.map((v) => v + 1) : p.xValues;
   const lgR = new Float64Array(nx), dgR = new Float64Array(nx);
   const lgB = new Float64Array(nx), dgB = new Float64Array(nx);
   const lgAB = new Float64Array(nx), dgAB = new Float64Array(nx);
   gammaRatioTable(r, p.xValues, p.integerX, p.maxX, lgR, dgR);
-  gammaRatioTable(b, p.xValues, p.integerX, p.maxX, lgB, dgB);
-  gammaRatioTable(a + b, p.xValues, p.integerX, p.maxX, lgAB, dgAB);
-  // Terms in x alone: log Γ(r+x)/Γ(r) + log B(a, b+x)/B(a, b), and log(b+x−1) for the bracket.
+  gammaRatioTable(b, xShift, p.integerX, p.maxX + shift, lgB, dgB);
+  gammaRatioTable(a + b, xShift, p.integerX, p.maxX + shift, lgAB, dgAB);
+  // Terms in x alone: log Γ(r+x)/Γ(r) + log B(a, b+x+shift)/B(a, b), and log(b+x−1+shift) for the bracket.
   let ll = 0, gr = 0, ga = 0, gb = 0, galpha = 0;
   const logBX1 = new Float64Array(nx), invBX1 = new Float64Array(nx);
   for (let j = 0; j < nx; j++) {
@@ -148,10 +157,10 @@ export function bgnbdLogLikelihoodPrepared(p: PreparedRfm, theta: ArrayLike<numb
     gr += c * dgR[j];
     ga -= c * dgAB[j];
     gb += c * (dgB[j] - dgAB[j]);
-    const x = p.xValues[j];
-    if (x > 0) {
-      logBX1[j] = Math.log(b + x - 1);
-      invBX1[j] = 1 / (b + x - 1);
+    const bx = b + p.xValues[j] - 1 + shift;
+    if (bx > 0) {
+      logBX1[j] = Math.log(bx);
+      invBX1[j] = 1 / bx;
     }
   }
   const N = p.customers;
@@ -165,7 +174,7 @@ export function bgnbdLogLikelihoodPrepared(p: PreparedRfm, theta: ArrayLike<numb
   for (let k = 0; k < nT; k++) {
     lT[k] = Math.log(alpha + p.TValues[k]);
     iT[k] = 1 / (alpha + p.TValues[k]);
-    const c0 = p.zeroCountByT[k];
+    const c0 = modified ? 0 : p.zeroCountByT[k];
     if (c0 > 0) {
       // x = 0: the bracket is (α+T)^-r.
       ll -= c0 * r * lT[k];
@@ -179,7 +188,8 @@ export function bgnbdLogLikelihoodPrepared(p: PreparedRfm, theta: ArrayLike<numb
     itx[k] = 1 / (alpha + p.txValues[k]);
   }
   const logA = Math.log(a), invA = 1 / a;
-  const rows = p.repeatRows, X = p.x, C = p.count, xI = p.xIndex, TI = p.TIndex, txI = p.txIndex;
+  const rows = modified ? p.activeRows : p.repeatRows;
+  const X = p.x, C = p.count, xI = p.xIndex, TI = p.TIndex, txI = p.txIndex;
   if (grad) {
     for (let m = 0; m < rows.length; m++) {
       const i = rows[m];

@@ -1,0 +1,99 @@
+/**
+ * Per-customer CLV scores into the store table `clv_scores`. Scores are computed once per distinct
+ * (x, t_x, T) tuple in TypeScript (models/clv), uploaded as a small table keyed by tuple_id, and
+ * joined back to the per-customer summary in SQL; the Gamma-Gamma expected spend is a closed form
+ * and is computed in SQL directly:
+ *   expected_spend = p (γ + m x) / (p x + q − 1) for repeat buyers, pγ/(q − 1) otherwise (NULL if q <= 1)
+ *   clv            = margin · expected_spend · discounted expected purchases (models/clv/clv.ts)
+ */
+import type { Store } from '../store/types.js';
+import { scoreRfmTuples, type DiscountOptions, type RfmModel, type TupleScores } from '../models/clv/clv.js';
+import type { GammaGammaParams } from '../models/clv/types.js';
+import { ClvInputError } from './errors.js';
+import type { CustomerSummaryInfo, RfmColumns } from './summary.js';
+
+export const SCORE_DEFAULTS = {
+  scoresTable: 'clv_scores',
+  tupleScoresTable: 'clv_tuple_scores',
+  margin: 1,
+  /** Rows per INSERT … VALUES statement. */
+  chunk: 2000,
+};
+
+export interface ScoreOptions {
+  model: RfmModel;
+  /** Expected purchases are for the next `horizon` units. */
+  horizon: number;
+  discount?: Partial<DiscountOptions>;
+  spend?: GammaGammaParams;
+  margin?: number;
+  scoresTable?: string;
+}
+
+export interface ScoreResult {
+  table: string;
+  customers: number;
+  /** Σ CLV over customers; null without a spend model. */
+  customerEquity: number | null;
+  tupleScores: TupleScores;
+}
+
+function num(v: number): string {
+  if (!Number.isFinite(v)) throw new ClvInputError(`score: non-finite value ${v}`);
+  return String(v);
+}
+
+/** Uploads per-tuple columns keyed by tuple_id (0..n−1) into a fresh table. */
+export async function uploadTupleColumns(store: Store, table: string, cols: Record<string, Float64Array>, chunk = SCORE_DEFAULTS.chunk): Promise<void> {
+  const names = Object.keys(cols);
+  const n = names.length ? cols[names[0]].length : 0;
+  await store.exec(`DROP TABLE IF EXISTS ${table}; CREATE TABLE ${table} (tuple_id INTEGER, ${names.map((c) => `${c} DOUBLE`).join(', ')})`);
+  for (let start = 0; start < n; start += chunk) {
+    const end = Math.min(n, start + chunk);
+    const rows: string[] = [];
+    for (let i = start; i < end; i++) rows.push(`(${i},${names.map((c) => num(cols[c][i])).join(',')})`);
+    await store.exec(`INSERT INTO ${table} VALUES ${rows.join(',')}`);
+  }
+}
+
+/** A double literal (DuckDB would otherwise type 0.123… as a narrow DECIMAL). */
+function lit(v: number): string {
+  return `CAST(${num(v)} AS DOUBLE)`;
+}
+
+function spendSql(g: GammaGammaParams | undefined): string {
+  if (!g) return 'CAST(NULL AS DOUBLE)';
+  const pop = g.q > 1 ? lit((g.p * g.gamma) / (g.q - 1)) : 'CAST(NULL AS DOUBLE)';
+  const p = lit(g.p), q = lit(g.q), gamma = lit(g.gamma);
+  return `CASE WHEN s.x > 0 AND s.monetary > 0 AND ${p} * s.x + ${q} - 1 > 0
+    THEN ${p} * (${gamma} + s.monetary * s.x) / (${p} * s.x + ${q} - 1)
+    ELSE ${pop} END`;
+}
+
+/** Writes clv_scores(customer_id, x, t_x, T, monetary, p_alive, expected_purchases, expected_spend, clv). */
+export async function writeClvScores(store: Store, info: CustomerSummaryInfo, tuples: RfmColumns, options: ScoreOptions): Promise<ScoreResult> {
+  const table = options.scoresTable ?? SCORE_DEFAULTS.scoresTable;
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) throw new ClvInputError(`scores table "${table}" is not a plain SQL identifier`);
+  if (!(options.horizon >= 0)) throw new ClvInputError(`horizon must be >= 0, got ${options.horizon}`);
+  const margin = options.margin ?? SCORE_DEFAULTS.margin;
+  const scores = scoreRfmTuples(options.model, tuples, options.horizon, options.discount);
+  const tmp = SCORE_DEFAULTS.tupleScoresTable;
+  await uploadTupleColumns(store, tmp, {
+    p_alive: scores.pAlive, expected_purchases: scores.expectedPurchases, discounted_purchases: scores.discountedPurchases,
+  });
+  await store.exec(`
+DROP TABLE IF EXISTS ${table};
+CREATE TABLE ${table} AS
+SELECT customer_id, x, t_x, "T", monetary, p_alive, expected_purchases, expected_spend,
+  ${lit(margin)} * discounted_purchases * expected_spend AS clv
+FROM (
+  SELECT s.customer_id, s.x, s.t_x, s."T", s.monetary, ts.p_alive, ts.expected_purchases, ts.discounted_purchases,
+    ${spendSql(options.spend)} AS expected_spend
+  FROM ${info.summaryTable} s
+  JOIN ${info.tuplesTable} t ON t.x = s.x AND t.recency_days = s.recency_days AND t.age_days = s.age_days
+  JOIN ${tmp} ts ON ts.tuple_id = t.tuple_id
+) j;
+DROP TABLE IF EXISTS ${tmp};`);
+  const [row] = await store.query<{ n: number; equity: number | null }>(`SELECT COUNT(*) AS n, SUM(clv) AS equity FROM ${table}`);
+  return { table, customers: Number(row.n), customerEquity: options.spend && row.equity !== null ? Number(row.equity) : null, tupleScores: scores };
+}

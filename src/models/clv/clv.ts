@@ -1,0 +1,164 @@
+/**
+ * Discounted customer lifetime value and customer equity on top of the purchase models.
+ *
+ * Discounted expected purchases of a customer over H periods of length Δ (in the data's unit),
+ * at discount rate d per period, purchases of period k discounted to its end:
+ *
+ *     DET(x, t_x, T) = Σ_{k=1}^{H} ( E[Y(kΔ) | x, t_x, T] − E[Y((k−1)Δ) | x, t_x, T] ) / (1+d)^k
+ *
+ * (BG/NBD, MBG/NBD, and BG/BB with Δ = 1 opportunity). With H = ∞, Pareto/NBD uses DERT in closed
+ * form (Fader, Hardie & Lee 2005, "RFM and CLV", eq. 2) at the continuous rate δ = ln(1+d)/Δ, the same
+ * discounting as (1+d)^−k at the end of each period; BG/BB uses its DERT (Fader, Hardie & Shang 2010,
+ * eq. 14) at rate d per opportunity.
+ *
+ *     CLV = margin · E[Z | x, m] · DET            (E[Z | x, m]: Gamma-Gamma expected spend, gammagamma.ts)
+ *     customer equity = Σ_customers CLV           (Σ over tuples of count · CLV)
+ *
+ * Independence of spend and transactions is the Gamma-Gamma model's assumption (FHL 2005).
+ */
+import { InvalidArgumentsError } from '../numeric/errors.js';
+import { bgbbDert, bgbbExpectedPurchases, bgbbExpectedPurchasesNew, bgbbPAlive } from './bgbb.js';
+import { bgnbdExpectedPurchases, bgnbdExpectedPurchasesNew, bgnbdPAlive } from './bgnbd.js';
+import { mbgnbdExpectedPurchases, mbgnbdExpectedPurchasesNew, mbgnbdPAlive } from './mbgnbd.js';
+import { pnbdDert, pnbdExpectedPurchases, pnbdExpectedPurchasesNew, pnbdPAlive } from './pnbd.js';
+import type { BgbbParams, BgnbdParams, MbgnbdParams, PnbdParams, RfmTuples } from './types.js';
+
+export type RfmModelSpec =
+  | { model: 'bgnbd'; params: BgnbdParams }
+  | { model: 'mbgnbd'; params: MbgnbdParams }
+  | { model: 'pnbd'; params: PnbdParams };
+
+/** The per-customer functions of a fitted continuous-time model, in the model's vocabulary. */
+export interface RfmModel {
+  readonly model: RfmModelSpec['model'];
+  pAlive(x: number, tx: number, T: number): number;
+  /** E[Y(t) | x, t_x, T]. */
+  expectedPurchases(t: number, x: number, tx: number, T: number): number;
+  /** E[X(t)] for a new customer. */
+  expectedPurchasesNew(t: number): number;
+  /** Closed-form DERT at continuous rate δ, when the model has one (Pareto/NBD). */
+  dert?(delta: number, x: number, tx: number, T: number): number;
+}
+
+export function rfmModel(spec: RfmModelSpec): RfmModel {
+  switch (spec.model) {
+    case 'bgnbd': {
+      const p = spec.params;
+      return {
+        model: 'bgnbd',
+        pAlive: (x, tx, T) => bgnbdPAlive(p, x, tx, T),
+        expectedPurchases: (t, x, tx, T) => bgnbdExpectedPurchases(p, t, x, tx, T),
+        expectedPurchasesNew: (t) => bgnbdExpectedPurchasesNew(p, t),
+      };
+    }
+    case 'mbgnbd': {
+      const p = spec.params;
+      return {
+        model: 'mbgnbd',
+        pAlive: (x, tx, T) => mbgnbdPAlive(p, x, tx, T),
+        expectedPurchases: (t, x, tx, T) => mbgnbdExpectedPurchases(p, t, x, tx, T),
+        expectedPurchasesNew: (t) => mbgnbdExpectedPurchasesNew(p, t),
+      };
+    }
+    case 'pnbd': {
+      const p = spec.params;
+      return {
+        model: 'pnbd',
+        pAlive: (x, tx, T) => pnbdPAlive(p, x, tx, T),
+        expectedPurchases: (t, x, tx, T) => pnbdExpectedPurchases(p, t, x, tx, T),
+        expectedPurchasesNew: (t) => pnbdExpectedPurchasesNew(p, t),
+        dert: (delta, x, tx, T) => pnbdDert(p, delta, x, tx, T),
+      };
+    }
+  }
+}
+
+export const DISCOUNT_DEFAULTS = {
+  /** Per period. */
+  discountRate: 0.01,
+  /** Period length in the data's unit (e.g. 4.348 weeks ≈ a month). */
+  periodLength: 1,
+  /** Number of periods; Infinity only where a closed-form DERT exists (Pareto/NBD, BG/BB). */
+  horizon: 52,
+};
+export type DiscountOptions = typeof DISCOUNT_DEFAULTS;
+
+function checkDiscount(o: DiscountOptions, closedForm: boolean): void {
+  if (!(o.discountRate >= 0) || !Number.isFinite(o.discountRate)) throw new InvalidArgumentsError(`clv: discount rate must be finite and >= 0, got ${o.discountRate}`);
+  if (!(o.periodLength > 0) || !Number.isFinite(o.periodLength)) throw new InvalidArgumentsError(`clv: period length must be > 0, got ${o.periodLength}`);
+  if (o.horizon === Infinity) {
+    if (!closedForm) throw new InvalidArgumentsError('clv: an infinite horizon needs a closed-form DERT (Pareto/NBD or BG/BB)');
+    if (!(o.discountRate > 0)) throw new InvalidArgumentsError('clv: an infinite horizon needs a discount rate > 0');
+    return;
+  }
+  if (!(o.horizon >= 1) || !Number.isInteger(o.horizon)) throw new InvalidArgumentsError(`clv: horizon must be a whole number of periods >= 1, got ${o.horizon}`);
+}
+
+/** DET: discounted expected purchases (see the header). */
+export function discountedPurchases(model: RfmModel, x: number, tx: number, T: number, options: Partial<DiscountOptions> = {}): number {
+  const o = { ...DISCOUNT_DEFAULTS, ...options };
+  checkDiscount(o, model.dert !== undefined);
+  if (o.horizon === Infinity) return model.dert!(Math.log1p(o.discountRate) / o.periodLength, x, tx, T);
+  let prev = 0, sum = 0, disc = 1;
+  const f = 1 / (1 + o.discountRate);
+  for (let k = 1; k <= o.horizon; k++) {
+    const e = model.expectedPurchases(k * o.periodLength, x, tx, T);
+    disc *= f;
+    sum += (e - prev) * disc;
+    prev = e;
+  }
+  return sum;
+}
+
+/** DET for BG/BB: period = one opportunity; H = Infinity uses the closed-form DERT. */
+export function bgbbDiscountedPurchases(p: BgbbParams, x: number, tx: number, n: number, options: Partial<Pick<DiscountOptions, 'discountRate' | 'horizon'>> = {}): number {
+  const o = { ...DISCOUNT_DEFAULTS, periodLength: 1, ...options };
+  checkDiscount(o, true);
+  if (o.horizon === Infinity) return bgbbDert(p, o.discountRate, x, tx, n);
+  let prev = 0, sum = 0, disc = 1;
+  for (let k = 1; k <= o.horizon; k++) {
+    const e = bgbbExpectedPurchases(p, k, x, tx, n);
+    disc /= 1 + o.discountRate;
+    sum += (e - prev) * disc;
+    prev = e;
+  }
+  return sum;
+}
+
+/** The BG/BB per-customer functions, for symmetry with rfmModel. */
+export const bgbb = { pAlive: bgbbPAlive, expectedPurchases: bgbbExpectedPurchases, expectedPurchasesNew: bgbbExpectedPurchasesNew, dert: bgbbDert };
+
+/** Per-tuple scores: index i belongs to tuple i. */
+export interface TupleScores {
+  pAlive: Float64Array;
+  /** E[Y(t) | tuple] for the requested t. */
+  expectedPurchases: Float64Array;
+  /** DET (see the header). */
+  discountedPurchases: Float64Array;
+}
+
+/** Scores every tuple once (customers sharing a tuple share the scores). */
+export function scoreRfmTuples(model: RfmModel, tuples: Pick<RfmTuples, 'x' | 't_x' | 'T'>, t: number, discount: Partial<DiscountOptions> = {}): TupleScores {
+  const n = tuples.x.length;
+  const out: TupleScores = { pAlive: new Float64Array(n), expectedPurchases: new Float64Array(n), discountedPurchases: new Float64Array(n) };
+  for (let i = 0; i < n; i++) {
+    const x = tuples.x[i], tx = tuples.t_x[i], T = tuples.T[i];
+    out.pAlive[i] = model.pAlive(x, tx, T);
+    out.expectedPurchases[i] = model.expectedPurchases(t, x, tx, T);
+    out.discountedPurchases[i] = discountedPurchases(model, x, tx, T, discount);
+  }
+  return out;
+}
+
+/** CLV = margin · expected spend per purchase · discounted expected purchases. */
+export function customerLifetimeValue(discountedPurchaseCount: number, expectedSpend: number, margin = 1): number {
+  return margin * expectedSpend * discountedPurchaseCount;
+}
+
+/** Customer equity: Σ count · CLV. */
+export function customerEquity(clv: ArrayLike<number>, count: ArrayLike<number>): number {
+  if (clv.length !== count.length) throw new InvalidArgumentsError(`customerEquity: ${clv.length} values but ${count.length} counts`);
+  let s = 0;
+  for (let i = 0; i < clv.length; i++) s += clv[i] * count[i];
+  return s;
+}
