@@ -82,7 +82,7 @@ export interface PreparedRfm {
 
 export function prepareRfm(t: RfmTuples, recurrenceMaxX = BGNBD_DEFAULTS.recurrenceMaxX): PreparedRfm {
   const rows = t.x.length;
-  const xd = indexDistinct(t.x), Td = indexDistinct(t.T), txd = indexDistinct(t.t_x);
+  const xd = indexDistinct(t.x), Td = indexDistinct(t.T, false), txd = indexDistinct(t.t_x, false);
   const xCount = new Float64Array(xd.values.length);
   const zeroCountByT = new Float64Array(Td.values.length);
   let nRepeat = 0;

@@ -74,6 +74,7 @@ function logLikelihoodPrepared(s: PreparedSpend, theta: ArrayLike<number>, grad:
   let ll = 0, gp = 0, gq = 0, gg = 0;
   for (let j = 0; j < nx; j++) {
     const x = s.xValues[j], c = s.xCount[j], px = p * x;
+    if (c === 0) continue;
     ll += c * (lgamma(px + q) - lgamma(px) - lgq + q * logG);
     if (grad) {
       dPxq[j] = digamma(px + q);

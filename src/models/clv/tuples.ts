@@ -34,17 +34,41 @@ export function totalCount(count: Float64Array): number {
   return s;
 }
 
-/** Distinct values of v (sorted) and each row's index into them. */
-export function indexDistinct(v: Float64Array): { values: Float64Array; index: Int32Array } {
-  const sorted = Float64Array.from(v).sort();
-  let m = 0;
-  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[m++] = sorted[i];
-  const values = sorted.slice(0, m);
-  const pos = new Map<number, number>();
-  for (let i = 0; i < m; i++) pos.set(values[i], i);
+/**
+ * Distinct values of v and each row's index into them. Sorted unless `sorted` is false (a lookup
+ * table needs no order); non-negative integers up to 1e6 (purchase counts) index a dense 0..max table.
+ */
+export function indexDistinct(v: Float64Array, sorted = true): { values: Float64Array; index: Int32Array } {
   const index = new Int32Array(v.length);
-  for (let i = 0; i < v.length; i++) index[i] = pos.get(v[i])!;
-  return { values, index };
+  let max = 0, dense = true;
+  for (let i = 0; i < v.length && dense; i++) {
+    const x = v[i];
+    if (!(x >= 0 && x <= 1e6 && Number.isInteger(x))) dense = false;
+    else if (x > max) max = x;
+  }
+  if (dense && max <= 4 * v.length + 1024) {
+    for (let i = 0; i < v.length; i++) index[i] = v[i];
+    const values = new Float64Array(v.length ? max + 1 : 0);
+    for (let k = 0; k < values.length; k++) values[k] = k;
+    return { values, index };
+  }
+  const pos = new Map<number, number>();
+  const list: number[] = [];
+  for (let i = 0; i < v.length; i++) {
+    let k = pos.get(v[i]);
+    if (k === undefined) {
+      k = list.length;
+      pos.set(v[i], k);
+      list.push(v[i]);
+    }
+    index[i] = k;
+  }
+  if (!sorted) return { values: Float64Array.from(list), index };
+  const order = list.map((_, k) => k).sort((a, b) => list[a] - list[b]);
+  const rank = new Int32Array(order.length);
+  order.forEach((k, r) => (rank[k] = r));
+  for (let i = 0; i < index.length; i++) index[i] = rank[index[i]];
+  return { values: Float64Array.from(order, (k) => list[k]), index };
 }
 
 /**
