@@ -69,6 +69,7 @@ class Simulation {
 
   // truth accumulators
   private repeatTotal = 0;
+  private repeatDaysTotal = 0;
   private aliveAtEnd = 0;
   private revenue = 0;
   private transactions = 0;
@@ -173,8 +174,13 @@ class Simulation {
 
     // repeat purchases, each after a buying session
     const repeats = pp.drawRepeats(trial, end);
+    let lastDay = Math.floor(trial / DAY);
+    let repeatDays = 0;
     for (let i = 0; i < repeats; i++) {
       const t = Math.floor(pp.repeats[i]);
+      const day = Math.floor(t / DAY);
+      if (day !== lastDay) repeatDays++;
+      lastDay = day;
       const item = this.rngItems.next() < this.params.catalogue.repeatItemProb ? firstItem : this.catalogue.pick(this.rngItems);
       const ch = this.funnel.sessionChannel();
       this.funnel.beforePurchase(block, person, t, item, ch, 'any');
@@ -200,6 +206,7 @@ class Simulation {
     this.tCount[day]++;
     this.tSum[day] += weeksObserved;
     this.repeatTotal += repeats;
+    this.repeatDaysTotal += repeatDays;
     if (pp.alive) this.aliveAtEnd++;
     out?.write({
       person,
@@ -212,6 +219,7 @@ class Simulation {
       p: pp.p,
       nu: pp.nu,
       purchases: repeats + 1,
+      repeatDays,
       alive: pp.alive,
       dropoutSec: pp.dropoutSec,
     });
@@ -337,13 +345,15 @@ class Simulation {
         expectedRepeatPurchases52Weeks: x52,
         expectedRepeatPurchasesInWindow: expected,
         realizedRepeatPurchasesInWindow: this.repeatTotal,
+        realizedRepeatPurchaseDaysInWindow: this.repeatDaysTotal,
         meanExpectedRepeatPerCustomer: expected === null ? null : expected / n,
         meanRealizedRepeatPerCustomer: this.repeatTotal / n,
         transactions: this.transactions,
         aliveAtEnd: this.aliveAtEnd,
         note:
-          'Continuous time in weeks; every repeat transaction is counted. Summaries that merge purchases on the same day ' +
-          'will count slightly fewer. T_i runs from the first purchase to the window end.',
+          'Continuous time in weeks; every repeat transaction is counted. A summary that counts purchase days (several ' +
+          'purchases on one UTC day as one) sees realizedRepeatPurchaseDaysInWindow instead. T_i runs from the first ' +
+          'purchase to the window end.',
       },
       spend: {
         model: 'gamma-gamma',

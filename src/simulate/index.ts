@@ -7,8 +7,8 @@
  *
  * writes events.csv (or .parquet), events.truth.json and events.truth.customers.csv (.parquet).
  */
-import { rename, rm, writeFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import type { EventType } from '../domain/events.js';
 import { runSimulation } from './engine.js';
 import { resolveOptions, type SimulateOptions } from './options.js';
@@ -49,7 +49,7 @@ export const EVENT_COLUMN_TYPES: ColumnTypes = {
 const CUSTOMER_COLUMN_TYPES: ColumnTypes = {
   customer_id: 'VARCHAR', acquisition: 'VARCHAR', referrer_id: 'VARCHAR', referral_depth: 'INTEGER',
   first_event_ts: 'TIMESTAMP', first_purchase_ts: 'TIMESTAMP', lambda: 'DOUBLE', p: 'DOUBLE', nu: 'DOUBLE',
-  purchases: 'INTEGER', alive_at_end: 'BOOLEAN', dropout_ts: 'TIMESTAMP',
+  purchases: 'INTEGER', repeat_purchase_days: 'INTEGER', alive_at_end: 'BOOLEAN', dropout_ts: 'TIMESTAMP',
 };
 
 /** `<out without extension>` + suffix. */
@@ -70,6 +70,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationSumm
   const tmp = o.format === 'parquet' ? `${o.out}.tmp-${process.pid}` : null;
   const eventsCsv = tmp ? `${tmp}.events.csv` : `${o.out}.tmp-${process.pid}.csv`;
   const customersCsv = customerTruthPath ? (tmp ? `${tmp}.customers.csv` : `${customerTruthPath}.tmp-${process.pid}.csv`) : null;
+  await mkdir(dirname(o.out), { recursive: true });
   try {
     const truth: SimulationTruth = await runSimulation(
       o.params,

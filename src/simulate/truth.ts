@@ -31,6 +31,8 @@ export interface PurchaseTruth {
   expectedRepeatPurchasesInWindow: number | null;
   /** Repeat purchase transactions actually generated in the window. */
   realizedRepeatPurchasesInWindow: number;
+  /** Repeat purchases counted as distinct UTC days after the first purchase's day (the CLV summaries' x). */
+  realizedRepeatPurchaseDaysInWindow: number;
   meanExpectedRepeatPerCustomer: number | null;
   meanRealizedRepeatPerCustomer: number;
   /** Transactions (first + repeat). */

@@ -5,7 +5,7 @@ import type { TimestampFormatter } from './timestamps.js';
 
 export const CUSTOMER_TRUTH_FIELDS = [
   'customer_id', 'acquisition', 'referrer_id', 'referral_depth', 'first_event_ts', 'first_purchase_ts',
-  'lambda', 'p', 'nu', 'purchases', 'alive_at_end', 'dropout_ts',
+  'lambda', 'p', 'nu', 'purchases', 'repeat_purchase_days', 'alive_at_end', 'dropout_ts',
 ] as const;
 
 export interface CustomerTruthRow {
@@ -20,6 +20,8 @@ export interface CustomerTruthRow {
   p: number;
   nu: number;
   purchases: number;
+  /** Distinct UTC days with a repeat purchase, other than the first purchase's day. */
+  repeatDays: number;
   alive: boolean;
   dropoutSec: number;
 }
@@ -41,7 +43,7 @@ export class CustomerTruthWriter {
     this.file.text(
       `${this.ids.customer(r.person)},${r.acquisition},${r.referrer < 0 ? '' : this.ids.customer(r.referrer)},${r.depth},` +
         `${this.ts.format(r.firstSec)},${this.ts.format(r.trialSec)},${num(r.lambda)},${num(r.p)},${num(r.nu)},` +
-        `${r.purchases},${r.alive},${r.alive ? '' : this.ts.format(r.dropoutSec)}\n`,
+        `${r.purchases},${r.repeatDays},${r.alive},${r.alive ? '' : this.ts.format(r.dropoutSec)}\n`,
     );
   }
 

@@ -18,7 +18,7 @@ export async function csvToParquet(csvPath: string, parquetPath: string, columns
     const cols = Object.entries(columns).map(([k, v]) => `${sqlString(k)}: ${sqlString(v)}`).join(', ');
     await conn.run(
       `COPY (SELECT * FROM read_csv(${sqlString(csvPath)}, header = true, delim = ',', quote = '"', escape = '"', ` +
-        `columns = {${cols}}, auto_detect = false)) TO ${sqlString(parquetPath)} (FORMAT parquet, COMPRESSION zstd)`,
+        `columns = {${cols}}, auto_detect = false)) TO ${sqlString(parquetPath)} (FORMAT parquet, COMPRESSION snappy)`,
     );
   } finally {
     conn.closeSync();
