@@ -34,6 +34,21 @@ export function idFormat(people: number, items: number): IdFormat {
   };
 }
 
+/** A decimal counter kept as ASCII digits, so writing the next event id costs no division. */
+class DecimalCounter {
+  readonly digits = new Uint8Array(20).fill(0x30);
+  /** Index of the most significant digit. */
+  start = 20;
+
+  increment(): void {
+    const d = this.digits;
+    let i = d.length - 1;
+    while (i >= 0 && d[i] === 0x39) d[i--] = 0x30;
+    d[i]++;
+    if (i < this.start) this.start = i;
+  }
+}
+
 export class EventCsvWriter {
   events = 0;
   private readonly counts: number[] = EVENT_TYPES.map(() => 0);
@@ -41,6 +56,7 @@ export class EventCsvWriter {
   private readonly channelBytes: Uint8Array[] = CHANNELS.map((c) => ascii(csvField(c)));
   private readonly texts: Uint8Array[];
   private readonly maxRow: number;
+  private readonly eventId = new DecimalCounter();
 
   private constructor(
     private readonly file: ChunkedFileWriter,
@@ -71,13 +87,16 @@ export class EventCsvWriter {
     const f = this.file;
     const cw = this.ids.customerWidth;
     const iw = this.ids.itemWidth;
+    f.reserve(this.maxRow * order.length);
+    const id = this.eventId;
     for (let j = 0; j < order.length; j++) {
       const i = order[j];
       const type = block.type[i];
       counts[type]++;
-      f.reserve(this.maxRow);
+      this.events++;
       f.byte(LOWER_E);
-      f.uint(++this.events);
+      id.increment();
+      f.slice(id.digits, id.start, id.digits.length - id.start);
       f.byte(COMMA);
       f.byte(LOWER_C);
       f.padded(block.owner[i] + 1, cw);
