@@ -53,6 +53,8 @@ export class DuckDbStore implements Store {
     }
     const conn = await instance.connect();
     const store = new DuckDbStore(location, instance, conn);
+    // Timestamps are stored in UTC; strings with an offset are converted, strings without one are taken as UTC.
+    await store.exec("SET TimeZone = 'UTC'");
     if (!opts.readOnly) await ensureSchema(store);
     return store;
   }

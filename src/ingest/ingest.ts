@@ -1,0 +1,235 @@
+/**
+ * Ingest: files → mapping → the store's `events` table, all in SQL.
+ *
+ * Per file: one scan stages every record with its canonical values and the reason it is bad (or
+ * null); good records go into `events` unless their event id is already there (idempotent); bad
+ * ones go to the reject file with their physical line number. Where the source has no event id,
+ * the id is md5(canonical content, occurrence number of that content within the file), so real
+ * repeated rows (CDNOW has 215) are all kept and re-sending the file adds nothing.
+ */
+import { basename, resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Store } from '../store/types.js';
+import { MappingError, type Mapping } from '../domain/mapping.js';
+import { ident, lit } from '../sql/quote.js';
+import { buildFieldExprs, mappedColumns } from './fields.js';
+import { openReader, SourceError, type SourceReader } from './reader.js';
+import { buildCsvLineMap, dropCsvLineMap, rawRecordSql } from './lines.js';
+
+export interface IngestOptions {
+  /** Where rejected rows go (CSV: source,line,reason,raw). Written only when there are rejects. */
+  rejectFile: string;
+  /** Called as each file moves through its steps. */
+  onProgress?: (p: { file: string; index: number; files: number; step: 'scan' | 'insert' | 'rejects' | 'done' }) => void;
+}
+
+export interface FileReport {
+  source: string;
+  format: string;
+  /** Records read (good + bad), blank lines excluded. */
+  rows: number;
+  accepted: number;
+  rejected: number;
+  duplicates: number;
+}
+
+export interface IngestReport {
+  files: FileReport[];
+  accepted: number;
+  rejected: number;
+  duplicates: number;
+  rejectFile: string | null;
+  seconds: number;
+  eventsInStore: number;
+}
+
+const REJECTS = 'spiral_rejects';
+const STAGE = 'spiral_stage';
+
+export async function ingestFiles(store: Store, files: string[], mapping: Mapping, opts: IngestOptions): Promise<IngestReport> {
+  const t0 = performance.now();
+  await store.exec(`CREATE OR REPLACE TEMP TABLE ${REJECTS} (source VARCHAR, line BIGINT, reason VARCHAR, raw VARCHAR)`);
+  const reports: FileReport[] = [];
+  const runId = randomUUID();
+  for (let i = 0; i < files.length; i++) {
+    const path = resolve(files[i]);
+    const progress = (step: 'scan' | 'insert' | 'rejects' | 'done') =>
+      opts.onProgress?.({ file: path, index: i, files: files.length, step });
+    const tag = `${process.pid}_${i}`;
+    const reader = openReader(path, mapping, tag);
+    await checkColumns(store, reader, mapping);
+    progress('scan');
+    await stage(store, reader, mapping);
+    progress('insert');
+    const { good, accepted } = await insertGood(store, reader, mapping);
+    progress('rejects');
+    const rejected = await collectRejects(store, reader, mapping, tag);
+    const [{ n: rowsStaged }] = await store.query<{ n: number }>(
+      `SELECT count(*) AS n FROM ${STAGE} WHERE reason IS DISTINCT FROM '(blank)'`,
+    );
+    const csvRejected = rejected - (rowsStaged - good);
+    await store.exec(`DROP TABLE IF EXISTS ${STAGE}`);
+    const rep: FileReport = {
+      source: basename(path),
+      format: reader.format,
+      rows: rowsStaged + csvRejected,
+      accepted,
+      rejected,
+      duplicates: good - accepted,
+    };
+    reports.push(rep);
+    await store.query(
+      `INSERT INTO ingests VALUES (?, ?, now()::TIMESTAMP, ?, ?, ?)`,
+      [runId, rep.source, rep.accepted, rep.rejected, rep.duplicates],
+    );
+    progress('done');
+  }
+  const [{ n: totalRejected }] = await store.query<{ n: number }>(`SELECT count(*) AS n FROM ${REJECTS}`);
+  let rejectFile: string | null = null;
+  if (totalRejected > 0) {
+    rejectFile = resolve(opts.rejectFile);
+    await store.exec(
+      `COPY (SELECT source, line, reason, raw FROM ${REJECTS} ORDER BY source, line NULLS LAST) TO ${lit(rejectFile)} (HEADER, DELIMITER ',', QUOTE '"')`,
+    );
+  }
+  await store.exec(`DROP TABLE ${REJECTS}`);
+  const [{ n: eventsInStore }] = await store.query<{ n: number }>(`SELECT count(*) AS n FROM events`);
+  return {
+    files: reports,
+    accepted: sum(reports, 'accepted'),
+    rejected: sum(reports, 'rejected'),
+    duplicates: sum(reports, 'duplicates'),
+    rejectFile,
+    seconds: (performance.now() - t0) / 1000,
+    eventsInStore,
+  };
+}
+
+function sum(rs: FileReport[], k: 'accepted' | 'rejected' | 'duplicates'): number {
+  return rs.reduce((s, r) => s + r[k], 0);
+}
+
+/** Fails early, naming the field, when the mapping reads a column the file does not have. */
+async function checkColumns(store: Store, reader: SourceReader, mapping: Mapping): Promise<void> {
+  if (reader.format !== 'csv' && reader.format !== 'parquet') return;
+  let cols: string[];
+  try {
+    const rows = await store.query<{ column_name: string }>(`DESCRIBE SELECT * FROM ${reader.from}`);
+    cols = rows.map((r) => r.column_name);
+  } catch (e) {
+    throw new SourceError(`${reader.path}: cannot be read as ${reader.format}: ${firstLine((e as Error).message)}`);
+  }
+  const missing = mappedColumns(mapping).filter((c) => !cols.includes(c));
+  if (missing.length) {
+    const where = Object.entries(mapping.fields)
+      .filter(([, s]) => s !== undefined && missing.includes(typeof s === 'string' ? s : s.column ?? ''))
+      .map(([f]) => `fields.${f}`);
+    const props = (mapping.props ?? []).filter((p) => missing.includes(p)).map(() => 'props');
+    throw new MappingError(
+      `${[...where, ...props].join(', ')}: column ${missing.map((m) => `"${m}"`).join(', ')} is not in ${basename(reader.path)} (its columns: ${cols.join(', ')})`,
+    );
+  }
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0];
+}
+
+async function stage(store: Store, reader: SourceReader, mapping: Mapping): Promise<void> {
+  const e = buildFieldExprs(reader, mapping);
+  let reason = e.reason;
+  if (reader.format === 'ndjson') {
+    reason = `CASE WHEN spiral_line IS NULL OR trim(spiral_line) = '' THEN '(blank)' WHEN j IS NULL THEN 'not valid JSON' ELSE ${reason} END`;
+  } else if (reader.format === 'json-array') {
+    reason = `CASE WHEN json_type(j) <> 'OBJECT' THEN 'not a JSON object' ELSE ${reason} END`;
+  }
+  const raw = reader.rawExpr ? `, CASE WHEN (${reason}) IS NOT NULL THEN ${reader.rawExpr} END AS raw` : '';
+  const sql = `CREATE OR REPLACE TEMP TABLE ${STAGE} AS
+    SELECT ${e.event_id ?? 'CAST(NULL AS VARCHAR)'} AS event_id,
+      ${e.customer_id} AS customer_id, ${e.ts} AS ts, ${e.type} AS type, ${e.item_id} AS item_id,
+      ${e.amount} AS amount, ${e.quantity} AS quantity, ${e.peer_id} AS peer_id, ${e.channel} AS channel,
+      ${e.rating} AS rating, ${e.text} AS text, ${e.props} AS props,
+      ${reason} AS reason${raw}
+    FROM ${reader.from}`;
+  try {
+    await store.exec(sql);
+  } catch (err) {
+    throw new SourceError(`${reader.path}: ${firstLine((err as Error).message)}`);
+  }
+}
+
+const CONTENT = ['customer_id', 'ts', 'type', 'item_id', 'amount', 'quantity', 'peer_id', 'channel', 'rating', 'text', 'props'];
+
+async function insertGood(store: Store, reader: SourceReader, mapping: Mapping): Promise<{ good: number; accepted: number }> {
+  const source = lit(basename(reader.path));
+  const derived = mapping.fields.event_id === undefined;
+  const content = `concat_ws(chr(31), ${CONTENT.map((c) => `coalesce(CAST(${ident(c)} AS VARCHAR), '')`).join(', ')})`;
+  const ided = derived
+    ? `SELECT md5(content || chr(31) || CAST(row_number() OVER (PARTITION BY content) AS VARCHAR)) AS eid, * EXCLUDE (content)
+       FROM (SELECT ${content} AS content, * EXCLUDE (event_id) FROM ${STAGE} WHERE reason IS NULL)`
+    : `SELECT event_id AS eid, * EXCLUDE (event_id) FROM ${STAGE} WHERE reason IS NULL
+       QUALIFY row_number() OVER (PARTITION BY event_id) = 1`;
+  const [{ n: good }] = await store.query<{ n: number }>(`SELECT count(*) AS n FROM ${STAGE} WHERE reason IS NULL`);
+  const rows = await store.query<{ Count: number }>(`INSERT INTO events
+    SELECT s.eid, s.customer_id, s.ts, s.type, s.item_id, s.amount, s.quantity, s.peer_id, s.channel, s.rating, s.text, s.props, ${source}
+    FROM (${ided}) s
+    WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = s.eid)`);
+  return { good, accepted: Number(rows[0]?.Count ?? 0) };
+}
+
+/** Collects this file's rejects into the run's reject table; returns how many. */
+async function collectRejects(store: Store, reader: SourceReader, mapping: Mapping, tag: string): Promise<number> {
+  const source = lit(basename(reader.path));
+  const [{ n: staged }] = await store.query<{ n: number }>(
+    `SELECT count(*) AS n FROM ${STAGE} WHERE reason IS NOT NULL AND reason <> '(blank)'`,
+  );
+  let csvRejectLines: number[] = [];
+  if (reader.rejectsTable) {
+    const rows = await store.query<{ line: number }>(`SELECT DISTINCT line FROM ${reader.rejectsTable} ORDER BY line`);
+    csvRejectLines = rows.map((r) => r.line);
+  }
+  if (staged === 0 && csvRejectLines.length === 0) {
+    if (reader.rejectsTable) await store.exec(`DROP TABLE IF EXISTS ${reader.rejectsTable}; DROP TABLE IF EXISTS spiral_rejscan_${tag}`);
+    return 0;
+  }
+  if (reader.format === 'csv') {
+    const map = await buildCsvLineMap(store, reader.path, {
+      header: reader.header,
+      quote: mapping.source?.quote ?? '"',
+      rejectLines: csvRejectLines,
+      tag,
+    });
+    await store.exec(`INSERT INTO ${REJECTS}
+      SELECT ${source}, r.pline, s.reason, ${rawRecordSql(tag, 'r.pline')}
+      FROM (SELECT rowid AS k, reason FROM ${STAGE} WHERE reason IS NOT NULL) s
+      JOIN ${map.recordTable} r USING (k)`);
+    if (csvRejectLines.length) {
+      await store.exec(`INSERT INTO ${REJECTS}
+        SELECT ${source}, l.pline, e.reason, ${rawRecordSql(tag, 'l.pline')}
+        FROM (SELECT line, arg_min(${CSV_REASON}, column_idx) AS reason FROM ${reader.rejectsTable} GROUP BY line) e
+        JOIN ${map.logicalTable} l ON l.logical = e.line`);
+      await store.exec(`DROP TABLE IF EXISTS ${reader.rejectsTable}; DROP TABLE IF EXISTS spiral_rejscan_${tag}`);
+    }
+    await dropCsvLineMap(store, tag);
+  } else if (reader.format === 'parquet') {
+    await store.exec(`INSERT INTO ${REJECTS}
+      SELECT ${source}, s.k + 1, s.reason, CAST(to_json(t) AS VARCHAR)
+      FROM (SELECT rowid AS k, reason FROM ${STAGE} WHERE reason IS NOT NULL) s
+      JOIN read_parquet(${lit(reader.path)}, file_row_number=true) t ON t.file_row_number = s.k`);
+  } else {
+    // NDJSON: one staged row per physical line, blank ones included, so rowid + 1 is the line.
+    // JSON array: the element's position.
+    await store.exec(`INSERT INTO ${REJECTS}
+      SELECT ${source}, rowid + 1, reason, raw FROM ${STAGE} WHERE reason IS NOT NULL AND reason <> '(blank)'`);
+  }
+  return staged + csvRejectLines.length;
+}
+
+/** DuckDB's CSV error types, said plainly. */
+const CSV_REASON = `CASE error_type
+  WHEN 'TOO MANY COLUMNS' THEN 'wrong number of columns: ' || error_message
+  WHEN 'MISSING COLUMNS' THEN 'wrong number of columns: ' || error_message
+  WHEN 'INVALID ENCODING' THEN 'bad encoding: not valid UTF-8'
+  WHEN 'UNQUOTED VALUE' THEN 'bad quoting: ' || error_message
+  WHEN 'LINE SIZE OVER MAXIMUM' THEN 'line too long'
+  ELSE lower(error_type) || ': ' || error_message END`;
