@@ -3,6 +3,14 @@
  * EventBlock and written at once, so memory holds per-customer latent state (typed arrays) and
  * never the events. Mechanisms live in ./mechanisms, one module each, and draw from their own
  * random streams (./streams.ts).
+ *
+ * Adding a mechanism (e.g. a peer effect, Bass adoption, votes and ideas):
+ *   1. an options block in options.ts (schema + DEFAULT_SIMULATION entry);
+ *   2. a module in mechanisms/ that takes its options and `stream(seed, '<its name>')`, adds
+ *      events to the block, and counts what its truth needs;
+ *   3. a call from `customer()` / `prospect()` below (or a new kind of person in `run()`);
+ *   4. its block in truth.ts, filled in `truth()`.
+ * A new stream leaves the other mechanisms' draws, and so their output, unchanged.
  */
 import { exponential, poisson, type Xoshiro128 } from '../models/numeric/random.js';
 import { CH, EventBlock, NONE, T } from './event-block.js';
