@@ -282,14 +282,16 @@ class Simulation {
       const item = block.item[e];
       const shareTs = social.shareTime(t, end);
       if (shareTs !== NONE) {
+        // a peer the customer follows (or was referred by), else one drawn by attachment;
+        // either way someone who was already a customer when the share was made
         let peer = NONE;
         let own = false;
         if (this.followees.length > 0) {
           peer = this.followees[Math.floor(this.rngFollow.next() * this.followees.length)];
-          own = true;
-        } else {
-          peer = this.network.pick(j, (x) => this.trialSec[x] < shareTs);
+          own = this.trialSec[peer] < shareTs;
+          if (!own) peer = NONE;
         }
+        if (peer === NONE) peer = this.network.pick(j, (x) => this.trialSec[x] < shareTs);
         if (peer !== NONE) {
           social.share(block, person, shareTs, item, this.person[peer], own);
           this.network.addEdge('share', j, peer);

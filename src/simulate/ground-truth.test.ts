@@ -172,13 +172,16 @@ describe('the network', () => {
     assert.equal(t.n, r.n);
   });
 
-  test('every peer_id names a customer of the log', async () => {
+  test('every follow and share names a peer who was already a customer then', async () => {
     const [r] = await db.all(`
-      SELECT count(*) AS n, count(*) FILTER (WHERE b.customer_id IS NULL) AS dangling
-      FROM ev LEFT JOIN (SELECT DISTINCT customer_id FROM ev WHERE type = 'purchase') b ON b.customer_id = ev.peer_id
-      WHERE ev.peer_id IS NOT NULL`);
+      SELECT count(*) AS n, count(*) FILTER (WHERE b.customer_id IS NULL OR b.first_purchase >= ev.ts) AS bad
+      FROM ev LEFT JOIN (SELECT customer_id, min(ts) AS first_purchase FROM ev WHERE type = 'purchase' GROUP BY 1) b
+        ON b.customer_id = ev.peer_id
+      WHERE ev.type IN ('follow', 'share')`);
     assert.ok((r.n as number) > 0);
-    assert.equal(r.dangling, 0);
+    assert.equal(r.bad, 0);
+    const [nulls] = await db.all(`SELECT count(*) AS n FROM ev WHERE type IN ('follow', 'share', 'referral') AND peer_id IS NULL`);
+    assert.equal(nulls.n, 0);
   });
 
   test('preferential attachment gives a heavy-tailed follow in-degree', async () => {
