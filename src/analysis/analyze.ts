@@ -1,0 +1,35 @@
+/**
+ * Runs the pipeline: store → sufficient statistics (SQL) → models → one AnalysisResult.
+ */
+import { createRequire } from 'node:module';
+import { AnalysisResultSchema, SCHEMA_VERSION, type AnalysisResult, type Warning } from '../domain/result.js';
+import type { Store } from '../store/types.js';
+import { computeOverview } from './overview.js';
+
+const require = createRequire(import.meta.url);
+export const SPIRAL_VERSION: string = (require('../../package.json') as { version: string }).version;
+
+export interface AnalyzeOptions {
+  /** Clock for `generatedAt` (injected so results can be reproduced). */
+  now?: () => Date;
+  onProgress?: (step: string) => void;
+}
+
+export async function analyze(store: Store, opts: AnalyzeOptions = {}): Promise<AnalysisResult> {
+  const warnings: Warning[] = [];
+  opts.onProgress?.('overview');
+  const overview = await computeOverview(store);
+  if (overview.events === 0) warnings.push({ section: 'overview', message: 'the store has no events: ingest a file first' });
+  if (overview.events > 0 && overview.purchasers === 0) {
+    warnings.push({ section: 'overview', message: 'no purchase events: revenue, repeat rate and CLV need purchases' });
+  }
+  const result: AnalysisResult = {
+    schemaVersion: SCHEMA_VERSION,
+    generatedAt: (opts.now?.() ?? new Date()).toISOString(),
+    spiralVersion: SPIRAL_VERSION,
+    store: { dialect: store.dialect, location: store.location },
+    overview,
+    warnings,
+  };
+  return AnalysisResultSchema.parse(result);
+}

@@ -1,0 +1,48 @@
+/**
+ * The `spiral` command: argument parsing, progress and exit codes; the work is in analysis/, ingest/, …
+ */
+import { Command, CommanderError } from 'commander';
+import { SPIRAL_VERSION } from '../analysis/analyze.js';
+import { EXIT_OK, EXIT_USAGE, ThresholdError, exitCodeFor, messageFor, EXIT_FAILED } from './errors.js';
+import { makeOutput } from './io.js';
+import { registerIngest } from './commands/ingest.js';
+import { registerSimulate } from './commands/simulate.js';
+import { registerAnalyze } from './commands/analyze.js';
+import { registerDemo } from './commands/demo.js';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('spiral')
+    .description('Customer-network analytics for brands: event log → store → CLV, brand, network → report')
+    .version(SPIRAL_VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerIngest(program, makeOutput);
+  registerSimulate(program, makeOutput);
+  registerAnalyze(program, makeOutput);
+  registerDemo(program, makeOutput);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  const json = argv.includes('--json');
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT_OK;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT_OK;
+      // commander has already printed its message
+      return EXIT_USAGE;
+    }
+    const code = e instanceof ThresholdError ? EXIT_FAILED : exitCodeFor(e);
+    const message = messageFor(e);
+    // A threshold error comes after the run printed its own JSON summary, which stays the last line.
+    if (json && !(e instanceof ThresholdError)) process.stdout.write(`${JSON.stringify({ error: message, exitCode: code })}\n`);
+    process.stderr.write(`spiral: ${message}\n`);
+    if (process.env.SPIRAL_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+    return code;
+  }
+}
