@@ -60,11 +60,11 @@ export async function buildCsvLineMap(
     SELECT row_number() OVER (ORDER BY start) AS logical, start AS pline,
            (first(l ORDER BY pline) IS NULL OR trim(first(l ORDER BY pline)) = '') AND count(*) = 1 AS blank
     FROM ${phys} GROUP BY start`);
-  const rejectList = opts.rejectLines.length ? opts.rejectLines.join(', ') : 'NULL';
+  const notRejected = opts.rejectLines.length ? `AND logical NOT IN (${opts.rejectLines.join(', ')})` : '';
   await store.exec(`CREATE OR REPLACE TEMP TABLE ${records} AS
     SELECT row_number() OVER (ORDER BY logical) - 1 AS k, pline
     FROM ${logical}
-    WHERE NOT blank ${opts.header ? 'AND logical > 1' : ''} AND logical NOT IN (${rejectList})`);
+    WHERE NOT blank ${opts.header ? 'AND logical > 1' : ''} ${notRejected}`);
   await store.exec(`DROP TABLE ${lines}; DROP TABLE ${badLines}`);
   return { logicalTable: logical, recordTable: records, };
 }
