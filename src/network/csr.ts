@@ -40,43 +40,40 @@ function checkEdges(n: number, src: ArrayLike<number>, dst: ArrayLike<number>, w
 export function outCsr(n: number, src: ArrayLike<number>, dst: ArrayLike<number>, weight: ArrayLike<number> | null = null): Csr {
   checkEdges(n, src, dst, weight);
   const m = src.length;
+  // Two stable counting sorts (least significant key first: dst, then src) leave every row sorted
+  // by target in O(n + m), whatever order the edges came in.
+  const byDst = new Int32Array(m);
+  {
+    const c = new Int32Array(n + 1);
+    for (let e = 0; e < m; e++) c[dst[e] + 1]++;
+    for (let i = 0; i < n; i++) c[i + 1] += c[i];
+    for (let e = 0; e < m; e++) byDst[c[dst[e]]++] = e;
+  }
   const counts = new Int32Array(n + 1);
   for (let e = 0; e < m; e++) if (src[e] !== dst[e]) counts[src[e] + 1]++;
   for (let i = 0; i < n; i++) counts[i + 1] += counts[i];
   const fill = counts.slice(0, n);
   const targets = new Int32Array(counts[n]);
   const weights = new Float64Array(counts[n]);
-  for (let e = 0; e < m; e++) {
+  for (let k = 0; k < m; k++) {
+    const e = byDst[k];
     const u = src[e];
     if (u === dst[e]) continue;
     const p = fill[u]++;
     targets[p] = dst[e];
     weights[p] = weight ? weight[e] : 1;
   }
-  return sortAndMergeRows({ n, offsets: counts, targets, weights });
+  return mergeRows({ n, offsets: counts, targets, weights });
 }
 
-/** Sorts each row by target and merges repeated targets; returns a compacted CSR. */
-function sortAndMergeRows(g: Csr): Csr {
+/** Merges repeated targets of each (sorted) row, summing weights; returns a compacted CSR. */
+function mergeRows(g: Csr): Csr {
   const { n, offsets, targets, weights } = g;
   const outOffsets = new Int32Array(n + 1);
   let w = 0;
   for (let i = 0; i < n; i++) {
-    const lo = offsets[i];
-    const hi = offsets[i + 1];
-    let sorted = true;
-    for (let p = lo + 1; p < hi; p++) if (targets[p] <= targets[p - 1]) { sorted = false; break; }
-    if (!sorted) {
-      const idx = Array.from({ length: hi - lo }, (_, k) => lo + k).sort((a, b) => targets[a] - targets[b]);
-      const t = idx.map((p) => targets[p]);
-      const x = idx.map((p) => weights[p]);
-      for (let k = 0; k < t.length; k++) {
-        targets[lo + k] = t[k];
-        weights[lo + k] = x[k];
-      }
-    }
     outOffsets[i] = w;
-    for (let p = lo; p < hi; p++) {
+    for (let p = offsets[i]; p < offsets[i + 1]; p++) {
       if (w > outOffsets[i] && targets[w - 1] === targets[p]) {
         weights[w - 1] += weights[p];
       } else {
