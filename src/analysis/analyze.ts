@@ -23,6 +23,8 @@ export async function analyze(store: Store, opts: AnalyzeOptions = {}): Promise<
   if (overview.events > 0 && overview.purchasers === 0) {
     warnings.push({ section: 'overview', message: 'no purchase events: revenue, repeat rate and CLV need purchases' });
   }
+  // Idea sections run here, each from src/analysis/<name>.ts, one line per section:
+  //   const clv = await runClvSection(store, opts, warnings);  (undefined when it does not apply)
   const result: AnalysisResult = {
     schemaVersion: SCHEMA_VERSION,
     generatedAt: (opts.now?.() ?? new Date()).toISOString(),

@@ -22,6 +22,7 @@ export function buildProgram(): Command {
   registerSimulate(program, makeOutput);
   registerAnalyze(program, makeOutput);
   registerDemo(program, makeOutput);
+  // Idea commands (clv, brand, network, funnel): one register line each, from ./commands/<name>.js.
   return program;
 }
 

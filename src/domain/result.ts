@@ -49,6 +49,8 @@ export const AnalysisResultSchema = z.object({
   spiralVersion: z.string(),
   store: z.object({ dialect: z.string(), location: z.string() }),
   overview: OverviewSchema,
+  // Idea sections, each optional and defined in src/domain/sections/<name>.ts (one owner per file):
+  // add `<name>: <Name>SectionSchema.optional(),` here, one line per section.
   warnings: z.array(WarningSchema),
 });
 export type AnalysisResult = z.infer<typeof AnalysisResultSchema>;
