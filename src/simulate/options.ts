@@ -114,10 +114,14 @@ const OUT_RE = /\.(csv|parquet)$/i;
 
 export const SimulateOptionsSchema = z
   .object({
+    /** Buying customers (each has a first purchase in the window); prospects come on top (prospects.ratio). */
     customers: z.number().int().min(1).max(50_000_000),
     seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    /** The events file; .csv or .parquet decides the format. */
     out: z.string().min(1).regex(OUT_RE, 'must end in .csv or .parquet'),
+    /** First day of the window (UTC midnight), YYYY-MM-DD. */
     start: isoDate.optional(),
+    /** Length of the window in weeks (the BG/NBD time unit). */
     weeks: z.number().int().min(1).max(1040).optional(),
     bgnbd: BgNbdParamsSchema.partial().optional(),
     gammaGamma: GammaGammaParamsSchema.partial().optional(),
@@ -130,6 +134,7 @@ export const SimulateOptionsSchema = z
     social: SocialSchema.partial().optional(),
     /** Also write per-customer truth (lambda, p, nu, alive, referrer, …) beside the output. */
     customerTruth: z.boolean().optional(),
+    /** Called now and then with people done and people in all (customers + prospects); the Parquet conversion comes after. */
     onProgress: z.custom<(done: number, total: number) => void>((v) => typeof v === 'function', 'must be a function').optional(),
   })
   .strict();
