@@ -8,9 +8,9 @@ import { StoreError, type Row, type Store } from '../types.js';
 import { ensureSchema } from '../schema.js';
 
 export interface DuckDbOptions {
-  /** DuckDB memory_limit, e.g. '2GB'. Default: DuckDB's own (80% of RAM). */
+  /** DuckDB memory_limit, e.g. '2GB'. Default: $SPIRAL_DUCKDB_MEMORY_LIMIT, else DuckDB's own (80% of RAM). */
   memoryLimit?: string;
-  /** Worker threads; default: DuckDB's own (all cores). */
+  /** Worker threads; default: $SPIRAL_DUCKDB_THREADS, else DuckDB's own (all cores). */
   threads?: number;
   /** Open read-only (several readers may share one file). */
   readOnly?: boolean;
@@ -42,8 +42,10 @@ export class DuckDbStore implements Store {
     const location = path === ':memory:' ? path : resolve(path);
     if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true });
     const config: Record<string, string> = {};
-    if (opts.memoryLimit) config.memory_limit = opts.memoryLimit;
-    if (opts.threads) config.threads = String(opts.threads);
+    const memoryLimit = opts.memoryLimit ?? process.env.SPIRAL_DUCKDB_MEMORY_LIMIT;
+    const threads = opts.threads ?? (process.env.SPIRAL_DUCKDB_THREADS ? Number(process.env.SPIRAL_DUCKDB_THREADS) : undefined);
+    if (memoryLimit) config.memory_limit = memoryLimit;
+    if (threads) config.threads = String(threads);
     if (opts.readOnly) config.access_mode = 'READ_ONLY';
     let instance: DuckDBInstance;
     try {
