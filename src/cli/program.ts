@@ -9,6 +9,7 @@ import { registerIngest } from './commands/ingest.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerAnalyze } from './commands/analyze.js';
 import { registerDemo } from './commands/demo.js';
+import { registerClv } from './commands/clv.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerAnalyze(program, makeOutput);
   registerDemo(program, makeOutput);
   // Idea commands (clv, brand, network, funnel): one register line each, from ./commands/<name>.js.
+  registerClv(program, makeOutput);
   return program;
 }
 
