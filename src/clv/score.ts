@@ -97,3 +97,13 @@ DROP TABLE IF EXISTS ${tmp};`);
   const [row] = await store.query<{ n: number; equity: number | null }>(`SELECT COUNT(*) AS n, SUM(clv) AS equity FROM ${table}`);
   return { table, customers: Number(row.n), customerEquity: options.spend && row.equity !== null ? Number(row.equity) : null, tupleScores: scores };
 }
+
+/** Writes a scores table to a .parquet or .csv file with COPY (the file is replaced). */
+export async function exportScores(store: Store, table: string, path: string): Promise<'parquet' | 'csv'> {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) throw new ClvInputError(`scores table "${table}" is not a plain SQL identifier`);
+  const format = /\.parquet$/i.test(path) ? 'parquet' : /\.csv$/i.test(path) ? 'csv' : null;
+  if (format === null) throw new ClvInputError(`--out ${path}: must end in .parquet or .csv`);
+  const file = `'${path.replace(/'/g, "''")}'`;
+  await store.exec(`COPY (SELECT * FROM ${table} ORDER BY clv DESC NULLS LAST, customer_id) TO ${file} (FORMAT ${format === 'parquet' ? 'PARQUET' : "CSV, HEADER"})`);
+  return format;
+}

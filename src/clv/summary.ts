@@ -190,7 +190,10 @@ export async function loadRfmTuples(store: Store, info: Pick<CustomerSummaryInfo
   return out;
 }
 
-/** Spend tuples of the repeat buyers: distinct (x, monetary) with counts. */
+/**
+ * Spend tuples of the repeat buyers: distinct (x, monetary) with counts. Buyers whose mean repeat
+ * spend is not positive (no amounts, or returns netted in) are left out: Gamma-Gamma needs m > 0.
+ */
 export interface SpendColumns {
   x: Float64Array;
   monetary: Float64Array;
@@ -200,7 +203,7 @@ export interface SpendColumns {
 export async function loadSpendTuples(store: Store, info: Pick<CustomerSummaryInfo, 'summaryTable'>): Promise<SpendColumns> {
   const rows = await store.query<{ x: number; monetary: number; n: number }>(
     `SELECT x, monetary, CAST(COUNT(*) AS DOUBLE) AS n FROM ${info.summaryTable}
-     WHERE x > 0 AND monetary IS NOT NULL GROUP BY x, monetary ORDER BY x, monetary`,
+     WHERE x > 0 AND monetary > 0 GROUP BY x, monetary ORDER BY x, monetary`,
   );
   const n = rows.length;
   const out = { x: new Float64Array(n), monetary: new Float64Array(n), count: new Float64Array(n) };
@@ -210,4 +213,84 @@ export async function loadSpendTuples(store: Store, info: Pick<CustomerSummaryIn
     out.count[i] = rows[i].n;
   }
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Discrete time (BG/BB)
+
+/** (x, t_x, n) tuples with counts, and per holdout tuple the actual transactions in n* more periods. */
+export interface DiscreteSummary {
+  tuples: { x: Float64Array; t_x: Float64Array; n: Float64Array; count: Float64Array };
+  /** Customers left out because no whole period followed their first purchase before the calibration end. */
+  tooRecent: number;
+  holdout: {
+    x: Float64Array; t_x: Float64Array; n: Float64Array; nStar: Float64Array; actual: Float64Array; count: Float64Array;
+  } | null;
+}
+
+/**
+ * Discrete-time statistics for BG/BB: each customer's time after the first purchase is cut into
+ * periods of the unit (period 0 holds the first purchase). Opportunities 1..n are the whole periods
+ * that end on or before the calibration end; x = periods among them with a purchase, t_x = the last
+ * such period (0 if none). With a holdout, n* = the further whole periods up to the holdout end and
+ * the actual count is the periods among them with a purchase.
+ */
+export function discreteSummarySql(o: SummaryOptions): string {
+  const r = resolveSummaryOptions(o);
+  const cal = `DATE ${sqlString(r.calibrationEnd)}`;
+  const last = r.holdoutEnd ? `DATE ${sqlString(r.holdoutEnd)}` : cal;
+  const u = `CAST(${UNIT_DAYS[r.unit]} AS DOUBLE)`;
+  return `
+WITH days AS (
+  SELECT DISTINCT customer_id, CAST(ts AS DATE) AS d FROM ${r.eventsTable}
+  WHERE type = ${sqlString(r.eventType)} AND CAST(ts AS DATE) <= ${last}
+),
+firsts AS (
+  SELECT customer_id, MIN(d) AS first_day FROM days GROUP BY customer_id HAVING MIN(d) <= ${cal}
+),
+periods AS (
+  SELECT f.customer_id, CAST(FLOOR(CAST(d.d - f.first_day AS DOUBLE) / ${u}) AS INTEGER) AS k,
+    CAST(FLOOR(CAST(${cal} - f.first_day + 1 AS DOUBLE) / ${u}) AS INTEGER) - 1 AS n,
+    CAST(FLOOR(CAST(${last} - f.first_day + 1 AS DOUBLE) / ${u}) AS INTEGER) - 1 AS n_last
+  FROM firsts f JOIN days d ON d.customer_id = f.customer_id
+),
+per_customer AS (
+  SELECT customer_id, MIN(n) AS n, MIN(n_last) - MIN(n) AS n_star,
+    COUNT(DISTINCT k) FILTER (WHERE k >= 1 AND k <= n) AS x,
+    COALESCE(MAX(k) FILTER (WHERE k >= 1 AND k <= n), 0) AS t_x,
+    COUNT(DISTINCT k) FILTER (WHERE k > n AND k <= n_last) AS holdout_x
+  FROM periods GROUP BY customer_id
+)
+SELECT CAST(x AS INTEGER) AS x, CAST(t_x AS INTEGER) AS t_x, CAST(n AS INTEGER) AS n, CAST(n_star AS INTEGER) AS n_star,
+  CAST(holdout_x AS INTEGER) AS holdout_x, CAST(COUNT(*) AS DOUBLE) AS count
+FROM per_customer GROUP BY ALL ORDER BY n, x, t_x, n_star, holdout_x`;
+}
+
+export async function buildDiscreteSummary(store: Store, o: SummaryOptions): Promise<DiscreteSummary> {
+  const r = resolveSummaryOptions(o);
+  const rows = await store.query<{ x: number; t_x: number; n: number; n_star: number; holdout_x: number; count: number }>(discreteSummarySql(o));
+  let tooRecent = 0;
+  const fit = new Map<string, [number, number, number, number]>();
+  const kept = rows.filter((row) => {
+    if (row.n >= 1) return true;
+    tooRecent += Number(row.count);
+    return false;
+  });
+  for (const row of kept) {
+    const key = `${row.x}|${row.t_x}|${row.n}`;
+    const v = fit.get(key) ?? [row.x, row.t_x, row.n, 0];
+    v[3] += Number(row.count);
+    fit.set(key, v);
+  }
+  const f = [...fit.values()];
+  const tuples = {
+    x: Float64Array.from(f, (v) => v[0]), t_x: Float64Array.from(f, (v) => v[1]), n: Float64Array.from(f, (v) => v[2]), count: Float64Array.from(f, (v) => v[3]),
+  };
+  const holdout = r.holdoutEnd
+    ? {
+        x: Float64Array.from(kept, (v) => v.x), t_x: Float64Array.from(kept, (v) => v.t_x), n: Float64Array.from(kept, (v) => v.n),
+        nStar: Float64Array.from(kept, (v) => v.n_star), actual: Float64Array.from(kept, (v) => v.holdout_x), count: Float64Array.from(kept, (v) => Number(v.count)),
+      }
+    : null;
+  return { tuples, tooRecent, holdout };
 }

@@ -310,7 +310,7 @@ export function bgnbdPAlive(p: BgnbdParams, x: number, tx: number, T: number): n
  * purchases in (T, T+t] of a customer known to be alive. At a = 1 the ratio is 0/0 and is replaced
  * by the mean of its values at a ± 1e-6.
  */
-function expectedIfAlive(p: BgnbdParams, t: number, x: number, T: number): number {
+export function bgnbdExpectedIfAlive(p: BgnbdParams, t: number, x: number, T: number): number {
   if (t === 0) return 0;
   const f = (a: number): number => {
     const z = t / (p.alpha + T + t);
@@ -324,11 +324,11 @@ function expectedIfAlive(p: BgnbdParams, t: number, x: number, T: number): numbe
 /** E[Y(t) | x, t_x, T]: expected repeat purchases in the next t periods (BG/NBD eq. 10). */
 export function bgnbdExpectedPurchases(p: BgnbdParams, t: number, x: number, tx: number, T: number): number {
   if (!(t >= 0)) throw new InvalidArgumentsError(`bgnbdExpectedPurchases: t must be >= 0, got ${t}`);
-  return bgnbdPAlive(p, x, tx, T) * expectedIfAlive(p, t, x, T);
+  return bgnbdPAlive(p, x, tx, T) * bgnbdExpectedIfAlive(p, t, x, T);
 }
 
 /** E[X(t)]: expected purchases in (0, t] of a new customer (BG/NBD eq. 9). */
 export function bgnbdExpectedPurchasesNew(p: BgnbdParams, t: number): number {
   if (!(t >= 0)) throw new InvalidArgumentsError(`bgnbdExpectedPurchasesNew: t must be >= 0, got ${t}`);
-  return expectedIfAlive(p, t, 0, 0);
+  return bgnbdExpectedIfAlive(p, t, 0, 0);
 }

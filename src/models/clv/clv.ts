@@ -18,9 +18,9 @@
  */
 import { InvalidArgumentsError } from '../numeric/errors.js';
 import { bgbbDert, bgbbExpectedPurchases, bgbbExpectedPurchasesNew, bgbbPAlive } from './bgbb.js';
-import { bgnbdExpectedPurchases, bgnbdExpectedPurchasesNew, bgnbdPAlive } from './bgnbd.js';
-import { mbgnbdExpectedPurchases, mbgnbdExpectedPurchasesNew, mbgnbdPAlive } from './mbgnbd.js';
-import { pnbdDert, pnbdExpectedPurchases, pnbdExpectedPurchasesNew, pnbdPAlive } from './pnbd.js';
+import { bgnbdExpectedIfAlive, bgnbdExpectedPurchases, bgnbdExpectedPurchasesNew, bgnbdPAlive } from './bgnbd.js';
+import { mbgnbdExpectedIfAlive, mbgnbdExpectedPurchases, mbgnbdExpectedPurchasesNew, mbgnbdPAlive } from './mbgnbd.js';
+import { pnbdDert, pnbdExpectedIfAlive, pnbdExpectedPurchases, pnbdExpectedPurchasesNew, pnbdPAlive } from './pnbd.js';
 import type { BgbbParams, BgnbdParams, MbgnbdParams, PnbdParams, RfmTuples } from './types.js';
 
 export type RfmModelSpec =
@@ -36,6 +36,12 @@ export interface RfmModel {
   expectedPurchases(t: number, x: number, tx: number, T: number): number;
   /** E[X(t)] for a new customer. */
   expectedPurchasesNew(t: number): number;
+  /**
+   * Expected purchases in (T, T+t] of a customer known to be alive: E[Y(t) | x, t_x, T] =
+   * pAlive(x, t_x, T) · expectedIfAlive(t, x, T) in all three models, and it does not depend on
+   * t_x, so scoring computes it once per distinct (x, T) rather than per tuple.
+   */
+  expectedIfAlive(t: number, x: number, T: number): number;
   /** Closed-form DERT at continuous rate δ, when the model has one (Pareto/NBD). */
   dert?(delta: number, x: number, tx: number, T: number): number;
 }
@@ -49,6 +55,7 @@ export function rfmModel(spec: RfmModelSpec): RfmModel {
         pAlive: (x, tx, T) => bgnbdPAlive(p, x, tx, T),
         expectedPurchases: (t, x, tx, T) => bgnbdExpectedPurchases(p, t, x, tx, T),
         expectedPurchasesNew: (t) => bgnbdExpectedPurchasesNew(p, t),
+        expectedIfAlive: (t, x, T) => (t === 0 ? 0 : bgnbdExpectedIfAlive(p, t, x, T)),
       };
     }
     case 'mbgnbd': {
@@ -58,6 +65,7 @@ export function rfmModel(spec: RfmModelSpec): RfmModel {
         pAlive: (x, tx, T) => mbgnbdPAlive(p, x, tx, T),
         expectedPurchases: (t, x, tx, T) => mbgnbdExpectedPurchases(p, t, x, tx, T),
         expectedPurchasesNew: (t) => mbgnbdExpectedPurchasesNew(p, t),
+        expectedIfAlive: (t, x, T) => (t === 0 ? 0 : mbgnbdExpectedIfAlive(p, t, x, T)),
       };
     }
     case 'pnbd': {
@@ -67,6 +75,7 @@ export function rfmModel(spec: RfmModelSpec): RfmModel {
         pAlive: (x, tx, T) => pnbdPAlive(p, x, tx, T),
         expectedPurchases: (t, x, tx, T) => pnbdExpectedPurchases(p, t, x, tx, T),
         expectedPurchasesNew: (t) => pnbdExpectedPurchasesNew(p, t),
+        expectedIfAlive: (t, x, T) => pnbdExpectedIfAlive(p, t, x, T),
         dert: (delta, x, tx, T) => pnbdDert(p, delta, x, tx, T),
       };
     }
@@ -137,15 +146,42 @@ export interface TupleScores {
   discountedPurchases: Float64Array;
 }
 
-/** Scores every tuple once (customers sharing a tuple share the scores). */
+/**
+ * Scores every tuple once (customers sharing a tuple share the scores). The discounted sum and the
+ * expectation factor as P(alive | x, t_x, T) times a function of (x, T) alone, so the H
+ * expectations of the sum are evaluated once per distinct (x, T), not once per tuple: on 1M
+ * simulated customers that is ~20k (x, T) pairs for ~190k tuples.
+ */
 export function scoreRfmTuples(model: RfmModel, tuples: Pick<RfmTuples, 'x' | 't_x' | 'T'>, t: number, discount: Partial<DiscountOptions> = {}): TupleScores {
+  const o = { ...DISCOUNT_DEFAULTS, ...discount };
+  checkDiscount(o, model.dert !== undefined);
   const n = tuples.x.length;
   const out: TupleScores = { pAlive: new Float64Array(n), expectedPurchases: new Float64Array(n), discountedPurchases: new Float64Array(n) };
+  const closed = o.horizon === Infinity;
+  const f = 1 / (1 + o.discountRate);
+  const cache = new Map<string, [number, number]>();
   for (let i = 0; i < n; i++) {
     const x = tuples.x[i], tx = tuples.t_x[i], T = tuples.T[i];
-    out.pAlive[i] = model.pAlive(x, tx, T);
-    out.expectedPurchases[i] = model.expectedPurchases(t, x, tx, T);
-    out.discountedPurchases[i] = discountedPurchases(model, x, tx, T, discount);
+    const pa = model.pAlive(x, tx, T);
+    out.pAlive[i] = pa;
+    const key = `${x}|${T}`;
+    let v = cache.get(key);
+    if (v === undefined) {
+      let det = 0;
+      if (!closed) {
+        let prev = 0, disc = 1;
+        for (let k = 1; k <= o.horizon; k++) {
+          const e = model.expectedIfAlive(k * o.periodLength, x, T);
+          disc *= f;
+          det += (e - prev) * disc;
+          prev = e;
+        }
+      }
+      v = [model.expectedIfAlive(t, x, T), det];
+      cache.set(key, v);
+    }
+    out.expectedPurchases[i] = pa * v[0];
+    out.discountedPurchases[i] = closed ? model.dert!(Math.log1p(o.discountRate) / o.periodLength, x, tx, T) : pa * v[1];
   }
   return out;
 }

@@ -58,7 +58,8 @@ export function mbgnbdPAlive(p: MbgnbdParams, x: number, tx: number, T: number):
   return Math.exp(-log1pexp(d));
 }
 
-function expectedIfAlive(p: MbgnbdParams, t: number, x: number, T: number): number {
+/** Expected purchases in (T, T+t] of a customer known to be alive (depends on x and T only). */
+export function mbgnbdExpectedIfAlive(p: MbgnbdParams, t: number, x: number, T: number): number {
   if (t === 0) return 0;
   const f = (a: number): number => {
     const z = t / (p.alpha + T + t);
@@ -71,7 +72,7 @@ function expectedIfAlive(p: MbgnbdParams, t: number, x: number, T: number): numb
 
 export function mbgnbdExpectedPurchases(p: MbgnbdParams, t: number, x: number, tx: number, T: number): number {
   if (!(t >= 0)) throw new InvalidArgumentsError(`mbgnbdExpectedPurchases: t must be >= 0, got ${t}`);
-  return mbgnbdPAlive(p, x, tx, T) * expectedIfAlive(p, t, x, T);
+  return mbgnbdPAlive(p, x, tx, T) * mbgnbdExpectedIfAlive(p, t, x, T);
 }
 
 export function mbgnbdExpectedPurchasesNew(p: MbgnbdParams, t: number): number {

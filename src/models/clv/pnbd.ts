@@ -208,11 +208,16 @@ function powerGrowth(k: number, B: number, t: number): number {
   return -Math.expm1(-k * L) / k;
 }
 
+/** Expected purchases in (T, T+t] of a customer known to be alive (depends on x and T only). */
+export function pnbdExpectedIfAlive(p: PnbdParams, t: number, x: number, T: number): number {
+  const B = p.beta + T;
+  return ((p.r + x) / (p.alpha + T)) * B * powerGrowth(p.s - 1, B, t);
+}
+
 /** E[Y(t) | x, t_x, T]: expected purchases in the next t periods. */
 export function pnbdExpectedPurchases(p: PnbdParams, t: number, x: number, tx: number, T: number): number {
   if (!(t >= 0)) throw new InvalidArgumentsError(`pnbdExpectedPurchases: t must be >= 0, got ${t}`);
-  const B = p.beta + T;
-  return pnbdPAlive(p, x, tx, T) * ((p.r + x) / (p.alpha + T)) * B * powerGrowth(p.s - 1, B, t);
+  return pnbdPAlive(p, x, tx, T) * pnbdExpectedIfAlive(p, t, x, T);
 }
 
 /** E[X(t)]: expected purchases in (0, t] of a new customer. */
