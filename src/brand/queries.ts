@@ -1,0 +1,257 @@
+/**
+ * The brand measures' SQL: every query runs over raw events inside the store and returns a small
+ * per-period (or per-brand, per-idea) table. Events are rows of `events`; ingest keeps event_id
+ * unique, so count(*) counts distinct events.
+ */
+import { lit, num } from '../sql/quote.js';
+import type { Store } from '../store/types.js';
+import { periodIndexSql, periodStartSql, type BrandPeriod } from './periods.js';
+
+export interface Window {
+  /** Inclusive first day (YYYY-MM-DD) or null. */
+  from: string | null;
+  /** Inclusive last day (YYYY-MM-DD) or null. */
+  to: string | null;
+}
+
+function n(v: unknown): number {
+  if (v === null || v === undefined) return 0;
+  const x = typeof v === 'number' ? v : Number(v);
+  return Number.isFinite(x) ? x : 0;
+}
+
+function str(v: unknown): string {
+  return v instanceof Date ? v.toISOString().slice(0, 10) : String(v);
+}
+
+/** SQL condition for the window (always a valid boolean expression). */
+export function windowSql(w: Window): string {
+  const parts: string[] = [];
+  if (w.from) parts.push(`ts >= TIMESTAMP ${lit(`${w.from} 00:00:00`)}`);
+  if (w.to) parts.push(`ts < TIMESTAMP ${lit(`${w.to} 00:00:00`)} + INTERVAL 1 DAY`);
+  return parts.length ? parts.join(' AND ') : 'TRUE';
+}
+
+function typeList(types: readonly string[]): string {
+  return types.map(lit).join(', ');
+}
+
+export interface Span {
+  events: number;
+  first: string | null;
+  last: string | null;
+  /** Last timestamp, ms since epoch. */
+  lastMs: number | null;
+  firstPeriod: string | null;
+  lastPeriod: string | null;
+}
+
+export async function querySpan(store: Store, period: BrandPeriod, w: Window): Promise<Span> {
+  const [r] = await store.query(`
+    SELECT count(*) AS events, min(ts) AS first, max(ts) AS last,
+           CAST(${periodStartSql(period, 'min(ts)')} AS VARCHAR) AS first_period,
+           CAST(${periodStartSql(period, 'max(ts)')} AS VARCHAR) AS last_period
+      FROM events WHERE ${windowSql(w)}`);
+  const last = r.last instanceof Date ? r.last : null;
+  return {
+    events: n(r.events),
+    first: r.first instanceof Date ? r.first.toISOString() : null,
+    last: last ? last.toISOString() : null,
+    lastMs: last ? last.getTime() : null,
+    firstPeriod: r.first_period === null ? null : str(r.first_period),
+    lastPeriod: r.last_period === null ? null : str(r.last_period),
+  };
+}
+
+export interface PeriodTypeCount {
+  period: number;
+  type: string;
+  events: number;
+  customers: number;
+}
+
+/** Events and distinct customers per (period, type), for every type. */
+export async function queryPeriodTypes(store: Store, period: BrandPeriod, origin: string, w: Window): Promise<PeriodTypeCount[]> {
+  const rows = await store.query(`
+    SELECT ${periodIndexSql(period, origin)} AS i, type, count(*) AS events, count(DISTINCT customer_id) AS customers
+      FROM events WHERE ${windowSql(w)} GROUP BY 1, 2 ORDER BY 1, 2`);
+  return rows.map((r) => ({ period: n(r.i), type: String(r.type), events: n(r.events), customers: n(r.customers) }));
+}
+
+/** Distinct customers with a flow event per period (a customer with two flow types counts once). */
+export async function queryFlowCustomers(store: Store, period: BrandPeriod, origin: string, w: Window, types: readonly string[]): Promise<Map<number, number>> {
+  if (types.length === 0) return new Map();
+  const rows = await store.query(`
+    SELECT ${periodIndexSql(period, origin)} AS i, count(DISTINCT customer_id) AS c
+      FROM events WHERE ${windowSql(w)} AND type IN (${typeList(types)}) GROUP BY 1`);
+  return new Map(rows.map((r) => [n(r.i), n(r.c)]));
+}
+
+export interface TypeTotal {
+  type: string;
+  events: number;
+  customers: number;
+}
+
+export async function queryTypeTotals(store: Store, w: Window): Promise<TypeTotal[]> {
+  const rows = await store.query(`
+    SELECT type, count(*) AS events, count(DISTINCT customer_id) AS customers
+      FROM events WHERE ${windowSql(w)} GROUP BY 1 ORDER BY 2 DESC, 1`);
+  return rows.map((r) => ({ type: String(r.type), events: n(r.events), customers: n(r.customers) }));
+}
+
+/** Distinct customers in the window, and those with any flow event. */
+export async function queryCustomerTotals(store: Store, w: Window, types: readonly string[]): Promise<{ customers: number; flowCustomers: number }> {
+  const flow = types.length ? `count(DISTINCT customer_id) FILTER (WHERE type IN (${typeList(types)}))` : '0';
+  const [r] = await store.query(`SELECT count(DISTINCT customer_id) AS c, ${flow} AS f FROM events WHERE ${windowSql(w)}`);
+  return { customers: n(r.c), flowCustomers: n(r.f) };
+}
+
+export interface ChannelTotal {
+  channel: string | null;
+  events: number;
+}
+
+export async function queryFlowChannels(store: Store, w: Window, types: readonly string[]): Promise<ChannelTotal[]> {
+  if (types.length === 0) return [];
+  const rows = await store.query(`
+    SELECT channel, count(*) AS events FROM events
+     WHERE ${windowSql(w)} AND type IN (${typeList(types)}) GROUP BY 1 ORDER BY 2 DESC, 1 NULLS LAST`);
+  return rows.map((r) => ({ channel: r.channel === null ? null : String(r.channel), events: n(r.events) }));
+}
+
+/**
+ * New customers per period: customers by the period of their first purchase, or of their first
+ * event of any type when the window has no purchases at all.
+ */
+export async function queryNewCustomers(
+  store: Store, period: BrandPeriod, origin: string, w: Window, byPurchase: boolean,
+): Promise<Map<number, number>> {
+  const rows = await store.query(`
+    SELECT ${periodIndexSql(period, origin, 'first_ts')} AS i, count(*) AS c
+      FROM (SELECT customer_id, min(ts) AS first_ts FROM events
+             WHERE ${windowSql(w)}${byPurchase ? ` AND type = 'purchase'` : ''} GROUP BY customer_id) f
+     GROUP BY 1`);
+  return new Map(rows.map((r) => [n(r.i), n(r.c)]));
+}
+
+/**
+ * Active customers per period by the recency rule: a customer is active in period t when they have
+ * an event of any type in periods t−k+1..t. Each distinct (customer, period) of activity covers
+ * [i, min(i + k, next activity period)); the store returns only the +1/−1 changes per period and
+ * the running sum is taken over that small table.
+ */
+export async function queryActiveChanges(store: Store, period: BrandPeriod, origin: string, w: Window, k: number): Promise<Map<number, number>> {
+  const rows = await store.query(`
+    WITH cp AS (SELECT DISTINCT customer_id, ${periodIndexSql(period, origin)} AS i FROM events WHERE ${windowSql(w)}),
+    iv AS (SELECT i AS s, least(i + ${num(k)}, coalesce(lead(i) OVER (PARTITION BY customer_id ORDER BY i), i + ${num(k)})) AS e FROM cp)
+    SELECT i, sum(d) AS d FROM (SELECT s AS i, 1 AS d FROM iv UNION ALL SELECT e AS i, -1 AS d FROM iv) x GROUP BY i`);
+  return new Map(rows.map((r) => [n(r.i), n(r.d)]));
+}
+
+export interface ItemFlow {
+  itemId: string;
+  events: number;
+  customers: number;
+  share: number;
+}
+
+/** Flow per item (brand), largest first: the top `limit`, plus how many items there are and their total. */
+export async function queryItemFlow(
+  store: Store, w: Window, types: readonly string[], limit: number,
+): Promise<{ items: ItemFlow[]; brands: number; total: number }> {
+  if (types.length === 0) return { items: [], brands: 0, total: 0 };
+  const rows = await store.query(`
+    WITH f AS (SELECT item_id, count(*) AS events, count(DISTINCT customer_id) AS customers
+                 FROM events WHERE ${windowSql(w)} AND type IN (${typeList(types)}) AND item_id IS NOT NULL GROUP BY 1)
+    SELECT item_id, events, customers, events / sum(events) OVER () AS share,
+           count(*) OVER () AS brands, sum(events) OVER () AS total
+      FROM f ORDER BY events DESC, item_id LIMIT ${num(limit)}`);
+  return {
+    items: rows.map((r) => ({ itemId: String(r.item_id), events: n(r.events), customers: n(r.customers), share: n(r.share) })),
+    brands: rows.length ? n(rows[0].brands) : 0,
+    total: rows.length ? n(rows[0].total) : 0,
+  };
+}
+
+export interface ItemPeriodCount {
+  itemId: string;
+  period: number;
+  flow: number;
+  purchases: number;
+}
+
+/** Flow and purchases per period for the given items. */
+export async function queryItemSeries(
+  store: Store, period: BrandPeriod, origin: string, w: Window, types: readonly string[], items: readonly string[],
+): Promise<ItemPeriodCount[]> {
+  if (items.length === 0) return [];
+  const rows = await store.query(`
+    SELECT item_id, ${periodIndexSql(period, origin)} AS i,
+           count(*) FILTER (WHERE type IN (${typeList(types.length ? types : ['\u0001'])})) AS flow,
+           count(*) FILTER (WHERE type = 'purchase') AS purchases
+      FROM events WHERE ${windowSql(w)} AND item_id IN (${items.map(lit).join(', ')})
+     GROUP BY 1, 2`);
+  return rows.map((r) => ({ itemId: String(r.item_id), period: n(r.i), flow: n(r.flow), purchases: n(r.purchases) }));
+}
+
+export interface IdeaRow {
+  itemId: string;
+  ideas: number;
+  votes: number;
+  firstVotePeriod: number | null;
+  firstSalePeriod: number | null;
+  /** Purchases in the period of the first purchase. */
+  orders: number;
+}
+
+/**
+ * Co-creation: items with idea or vote events. An item that has been bought is a launched idea:
+ * its votes are those before its first purchase and its first-period orders are the purchases in
+ * the period of its first purchase. An item never bought is an open idea with all its votes.
+ */
+export async function queryIdeas(store: Store, period: BrandPeriod, origin: string, w: Window): Promise<IdeaRow[]> {
+  const rows = await store.query(`
+    WITH ideas AS (SELECT item_id, count(*) FILTER (WHERE type = 'idea') AS ideas FROM events
+                    WHERE ${windowSql(w)} AND type IN ('idea', 'vote') AND item_id IS NOT NULL GROUP BY 1),
+    sales AS (SELECT item_id, min(ts) AS first_sale FROM events
+               WHERE ${windowSql(w)} AND type = 'purchase' AND item_id IN (SELECT item_id FROM ideas) GROUP BY 1),
+    votes AS (SELECT e.item_id, count(*) AS votes, min(e.ts) AS first_vote FROM events e LEFT JOIN sales s ON s.item_id = e.item_id
+               WHERE ${windowSql(w)} AND e.type = 'vote' AND e.item_id IN (SELECT item_id FROM ideas)
+                 AND (s.first_sale IS NULL OR e.ts < s.first_sale) GROUP BY 1),
+    orders AS (SELECT e.item_id, count(*) AS orders FROM events e JOIN sales s ON s.item_id = e.item_id
+                WHERE ${windowSql(w)} AND e.type = 'purchase' AND ${periodStartSql(period, 'e.ts')} = ${periodStartSql(period, 's.first_sale')} GROUP BY 1)
+    SELECT i.item_id, i.ideas, coalesce(v.votes, 0) AS votes,
+           CASE WHEN v.first_vote IS NULL THEN NULL ELSE ${periodIndexSql(period, origin, 'v.first_vote')} END AS first_vote_i,
+           CASE WHEN s.first_sale IS NULL THEN NULL ELSE ${periodIndexSql(period, origin, 's.first_sale')} END AS first_sale_i,
+           coalesce(o.orders, 0) AS orders
+      FROM ideas i LEFT JOIN votes v ON v.item_id = i.item_id LEFT JOIN sales s ON s.item_id = i.item_id
+      LEFT JOIN orders o ON o.item_id = i.item_id
+     ORDER BY i.item_id`);
+  return rows.map((r) => ({
+    itemId: String(r.item_id),
+    ideas: n(r.ideas),
+    votes: n(r.votes),
+    firstVotePeriod: r.first_vote_i === null ? null : n(r.first_vote_i),
+    firstSalePeriod: r.first_sale_i === null ? null : n(r.first_sale_i),
+    orders: n(r.orders),
+  }));
+}
+
+export interface ClvSnapshot {
+  customers: number;
+  pAliveSum: number | null;
+  equity: number | null;
+}
+
+/** Σ P(alive) and Σ CLV from the store table clv_scores, when the CLV models have written it. */
+export async function queryClvSnapshot(store: Store): Promise<ClvSnapshot | null> {
+  const cols = await store.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'clv_scores'`);
+  if (cols.length === 0) return null;
+  const names = new Set(cols.map((c) => String(c.column_name)));
+  const pa = names.has('p_alive') ? 'sum(p_alive)' : 'NULL';
+  const eq = names.has('clv') ? 'sum(clv)' : 'NULL';
+  const [r] = await store.query(`SELECT count(*) AS n, ${pa} AS pa, ${eq} AS eq FROM clv_scores`);
+  const f = (v: unknown): number | null => (v === null || v === undefined || !Number.isFinite(Number(v)) ? null : Number(v));
+  return { customers: n(r.n), pAliveSum: f(r.pa), equity: f(r.eq) };
+}
