@@ -16,6 +16,7 @@ import { exponential, poisson, type Xoshiro128 } from '../models/numeric/random.
 import { CH, EventBlock, NONE, T } from './event-block.js';
 import { bgnbdExpectedRepeats, gammaGammaMeanSpend } from './expectations.js';
 import { Acquisition, type AcquisitionKind } from './mechanisms/acquisition.js';
+import { BrandDynamics } from './mechanisms/brand.js';
 import { Catalogue, round } from './mechanisms/catalogue.js';
 import { Exposures } from './mechanisms/exposures.js';
 import { Funnel } from './mechanisms/funnel.js';
@@ -65,6 +66,7 @@ class Simulation {
   private readonly exposures: Exposures;
   private readonly network: Network;
   private readonly social: Social;
+  private readonly brand: BrandDynamics | null;
   private readonly rngItems: Xoshiro128;
   private readonly rngFollow: Xoshiro128;
   private readonly block = new EventBlock();
@@ -99,6 +101,8 @@ class Simulation {
     this.exposures = new Exposures(params.exposures, this.endSec, this.catalogue, stream(seed, 'exposures'));
     this.network = new Network(this.nCustomers, params.network.uniformShare, stream(seed, 'network'));
     this.social = new Social(params.social, this.catalogue, stream(seed, 'social'));
+    const a = this.acquisition;
+    this.brand = params.brand ? new BrandDynamics(params.brand, this.nCustomers, params.weeks, this.catalogue.size, a.customerArrivals, a.lastArrivalSec, stream(seed, 'brand')) : null;
     this.rngItems = stream(seed, 'items');
     this.rngFollow = stream(seed, 'follows');
     this.person = new Int32Array(this.nCustomers);
@@ -112,7 +116,7 @@ class Simulation {
   async run(files: EngineFiles, onProgress?: (done: number, total: number) => void): Promise<SimulationTruth> {
     const people = this.nCustomers + this.nProspects;
     const ts = new TimestampFormatter(this.startMs, this.params.weeks * 7 + 1);
-    const ids = idFormat(people, this.catalogue.size);
+    const ids = idFormat(people, this.catalogue.size + (this.brand?.items ?? 0));
     const events = await EventCsvWriter.create(files.eventsCsv, ts, ids, this.social.texts);
     const customers = files.customersCsv ? await CustomerTruthWriter.create(files.customersCsv, ts, ids) : null;
     const cArr = this.acquisition.customerArrivals;
@@ -207,6 +211,7 @@ class Simulation {
     this.exposures.campaigns(block, person, firstSec);
     this.follows(j, person, trial, referrer);
     this.wordOfMouth(j, person);
+    this.brand?.addEvents(block, j, person);
 
     // truth
     const weeksObserved = (end - trial) / WEEK_SECONDS;
@@ -334,7 +339,7 @@ class Simulation {
       sentiment[r] = RATING_SENTIMENT[r];
       texts[r] = REVIEW_TEXTS[r];
     }
-    const ids = idFormat(n + this.nProspects, this.catalogue.size);
+    const ids = idFormat(n + this.nProspects, this.catalogue.size + (this.brand?.items ?? 0));
     return {
       schemaVersion: TRUTH_SCHEMA_VERSION,
       generator: 'spiral simulate',
@@ -392,6 +397,7 @@ class Simulation {
       network: this.network.truth(n),
       social: { ...this.social.counts, reviewTexts: texts, sentimentByRating: sentiment },
       catalogue: this.catalogue.truth(),
+      ...(this.brand ? { brand: this.brand.truth((k) => ids.item(k)) } : {}),
     };
   }
 }

@@ -110,6 +110,51 @@ export const SocialSchema = z
   })
   .strict();
 
+/** Brand dynamics with known parameters (mechanisms/brand.ts); off unless the block is given. */
+export const BrandFlowSchema = z
+  .object({
+    /** c, φ (persistence on ln(1 + flow)), γ (stock effect on ln(1 + stock)), σ of the log-intensity. */
+    intercept: z.number().finite(),
+    persistence: z.number().finite().min(-0.95).max(0.95),
+    stockEffect: z.number().finite().min(-0.95).max(0.95),
+    sd: nonNegative.max(3),
+  })
+  .strict();
+export const BrandIdeasSchema = z
+  .object({
+    count: z.number().int().min(0).max(10_000),
+    openShare: probability,
+    ordersPerVote: nonNegative.max(100),
+    medianVotes: positive.max(1_000_000),
+    minVotes: z.number().int().min(0),
+    voteWeeks: z.number().int().min(1).max(52),
+    launchLagWeeks: z.number().int().min(0).max(52),
+  })
+  .strict();
+export const BrandSimSchema = z
+  .object({
+    /** Bass p and q per week for customers' first visits; null leaves arrivals uniform. */
+    bass: z.object({ p: positive.max(1), q: nonNegative.max(3) }).strict().nullable(),
+    /** Carry-over of the goodwill stock. */
+    lambda: z.number().finite().min(0).lt(1),
+    flow: BrandFlowSchema,
+    /** Purchases of the brand item per week ~ Poisson(intercept + slope·S_{t−1}). */
+    purchases: z.object({ intercept: nonNegative, slope: nonNegative }).strict(),
+    price: positive,
+    ideas: BrandIdeasSchema,
+  })
+  .strict();
+const BrandSimInputSchema = z
+  .object({
+    bass: BrandSimSchema.shape.bass.optional(),
+    lambda: BrandSimSchema.shape.lambda.optional(),
+    flow: BrandFlowSchema.partial().optional(),
+    purchases: BrandSimSchema.shape.purchases.partial().optional(),
+    price: positive.optional(),
+    ideas: BrandIdeasSchema.partial().optional(),
+  })
+  .strict();
+
 const OUT_RE = /\.(csv|parquet)$/i;
 
 export const SimulateOptionsSchema = z
@@ -132,6 +177,8 @@ export const SimulateOptionsSchema = z
     exposures: ExposuresSchema.partial().optional(),
     network: NetworkSchema.partial().optional(),
     social: SocialSchema.partial().optional(),
+    /** Brand dynamics (Bass adoption, flow/stock/purchases of a brand item, ideas and votes); off when absent. */
+    brand: BrandSimInputSchema.optional(),
     /** Also write per-customer truth (lambda, p, nu, alive, referrer, …) beside the output. */
     customerTruth: z.boolean().optional(),
     /** Called now and then with people done and people in all (customers + prospects); the Parquet conversion comes after. */
@@ -148,6 +195,7 @@ export type FunnelOptions = z.infer<typeof FunnelSchema>;
 export type ExposuresOptions = z.infer<typeof ExposuresSchema>;
 export type NetworkOptions = z.infer<typeof NetworkSchema>;
 export type SocialOptions = z.infer<typeof SocialSchema>;
+export type BrandSimOptions = z.infer<typeof BrandSimSchema>;
 export type SimulateOptions = z.input<typeof SimulateOptionsSchema>;
 
 /** The fully resolved parameters: what the engine runs and what the truth JSON records. */
@@ -165,6 +213,8 @@ export interface SimulationParams {
   exposures: ExposuresOptions;
   network: NetworkOptions;
   social: SocialOptions;
+  /** Present only when brand dynamics are on (so the truth of a run without them is unchanged). */
+  brand?: BrandSimOptions;
 }
 
 export interface ResolvedOptions {
@@ -202,6 +252,16 @@ export const DEFAULT_SIMULATION: Omit<SimulationParams, 'customers' | 'seed'> = 
   social: { shareProb: 0.06, shareDelayDays: 1, reviewProb: 0.12, reviewDelayDays: 5, ratingSd: 0.9 },
 };
 
+/** Brand dynamics defaults: flow ≈ 300 a week at steady state, λ = 0.7, purchases 20 + 0.05·S, 40 ideas. */
+export const DEFAULT_BRAND_SIMULATION: BrandSimOptions = {
+  bass: { p: 0.005, q: 0.08 },
+  lambda: 0.7,
+  flow: { intercept: 1.124, persistence: 0.5, stockEffect: 0.25, sd: 0.3 },
+  purchases: { intercept: 20, slope: 0.05 },
+  price: 30,
+  ideas: { count: 40, openShare: 0.25, ordersPerVote: 0.15, medianVotes: 60, minVotes: 20, voteWeeks: 4, launchLagWeeks: 2 },
+};
+
 function describeIssues(error: z.ZodError): string {
   return error.issues
     .map((i) => `${i.path.length ? i.path.map(String).join('.') : '(options)'}: ${i.message}`)
@@ -229,6 +289,20 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     network: { ...d.network, ...o.network },
     social: { ...d.social, ...o.social },
   };
+  if (o.brand) {
+    const b = DEFAULT_BRAND_SIMULATION;
+    params.brand = {
+      bass: o.brand.bass === undefined ? b.bass : o.brand.bass,
+      lambda: o.brand.lambda ?? b.lambda,
+      flow: { ...b.flow, ...o.brand.flow },
+      purchases: { ...b.purchases, ...o.brand.purchases },
+      price: o.brand.price ?? b.price,
+      ideas: { ...b.ideas, ...o.brand.ideas },
+    };
+    if (params.brand.flow.persistence + params.brand.flow.stockEffect >= 1) {
+      throw new InvalidArgumentsError('simulate: brand.flow: persistence + stockEffect must be < 1 for a stationary flow');
+    }
+  }
   const acqWeeks = params.acquisition.weeks;
   if (acqWeeks !== null && acqWeeks > params.weeks) {
     throw new InvalidArgumentsError(`simulate: acquisition.weeks: must be <= weeks (${params.weeks}), got ${acqWeeks}`);

@@ -6,6 +6,7 @@
  */
 import type { EventType } from '../domain/events.js';
 import type { AcquisitionCounts } from './mechanisms/acquisition.js';
+import type { BrandTruth } from './mechanisms/brand.js';
 import type { CatalogueTruth } from './mechanisms/catalogue.js';
 import type { FunnelCounts } from './mechanisms/funnel.js';
 import type { NetworkTruth } from './mechanisms/network.js';
@@ -84,4 +85,6 @@ export interface SimulationTruth {
     sentimentByRating: Record<string, number>;
   };
   catalogue: CatalogueTruth;
+  /** Brand dynamics' parameters and realised series; present only when they were on. */
+  brand?: BrandTruth;
 }
