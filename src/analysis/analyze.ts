@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { AnalysisResultSchema, SCHEMA_VERSION, type AnalysisResult, type Warning } from '../domain/result.js';
 import type { Store } from '../store/types.js';
 import { computeOverview } from './overview.js';
+import { runBrandSection } from './brand.js';
 
 const require = createRequire(import.meta.url);
 export const SPIRAL_VERSION: string = (require('../../package.json') as { version: string }).version;
@@ -25,12 +26,14 @@ export async function analyze(store: Store, opts: AnalyzeOptions = {}): Promise<
   }
   // Idea sections run here, each from src/analysis/<name>.ts, one line per section:
   //   const clv = await runClvSection(store, opts, warnings);  (undefined when it does not apply)
+  const brand = await runBrandSection(store, opts, warnings);
   const result: AnalysisResult = {
     schemaVersion: SCHEMA_VERSION,
     generatedAt: (opts.now?.() ?? new Date()).toISOString(),
     spiralVersion: SPIRAL_VERSION,
     store: { dialect: store.dialect, location: store.location },
     overview,
+    brand,
     warnings,
   };
   return AnalysisResultSchema.parse(result);

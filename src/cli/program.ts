@@ -10,6 +10,7 @@ import { registerSimulate } from './commands/simulate.js';
 import { registerAnalyze } from './commands/analyze.js';
 import { registerDemo } from './commands/demo.js';
 import { registerClv } from './commands/clv.js';
+import { registerBrand } from './commands/brand.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerDemo(program, makeOutput);
   // Idea commands (clv, brand, network, funnel): one register line each, from ./commands/<name>.js.
   registerClv(program, makeOutput);
+  registerBrand(program, makeOutput);
   return program;
 }
 

@@ -7,6 +7,7 @@
  * A missing number is `null`, never 0.
  */
 import { z } from 'zod';
+import { BrandSectionSchema } from './sections/brand.js';
 
 export const SCHEMA_VERSION = '1.0.0';
 
@@ -51,6 +52,7 @@ export const AnalysisResultSchema = z.object({
   overview: OverviewSchema,
   // Idea sections, each optional and defined in src/domain/sections/<name>.ts (one owner per file):
   // add `<name>: <Name>SectionSchema.optional(),` here, one line per section.
+  brand: BrandSectionSchema.optional(),
   warnings: z.array(WarningSchema),
 });
 export type AnalysisResult = z.infer<typeof AnalysisResultSchema>;
