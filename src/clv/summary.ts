@@ -99,7 +99,7 @@ function sqlString(v: string): string {
 }
 
 /** The SQL that builds the per-customer table (exported so tests can check the text). */
-export function customerSummarySql(o: SummaryOptions): string {
+export function summaryTableSql(o: SummaryOptions): string {
   const r = resolveSummaryOptions(o);
   const cal = `DATE ${sqlString(r.calibrationEnd)}`;
   const last = r.holdoutEnd ? `DATE ${sqlString(r.holdoutEnd)}` : cal;
@@ -130,7 +130,13 @@ SELECT customer_id, first_day, CAST(x AS INTEGER) AS x, CAST(recency_days AS INT
   CAST(age_days AS INTEGER) AS age_days,
   CAST(recency_days AS DOUBLE) / ${u} AS t_x, CAST(age_days AS DOUBLE) / ${u} AS "T",
   monetary, CAST(holdout_x AS INTEGER) AS holdout_x
-FROM per_customer;
+FROM per_customer;`;
+}
+
+/** Compression: the distinct (x, t_x, T) tuples of the per-customer table with their counts and a tuple_id. */
+export function tuplesTableSql(o: SummaryOptions): string {
+  const r = resolveSummaryOptions(o);
+  return `
 DROP TABLE IF EXISTS ${r.tuplesTable};
 CREATE TABLE ${r.tuplesTable} AS
 SELECT CAST(row_number() OVER (ORDER BY x, recency_days, age_days) - 1 AS INTEGER) AS tuple_id, *
@@ -140,10 +146,20 @@ FROM (
 ) g;`;
 }
 
+/** Both statements: the per-customer table, then its compression. */
+export function customerSummarySql(o: SummaryOptions): string {
+  return summaryTableSql(o) + tuplesTableSql(o);
+}
+
 /** Builds the per-customer table and the tuples table in the store. */
 export async function buildCustomerSummary(store: Store, o: SummaryOptions): Promise<CustomerSummaryInfo> {
-  const r = resolveSummaryOptions(o);
   await store.exec(customerSummarySql(o));
+  return summaryInfo(store, o);
+}
+
+/** Counts of a per-customer table already built with these options. */
+export async function summaryInfo(store: Store, o: SummaryOptions): Promise<CustomerSummaryInfo> {
+  const r = resolveSummaryOptions(o);
   const [row] = await store.query<{ customers: number; repeat_buyers: number; holdout: number | null; max_age: number | null }>(
     `SELECT COUNT(*) AS customers, COUNT(*) FILTER (WHERE x > 0) AS repeat_buyers,
        SUM(holdout_x) AS holdout, MAX(age_days) AS max_age FROM ${r.summaryTable}`,

@@ -33,7 +33,7 @@ export const BGNBD_DEFAULTS = {
   /** Screen starts on a subsample when there are more tuples than this. */
   screenAbove: 50_000,
   /** Customers in the screening subsample. */
-  screenCustomers: 50_000,
+  screenCustomers: 20_000,
   seed: 1,
   /** Build x-only terms by recurrence when max x is at most this (else lgamma per distinct x). */
   recurrenceMaxX: 1_000_000,
@@ -78,6 +78,31 @@ export interface PreparedRfm {
   /** All x are integers and max x <= recurrenceMaxX. */
   integerX: boolean;
   maxX: number;
+  /** The per-row columns of repeatRows / activeRows packed contiguously (built on first use). */
+  packed: { repeat?: PackedRows; active?: PackedRows };
+}
+
+/** One row set's columns in row order, so the likelihood's hot loop reads memory sequentially. */
+interface PackedRows {
+  count: Float64Array;
+  x: Float64Array;
+  xIndex: Int32Array;
+  TIndex: Int32Array;
+  txIndex: Int32Array;
+}
+
+function packRows(p: PreparedRfm, rows: Int32Array): PackedRows {
+  const n = rows.length;
+  const out: PackedRows = { count: new Float64Array(n), x: new Float64Array(n), xIndex: new Int32Array(n), TIndex: new Int32Array(n), txIndex: new Int32Array(n) };
+  for (let m = 0; m < n; m++) {
+    const i = rows[m];
+    out.count[m] = p.count[i];
+    out.x[m] = p.x[i];
+    out.xIndex[m] = p.xIndex[i];
+    out.TIndex[m] = p.TIndex[i];
+    out.txIndex[m] = p.txIndex[i];
+  }
+  return out;
 }
 
 export function prepareRfm(t: RfmTuples, recurrenceMaxX = BGNBD_DEFAULTS.recurrenceMaxX): PreparedRfm {
@@ -103,7 +128,7 @@ export function prepareRfm(t: RfmTuples, recurrenceMaxX = BGNBD_DEFAULTS.recurre
     rows, customers: totalCount(t.count), x: t.x, count: t.count,
     xValues: xd.values, xIndex: xd.index, xCount,
     TValues: Td.values, TIndex: Td.index, txValues: txd.values, txIndex: txd.index,
-    zeroCountByT, repeatRows, activeRows, integerX, maxX,
+    zeroCountByT, repeatRows, activeRows, integerX, maxX, packed: {},
   };
 }
 
@@ -188,34 +213,36 @@ export function bgnbdLogLikelihoodPrepared(p: PreparedRfm, theta: ArrayLike<numb
     itx[k] = 1 / (alpha + p.txValues[k]);
   }
   const logA = Math.log(a), invA = 1 / a;
-  const rows = modified ? p.activeRows : p.repeatRows;
-  const X = p.x, C = p.count, xI = p.xIndex, TI = p.TIndex, txI = p.txIndex;
+  const rows = modified ? (p.packed.active ??= packRows(p, p.activeRows)) : (p.packed.repeat ??= packRows(p, p.repeatRows));
+  const X = rows.x, C = rows.count, xI = rows.xIndex, TI = rows.TIndex, txI = rows.txIndex;
+  const n = C.length;
+  // log(1 + e) with e in (0, 1] instead of log1p: the absolute error is ~1e-16, and it is cheaper.
   if (grad) {
-    for (let m = 0; m < rows.length; m++) {
-      const i = rows[m];
-      const c = C[i], rx = r + X[i], j = xI[i], kT = TI[i], kt = txI[i];
+    let w2sum = 0;
+    for (let m = 0; m < n; m++) {
+      const c = C[m], rx = r + X[m], j = xI[m], kT = TI[m], kt = txI[m];
       const lt = lT[kT], lx = ltx[kt];
       // u1 = −(r+x) log(α+T); u2 = log a − log(b+x−1) − (r+x) log(α+t_x); d = u2 − u1
       const d = logA - logBX1[j] - rx * (lx - lt);
       const e = Math.exp(-Math.abs(d));
-      const w2 = d > 0 ? 1 / (1 + e) : e / (1 + e);
+      const inv = 1 / (1 + e);
+      const w2 = d > 0 ? inv : e * inv;
       const w1 = 1 - w2;
-      ll += c * (-rx * lt + (d > 0 ? d : 0) + Math.log1p(e));
+      ll += c * (-rx * lt + (d > 0 ? d : 0) + Math.log(1 + e));
       gr -= c * (w1 * lt + w2 * lx);
       galpha -= c * rx * (w1 * iT[kT] + w2 * itx[kt]);
-      ga += c * w2 * invA;
+      w2sum += c * w2;
       gb -= c * w2 * invBX1[j];
     }
     grad[0] = gr;
     grad[1] = galpha;
-    grad[2] = ga;
+    grad[2] = ga + w2sum * invA;
     grad[3] = gb;
   } else {
-    for (let m = 0; m < rows.length; m++) {
-      const i = rows[m];
-      const rx = r + X[i], lt = lT[TI[i]];
-      const d = logA - logBX1[xI[i]] - rx * (ltx[txI[i]] - lt);
-      ll += C[i] * (-rx * lt + log1pexp(d));
+    for (let m = 0; m < n; m++) {
+      const rx = r + X[m], lt = lT[TI[m]];
+      const d = logA - logBX1[xI[m]] - rx * (ltx[txI[m]] - lt);
+      ll += C[m] * (-rx * lt + (d > 0 ? d : 0) + Math.log(1 + Math.exp(-Math.abs(d))));
     }
   }
   return ll;

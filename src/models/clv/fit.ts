@@ -61,7 +61,10 @@ export function fitMaximumLikelihood<N extends string>(problem: MlProblem<N>, op
   let iterations = 0;
   try {
     if (problem.screen) {
-      const screened = multiStart(objective(problem.screen.ll, problem.screen.customers, n), starts, bfgsOptions, `${what} (screening)`);
+      // The screen only ranks the starts and hands the best point (with its inverse Hessian) to the
+      // polish on the full data, so it stops at a looser gradient.
+      const screenOptions = { ...bfgsOptions, gradTol: Math.max(bfgsOptions.gradTol ?? 1e-8, 1e-5) };
+      const screened = multiStart(objective(problem.screen.ll, problem.screen.customers, n), starts, screenOptions, `${what} (screening)`);
       const polished = bfgs(full, screened.x, { ...bfgsOptions, initialInverseHessian: screened.inverseHessian });
       if (polished.converged) {
         best = polished;

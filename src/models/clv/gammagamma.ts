@@ -19,10 +19,17 @@
 import { DegenerateDataError, InvalidArgumentsError } from '../numeric/errors.js';
 import { digamma, lgamma } from '../numeric/special.js';
 import { fitMaximumLikelihood, type LogLikelihood } from './fit.js';
-import { checkColumns, indexDistinct, totalCount } from './tuples.js';
+import { checkColumns, indexDistinct, subsampleColumns, totalCount } from './tuples.js';
 import type { FitOptions, FitResult, GammaGammaParams, SpendTuples } from './types.js';
 
 export const GAMMAGAMMA_PARAM_NAMES = ['p', 'q', 'gamma'] as const;
+
+export const GAMMAGAMMA_DEFAULTS = {
+  /** Screen the starts on a seeded subsample of buyers when there are more tuples than this. */
+  screenAbove: 50_000,
+  screenCustomers: 20_000,
+  seed: 1,
+};
 export type GammaGammaFit = FitResult<'ggamma', GammaGammaParams>;
 
 export function checkSpendTuples(what: string, t: SpendTuples): number {
@@ -129,7 +136,13 @@ export function fitGammaGamma(tuples: SpendTuples, options: FitOptions = {}): Ga
   mean /= s.customers;
   const starts = ([[1, 2], [5, 3], [15, 8]] as const).map(([p, q]) => [p, q, (mean * (q - 1)) / p]);
   const ll: LogLikelihood = (theta, grad) => logLikelihoodPrepared(s, theta, grad);
-  const fit = fitMaximumLikelihood({ what: 'fitGammaGamma', names: GAMMAGAMMA_PARAM_NAMES, ll, customers: s.customers, starts }, options);
+  const screenAbove = options.screenAbove ?? GAMMAGAMMA_DEFAULTS.screenAbove;
+  let screen: { ll: LogLikelihood; customers: number } | undefined;
+  if (screenAbove > 0 && s.rows > screenAbove && s.customers > 2 * GAMMAGAMMA_DEFAULTS.screenCustomers) {
+    const sub = prepareSpend(subsampleColumns(tuples as unknown as Record<string, Float64Array>, ['x', 'monetary', 'count'], GAMMAGAMMA_DEFAULTS.screenCustomers, options.seed ?? GAMMAGAMMA_DEFAULTS.seed) as unknown as SpendTuples);
+    screen = { ll: (theta, grad) => logLikelihoodPrepared(sub, theta, grad), customers: sub.customers };
+  }
+  const fit = fitMaximumLikelihood({ what: 'fitGammaGamma', names: GAMMAGAMMA_PARAM_NAMES, ll, customers: s.customers, starts, screen }, options);
   return { model: 'ggamma', ...fit, customers: s.customers };
 }
 
