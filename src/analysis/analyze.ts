@@ -6,6 +6,7 @@ import { AnalysisResultSchema, SCHEMA_VERSION, type AnalysisResult, type Warning
 import type { Store } from '../store/types.js';
 import { computeOverview } from './overview.js';
 import { runBrandSection } from './brand.js';
+import { runClvSection } from './clv.js';
 
 const require = createRequire(import.meta.url);
 export const SPIRAL_VERSION: string = (require('../../package.json') as { version: string }).version;
@@ -26,6 +27,8 @@ export async function analyze(store: Store, opts: AnalyzeOptions = {}): Promise<
   }
   // Idea sections run here, each from src/analysis/<name>.ts, one line per section:
   //   const clv = await runClvSection(store, opts, warnings);  (undefined when it does not apply)
+  opts.onProgress?.('clv');
+  const clv = await runClvSection(store, opts, warnings);
   const brand = await runBrandSection(store, opts, warnings);
   const result: AnalysisResult = {
     schemaVersion: SCHEMA_VERSION,
@@ -33,6 +36,7 @@ export async function analyze(store: Store, opts: AnalyzeOptions = {}): Promise<
     spiralVersion: SPIRAL_VERSION,
     store: { dialect: store.dialect, location: store.location },
     overview,
+    clv,
     brand,
     warnings,
   };

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { BrandSectionSchema } from './sections/brand.js';
+import { ClvSectionSchema } from './sections/clv.js';
 
 export const SCHEMA_VERSION = '1.0.0';
 
@@ -52,6 +53,7 @@ export const AnalysisResultSchema = z.object({
   overview: OverviewSchema,
   // Idea sections, each optional and defined in src/domain/sections/<name>.ts (one owner per file):
   // add `<name>: <Name>SectionSchema.optional(),` here, one line per section.
+  clv: ClvSectionSchema.optional(),
   brand: BrandSectionSchema.optional(),
   warnings: z.array(WarningSchema),
 });
