@@ -131,7 +131,7 @@ export async function analyzeNetwork(store: Store, options: Partial<AnalyzeNetwo
   lap('csr');
   if (n === 0) warnings.push('network: no referral/share/follow events with a peer; the graph is empty');
 
-  const pr = pagerank(out, { ...PAGERANK_DEFAULTS, ...o.pagerank });
+  const pr = pagerank(out, { ...PAGERANK_DEFAULTS, ...o.pagerank }, inc);
   lap('pagerank');
   const core = coreNumbers(und);
   lap('kcore');

@@ -24,7 +24,7 @@ function checkEdges(n: number, src: ArrayLike<number>, dst: ArrayLike<number>, w
   for (let e = 0; e < src.length; e++) {
     const u = src[e];
     const v = dst[e];
-    if (!(u >= 0 && u < n && v >= 0 && v < n) || !Number.isInteger(u) || !Number.isInteger(v)) {
+    if (!(u >= 0 && u < n && v >= 0 && v < n) || (u | 0) !== u || (v | 0) !== v) {
       throw new InvalidArgumentsError(`csr: edge ${e} (${u} → ${v}) has an endpoint outside 0…${n - 1}`);
     }
     if (weight && !(weight[e] > 0 && Number.isFinite(weight[e]))) {

@@ -152,63 +152,8 @@ export function louvainCsr(g: Csr, options: Partial<LouvainOptions> = {}): { com
     const order = new Int32Array(n);
     for (let i = 0; i < n; i++) order[i] = i;
     shuffle(o.rng, order);
-    const neighW = new Float64Array(n);
-    const touched = new Int32Array(n);
-    // Fast local moving (Traag, Waltman & van Eck 2019, "From Louvain to Leiden", §2.2; graphology's
-    // fastLocalMoves): after one sweep in random order, only neighbours of a node that moved are
-    // revisited. A circular queue of capacity n suffices since a node is queued at most once.
-    const queue = Int32Array.from(order);
-    const queued = new Uint8Array(n).fill(1);
-    let head = 0;
-    let size = n;
-    let visits = 0;
-    const maxVisits = o.maxPasses * n;
-    let movedThisLevel = false;
     const q0 = levelModularity(level, comm, k, m2, gamma);
-    while (size > 0) {
-      if (++visits > maxVisits) {
-        throw new ConvergenceError(`louvain: level ${levels + 1} still moving after ${o.maxPasses} sweeps' worth of node visits`, visits, size);
-      }
-      const i = queue[head];
-      head = head + 1 === n ? 0 : head + 1;
-      size--;
-      queued[i] = 0;
-      const ci = comm[i];
-      const ki = k[i];
-      let nt = 0;
-      for (let p = offsets[i]; p < offsets[i + 1]; p++) {
-        const c = comm[targets[p]];
-        if (neighW[c] === 0) touched[nt++] = c;
-        neighW[c] += weights[p];
-      }
-      tot[ci] -= ki;
-      let best = ci;
-      const scale = (gamma * ki) / m2;
-      let bestGain = neighW[ci] - tot[ci] * scale;
-      for (let t = 0; t < nt; t++) {
-        const c = touched[t];
-        const gain = neighW[c] - tot[c] * scale;
-        if (gain > bestGain + 1e-12 * m2) {
-          bestGain = gain;
-          best = c;
-        }
-      }
-      tot[best] += ki;
-      for (let t = 0; t < nt; t++) neighW[touched[t]] = 0;
-      if (best === ci) continue;
-      comm[i] = best;
-      movedThisLevel = true;
-      for (let p = offsets[i]; p < offsets[i + 1]; p++) {
-        const j = targets[p];
-        if (!queued[j] && comm[j] !== best) {
-          queued[j] = 1;
-          let tail = head + size;
-          if (tail >= n) tail -= n;
-          queue[tail] = j;
-          size++;
-        }
-      }
-    }
+    const movedThisLevel = moveNodes(level, k, comm, tot, order, m2, gamma, o.minGain, o.maxPasses, levels + 1);
     if (!movedThisLevel) break;
     levels++;
     const levelGain = levelModularity(level, comm, k, m2, gamma) - q0;
@@ -222,6 +167,117 @@ export function louvainCsr(g: Csr, options: Partial<LouvainOptions> = {}): { com
     level = aggregate(level, comm, nc);
   }
   return { community: membership, levels };
+}
+
+/**
+ * Phase 1 with fast local moving (Traag, Waltman & van Eck 2019, "From Louvain to Leiden", §2.2;
+ * graphology's fastLocalMoves): after one sweep in random order, only neighbours of a node that moved
+ * are revisited. A circular queue of capacity n suffices since a node is queued at most once.
+ * Modularity gained over each window of n visits (one sweep's worth) is tracked: when a whole window
+ * gains less than minGain the level stops, so a long tail of tiny moves around hubs (each revisit of
+ * a hub scans its whole row) cannot dominate the run. Returns whether any node moved.
+ */
+const SHORT_ROW = 24;
+
+function moveNodes(
+  level: Level,
+  k: Float64Array,
+  comm: Int32Array,
+  tot: Float64Array,
+  order: Int32Array,
+  m2: number,
+  gamma: number,
+  minGain: number,
+  maxPasses: number,
+  levelNo: number,
+): boolean {
+  const { n, offsets, targets, weights } = level;
+  const neighW = new Float64Array(n);
+  const touched = new Int32Array(n);
+  const acc = new Float64Array(n);
+  const queue = Int32Array.from(order);
+  const queued = new Uint8Array(n).fill(1);
+  const eps = 1e-12 * m2;
+  let head = 0;
+  let size = n;
+  let visits = 0;
+  const maxVisits = maxPasses * n;
+  let windowGain = 0;
+  let windowLeft = n;
+  let moved = false;
+  while (size > 0) {
+    if (--windowLeft === 0) {
+      if (windowGain < minGain) break;
+      windowGain = 0;
+      windowLeft = n;
+    }
+    if (++visits > maxVisits) {
+      throw new ConvergenceError(`louvain: level ${levelNo} still moving after ${maxPasses} sweeps' worth of node visits`, visits, size);
+    }
+    const i = queue[head];
+    head = head + 1 === n ? 0 : head + 1;
+    size--;
+    queued[i] = 0;
+    const ci = comm[i];
+    const ki = k[i];
+    const lo = offsets[i];
+    const hi = offsets[i + 1];
+    // Weight from i to each neighbouring community: short rows (most of them) search a tiny local
+    // list, which stays in L1 cache; long rows index a dense array by community id.
+    let nt = 0;
+    if (hi - lo <= SHORT_ROW) {
+      for (let p = lo; p < hi; p++) {
+        const c = comm[targets[p]];
+        let t = 0;
+        while (t < nt && touched[t] !== c) t++;
+        if (t === nt) {
+          touched[nt] = c;
+          acc[nt++] = weights[p];
+        } else acc[t] += weights[p];
+      }
+    } else {
+      for (let p = lo; p < hi; p++) {
+        const c = comm[targets[p]];
+        if (neighW[c] === 0) touched[nt++] = c;
+        neighW[c] += weights[p];
+      }
+      for (let t = 0; t < nt; t++) {
+        acc[t] = neighW[touched[t]];
+        neighW[touched[t]] = 0;
+      }
+    }
+    let kin = 0;
+    for (let t = 0; t < nt; t++) if (touched[t] === ci) kin = acc[t];
+    tot[ci] -= ki;
+    let best = ci;
+    const scale = (gamma * ki) / m2;
+    const stayGain = kin - tot[ci] * scale;
+    let bestGain = stayGain;
+    for (let t = 0; t < nt; t++) {
+      const c = touched[t];
+      const gain = acc[t] - tot[c] * scale;
+      if (gain > bestGain + eps) {
+        bestGain = gain;
+        best = c;
+      }
+    }
+    tot[best] += ki;
+    if (best === ci) continue;
+    windowGain += (2 * (bestGain - stayGain)) / m2;
+    comm[i] = best;
+    moved = true;
+    for (let p = lo; p < hi; p++) {
+      const j = targets[p];
+      if (queued[j] === 0 && comm[j] !== best) {
+        queued[j] = 1;
+        let tail = head + size;
+        if (tail >= n) tail -= n;
+        queue[tail] = j;
+        size++;
+      }
+    }
+  }
+  return moved;
 }
 
 function levelModularity(level: Level, comm: Int32Array, k: Float64Array, m2: number, gamma: number): number {
