@@ -180,11 +180,19 @@ async function main(): Promise<void> {
     console.error('models written; run again without --write-models to score them (they are imported at start-up).');
     return;
   }
+  const md = await run();
+  mkdirSync(join(REPO_ROOT, 'bench', 'results'), { recursive: true });
+  writeFileSync(join(REPO_ROOT, 'bench', 'results', 'sentiment.md'), md);
+  console.log(md);
+}
+
+/** The bench runner's entry (`npm run bench -- sentiment`): the notes and the table of every method. */
+export async function run(): Promise<string> {
   const table = await benchSentiment();
-  const md = [
+  return [
     '# Sentiment: established libraries vs Spiral\'s ensembles',
     '',
-    'Produced by `node --import tsx bench/sentiment.ts` (exports `benchSentiment()`).',
+    'Produced by `npm run bench -- sentiment` (bench/sentiment.ts exports `run()`; `benchSentiment()` gives the table alone).',
     '',
     `- Airline: Twitter US Airline Sentiment, 14,640 rows = 14,485 distinct tweet_ids (for an id with several rows the most`,
     `  confident label wins); seeded split (seed ${SPLIT.seed}) into 70 % train / 30 % test; the numbers are on the`,
@@ -199,9 +207,6 @@ async function main(): Promise<void> {
     table,
     '',
   ].join('\n');
-  mkdirSync(join(REPO_ROOT, 'bench', 'results'), { recursive: true });
-  writeFileSync(join(REPO_ROOT, 'bench', 'results', 'sentiment.md'), md);
-  console.log(md);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
