@@ -19,11 +19,13 @@
 import type { SectionRenderer } from '../section.js';
 import { overviewSection } from './overview.js';
 import { brandSection } from './brand.js';
+import { clvSection } from './clv.js';
 import { warningsSection } from './warnings.js';
 
 export const SECTIONS: readonly SectionRenderer[] = [
   overviewSection,
   // clvSection, brandSection, networkSection, funnelSection: add here, in reading order.
+  clvSection,
   brandSection,
   warningsSection,
 ];
