@@ -7,23 +7,10 @@ import { fieldObject, type FieldObject, type Mapping, type TsFormat } from '../d
 import { lit } from '../sql/quote.js';
 import type { SourceReader } from './reader.js';
 
-export interface FieldExprs {
-  /** Canonical columns (in events-table order, without event_id/props/source). */
-  customer_id: string;
-  ts: string;
-  type: string;
-  item_id: string;
-  amount: string;
-  quantity: string;
-  peer_id: string;
-  channel: string;
-  rating: string;
-  text: string;
-  props: string;
-  /** The mapped event id, or null when ids are derived from content. */
-  event_id: string | null;
-  reason: string;
-}
+/** The canonical columns a mapped select produces, in the events table's order (plus `reason`). */
+export const MAPPED_COLUMNS = [
+  'event_id', 'customer_id', 'ts', 'type', 'item_id', 'amount', 'quantity', 'peer_id', 'channel', 'rating', 'text', 'props',
+] as const;
 
 const NULL_TEXT = 'CAST(NULL AS VARCHAR)';
 
@@ -91,61 +78,76 @@ function shown(raw: string): string {
   return `'"' || left(${raw}, 60) || CASE WHEN length(${raw}) > 60 THEN '…' ELSE '' END || '"'`;
 }
 
-export function buildFieldExprs(reader: SourceReader, mapping: Mapping): FieldExprs {
+/**
+ * One SELECT that maps a source to canonical columns plus `reason` (null for a good row) and, where
+ * the reader has one, `raw`. Two layers so each raw text and parsed value is computed once: the
+ * inner one reads and parses, the outer one checks.
+ */
+export function buildMappedSelect(reader: SourceReader, mapping: Mapping): string {
   const f = (name: keyof Mapping['fields']) => {
     const spec = mapping.fields[name];
     return spec === undefined ? undefined : fieldObject(spec);
   };
-  const customerRaw = rawText(reader, f('customer_id'));
   const tsSpec = f('ts')!;
-  const tsRaw = rawText(reader, tsSpec);
   const tsFormat: TsFormat = tsSpec.format ?? 'iso';
-  const typeRaw = rawText(reader, f('type'));
-  const typeMapped = withValueMap(typeRaw, f('type'));
-  const typeNorm = `lower(${typeMapped})`;
-  const numeric = (name: 'amount' | 'quantity' | 'rating') => {
-    const raw = rawText(reader, f(name));
-    return { raw, value: `TRY_CAST(${raw} AS DOUBLE)` };
-  };
-  const amount = numeric('amount');
-  const quantity = numeric('quantity');
-  const rating = numeric('rating');
   const idSpec = f('event_id');
-  const eventIdRaw = idSpec ? rawText(reader, idSpec) : null;
-
+  const inner = [
+    `${idSpec ? rawText(reader, idSpec) : NULL_TEXT} AS r_event_id`,
+    `${rawText(reader, f('customer_id'))} AS r_customer_id`,
+    `${rawText(reader, tsSpec)} AS r_ts`,
+    `${rawText(reader, f('type'))} AS r_type`,
+    `${rawText(reader, f('amount'))} AS r_amount`,
+    `${rawText(reader, f('quantity'))} AS r_quantity`,
+    `${rawText(reader, f('rating'))} AS r_rating`,
+    `${textField(reader, f('item_id'))} AS item_id`,
+    `${textField(reader, f('peer_id'))} AS peer_id`,
+    `${textField(reader, f('channel'))} AS channel`,
+    `${textValue(reader, f('text'))} AS text`,
+    mapping.props?.length
+      ? `json_object(${mapping.props.map((p) => `${lit(p)}, ${reader.column(p)}`).join(', ')}) AS props`
+      : 'CAST(NULL AS JSON) AS props',
+    ...(reader.rawExpr ? [`${reader.rawExpr} AS spiral_raw`] : []),
+    ...(reader.format === 'ndjson' ? ['spiral_line', 'j'] : reader.format === 'json-array' ? ['j'] : []),
+  ];
+  const parsed = [
+    'src.*',
+    `${tsExpr('r_ts', tsFormat)} AS v_ts`,
+    `lower(${withValueMap('r_type', f('type'))}) AS v_type`,
+    `TRY_CAST(r_amount AS DOUBLE) AS v_amount`,
+    `TRY_CAST(r_quantity AS DOUBLE) AS v_quantity`,
+    `TRY_CAST(r_rating AS DOUBLE) AS v_rating`,
+  ];
   const reasons: string[] = [];
-  if (eventIdRaw) reasons.push(`WHEN ${eventIdRaw} IS NULL THEN 'event_id is empty'`);
+  if (reader.format === 'ndjson') {
+    reasons.push(`WHEN spiral_line IS NULL OR trim(spiral_line) = '' THEN '(blank)'`, `WHEN j IS NULL THEN 'not valid JSON'`);
+  } else if (reader.format === 'json-array') {
+    reasons.push(`WHEN json_type(j) <> 'OBJECT' THEN 'not a JSON object'`);
+  }
+  if (idSpec) reasons.push(`WHEN r_event_id IS NULL THEN 'event_id is empty'`);
   reasons.push(
-    `WHEN ${customerRaw} IS NULL THEN 'customer_id is empty'`,
-    `WHEN ${tsRaw} IS NULL THEN 'ts is empty'`,
-    `WHEN ${tsExpr(tsRaw, tsFormat)} IS NULL THEN 'ts ' || ${shown(tsRaw)} || ' is not ${formatLabel(tsFormat)}'`,
-    `WHEN ${typeRaw} IS NULL THEN 'type is empty'`,
-    `WHEN ${typeNorm} NOT IN (${EVENT_TYPES.map(lit).join(', ')}) THEN 'type ' || ${shown(typeRaw)} || ' is not an event type (map it in fields.type.values)'`,
+    `WHEN r_customer_id IS NULL THEN 'customer_id is empty'`,
+    `WHEN r_ts IS NULL THEN 'ts is empty'`,
+    `WHEN v_ts IS NULL THEN 'ts ' || ${shown('r_ts')} || ' is not ${formatLabel(tsFormat)}'`,
+    `WHEN r_type IS NULL THEN 'type is empty'`,
+    `WHEN v_type NOT IN (${EVENT_TYPES.map(lit).join(', ')}) THEN 'type ' || ${shown('r_type')} || ' is not an event type (map it in fields.type.values)'`,
   );
-  for (const [name, n] of [['amount', amount], ['quantity', quantity], ['rating', rating]] as const) {
-    reasons.push(`WHEN ${n.raw} IS NOT NULL AND (${n.value} IS NULL OR NOT isfinite(${n.value})) THEN '${name} ' || ${shown(n.raw)} || ' is not a number'`);
+  for (const name of ['amount', 'quantity', 'rating'] as const) {
+    reasons.push(`WHEN r_${name} IS NOT NULL AND (v_${name} IS NULL OR NOT isfinite(v_${name})) THEN '${name} ' || ${shown(`r_${name}`)} || ' is not a number'`);
   }
   const reason = `CASE ${reasons.join(' ')} END`;
-
-  const props = mapping.props?.length
-    ? `json_object(${mapping.props.map((p) => `${lit(p)}, ${reader.column(p)}`).join(', ')})`
-    : 'CAST(NULL AS JSON)';
-
-  return {
-    customer_id: withPrefix(customerRaw, f('customer_id')),
-    ts: tsExpr(tsRaw, tsFormat),
-    type: typeNorm,
-    item_id: textField(reader, f('item_id')),
-    amount: amount.value,
-    quantity: quantity.value,
-    peer_id: textField(reader, f('peer_id')),
-    channel: textField(reader, f('channel')),
-    rating: rating.value,
-    text: textValue(reader, f('text')),
-    props,
-    event_id: eventIdRaw ? withPrefix(eventIdRaw, idSpec) : null,
-    reason,
-  };
+  const outer = [
+    `${idSpec ? withPrefix('r_event_id', idSpec) : NULL_TEXT} AS event_id`,
+    `${withPrefix('r_customer_id', f('customer_id'))} AS customer_id`,
+    'v_ts AS ts', 'v_type AS type', 'item_id', 'v_amount AS amount', 'v_quantity AS quantity', 'peer_id', 'channel',
+    'v_rating AS rating', 'text', 'props',
+    `${reason} AS reason`,
+    ...(reader.rawExpr ? ['spiral_raw'] : []),
+  ];
+  const select = `SELECT ${outer.join(', ')} FROM (SELECT ${parsed.join(', ')} FROM (SELECT ${inner.join(', ')} FROM ${reader.from}) src)`;
+  // the raw text is kept only for rejected rows
+  return reader.rawExpr
+    ? `SELECT * EXCLUDE (spiral_raw), CASE WHEN reason IS NOT NULL THEN spiral_raw END AS raw FROM (${select})`
+    : select;
 }
 
 /** Columns a mapping reads from the source (to check they exist before scanning). */

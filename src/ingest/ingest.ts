@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import type { Store } from '../store/types.js';
 import { MappingError, type Mapping } from '../domain/mapping.js';
 import { ident, lit } from '../sql/quote.js';
-import { buildFieldExprs, mappedColumns } from './fields.js';
+import { buildMappedSelect, mappedColumns } from './fields.js';
 import { openReader, SourceError, type SourceReader } from './reader.js';
 import { buildCsvLineMap, dropCsvLineMap, rawRecordSql } from './lines.js';
 
@@ -58,21 +58,17 @@ export async function ingestFiles(store: Store, files: string[], mapping: Mappin
     const tag = `${process.pid}_${i}`;
     const reader = openReader(path, mapping, tag);
     await checkColumns(store, reader, mapping);
-    progress('scan');
-    await stage(store, reader, mapping);
-    progress('insert');
-    const { good, accepted } = await insertGood(store, reader, mapping);
+    const counts = mapping.fields.event_id !== undefined
+      ? await ingestWithIds(store, reader, mapping, tag, progress)
+      : await ingestDerivingIds(store, reader, mapping, progress);
     progress('rejects');
-    const rejected = await collectRejects(store, reader, mapping, tag);
-    const [{ n: rowsStaged }] = await store.query<{ n: number }>(
-      `SELECT count(*) AS n FROM ${STAGE} WHERE reason IS DISTINCT FROM '(blank)'`,
-    );
-    const csvRejected = rejected - (rowsStaged - good);
+    const rejected = await collectRejects(store, reader, mapping, tag, counts.bad);
     await store.exec(`DROP TABLE IF EXISTS ${STAGE}`);
+    const { good, accepted } = counts;
     const rep: FileReport = {
       source: basename(path),
       format: reader.format,
-      rows: rowsStaged + csvRejected,
+      rows: good + rejected,
       accepted,
       rejected,
       duplicates: good - accepted,
@@ -135,22 +131,76 @@ function firstLine(s: string): string {
   return s.split('\n')[0];
 }
 
-async function stage(store: Store, reader: SourceReader, mapping: Mapping): Promise<void> {
-  const e = buildFieldExprs(reader, mapping);
-  let reason = e.reason;
-  if (reader.format === 'ndjson') {
-    reason = `CASE WHEN spiral_line IS NULL OR trim(spiral_line) = '' THEN '(blank)' WHEN j IS NULL THEN 'not valid JSON' ELSE ${reason} END`;
-  } else if (reader.format === 'json-array') {
-    reason = `CASE WHEN json_type(j) <> 'OBJECT' THEN 'not a JSON object' ELSE ${reason} END`;
+interface FileCounts {
+  /** Rows that passed every check. */
+  good: number;
+  /** Rows that failed a mapping check (DuckDB's own CSV rejects are counted separately). */
+  bad: number;
+  /** Good rows inserted (the rest were duplicates). */
+  accepted: number;
+}
+
+type Progress = (step: 'scan' | 'insert' | 'rejects' | 'done') => void;
+
+const eventColumns = (source: string) =>
+  `s.eid, s.customer_id, s.ts, s.type, s.item_id, s.amount, s.quantity, s.peer_id, s.channel, s.rating, s.text, s.props, ${source}`;
+
+/**
+ * The source has event ids: insert the good rows straight from the file (one parallel scan; no
+ * staging copy), keeping the first of any id repeated in the file and skipping ids already stored;
+ * then count good and bad rows in a second scan. Rejects are staged only when there are some.
+ */
+async function ingestWithIds(store: Store, reader: SourceReader, mapping: Mapping, tag: string, progress: Progress): Promise<FileCounts> {
+  const source = lit(basename(reader.path));
+  progress('insert');
+  await store.exec('SET preserve_insertion_order = false');
+  let inserted: { Count: number }[];
+  try {
+    inserted = await store.query<{ Count: number }>(`INSERT INTO events
+      SELECT ${eventColumns(source)}
+      FROM (SELECT event_id AS eid, * EXCLUDE (event_id) FROM (${buildMappedSelect(reader, mapping)}) WHERE reason IS NULL
+            QUALIFY row_number() OVER (PARTITION BY event_id) = 1) s
+      WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = s.eid)`);
+  } catch (err) {
+    throw new SourceError(`${reader.path}: ${firstLine((err as Error).message)}`);
+  } finally {
+    await store.exec('SET preserve_insertion_order = true');
   }
-  const raw = reader.rawExpr ? `, CASE WHEN (${reason}) IS NOT NULL THEN ${reader.rawExpr} END AS raw` : '';
-  const sql = `CREATE OR REPLACE TEMP TABLE ${STAGE} AS
-    SELECT ${e.event_id ?? 'CAST(NULL AS VARCHAR)'} AS event_id,
-      ${e.customer_id} AS customer_id, ${e.ts} AS ts, ${e.type} AS type, ${e.item_id} AS item_id,
-      ${e.amount} AS amount, ${e.quantity} AS quantity, ${e.peer_id} AS peer_id, ${e.channel} AS channel,
-      ${e.rating} AS rating, ${e.text} AS text, ${e.props} AS props,
-      ${reason} AS reason${raw}
-    FROM ${reader.from}`;
+  progress('scan');
+  const recount = openReader(reader.path, mapping, `${tag}c`, { recordRejects: false });
+  const [c] = await store.query<{ good: number; bad: number }>(
+    `SELECT count(*) FILTER (WHERE reason IS NULL) AS good, count(*) FILTER (WHERE reason <> '(blank)') AS bad
+     FROM (${buildMappedSelect(recount, mapping)})`,
+  );
+  if (c.bad > 0) await stage(store, reader, mapping, 'reason, raw');
+  return { good: c.good, bad: c.bad, accepted: Number(inserted[0]?.Count ?? 0) };
+}
+
+/**
+ * No event ids in the source: stage every row (order kept), derive ids from content and the
+ * occurrence number of that content, insert the good rows not stored yet.
+ */
+async function ingestDerivingIds(store: Store, reader: SourceReader, mapping: Mapping, progress: Progress): Promise<FileCounts> {
+  progress('scan');
+  await stage(store, reader, mapping, '*');
+  progress('insert');
+  const source = lit(basename(reader.path));
+  const content = `concat_ws(chr(31), ${CONTENT.map((c) => `coalesce(CAST(${ident(c)} AS VARCHAR), '')`).join(', ')})`;
+  const [c] = await store.query<{ good: number; bad: number }>(
+    `SELECT count(*) FILTER (WHERE reason IS NULL) AS good, count(*) FILTER (WHERE reason <> '(blank)') AS bad FROM ${STAGE}`,
+  );
+  const inserted = await store.query<{ Count: number }>(`INSERT INTO events
+    SELECT ${eventColumns(source)}
+    FROM (SELECT md5(content || chr(31) || CAST(row_number() OVER (PARTITION BY content) AS VARCHAR)) AS eid, * EXCLUDE (content)
+          FROM (SELECT ${content} AS content, * EXCLUDE (event_id) FROM ${STAGE} WHERE reason IS NULL)) s
+    WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = s.eid)`);
+  return { good: c.good, bad: c.bad, accepted: Number(inserted[0]?.Count ?? 0) };
+}
+
+/** Materialises the mapped rows in source order (rowid = record index) for id derivation and reject lines. */
+async function stage(store: Store, reader: SourceReader, mapping: Mapping, columns: string): Promise<void> {
+  const cols = columns === 'reason, raw' && !reader.rawExpr ? 'reason' : columns;
+  const sql = `CREATE OR REPLACE TEMP TABLE ${STAGE} AS SELECT ${cols} FROM (${buildMappedSelect(reader, mapping)})`;
   try {
     await store.exec(sql);
   } catch (err) {
@@ -160,29 +210,9 @@ async function stage(store: Store, reader: SourceReader, mapping: Mapping): Prom
 
 const CONTENT = ['customer_id', 'ts', 'type', 'item_id', 'amount', 'quantity', 'peer_id', 'channel', 'rating', 'text', 'props'];
 
-async function insertGood(store: Store, reader: SourceReader, mapping: Mapping): Promise<{ good: number; accepted: number }> {
-  const source = lit(basename(reader.path));
-  const derived = mapping.fields.event_id === undefined;
-  const content = `concat_ws(chr(31), ${CONTENT.map((c) => `coalesce(CAST(${ident(c)} AS VARCHAR), '')`).join(', ')})`;
-  const ided = derived
-    ? `SELECT md5(content || chr(31) || CAST(row_number() OVER (PARTITION BY content) AS VARCHAR)) AS eid, * EXCLUDE (content)
-       FROM (SELECT ${content} AS content, * EXCLUDE (event_id) FROM ${STAGE} WHERE reason IS NULL)`
-    : `SELECT event_id AS eid, * EXCLUDE (event_id) FROM ${STAGE} WHERE reason IS NULL
-       QUALIFY row_number() OVER (PARTITION BY event_id) = 1`;
-  const [{ n: good }] = await store.query<{ n: number }>(`SELECT count(*) AS n FROM ${STAGE} WHERE reason IS NULL`);
-  const rows = await store.query<{ Count: number }>(`INSERT INTO events
-    SELECT s.eid, s.customer_id, s.ts, s.type, s.item_id, s.amount, s.quantity, s.peer_id, s.channel, s.rating, s.text, s.props, ${source}
-    FROM (${ided}) s
-    WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = s.eid)`);
-  return { good, accepted: Number(rows[0]?.Count ?? 0) };
-}
-
 /** Collects this file's rejects into the run's reject table; returns how many. */
-async function collectRejects(store: Store, reader: SourceReader, mapping: Mapping, tag: string): Promise<number> {
+async function collectRejects(store: Store, reader: SourceReader, mapping: Mapping, tag: string, staged: number): Promise<number> {
   const source = lit(basename(reader.path));
-  const [{ n: staged }] = await store.query<{ n: number }>(
-    `SELECT count(*) AS n FROM ${STAGE} WHERE reason IS NOT NULL AND reason <> '(blank)'`,
-  );
   let csvRejectLines: number[] = [];
   if (reader.rejectsTable) {
     const rows = await store.query<{ line: number }>(`SELECT DISTINCT line FROM ${reader.rejectsTable} ORDER BY line`);

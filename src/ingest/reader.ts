@@ -82,7 +82,7 @@ export function csvDelimiter(path: string, mapping: Mapping): string {
 }
 
 /** The read_csv options Spiral always uses: every column as text (so bad values become reasons, not crashes). */
-export function csvOptions(path: string, mapping: Mapping, rejectsTable: string, rejectsScan: string): string {
+export function csvOptions(path: string, mapping: Mapping, rejectsTable: string | null, rejectsScan: string | null): string {
   const header = mapping.source?.header ?? true;
   const opts = [
     `header=${header}`,
@@ -92,17 +92,22 @@ export function csvOptions(path: string, mapping: Mapping, rejectsTable: string,
     'all_varchar=true',
     'strict_mode=true',
     'null_padding=false',
-    'store_rejects=true',
-    `rejects_table=${lit(rejectsTable)}`,
-    `rejects_scan=${lit(rejectsScan)}`,
     'max_line_size=16777216',
   ];
+  // Rows the CSV reader cannot parse are recorded (with their line) or, on a counting re-scan, skipped.
+  if (rejectsTable && rejectsScan) opts.push('store_rejects=true', `rejects_table=${lit(rejectsTable)}`, `rejects_scan=${lit(rejectsScan)}`);
+  else opts.push('ignore_errors=true');
   const cols = mapping.source?.columns;
   if (cols) opts.push(`names=[${cols.map(lit).join(', ')}]`);
   return opts.join(', ');
 }
 
-export function openReader(path: string, mapping: Mapping, tag: string): SourceReader {
+/**
+ * `recordRejects: false` gives a reader for a second, counting scan: CSV rows DuckDB cannot parse
+ * are skipped there because the first scan already recorded them.
+ */
+export function openReader(path: string, mapping: Mapping, tag: string, opts: { recordRejects?: boolean } = {}): SourceReader {
+  const recordRejects = opts.recordRejects ?? true;
   if (!existsSync(path)) throw new SourceError(`${path}: no such file`);
   const format = detectFormat(path, mapping);
   if (format === 'parquet') {
@@ -127,10 +132,10 @@ export function openReader(path: string, mapping: Mapping, tag: string): SourceR
       column: (name) => jsonColumn(name),
     };
   }
-  const rejectsTable = `spiral_rej_${tag}`;
+  const rejectsTable = recordRejects ? `spiral_rej_${tag}` : null;
   return {
     path, format, header: mapping.source?.header ?? true, rejectsTable, rawExpr: null,
-    from: `read_csv(${lit(path)}, ${csvOptions(path, mapping, rejectsTable, `spiral_rejscan_${tag}`)})`,
+    from: `read_csv(${lit(path)}, ${csvOptions(path, mapping, rejectsTable, rejectsTable ? `spiral_rejscan_${tag}` : null)})`,
     column: (name) => ident(name),
   };
 }
