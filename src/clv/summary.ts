@@ -219,7 +219,7 @@ export interface SpendColumns {
 export async function loadSpendTuples(store: Store, info: Pick<CustomerSummaryInfo, 'summaryTable'>): Promise<SpendColumns> {
   const rows = await store.query<{ x: number; monetary: number; n: number }>(
     `SELECT x, monetary, CAST(COUNT(*) AS DOUBLE) AS n FROM ${info.summaryTable}
-     WHERE x > 0 AND monetary > 0 GROUP BY x, monetary ORDER BY x, monetary`,
+     WHERE x > 0 AND monetary > 0 GROUP BY x, monetary`,
   );
   const n = rows.length;
   const out = { x: new Float64Array(n), monetary: new Float64Array(n), count: new Float64Array(n) };

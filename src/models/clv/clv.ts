@@ -159,13 +159,15 @@ export function scoreRfmTuples(model: RfmModel, tuples: Pick<RfmTuples, 'x' | 't
   const out: TupleScores = { pAlive: new Float64Array(n), expectedPurchases: new Float64Array(n), discountedPurchases: new Float64Array(n) };
   const closed = o.horizon === Infinity;
   const f = 1 / (1 + o.discountRate);
-  const cache = new Map<string, [number, number]>();
+  // Numeric keys (x, then T) in nested maps: string keys cost more than the scoring itself.
+  const cache = new Map<number, Map<number, [number, number]>>();
   for (let i = 0; i < n; i++) {
     const x = tuples.x[i], tx = tuples.t_x[i], T = tuples.T[i];
     const pa = model.pAlive(x, tx, T);
     out.pAlive[i] = pa;
-    const key = `${x}|${T}`;
-    let v = cache.get(key);
+    let byT = cache.get(x);
+    if (byT === undefined) cache.set(x, (byT = new Map()));
+    let v = byT.get(T);
     if (v === undefined) {
       let det = 0;
       if (!closed) {
@@ -178,7 +180,7 @@ export function scoreRfmTuples(model: RfmModel, tuples: Pick<RfmTuples, 'x' | 't
         }
       }
       v = [model.expectedIfAlive(t, x, T), det];
-      cache.set(key, v);
+      byT.set(T, v);
     }
     out.expectedPurchases[i] = pa * v[0];
     out.discountedPurchases[i] = closed ? model.dert!(Math.log1p(o.discountRate) / o.periodLength, x, tx, T) : pa * v[1];
