@@ -10,6 +10,10 @@
  *   events ──SQL──▶ network_referrals ─▶ cascade forest (cascades.ts) ─▶ network_cascade_nodes
  *   network_referrals + events [+ clv_scores] ──SQL──▶ network_referral_value (referral-value.ts)
  *   all of the above ──bulk write──▶ network_scores (scores.ts)
+ *
+ * On 2 cores the three lanes overlap: the SQL side (cascades, referral value, the homophily
+ * attribute) runs in DuckDB's threads, typed-array Louvain on a worker thread, PageRank / reach /
+ * homophily on the main thread. timingsMs reports each lane's own durations and the waits.
  */
 import { createRng } from '../models/numeric/random.js';
 import type { Store } from '../store/types.js';
@@ -21,7 +25,8 @@ import { integerHistogram, summary } from './histogram.js';
 import { homophily, HOMOPHILY_DEFAULTS } from './homophily.js';
 import { readColumns } from './io.js';
 import { coreNumbers } from './kcore.js';
-import { communities, LOUVAIN_DEFAULTS, type LouvainOptions } from './louvain.js';
+import { communities, louvainEngineFor, LOUVAIN_DEFAULTS, type CommunityResult, type LouvainOptions } from './louvain.js';
+import { communitiesInWorker } from './louvain-parallel.js';
 import { density, reciprocity, weakComponents } from './metrics.js';
 import { PAGERANK_DEFAULTS, pagerank, type PageRankOptions } from './pagerank.js';
 import { reachWithin } from './reach.js';
@@ -69,6 +74,8 @@ export interface AnalyzeNetworkOptions {
   referralValue: Partial<ReferralValueOptions> | false;
   /** Write network_scores. */
   writeScores: boolean;
+  /** Run typed-array Louvain on a worker thread beside the other graph steps. */
+  parallel: boolean;
 }
 
 export const ANALYZE_NETWORK_DEFAULTS: AnalyzeNetworkOptions = {
@@ -85,6 +92,7 @@ export const ANALYZE_NETWORK_DEFAULTS: AnalyzeNetworkOptions = {
   cascades: {},
   referralValue: {},
   writeScores: true,
+  parallel: true,
 };
 
 function finiteOrNull(x: number | null | undefined): number | null {
@@ -108,91 +116,56 @@ export function topIndices(scores: Float64Array, k: number): number[] {
   return top;
 }
 
-export async function analyzeNetwork(store: Store, options: Partial<AnalyzeNetworkOptions> = {}): Promise<NetworkResult> {
-  const o = { ...ANALYZE_NETWORK_DEFAULTS, ...options };
-  if (!(Number.isInteger(o.topN) && o.topN >= 0)) throw new InvalidArgumentsError(`analyzeNetwork: topN must be an integer >= 0, got ${o.topN}`);
-  if (!Number.isFinite(o.seed)) throw new InvalidArgumentsError(`analyzeNetwork: seed must be finite, got ${o.seed}`);
+/** Lets pending promise callbacks (the concurrent SQL side) run between synchronous phases. */
+function yieldToLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+interface SqlSide {
+  attribute: { name: string; permutations: number; values: Float64Array; count: number } | null;
+  cascades: CascadesResult | null;
+  referralValue: ReferralValueResult | null;
+  warnings: string[];
+}
+
+/**
+ * Everything after the edge list that runs in the store: the homophily attribute, who brought whom
+ * and the cascade forest, referral value. It is started before the graph algorithms and runs while
+ * they compute (DuckDB works on its own threads), so its cost mostly hides behind theirs.
+ */
+async function runSqlSide(store: Store, o: AnalyzeNetworkOptions, n: number, timingsMs: Record<string, number>): Promise<SqlSide> {
   const warnings: string[] = [];
-  const timingsMs: Record<string, number> = {};
-  let clock = performance.now();
-  const lap = (name: string): void => {
-    const now = performance.now();
-    timingsMs[name] = Math.round(now - clock);
-    clock = now;
+  const timed = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
+    const t = performance.now();
+    const r = await f();
+    timingsMs[name] = Math.round(performance.now() - t);
+    return r;
   };
-
-  // The graph.
-  const edges = await loadEdges(store, { types: o.edgeTypes, since: o.since, until: o.until, withTimestamps: false });
-  lap('edgesSql');
-  const n = edges.nodeCount;
-  const out = outCsr(n, edges.src, edges.dst, edges.weight);
-  const inc = transpose(out);
-  const und = undirected(out, inc);
-  lap('csr');
-  if (n === 0) warnings.push('network: no referral/share/follow events with a peer; the graph is empty');
-
-  const pr = pagerank(out, { ...PAGERANK_DEFAULTS, ...o.pagerank }, inc);
-  lap('pagerank');
-  const core = coreNumbers(und);
-  lap('kcore');
-  const louvainOpts = { ...LOUVAIN_DEFAULTS, ...o.louvain, rng: createRng(o.seed) };
-  const comm = communities(und, louvainOpts);
-  lap('louvain');
-  const reach = reachWithin(out, o.reachHops);
-  lap('reach');
-  const inDegree = rowLengths(inc);
-  const outDegree = rowLengths(out);
-  const inWeight = rowWeights(inc);
-  const outWeight = rowWeights(out);
-  const comps = weakComponents(out);
-  let totalWeight = 0;
-  for (let e = 0; e < edges.weight.length; e++) totalWeight += edges.weight[e];
-  const recip = reciprocity(out);
-  lap('degreesAndStructure');
-
-  // Homophily.
-  let homophilyResult: HomophilyResult | null = null;
+  let attribute: SqlSide['attribute'] = null;
   if (o.homophily !== false && n > 0) {
     const attr = { ...DEFAULT_HOMOPHILY_ATTRIBUTE, ...o.homophily };
-    const values = new Float64Array(n).fill(NaN);
-    const cols = await readColumns(
-      store,
-      `SELECT n.idx, a.value::DOUBLE AS value FROM ${NODES_TABLE} n JOIN (${attr.sql}) a ON a.customer_id = n.customer_id WHERE a.value IS NOT NULL`,
-      ['idx'] as const,
-      ['value'] as const,
+    const cols = await timed('homophilyAttributeSql', () =>
+      readColumns(
+        store,
+        `SELECT n.idx, a.value::DOUBLE AS value FROM ${NODES_TABLE} n JOIN (${attr.sql}) a ON a.customer_id = n.customer_id WHERE a.value IS NOT NULL`,
+        ['idx'] as const,
+        ['value'] as const,
+      ),
     );
+    const values = new Float64Array(n).fill(NaN);
     for (let k = 0; k < cols.length; k++) values[cols.int.idx[k]] = cols.float.value[k];
-    let permutations = attr.permutations;
-    const cap = Math.max(99, Math.floor(o.maxPermutationWork / Math.max(1, edges.edgeCount)));
-    if (permutations > cap) {
-      warnings.push(`network: homophily permutations cut from ${permutations} to ${cap} to bound the work at this graph size`);
-      permutations = cap;
-    }
-    if (cols.length === 0) {
-      warnings.push(`network: no customer in the graph has a value for "${attr.name}"; homophily not computed`);
-    } else {
-      const h = homophily(edges.src, edges.dst, values, { permutations, rng: createRng(o.seed + 1) });
-      homophilyResult = {
-        attribute: attr.name,
-        edges: 'directed edges whose two ends both have a value',
-        ...h,
-        seed: o.seed + 1,
-      };
-    }
-    lap('homophily');
+    attribute = { name: attr.name, permutations: attr.permutations, values, count: cols.length };
   }
-
-  // Cascades and referral value.
-  let cascadesResult: CascadesResult | null = null;
-  let valueResult: ReferralValueResult | null = null;
+  let cascades: CascadesResult | null = null;
+  let value: ReferralValueResult | null = null;
   if (o.cascades !== false) {
-    const run = await referralCascades(store, { ...CASCADE_DEFAULTS, ...o.cascades });
+    const run = await timed('cascades', () => referralCascades(store, { ...CASCADE_DEFAULTS, ...(o.cascades as Partial<CascadeOptions>) }));
     const t = run.forest.trees;
     if (run.purchasers === 0) warnings.push('network: no purchase events; nobody can have been brought in, cascades are empty');
     const bySize = Array.from({ length: t.root.length }, (_, k) => k).sort((a, b) => t.size[b] - t.size[a] || t.root[a] - t.root[b]);
     const largest = bySize.slice(0, o.topN);
     const rootIds = await run.idsOf(largest.map((k) => t.root[k]));
-    cascadesResult = {
+    cascades = {
       rule:
         `A customer was brought in by the sender of a ${run.options.types.join(' or ')} event received in the ` +
         `${run.options.windowDays} days up to their first purchase (${run.options.attribution} such event; the sender ` +
@@ -214,14 +187,13 @@ export async function analyzeNetwork(store: Store, options: Partial<AnalyzeNetwo
         structuralVirality: t.virality[k],
       })),
     };
-    lap('cascades');
     if (o.referralValue !== false) {
-      const v = await referralValue(store, { ...REFERRAL_VALUE_DEFAULTS, ...o.referralValue });
+      const v = await timed('referralValue', () => referralValue(store, { ...REFERRAL_VALUE_DEFAULTS, ...(o.referralValue as Partial<ReferralValueOptions>) }));
       const top = await store.query<{ customer_id: string; referrals: number; referral_value: number }>(
         `SELECT referrer_id AS customer_id, count(*) AS referrals, sum(credited_value) AS referral_value
          FROM ${REFERRAL_VALUE_TABLE} GROUP BY referrer_id ORDER BY referral_value DESC, referrer_id LIMIT ${o.topN}`,
       );
-      valueResult = {
+      value = {
         valueSource: v.valueSource,
         rule: v.rule,
         annualDiscountRate: v.options.annualDiscountRate,
@@ -236,10 +208,101 @@ export async function analyzeNetwork(store: Store, options: Partial<AnalyzeNetwo
         censored: v.censored,
         top: top.map((r) => ({ customerId: r.customer_id, referrals: Number(r.referrals), referralValue: Number(r.referral_value) })),
       };
-      lap('referralValue');
     }
   } else if (o.referralValue !== false) {
     warnings.push('network: referral value needs cascades (who brought whom); skipped');
+  }
+  return { attribute, cascades, referralValue: value, warnings };
+}
+
+export async function analyzeNetwork(store: Store, options: Partial<AnalyzeNetworkOptions> = {}): Promise<NetworkResult> {
+  const o = { ...ANALYZE_NETWORK_DEFAULTS, ...options };
+  if (!(Number.isInteger(o.topN) && o.topN >= 0)) throw new InvalidArgumentsError(`analyzeNetwork: topN must be an integer >= 0, got ${o.topN}`);
+  if (!Number.isFinite(o.seed)) throw new InvalidArgumentsError(`analyzeNetwork: seed must be finite, got ${o.seed}`);
+  const warnings: string[] = [];
+  const timingsMs: Record<string, number> = {};
+  const started = performance.now();
+  let clock = started;
+  const lap = async (name: string): Promise<void> => {
+    const now = performance.now();
+    timingsMs[name] = Math.round(now - clock);
+    await yieldToLoop();
+    clock = performance.now();
+  };
+
+  // The graph.
+  const edges = await loadEdges(store, { types: o.edgeTypes, since: o.since, until: o.until, withTimestamps: false });
+  await lap('edgesSql');
+  const n = edges.nodeCount;
+  if (n === 0) warnings.push('network: no referral/share/follow events with a peer; the graph is empty');
+  const sqlSide = runSqlSide(store, o, n, timingsMs);
+  sqlSide.catch(() => undefined); // awaited below; this only keeps a rejection during the JS phases from going unhandled
+
+  const out = outCsr(n, edges.src, edges.dst, edges.weight);
+  const inc = transpose(out);
+  const und = undirected(out, inc);
+  await lap('csr');
+  const core = coreNumbers(und);
+  await lap('kcore');
+  const louvainOpts = { ...LOUVAIN_DEFAULTS, ...o.louvain };
+  let commInline: CommunityResult | null = null;
+  let commWorker: Promise<CommunityResult> | null = null;
+  if (o.parallel && louvainEngineFor(und, louvainOpts) === 'csr') {
+    // Transfers und's arrays to the worker: und is not used below.
+    const t = performance.now();
+    commWorker = communitiesInWorker(und, louvainOpts, o.seed).then((r) => {
+      timingsMs.louvainWorker = Math.round(performance.now() - t);
+      return r;
+    });
+    commWorker.catch(() => undefined); // awaited below
+  } else {
+    commInline = communities(und, { ...louvainOpts, rng: createRng(o.seed) });
+    await lap('louvain');
+  }
+  const pr = pagerank(out, { ...PAGERANK_DEFAULTS, ...o.pagerank }, inc);
+  await lap('pagerank');
+  const reach = reachWithin(out, o.reachHops);
+  await lap('reach');
+  const inDegree = rowLengths(inc);
+  const outDegree = rowLengths(out);
+  const inWeight = rowWeights(inc);
+  const outWeight = rowWeights(out);
+  const comps = weakComponents(out);
+  let totalWeight = 0;
+  for (let e = 0; e < edges.weight.length; e++) totalWeight += edges.weight[e];
+  const recip = reciprocity(out);
+  await lap('degreesAndStructure');
+
+  const comm = commInline ?? (await commWorker!);
+  if (commWorker) await lap('waitForLouvain');
+  const side = await sqlSide;
+  await lap('waitForSql');
+  warnings.push(...side.warnings);
+  const cascadesResult = side.cascades;
+  const valueResult = side.referralValue;
+
+  // Homophily.
+  let homophilyResult: HomophilyResult | null = null;
+  if (side.attribute) {
+    const attr = side.attribute;
+    let permutations = attr.permutations;
+    const cap = Math.max(99, Math.floor(o.maxPermutationWork / Math.max(1, edges.edgeCount)));
+    if (permutations > cap) {
+      warnings.push(`network: homophily permutations cut from ${permutations} to ${cap} to bound the work at this graph size`);
+      permutations = cap;
+    }
+    if (attr.count === 0) {
+      warnings.push(`network: no customer in the graph has a value for "${attr.name}"; homophily not computed`);
+    } else {
+      const h = homophily(edges.src, edges.dst, attr.values, { permutations, rng: createRng(o.seed + 1) });
+      homophilyResult = {
+        attribute: attr.name,
+        edges: 'directed edges whose two ends both have a value',
+        ...h,
+        seed: o.seed + 1,
+      };
+    }
+    await lap('homophily');
   }
 
   // Top customers by PageRank.
@@ -264,8 +327,9 @@ export async function analyzeNetwork(store: Store, options: Partial<AnalyzeNetwo
       { inDegree, outDegree, inWeight, outWeight, pagerank: pr.scores, core, community: comm.community, reach },
       { cascades: cascadesResult !== null, referralValue: valueResult !== null },
     );
-    lap('writeScores');
+    await lap('writeScores');
   }
+  timingsMs.total = Math.round(performance.now() - started);
 
   const pagerankOpts = { ...PAGERANK_DEFAULTS, ...o.pagerank };
   let maxCore: number | null = null;

@@ -77,3 +77,12 @@ test('Louvain handles an edgeless graph and rejects bad options', () => {
   assert.throws(() => communities(empty, { resolution: 0 }), InvalidArgumentsError);
   assert.throws(() => communities(empty, { maxPasses: 0 }), InvalidArgumentsError);
 });
+
+test('Louvain on a worker thread gives the same partition as in-thread for the same seed', async () => {
+  const { communitiesInWorker } = await import('./louvain-parallel.js');
+  const inThread = communities(planted(3), { engine: 'csr', rng: createRng(9) });
+  const inWorker = await communitiesInWorker(planted(3), { engine: 'csr' }, 9);
+  assert.deepEqual(Array.from(inWorker.community), Array.from(inThread.community));
+  assert.equal(inWorker.modularity, inThread.modularity);
+  await assert.rejects(communitiesInWorker(planted(3), { engine: 'csr', resolution: -1 }, 9), InvalidArgumentsError);
+});

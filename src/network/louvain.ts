@@ -66,11 +66,18 @@ function resolve(options: Partial<LouvainOptions>): LouvainOptions {
   return o;
 }
 
+/** Which implementation `communities` will use for this graph. */
+export function louvainEngineFor(g: Csr, options: Partial<Pick<LouvainOptions, 'engine' | 'graphologyMaxEdges'>> = {}): 'csr' | 'graphology' {
+  const engine = options.engine ?? LOUVAIN_DEFAULTS.engine;
+  const max = options.graphologyMaxEdges ?? LOUVAIN_DEFAULTS.graphologyMaxEdges;
+  if (engine !== 'auto') return engine;
+  return g.targets.length / 2 <= max ? 'graphology' : 'csr';
+}
+
 /** Communities of an undirected symmetric CSR graph (see csr.ts `undirected`). */
 export function communities(g: Csr, options: Partial<LouvainOptions> = {}): CommunityResult {
   const o = resolve(options);
-  const undirectedEdges = g.targets.length / 2;
-  const engine = o.engine === 'auto' ? (undirectedEdges <= o.graphologyMaxEdges ? 'graphology' : 'csr') : o.engine;
+  const engine = louvainEngineFor(g, o);
   const raw = engine === 'graphology' ? louvainViaGraphology(g, o) : louvainCsr(g, o);
   const { labels, sizes } = relabelBySize(raw.community);
   return {

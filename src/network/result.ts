@@ -129,6 +129,7 @@ export const NetworkResultSchema = z.object({
   referralValue: ReferralValueSchema.nullable(),
   /** The store table with one row per customer, or null when not written. */
   scoresTable: z.string().nullable(),
+  /** Milliseconds per phase; cascades, referralValue, homophilyAttributeSql and louvainWorker ran concurrently with the rest. */
   timingsMs: z.record(z.string(), num),
   warnings: z.array(z.string()),
 });

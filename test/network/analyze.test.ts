@@ -105,6 +105,14 @@ test('analyzeNetwork: a JSON-safe result and network_scores rows for every node 
   assert.equal(buyers, 2);
 });
 
+test('analyzeNetwork: Louvain on a worker thread and in-thread agree', async () => {
+  const a = await analyzeNetwork(store, { louvain: { engine: 'csr' }, parallel: true, writeScores: false });
+  const b = await analyzeNetwork(store, { louvain: { engine: 'csr' }, parallel: false, writeScores: false });
+  assert.ok('louvainWorker' in a.timingsMs && !('louvainWorker' in b.timingsMs));
+  assert.deepEqual(a.communities, b.communities);
+  assert.deepEqual(a.pagerank.top, b.pagerank.top);
+});
+
 test('analyzeNetwork is reproducible for a seed, and can skip parts', async () => {
   const a = await analyzeNetwork(store, { seed: 3, writeScores: false });
   const b = await analyzeNetwork(store, { seed: 3, writeScores: false });
