@@ -16,43 +16,51 @@ const [db, calibrationEnd, baseline] = process.argv.slice(2);
 const o: SummaryOptions = { unit: 'week', calibrationEnd };
 const rssMiB = (): number => process.resourceUsage().maxRSS / 1024;
 
-async function time<T>(f: () => Promise<T> | T): Promise<[T, number]> {
+/** CPU seconds (user + system, all threads of this process, DuckDB's included) per step. */
+const cpu: Record<string, number> = {};
+
+async function time<T>(f: () => Promise<T> | T, name?: string): Promise<[T, number]> {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const v = await f();
-  return [v, (performance.now() - t0) / 1000];
+  const wall = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  if (name) cpu[name] = (c.user + c.system) / 1e6;
+  return [v, wall];
 }
 
 const store = await DuckDbStore.open(db);
 try {
   const seconds: Record<string, number> = {};
-  [, seconds.summarySql] = await time(() => store.exec(summaryTableSql(o)));
+  [, seconds.summarySql] = await time(() => store.exec(summaryTableSql(o)), 'summarySql');
   const [info] = await time(() => summaryInfo(store, o));
   let rfm, spend;
   [[rfm, spend], seconds.compression] = await time(async () => {
     await store.exec(tuplesTableSql(o));
     return [await loadRfmTuples(store, info), await loadSpendTuples(store, info)] as const;
-  });
+  }, 'compression');
   // The first (cold) fit counts in the CLV step; the fastest of three more is the warm fit time
   // (the machine is shared, so the minimum is the least disturbed run).
-  let [bg, cold] = await time(() => fitBgnbd(rfm));
+  let [bg, cold] = await time(() => fitBgnbd(rfm), 'bgnbdFitCold');
   seconds.bgnbdFitCold = cold;
   const fits: number[] = [];
   for (let i = 0; i < 3; i++) {
-    const [f, s] = await time(() => fitBgnbd(rfm));
+    const [f, s] = await time(() => fitBgnbd(rfm), `bgnbdFit${i}`);
     bg = f;
     fits.push(s);
   }
   seconds.bgnbdFit = Math.min(...fits);
-  const [gg, ggSeconds] = await time(() => fitGammaGamma(spend));
+  const [gg, ggSeconds] = await time(() => fitGammaGamma(spend), 'ggFit');
   seconds.ggFit = ggSeconds;
   const [score, scoreSeconds] = await time(() => writeClvScores(store, info, rfm, {
     model: rfmModel({ model: 'bgnbd', params: bg.params }), horizon: 52, spend: gg.params,
     discount: { discountRate: perPeriodRate(0.1, 'week'), periodLength: 1, horizon: 52 },
-  }));
+  }), 'scoring');
   seconds.scoring = scoreSeconds;
   const rssMain = rssMiB();
+  cpu.bgnbdFit = Math.min(cpu.bgnbdFit0, cpu.bgnbdFit1, cpu.bgnbdFit2);
   const out: Record<string, unknown> = {
-    seconds, customers: info.customers, repeatBuyers: info.repeatBuyers, tuples: rfm.x.length, spendTuples: spend.x.length,
+    seconds, cpuSeconds: cpu, customers: info.customers, repeatBuyers: info.repeatBuyers, tuples: rfm.x.length, spendTuples: spend.x.length,
     bgnbd: { params: bg.params, stdErrors: bg.stdErrors, logLikelihood: bg.logLikelihood, iterations: bg.iterations },
     gg: { params: gg.params, stdErrors: gg.stdErrors, logLikelihood: gg.logLikelihood, customers: gg.customers },
     scored: score.customers, customerEquity: score.customerEquity, rssMainMiB: rssMain,

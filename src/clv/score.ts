@@ -55,7 +55,7 @@ export async function uploadTupleColumns(store: Store, table: string, cols: Reco
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(c)) throw new ClvInputError(`column "${c}" is not a plain SQL identifier`);
     if (cols[c].length !== n) throw new ClvInputError(`column ${c} has ${cols[c].length} rows, expected ${n}`);
   }
-  await store.exec(`DROP TABLE IF EXISTS ${table}; CREATE TABLE ${table} (tuple_id INTEGER, ${names.map((c) => `${c} DOUBLE`).join(', ')})`);
+  await store.exec(`DROP TABLE IF EXISTS ${table}; CREATE TEMP TABLE ${table} (tuple_id INTEGER, ${names.map((c) => `${c} DOUBLE`).join(', ')})`);
   // Chunks keep each text parameter to a few MB.
   const rows = Math.max(chunk, 100_000);
   for (let start = 0; start < n; start += rows) {

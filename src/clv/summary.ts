@@ -12,7 +12,9 @@
  * cohort and are left out. Dates are inclusive calendar days of the timestamps as stored.
  *
  * The per-customer rows stay in a store table; only the compressed distinct (x, t_x, T) tuples
- * with their counts (and spend tuples) come back to TypeScript, as typed columns.
+ * with their counts (and spend tuples) come back to TypeScript, as typed columns. Both tables are
+ * TEMP (this connection only, never written to the store file: 2.5 s instead of 3.7-5 s for 1M
+ * customers); the scores that are meant to last go to clv_scores (score.ts).
  * The SQL is the portable subset DuckDB and PostgreSQL share (DATE − DATE is a day count, FILTER).
  */
 import type { Store } from '../store/types.js';
@@ -106,7 +108,7 @@ export function summaryTableSql(o: SummaryOptions): string {
   const u = UNIT_DAYS[r.unit];
   return `
 DROP TABLE IF EXISTS ${r.summaryTable};
-CREATE TABLE ${r.summaryTable} AS
+CREATE TEMP TABLE ${r.summaryTable} AS
 WITH days AS (
   SELECT customer_id, CAST(ts AS DATE) AS d, SUM(amount) AS spend
   FROM ${r.eventsTable}
@@ -138,7 +140,7 @@ export function tuplesTableSql(o: SummaryOptions): string {
   const r = resolveSummaryOptions(o);
   return `
 DROP TABLE IF EXISTS ${r.tuplesTable};
-CREATE TABLE ${r.tuplesTable} AS
+CREATE TEMP TABLE ${r.tuplesTable} AS
 SELECT CAST(row_number() OVER (ORDER BY x, recency_days, age_days) - 1 AS INTEGER) AS tuple_id, *
 FROM (
   SELECT x, recency_days, age_days, MIN(t_x) AS t_x, MIN("T") AS "T", CAST(COUNT(*) AS DOUBLE) AS n_customers
