@@ -294,7 +294,10 @@ export async function analyzeNetwork(store: Store, options: Partial<AnalyzeNetwo
     if (attr.count === 0) {
       warnings.push(`network: no customer in the graph has a value for "${attr.name}"; homophily not computed`);
     } else {
-      const h = homophily(edges.src, edges.dst, attr.values, { permutations, rng: createRng(o.seed + 1) });
+      // Edges in CSR order (the store returns them in any order), so float sums are reproducible.
+      const src = new Int32Array(out.targets.length);
+      for (let u = 0; u < n; u++) src.fill(u, out.offsets[u], out.offsets[u + 1]);
+      const h = homophily(src, out.targets, attr.values, { permutations, rng: createRng(o.seed + 1) });
       homophilyResult = {
         attribute: attr.name,
         edges: 'directed edges whose two ends both have a value',
