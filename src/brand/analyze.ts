@@ -21,7 +21,7 @@ import type { Store } from '../store/types.js';
 import { fitBassRobust } from './diffusion.js';
 import { ACTIVE_PERIODS, BRAND_PERIODS, periodAxis, periodLengthMs, type BrandPeriod } from './periods.js';
 import {
-  queryActiveChanges, queryClvSnapshot, queryFlowChannels, queryFlowCustomers, queryIdeas, queryItemFlow, queryItemSeries,
+  buildCustomerPeriods, dropCustomerPeriods, queryActiveChanges, queryClvSnapshot, queryFlowChannels, queryFlowCustomers, queryIdeas, queryItemFlow, queryItemSeries,
   queryCustomerTotals, queryNewCustomers, queryPeriodTypes, querySpan, queryTypeTotals, type Window,
 } from './queries.js';
 import type {
@@ -192,14 +192,13 @@ export async function analyzeBrand(store: Store, options: Partial<BrandOptions> 
   const origin = periods[0] ?? '1970-01-01';
 
   progress('brand: flow per period');
-  const [byPeriodType, typeTotals, flowCustomersMap, channels, activeChanges, clvSnap] = await Promise.all([
-    queryPeriodTypes(store, o.period, origin, w),
-    queryTypeTotals(store, w),
-    queryFlowCustomers(store, o.period, origin, w, flowTypes),
-    queryFlowChannels(store, w, flowTypes),
-    queryActiveChanges(store, o.period, origin, w, k),
-    queryClvSnapshot(store),
-  ]);
+  await buildCustomerPeriods(store, o.period, origin, w, flowTypes);
+  const byPeriodType = await queryPeriodTypes(store, o.period, origin, w);
+  const typeTotals = await queryTypeTotals(store, w, flowTypes);
+  const flowCustomersMap = await queryFlowCustomers(store);
+  const channels = await queryFlowChannels(store, w, flowTypes);
+  const activeChanges = await queryActiveChanges(store, k);
+  const clvSnap = await queryClvSnapshot(store);
   const flowSet = new Set(flowTypes);
   const flow = new Array<number>(T).fill(0);
   const purchases = new Array<number>(T).fill(0);
@@ -215,7 +214,7 @@ export async function analyzeBrand(store: Store, options: Partial<BrandOptions> 
   }
   const totalPurchases = sum(purchases);
   progress('brand: customers');
-  const newCustomers = dense(await queryNewCustomers(store, o.period, origin, w, totalPurchases > 0), T);
+  const newCustomers = dense(await queryNewCustomers(store, totalPurchases > 0), T);
   const activeCustomers: number[] = [];
   {
     let running = 0;
@@ -235,7 +234,8 @@ export async function analyzeBrand(store: Store, options: Partial<BrandOptions> 
     newCustomers,
   };
   const totalFlow = sum(flow);
-  const { customers, flowCustomers } = await queryCustomerTotals(store, w, flowTypes);
+  const { customers, flowCustomers } = await queryCustomerTotals(store);
+  await dropCustomerPeriods(store);
 
   // the last period is left out of the models when the data stop part-way through it
   let partialLastPeriod: BrandResult['partialLastPeriod'] = null;
@@ -299,7 +299,7 @@ export async function analyzeBrand(store: Store, options: Partial<BrandOptions> 
   if (listened.some((t) => typeTotals.some((x) => x.type === t && x.events > 0))) {
     progress('brand: listening');
     try {
-      listening = await analyzeListening(store, { ...(typeof o.listening === 'object' ? o.listening : {}), period: o.period });
+      listening = { status: 'ok', message: null, ...(await analyzeListening(store, { ...(typeof o.listening === 'object' ? o.listening : {}), period: o.period })) };
     } catch (e) {
       listening = { status: 'failed', message: `listening: ${(e as Error).message}`, warnings: [] };
     }

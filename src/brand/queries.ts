@@ -67,23 +67,41 @@ export interface PeriodTypeCount {
   period: number;
   type: string;
   events: number;
-  customers: number;
 }
 
-/** Events and distinct customers per (period, type), for every type. */
+/** Events per (period, type), for every type. */
 export async function queryPeriodTypes(store: Store, period: BrandPeriod, origin: string, w: Window): Promise<PeriodTypeCount[]> {
   const rows = await store.query(`
-    SELECT ${periodIndexSql(period, origin)} AS i, type, count(*) AS events, count(DISTINCT customer_id) AS customers
+    SELECT ${periodIndexSql(period, origin)} AS i, type, count(*) AS events
       FROM events WHERE ${windowSql(w)} GROUP BY 1, 2 ORDER BY 1, 2`);
-  return rows.map((r) => ({ period: n(r.i), type: String(r.type), events: n(r.events), customers: n(r.customers) }));
+  return rows.map((r) => ({ period: n(r.i), type: String(r.type), events: n(r.events) }));
+}
+
+/**
+ * One pass over the events by (customer, period) into a temp table: flow events, and the first
+ * timestamp of any event and of a purchase. Flow customers, active customers, new customers and the
+ * customer totals all come from this table instead of another pass with DISTINCT over raw events.
+ * Customers are keyed by a 64-bit hash of their id (faster to group than strings; a collision among
+ * a million customers has probability ~3·10⁻⁸).
+ */
+export const CUSTOMER_PERIODS = '_brand_customer_periods';
+
+export async function buildCustomerPeriods(store: Store, period: BrandPeriod, origin: string, w: Window, types: readonly string[]): Promise<void> {
+  const flow = types.length ? `count(*) FILTER (WHERE type IN (${typeList(types)}))` : '0';
+  await store.exec(`
+    CREATE OR REPLACE TEMP TABLE ${CUSTOMER_PERIODS} AS
+    SELECT hash(customer_id) AS customer_id, ${periodIndexSql(period, origin)} AS i, ${flow} AS flow,
+           bool_or(type = 'purchase') AS bought
+      FROM events WHERE ${windowSql(w)} GROUP BY 1, 2`);
+}
+
+export async function dropCustomerPeriods(store: Store): Promise<void> {
+  await store.exec(`DROP TABLE IF EXISTS ${CUSTOMER_PERIODS}`);
 }
 
 /** Distinct customers with a flow event per period (a customer with two flow types counts once). */
-export async function queryFlowCustomers(store: Store, period: BrandPeriod, origin: string, w: Window, types: readonly string[]): Promise<Map<number, number>> {
-  if (types.length === 0) return new Map();
-  const rows = await store.query(`
-    SELECT ${periodIndexSql(period, origin)} AS i, count(DISTINCT customer_id) AS c
-      FROM events WHERE ${windowSql(w)} AND type IN (${typeList(types)}) GROUP BY 1`);
+export async function queryFlowCustomers(store: Store): Promise<Map<number, number>> {
+  const rows = await store.query(`SELECT i, count(*) AS c FROM ${CUSTOMER_PERIODS} WHERE flow > 0 GROUP BY 1`);
   return new Map(rows.map((r) => [n(r.i), n(r.c)]));
 }
 
@@ -93,17 +111,20 @@ export interface TypeTotal {
   customers: number;
 }
 
-export async function queryTypeTotals(store: Store, w: Window): Promise<TypeTotal[]> {
+/** Events per type; distinct customers only for the flow types (the others are not shown). */
+export async function queryTypeTotals(store: Store, w: Window, types: readonly string[]): Promise<TypeTotal[]> {
+  const flow = types.length ? `count(DISTINCT customer_id) FILTER (WHERE type IN (${typeList(types)}))` : '0';
   const rows = await store.query(`
-    SELECT type, count(*) AS events, count(DISTINCT customer_id) AS customers
+    SELECT type, count(*) AS events, ${flow} AS customers
       FROM events WHERE ${windowSql(w)} GROUP BY 1 ORDER BY 2 DESC, 1`);
   return rows.map((r) => ({ type: String(r.type), events: n(r.events), customers: n(r.customers) }));
 }
 
 /** Distinct customers in the window, and those with any flow event. */
-export async function queryCustomerTotals(store: Store, w: Window, types: readonly string[]): Promise<{ customers: number; flowCustomers: number }> {
-  const flow = types.length ? `count(DISTINCT customer_id) FILTER (WHERE type IN (${typeList(types)}))` : '0';
-  const [r] = await store.query(`SELECT count(DISTINCT customer_id) AS c, ${flow} AS f FROM events WHERE ${windowSql(w)}`);
+export async function queryCustomerTotals(store: Store): Promise<{ customers: number; flowCustomers: number }> {
+  const [r] = await store.query(`
+    SELECT count(*) AS c, count(*) FILTER (WHERE flow > 0) AS f
+      FROM (SELECT customer_id, sum(flow) AS flow FROM ${CUSTOMER_PERIODS} GROUP BY 1) x`);
   return { customers: n(r.c), flowCustomers: n(r.f) };
 }
 
@@ -124,13 +145,10 @@ export async function queryFlowChannels(store: Store, w: Window, types: readonly
  * New customers per period: customers by the period of their first purchase, or of their first
  * event of any type when the window has no purchases at all.
  */
-export async function queryNewCustomers(
-  store: Store, period: BrandPeriod, origin: string, w: Window, byPurchase: boolean,
-): Promise<Map<number, number>> {
+export async function queryNewCustomers(store: Store, byPurchase: boolean): Promise<Map<number, number>> {
   const rows = await store.query(`
-    SELECT ${periodIndexSql(period, origin, 'first_ts')} AS i, count(*) AS c
-      FROM (SELECT customer_id, min(ts) AS first_ts FROM events
-             WHERE ${windowSql(w)}${byPurchase ? ` AND type = 'purchase'` : ''} GROUP BY customer_id) f
+    SELECT first_i AS i, count(*) AS c
+      FROM (SELECT customer_id, min(i) AS first_i FROM ${CUSTOMER_PERIODS}${byPurchase ? ' WHERE bought' : ''} GROUP BY 1) f
      GROUP BY 1`);
   return new Map(rows.map((r) => [n(r.i), n(r.c)]));
 }
@@ -141,9 +159,9 @@ export async function queryNewCustomers(
  * [i, min(i + k, next activity period)); the store returns only the +1/−1 changes per period and
  * the running sum is taken over that small table.
  */
-export async function queryActiveChanges(store: Store, period: BrandPeriod, origin: string, w: Window, k: number): Promise<Map<number, number>> {
+export async function queryActiveChanges(store: Store, k: number): Promise<Map<number, number>> {
   const rows = await store.query(`
-    WITH cp AS (SELECT DISTINCT customer_id, ${periodIndexSql(period, origin)} AS i FROM events WHERE ${windowSql(w)}),
+    WITH cp AS (SELECT customer_id, i FROM ${CUSTOMER_PERIODS}),
     iv AS (SELECT i AS s, least(i + ${num(k)}, coalesce(lead(i) OVER (PARTITION BY customer_id ORDER BY i), i + ${num(k)})) AS e FROM cp)
     SELECT i, sum(d) AS d FROM (SELECT s AS i, 1 AS d FROM iv UNION ALL SELECT e AS i, -1 AS d FROM iv) x GROUP BY i`);
   return new Map(rows.map((r) => [n(r.i), n(r.d)]));
