@@ -18,7 +18,8 @@
  */
 import { InvalidArgumentsError } from '../numeric/errors.js';
 import { hyp2f1, log1pexp } from '../numeric/special.js';
-import { bgnbdLogLikelihoodPrepared, checkIdentifiable, checkRfmTuples, prepareRfm, rfmStarts, BGNBD_PARAM_NAMES } from './bgnbd.js';
+import { bgnbdLogLikelihoodPrepared, checkIdentifiable, checkRfmTuples, prepareRfm, rfmStarts, BGNBD_DEFAULTS, BGNBD_PARAM_NAMES } from './bgnbd.js';
+import { subsampleColumns } from './tuples.js';
 import { fitMaximumLikelihood, type LogLikelihood } from './fit.js';
 import type { FitOptions, FitResult, MbgnbdParams, RfmTuples } from './types.js';
 
@@ -43,9 +44,16 @@ export function fitMbgnbd(tuples: RfmTuples, options: FitOptions = {}): MbgnbdFi
   const prepared = prepareRfm(tuples);
   checkIdentifiable('fitMbgnbd', prepared);
   const ll: LogLikelihood = (t, grad) => bgnbdLogLikelihoodPrepared(prepared, t, grad, true);
+  const screenAbove = options.screenAbove ?? BGNBD_DEFAULTS.screenAbove;
+  let screen: { ll: LogLikelihood; customers: number } | undefined;
+  if (screenAbove > 0 && prepared.rows > screenAbove && prepared.customers > 2 * BGNBD_DEFAULTS.screenCustomers) {
+    const sub = subsampleColumns(tuples as unknown as Record<string, Float64Array>, ['x', 't_x', 'T', 'count'], BGNBD_DEFAULTS.screenCustomers, options.seed ?? BGNBD_DEFAULTS.seed);
+    const ps = prepareRfm(sub as unknown as RfmTuples);
+    screen = { ll: (t, grad) => bgnbdLogLikelihoodPrepared(ps, t, grad, true), customers: ps.customers };
+  }
   const fit = fitMaximumLikelihood(
     {
-      what: 'fitMbgnbd', names: MBGNBD_PARAM_NAMES, ll, customers: prepared.customers,
+      what: 'fitMbgnbd', names: MBGNBD_PARAM_NAMES, ll, customers: prepared.customers, screen,
       starts: rfmStarts(prepared, [[1, 1, 1], [0.3, 0.7, 2.5], [3, 2, 6]]),
     },
     options,
