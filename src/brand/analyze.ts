@@ -22,7 +22,7 @@ import { fitBassRobust } from './diffusion.js';
 import { ACTIVE_PERIODS, BRAND_PERIODS, periodAxis, periodLengthMs, type BrandPeriod } from './periods.js';
 import {
   buildCustomerPeriods, dropCustomerPeriods, queryActiveChanges, queryClvSnapshot, queryFlowChannels, queryFlowCustomers, queryIdeas, queryItemFlow, queryItemSeries,
-  queryCustomerTotals, queryNewCustomers, queryPeriodTypes, querySpan, queryTypeTotals, type Window,
+  queryCustomerTotals, queryNewCustomers, queryFlowTypeCustomers, queryPeriodTypes, querySpan, type Window,
 } from './queries.js';
 import type {
   BrandModels, BrandResult, BrandSeries, BrandSlice, CoCreation, Diffusion, FailedModel, IdeaSummary, Outcome, SpiralModel,
@@ -194,7 +194,12 @@ export async function analyzeBrand(store: Store, options: Partial<BrandOptions> 
   progress('brand: flow per period');
   await buildCustomerPeriods(store, o.period, origin, w, flowTypes);
   const byPeriodType = await queryPeriodTypes(store, o.period, origin, w);
-  const typeTotals = await queryTypeTotals(store, w, flowTypes);
+  const typeCustomers = await queryFlowTypeCustomers(store, w, flowTypes);
+  const typeEvents = new Map<string, number>();
+  for (const r of byPeriodType) typeEvents.set(r.type, (typeEvents.get(r.type) ?? 0) + r.events);
+  const typeTotals = [...typeEvents]
+    .map(([type, events]) => ({ type, events, customers: typeCustomers.get(type) ?? 0 }))
+    .sort((a, b) => b.events - a.events || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
   const flowCustomersMap = await queryFlowCustomers(store);
   const channels = await queryFlowChannels(store, w, flowTypes);
   const activeChanges = await queryActiveChanges(store, k);

@@ -111,13 +111,13 @@ export interface TypeTotal {
   customers: number;
 }
 
-/** Events per type; distinct customers only for the flow types (the others are not shown). */
-export async function queryTypeTotals(store: Store, w: Window, types: readonly string[]): Promise<TypeTotal[]> {
-  const flow = types.length ? `count(DISTINCT customer_id) FILTER (WHERE type IN (${typeList(types)}))` : '0';
+/** Distinct customers per flow type (events per type come from the per-period counts). */
+export async function queryFlowTypeCustomers(store: Store, w: Window, types: readonly string[]): Promise<Map<string, number>> {
+  if (types.length === 0) return new Map();
   const rows = await store.query(`
-    SELECT type, count(*) AS events, ${flow} AS customers
-      FROM events WHERE ${windowSql(w)} GROUP BY 1 ORDER BY 2 DESC, 1`);
-  return rows.map((r) => ({ type: String(r.type), events: n(r.events), customers: n(r.customers) }));
+    SELECT type, count(DISTINCT customer_id) AS customers
+      FROM events WHERE ${windowSql(w)} AND type IN (${typeList(types)}) GROUP BY 1`);
+  return new Map(rows.map((r) => [String(r.type), n(r.customers)]));
 }
 
 /** Distinct customers in the window, and those with any flow event. */
