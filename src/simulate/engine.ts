@@ -21,6 +21,7 @@ import { Catalogue, round } from './mechanisms/catalogue.js';
 import { Exposures } from './mechanisms/exposures.js';
 import { Funnel } from './mechanisms/funnel.js';
 import { Network } from './mechanisms/network.js';
+import { PeerEffects } from './mechanisms/peer-effects.js';
 import { PurchaseProcess, WEEK_SECONDS } from './mechanisms/purchases.js';
 import { RATING_SENTIMENT, REVIEW_TEXTS } from './mechanisms/review-text.js';
 import { Social } from './mechanisms/social.js';
@@ -67,6 +68,7 @@ class Simulation {
   private readonly network: Network;
   private readonly social: Social;
   private readonly brand: BrandDynamics | null;
+  private readonly peerEffects: PeerEffects | null;
   private readonly rngItems: Xoshiro128;
   private readonly rngFollow: Xoshiro128;
   private readonly block = new EventBlock();
@@ -103,6 +105,7 @@ class Simulation {
     this.social = new Social(params.social, this.catalogue, stream(seed, 'social'));
     const a = this.acquisition;
     this.brand = params.brand ? new BrandDynamics(params.brand, this.nCustomers, params.weeks, this.catalogue.size, a.customerArrivals, a.lastArrivalSec, stream(seed, 'brand')) : null;
+    this.peerEffects = params.peerEffects ? new PeerEffects(params.peerEffects, this.endSec, this.catalogue.size + (this.brand?.items ?? 0), stream(seed, 'peer-effects')) : null;
     this.rngItems = stream(seed, 'items');
     this.rngFollow = stream(seed, 'follows');
     this.person = new Int32Array(this.nCustomers);
@@ -116,7 +119,7 @@ class Simulation {
   async run(files: EngineFiles, onProgress?: (done: number, total: number) => void): Promise<SimulationTruth> {
     const people = this.nCustomers + this.nProspects;
     const ts = new TimestampFormatter(this.startMs, this.params.weeks * 7 + 1);
-    const ids = idFormat(people, this.catalogue.size + (this.brand?.items ?? 0));
+    const ids = this.ids();
     const events = await EventCsvWriter.create(files.eventsCsv, ts, ids, this.social.texts);
     const customers = files.customersCsv ? await CustomerTruthWriter.create(files.customersCsv, ts, ids) : null;
     const cArr = this.acquisition.customerArrivals;
@@ -137,10 +140,24 @@ class Simulation {
       if (customers?.pending) await customers.drain();
       if ((n & (PROGRESS_EVERY - 1)) === PROGRESS_EVERY - 1) onProgress?.(n + 1, people);
     }
+    // considerers (peer effects) come after everyone else, numbered after them
+    const pe = this.peerEffects;
+    for (let i = 0; pe !== null && i < pe.people; i++) {
+      this.block.clear();
+      pe.addNext(this.block, people + i);
+      events.write(this.block);
+      if (events.pending) await events.drain();
+    }
     await events.close();
     await customers?.close();
     onProgress?.(people, people);
     return this.truth(events, files, ts);
+  }
+
+  /** Customer and item ids: everyone simulated, every item (catalogue, brand, considerers'). */
+  private ids(): ReturnType<typeof idFormat> {
+    const people = this.nCustomers + this.nProspects + (this.peerEffects?.people ?? 0);
+    return idFormat(people, this.catalogue.size + (this.brand?.items ?? 0) + (this.peerEffects?.items ?? 0));
   }
 
   /** A buying customer: acquisition, first visit and trial, repeat purchases, sessions, follows, word of mouth. */
@@ -339,7 +356,7 @@ class Simulation {
       sentiment[r] = RATING_SENTIMENT[r];
       texts[r] = REVIEW_TEXTS[r];
     }
-    const ids = idFormat(n + this.nProspects, this.catalogue.size + (this.brand?.items ?? 0));
+    const ids = this.ids();
     return {
       schemaVersion: TRUTH_SCHEMA_VERSION,
       generator: 'spiral simulate',
@@ -398,6 +415,7 @@ class Simulation {
       social: { ...this.social.counts, reviewTexts: texts, sentimentByRating: sentiment },
       catalogue: this.catalogue.truth(),
       ...(this.brand ? { brand: this.brand.truth((k) => ids.item(k)) } : {}),
+      ...(this.peerEffects ? { peerEffects: this.peerEffects.truth((k) => ids.item(k)) } : {}),
     };
   }
 }

@@ -155,6 +155,38 @@ const BrandSimInputSchema = z
   })
   .strict();
 
+/** Peer and firm effects on a population of considerers (mechanisms/peer-effects.ts); off unless the block is given. */
+export const PeerEffectsSchema = z
+  .object({
+    /** Considerers: people who view an item and then decide whether to buy it. */
+    people: z.number().int().min(0).max(50_000_000),
+    /** Their own items, after the catalogue's (and the brand's). */
+    items: z.number().int().min(1).max(100_000),
+    /** Views before the decision = min(5, 1 + Poisson(viewsMean)): the activity level k. */
+    viewsMean: nonNegative.max(20),
+    /** P(buy) at k = 1 without touches; ×(1 + activityLift·(k−1)) with activity. */
+    baseConversion: probability,
+    activityLift: nonNegative.max(10),
+    /** P(a peer touch) at k = 1 (×(1 + activityLift·(k−1)) with activity) and P(a firm touch). */
+    peerReach: probability,
+    firmReach: probability,
+    /** Risk ratios of buying given a peer touch / a firm touch. */
+    peerEffect: positive.max(20),
+    firmEffect: positive.max(20),
+    /** Mean days from the first view to the decision. */
+    decisionDays: positive.max(60),
+    /** P(cart) of a buyer before the purchase, and of a non-buyer. */
+    cartProb: probability,
+    abandonCartProb: probability,
+    /** P(a repeat purchase on another day) and its mean delay in days (after the first day). */
+    loyaltyProb: probability,
+    loyaltyDays: positive.max(365),
+    /** P(a buyer answers another customer: a `support` event). */
+    advocacyProb: probability,
+    price: positive,
+  })
+  .strict();
+
 const OUT_RE = /\.(csv|parquet)$/i;
 
 export const SimulateOptionsSchema = z
@@ -179,6 +211,8 @@ export const SimulateOptionsSchema = z
     social: SocialSchema.partial().optional(),
     /** Brand dynamics (Bass adoption, flow/stock/purchases of a brand item, ideas and votes); off when absent. */
     brand: BrandSimInputSchema.optional(),
+    /** Peer and firm effects on a population of considerers with known risk ratios; off when absent. */
+    peerEffects: PeerEffectsSchema.partial().optional(),
     /** Also write per-customer truth (lambda, p, nu, alive, referrer, …) beside the output. */
     customerTruth: z.boolean().optional(),
     /** Called now and then with people done and people in all (customers + prospects); the Parquet conversion comes after. */
@@ -196,6 +230,7 @@ export type ExposuresOptions = z.infer<typeof ExposuresSchema>;
 export type NetworkOptions = z.infer<typeof NetworkSchema>;
 export type SocialOptions = z.infer<typeof SocialSchema>;
 export type BrandSimOptions = z.infer<typeof BrandSimSchema>;
+export type PeerEffectsOptions = z.infer<typeof PeerEffectsSchema>;
 export type SimulateOptions = z.input<typeof SimulateOptionsSchema>;
 
 /** The fully resolved parameters: what the engine runs and what the truth JSON records. */
@@ -215,6 +250,8 @@ export interface SimulationParams {
   social: SocialOptions;
   /** Present only when brand dynamics are on (so the truth of a run without them is unchanged). */
   brand?: BrandSimOptions;
+  /** Present only when peer effects are on. */
+  peerEffects?: PeerEffectsOptions;
 }
 
 export interface ResolvedOptions {
@@ -262,6 +299,26 @@ export const DEFAULT_BRAND_SIMULATION: BrandSimOptions = {
   ideas: { count: 40, openShare: 0.25, ordersPerVote: 0.15, medianVotes: 60, minVotes: 20, voteWeeks: 4, launchLagWeeks: 2 },
 };
 
+/** Peer-effect defaults: 20% of considerers buy at k = 1, a peer touch doubles it, a firm touch ×1.3. */
+export const DEFAULT_PEER_EFFECTS: PeerEffectsOptions = {
+  people: 20_000,
+  items: 50,
+  viewsMean: 1,
+  baseConversion: 0.08,
+  activityLift: 0.5,
+  peerReach: 0.15,
+  firmReach: 0.3,
+  peerEffect: 2,
+  firmEffect: 1.3,
+  decisionDays: 3,
+  cartProb: 0.8,
+  abandonCartProb: 0.2,
+  loyaltyProb: 0.3,
+  loyaltyDays: 14,
+  advocacyProb: 0.2,
+  price: 25,
+};
+
 function describeIssues(error: z.ZodError): string {
   return error.issues
     .map((i) => `${i.path.length ? i.path.map(String).join('.') : '(options)'}: ${i.message}`)
@@ -302,6 +359,12 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     if (params.brand.flow.persistence + params.brand.flow.stockEffect >= 1) {
       throw new InvalidArgumentsError('simulate: brand.flow: persistence + stockEffect must be < 1 for a stationary flow');
     }
+  }
+  if (o.peerEffects) {
+    const pe = { ...DEFAULT_PEER_EFFECTS, ...o.peerEffects };
+    const top = pe.baseConversion * (1 + pe.activityLift * 4) * Math.max(1, pe.peerEffect) * Math.max(1, pe.firmEffect);
+    if (top > 1) throw new InvalidArgumentsError(`simulate: peerEffects: baseConversion·(1 + 4·activityLift)·peerEffect·firmEffect must be <= 1 (a probability), got ${top.toFixed(3)}`);
+    params.peerEffects = pe;
   }
   const acqWeeks = params.acquisition.weeks;
   if (acqWeeks !== null && acqWeeks > params.weeks) {

@@ -10,6 +10,7 @@ import type { BrandTruth } from './mechanisms/brand.js';
 import type { CatalogueTruth } from './mechanisms/catalogue.js';
 import type { FunnelCounts } from './mechanisms/funnel.js';
 import type { NetworkTruth } from './mechanisms/network.js';
+import type { PeerEffectsTruth } from './mechanisms/peer-effects.js';
 import type { SocialCounts } from './mechanisms/social.js';
 import type { BgNbdParams, GammaGammaParams, SimulationParams } from './options.js';
 
@@ -87,4 +88,6 @@ export interface SimulationTruth {
   catalogue: CatalogueTruth;
   /** Brand dynamics' parameters and realised series; present only when they were on. */
   brand?: BrandTruth;
+  /** Peer and firm effects on considerers; present only when they were on. */
+  peerEffects?: PeerEffectsTruth;
 }
