@@ -15,6 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadavg } from 'node:os';
 import { analyzeBrand } from '../src/brand/index.js';
 import { bundledMapping } from '../test/helpers/ingest.js';
 import { ingestFiles } from '../src/ingest/ingest.js';
@@ -114,6 +115,7 @@ async function prepare(): Promise<{ simulateS: number | null; ingestS: number | 
 
 export async function run(): Promise<string> {
   const prep = await prepare();
+  const load = loadavg()[0];
   const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), 'measure', DB_FILE], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (child.status !== 0) throw new Error(`bench brand: measuring child failed: ${child.stderr}`);
   const m = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Measurement;
@@ -138,6 +140,9 @@ export async function run(): Promise<string> {
     `| λ̂ of the largest brand (${m.brandItem ?? '—'}) | ${m.lambda === null ? '—' : m.lambda.toFixed(3)} |`,
     '',
     'Phases of the cold run (s): ' + m.phases.map((p) => `${p.step.replace(/^brand: /, '')} ${f(p.s)}`).join(' · '),
+    '',
+    `The 2 cores are shared with other work (1-minute load average ${load.toFixed(1)} when the run started), so single runs vary: ` +
+      'the cold step measured 29.4, 10.2, 8.1 and 17.2 s over four runs on this machine on the same day (the first before the one-pass customer table), and the warm and no-listening rows move as much.',
   ].join('\n');
 }
 
