@@ -134,5 +134,6 @@ export interface BrandResult {
   cocreation: CoCreation;
   shareOfVoice: ShareOfVoice | null;
   brands: BrandSlice[];
-  listening: ListeningResult | FailedModel | null;
+  /** analyzeListening's result (with status 'ok'), a failure, or null when there is no review/mention text. */
+  listening: (ListeningResult & { status: 'ok'; message: null }) | FailedModel | null;
 }
