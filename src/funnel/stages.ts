@@ -1,0 +1,138 @@
+/**
+ * The networked funnel in SQL: one row per customer (TEMP table funnel_customers) with the date
+ * each stage was first reached, then stage counts, stage-to-stage conversion and time to convert
+ * by cohort and channel, and the ordered event funnel view → save/cart → purchase.
+ *
+ * A stage's own date d_k is its first event: awareness = first exposure, search, view or mention,
+ * or a peer's share/referral reaching the customer; consideration = first view of an item or save;
+ * preference = first cart, or the second view of one item; action = first purchase; loyalty = the
+ * first purchase on a later day than the first; advocacy = first share, review, referral or support.
+ * The furthest stage is the last k with a d_k. Reaching a stage counts as passing the ones before
+ * it (a purchase without a logged view still passed consideration), so the effective date is
+ * e_k = min(d_k, e_{k+1}): non-decreasing along the funnel, and e_{k+1} − e_k is the time to convert.
+ */
+import type { Store } from '../store/types.js';
+import { FUNNEL_STAGES, type ConversionRow, type FunnelStage } from '../domain/sections/funnel.js';
+
+export const CUSTOMERS_TABLE = 'funnel_customers';
+
+const n = (v: unknown): number => Number(v ?? 0);
+const nn = (v: unknown): number | null => (v === null || v === undefined || !Number.isFinite(Number(v)) ? null : Number(v));
+
+export async function buildCustomers(store: Store): Promise<void> {
+  await store.exec(`
+CREATE OR REPLACE TEMP TABLE ${CUSTOMERS_TABLE} AS
+WITH own AS (
+  SELECT customer_id,
+    min(ts) AS own_first, max(ts) AS last_seen,
+    arg_min(coalesce(channel, '(none)'), ts) AS channel,
+    min(ts) FILTER (WHERE type IN ('exposure', 'search', 'view', 'mention')) AS aw_own,
+    min(ts) FILTER (WHERE (type = 'view' AND item_id IS NOT NULL) OR type = 'save') AS d2,
+    min(ts) FILTER (WHERE type = 'cart') AS cart,
+    min(ts) FILTER (WHERE type = 'purchase') AS d4,
+    min(ts) FILTER (WHERE type IN ('share', 'review', 'referral', 'support')) AS d6
+  FROM events GROUP BY customer_id),
+recv AS (
+  SELECT peer_id AS customer_id, min(ts) AS first_peer
+  FROM events WHERE type IN ('share', 'referral') AND peer_id IS NOT NULL AND peer_id <> customer_id
+  GROUP BY peer_id),
+rep AS (
+  SELECT customer_id, min(v2) AS second_view FROM (
+    SELECT customer_id, min(ts, 2)[2] AS v2 FROM events
+    WHERE type = 'view' AND item_id IS NOT NULL GROUP BY customer_id, item_id)
+  WHERE v2 IS NOT NULL GROUP BY customer_id),
+loy AS (
+  SELECT e.customer_id, min(e.ts) AS d5 FROM events e JOIN own o ON o.customer_id = e.customer_id
+  WHERE e.type = 'purchase' AND o.d4 IS NOT NULL AND CAST(e.ts AS DATE) > CAST(o.d4 AS DATE)
+  GROUP BY e.customer_id),
+d AS (
+  SELECT coalesce(o.customer_id, r.customer_id) AS customer_id,
+    o.own_first, o.last_seen, r.first_peer,
+    least(o.own_first, r.first_peer) AS first_seen,
+    coalesce(o.channel, '(peer only)') AS channel,
+    least(o.aw_own, r.first_peer) AS d1, o.d2, least(o.cart, rp.second_view) AS d3, o.d4, l.d5, o.d6
+  FROM own o FULL OUTER JOIN recv r ON r.customer_id = o.customer_id
+  LEFT JOIN rep rp ON rp.customer_id = coalesce(o.customer_id, r.customer_id)
+  LEFT JOIN loy l ON l.customer_id = coalesce(o.customer_id, r.customer_id)),
+e AS (
+  SELECT *, d6 AS e6, least(d5, d6) AS e5, least(d4, d5, d6) AS e4, least(d3, d4, d5, d6) AS e3,
+    least(d2, d3, d4, d5, d6) AS e2, least(d1, d2, d3, d4, d5, d6) AS e1
+  FROM d)
+SELECT *, strftime(first_seen, '%Y-%m') AS cohort,
+  CASE WHEN d6 IS NOT NULL THEN 6 WHEN d5 IS NOT NULL THEN 5 WHEN d4 IS NOT NULL THEN 4
+       WHEN d3 IS NOT NULL THEN 3 WHEN d2 IS NOT NULL THEN 2 WHEN d1 IS NOT NULL THEN 1 END AS furthest
+FROM e`);
+}
+
+export interface StageCount {
+  stage: FunnelStage;
+  reached: number;
+  furthest: number;
+  direct: number;
+}
+
+export async function stageCounts(store: Store): Promise<{ stages: StageCount[]; customers: number; start: string | null; end: string | null }> {
+  const cols = FUNNEL_STAGES.map((_, i) => `count(e${i + 1}) AS r${i + 1}, count(*) FILTER (WHERE furthest = ${i + 1}) AS f${i + 1}, count(d${i + 1}) AS d${i + 1}`).join(', ');
+  const [row] = await store.query(`SELECT ${cols}, count(e1) AS customers, strftime(min(first_seen), '%Y-%m-%d') AS s, strftime(max(last_seen), '%Y-%m-%d') AS t FROM ${CUSTOMERS_TABLE}`);
+  return {
+    stages: FUNNEL_STAGES.map((stage, i) => ({ stage, reached: n(row[`r${i + 1}`]), furthest: n(row[`f${i + 1}`]), direct: n(row[`d${i + 1}`]) })),
+    customers: n(row.customers),
+    start: (row.s as string | null) ?? null,
+    end: (row.t as string | null) ?? null,
+  };
+}
+
+/** Stage k → k+1 for k = 1..5: overall, by cohort (first-seen month) and by first channel; times in days. */
+export async function conversionTable(store: Store): Promise<ConversionRow[]> {
+  const parts = FUNNEL_STAGES.slice(0, -1).map((_, i) => {
+    const a = `e${i + 1}`;
+    const b = `e${i + 2}`;
+    return `SELECT ${i} AS k, CASE WHEN GROUPING(cohort) = 0 THEN 'cohort' WHEN GROUPING(channel) = 0 THEN 'channel' ELSE 'all' END AS segment,
+      CASE WHEN GROUPING(cohort) = 0 THEN cohort WHEN GROUPING(channel) = 0 THEN channel END AS key,
+      count(${a}) AS reached, count(${b}) AS converted,
+      quantile_cont(date_diff('second', ${a}, ${b}) / 86400.0, [0.5, 0.75]) FILTER (WHERE ${b} IS NOT NULL) AS q
+    FROM ${CUSTOMERS_TABLE} WHERE ${a} IS NOT NULL GROUP BY GROUPING SETS ((), (cohort), (channel))`;
+  });
+  const rows = await store.query(`${parts.join('\nUNION ALL\n')} ORDER BY k, segment, key`);
+  const order = { all: 0, cohort: 1, channel: 2 } as const;
+  return rows
+    .map((r) => {
+      const k = n(r.k);
+      const reached = n(r.reached);
+      const converted = n(r.converted);
+      const q = Array.isArray(r.q) ? (r.q as unknown[]) : null;
+      return {
+        segment: r.segment as ConversionRow['segment'],
+        key: (r.key as string | null) ?? null,
+        from: FUNNEL_STAGES[k],
+        to: FUNNEL_STAGES[k + 1],
+        reached,
+        converted,
+        rate: reached > 0 ? converted / reached : null,
+        medianDays: q ? nn(q[0]) : null,
+        p75Days: q ? nn(q[1]) : null,
+      };
+    })
+    .sort((x, y) => order[x.segment] - order[y.segment] || FUNNEL_STAGES.indexOf(x.from) - FUNNEL_STAGES.indexOf(y.from) || String(x.key).localeCompare(String(y.key)));
+}
+
+export interface StepCount {
+  step: string;
+  customers: number;
+}
+
+/** The ordered event funnel: first view; then a save or cart at or after it; then a purchase at or after that. */
+export async function stepFunnel(store: Store): Promise<StepCount[]> {
+  const [r] = await store.query(`
+WITH v AS (SELECT customer_id, min(ts) AS s1 FROM events WHERE type = 'view' GROUP BY customer_id),
+sc AS (SELECT e.customer_id, min(e.ts) AS s2 FROM events e JOIN v ON v.customer_id = e.customer_id
+       WHERE e.type IN ('save', 'cart') AND e.ts >= v.s1 GROUP BY e.customer_id),
+p AS (SELECT e.customer_id FROM events e JOIN sc ON sc.customer_id = e.customer_id
+      WHERE e.type = 'purchase' AND e.ts >= sc.s2 GROUP BY e.customer_id)
+SELECT (SELECT count(*) FROM v) AS a, (SELECT count(*) FROM sc) AS b, (SELECT count(*) FROM p) AS c`);
+  return [
+    { step: 'view', customers: n(r.a) },
+    { step: 'save/cart', customers: n(r.b) },
+    { step: 'purchase', customers: n(r.c) },
+  ];
+}
