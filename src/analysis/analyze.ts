@@ -7,6 +7,7 @@ import type { Store } from '../store/types.js';
 import { computeOverview } from './overview.js';
 import { runBrandSection } from './brand.js';
 import { runClvSection } from './clv.js';
+import { runFunnelSection } from './funnel.js';
 
 const require = createRequire(import.meta.url);
 export const SPIRAL_VERSION: string = (require('../../package.json') as { version: string }).version;
@@ -30,6 +31,7 @@ export async function analyze(store: Store, opts: AnalyzeOptions = {}): Promise<
   opts.onProgress?.('clv');
   const clv = await runClvSection(store, opts, warnings);
   const brand = await runBrandSection(store, opts, warnings);
+  const funnel = await runFunnelSection(store, opts, warnings);
   const result: AnalysisResult = {
     schemaVersion: SCHEMA_VERSION,
     generatedAt: (opts.now?.() ?? new Date()).toISOString(),
@@ -38,6 +40,7 @@ export async function analyze(store: Store, opts: AnalyzeOptions = {}): Promise<
     overview,
     clv,
     brand,
+    funnel,
     warnings,
   };
   return AnalysisResultSchema.parse(result);

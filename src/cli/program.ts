@@ -11,6 +11,7 @@ import { registerAnalyze } from './commands/analyze.js';
 import { registerDemo } from './commands/demo.js';
 import { registerClv } from './commands/clv.js';
 import { registerBrand } from './commands/brand.js';
+import { registerFunnel } from './commands/funnel.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   // Idea commands (clv, brand, network, funnel): one register line each, from ./commands/<name>.js.
   registerClv(program, makeOutput);
   registerBrand(program, makeOutput);
+  registerFunnel(program, makeOutput);
   return program;
 }
 

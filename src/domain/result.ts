@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { BrandSectionSchema } from './sections/brand.js';
 import { ClvSectionSchema } from './sections/clv.js';
+import { FunnelSectionSchema } from './sections/funnel.js';
 
 export const SCHEMA_VERSION = '1.0.0';
 
@@ -55,6 +56,7 @@ export const AnalysisResultSchema = z.object({
   // add `<name>: <Name>SectionSchema.optional(),` here, one line per section.
   clv: ClvSectionSchema.optional(),
   brand: BrandSectionSchema.optional(),
+  funnel: FunnelSectionSchema.optional(),
   warnings: z.array(WarningSchema),
 });
 export type AnalysisResult = z.infer<typeof AnalysisResultSchema>;
