@@ -9,6 +9,9 @@
  *     └─ homophily on a numeric attribute from SQL (homophily.ts)
  *   events ──SQL──▶ network_referrals ─▶ cascade forest (cascades.ts) ─▶ network_cascade_nodes
  *   network_referrals + events [+ clv_scores] ──SQL──▶ network_referral_value (referral-value.ts)
+ *   events ──SQL──▶ matched treated/control units ─▶ peer effect + network_peer_influence (peer-effect.ts)
+ *   clv_scores + referral value + influence ──SQL──▶ network_value, network-adjusted CLV (network-value.ts)
+ *   top nodes by PageRank + the edges among them ─▶ fixed positions (layout.ts) for the report's graph
  *   all of the above ──bulk write──▶ network_scores (scores.ts)
  *
  * On 2 cores the three lanes overlap: the SQL side (cascades, referral value, the homophily
@@ -19,9 +22,12 @@ import { createRng } from '../models/numeric/random.js';
 import type { Store } from '../store/types.js';
 import { CASCADE_DEFAULTS, idsByIndex, referralCascades, type CascadeOptions } from './cascades.js';
 import { outCsr, rowLengths, rowWeights, transpose, undirected } from './csr.js';
-import { loadEdges, NETWORK_EDGE_TYPES, NODES_TABLE, type NetworkEdgeType } from './edges.js';
+import { EDGES_TABLE, loadEdges, NETWORK_EDGE_TYPES, NODES_TABLE, type NetworkEdgeType } from './edges.js';
 import { InvalidArgumentsError } from './errors.js';
 import { integerHistogram, summary } from './histogram.js';
+import { forceLayout } from './layout.js';
+import { networkValue } from './network-value.js';
+import { PEER_EFFECT_DEFAULTS, PEER_INFLUENCE_TABLE, peerEffect, type PeerEffectOptions } from './peer-effect.js';
 import { homophily, HOMOPHILY_DEFAULTS } from './homophily.js';
 import { readColumns } from './io.js';
 import { coreNumbers } from './kcore.js';
@@ -34,7 +40,10 @@ import { REFERRAL_VALUE_DEFAULTS, REFERRAL_VALUE_TABLE, referralValue, type Refe
 import {
   NETWORK_RESULT_VERSION,
   type CascadesResult,
+  type GraphSample,
   type HomophilyResult,
+  type NetworkValueResult,
+  type PeerEffectResult,
   type NetworkResult,
   type ReferralValueResult,
   type TopCustomer,
@@ -72,6 +81,12 @@ export interface AnalyzeNetworkOptions {
   maxPermutationWork: number;
   cascades: Partial<CascadeOptions> | false;
   referralValue: Partial<ReferralValueOptions> | false;
+  /** The peer effect on existing customers' purchases and each influencer's credit; false: skip. */
+  peerEffect: Partial<PeerEffectOptions> | false;
+  /** CLV + referral value + influence value per customer (table network_value). */
+  networkValue: boolean;
+  /** Nodes (top by PageRank) in the drawable sample with positions; 0: none. */
+  graphSampleNodes: number;
   /** Write network_scores. */
   writeScores: boolean;
   /** Run typed-array Louvain on a worker thread beside the other graph steps. */
@@ -91,6 +106,9 @@ export const ANALYZE_NETWORK_DEFAULTS: AnalyzeNetworkOptions = {
   maxPermutationWork: 5e8,
   cascades: {},
   referralValue: {},
+  peerEffect: {},
+  networkValue: true,
+  graphSampleNodes: 300,
   writeScores: true,
   parallel: true,
 };
@@ -125,6 +143,8 @@ interface SqlSide {
   attribute: { name: string; permutations: number; values: Float64Array; count: number } | null;
   cascades: CascadesResult | null;
   referralValue: ReferralValueResult | null;
+  peerEffect: PeerEffectResult | null;
+  networkValue: NetworkValueResult | null;
   warnings: string[];
 }
 
@@ -212,12 +232,104 @@ async function runSqlSide(store: Store, o: AnalyzeNetworkOptions, n: number, tim
   } else if (o.referralValue !== false) {
     warnings.push('network: referral value needs cascades (who brought whom); skipped');
   }
-  return { attribute, cascades, referralValue: value, warnings };
+  let peer: PeerEffectResult | null = null;
+  if (o.peerEffect !== false) {
+    const p = await timed('peerEffect', () =>
+      peerEffect(store, { seed: Number.isInteger(o.seed) ? o.seed : PEER_EFFECT_DEFAULTS.seed, ...(o.peerEffect as Partial<PeerEffectOptions>) }),
+    );
+    const top = await store.query<{ customer_id: string; influenced_peers: number; excess_purchases: number; influence_value: number | null }>(
+      `SELECT customer_id, influenced_peers, excess_purchases, influence_value FROM ${PEER_INFLUENCE_TABLE}
+       ORDER BY influenced_peers DESC, customer_id LIMIT ${o.topN}`,
+    );
+    peer = {
+      rule: p.rule,
+      touchTypes: [...p.options.touchTypes],
+      windowDays: p.options.windowDays,
+      level: p.options.level,
+      seed: p.options.seed,
+      asOf: p.asOf,
+      treatedUnits: p.treatedUnits,
+      matchedTreated: p.matchedTreated,
+      unmatchedTreated: p.unmatchedTreated,
+      controls: p.controls,
+      strata: p.strata,
+      effect: p.post,
+      placebo: p.placebo,
+      differenceInDifferences: p.did,
+      naive: finiteOrNull(p.naive),
+      treatedMean: p.treatedMean,
+      counterfactualMean: p.counterfactualMean,
+      lift: finiteOrNull(p.lift),
+      excessPurchases: p.excessPurchases,
+      averageOrderValue: p.averageOrderValue,
+      excessValue: p.excessValue,
+      influencers: p.influencers,
+      top: top.map((r) => ({
+        customerId: r.customer_id,
+        influencedPeers: Number(r.influenced_peers),
+        excessPurchases: Number(r.excess_purchases),
+        influenceValue: finiteOrNull(r.influence_value === null ? null : Number(r.influence_value)),
+      })),
+    };
+    if (p.treatedUnits === 0) warnings.push('network: peer effect: no existing customer received a peer touch with a full window observed; not estimated');
+    else if (p.matchedTreated === 0) warnings.push('network: peer effect: no touched customer could be matched to untouched ones with the same purchase history');
+    else if (p.post.lower !== null && p.post.upper !== null && p.post.lower <= 0 && p.post.upper >= 0) {
+      warnings.push(`network: peer effect: the interval (${p.post.lower.toFixed(3)} to ${p.post.upper.toFixed(3)} purchases per touched customer) includes 0; influence values are point estimates of an effect not distinguished from none`);
+    }
+    if (p.placebo.lower !== null && p.placebo.upper !== null && (p.placebo.lower > 0 || p.placebo.upper < 0)) {
+      warnings.push(`network: peer effect: the placebo (window before the touch) differs from 0 (${p.placebo.estimate!.toFixed(3)}): touched and matched customers differ beyond their purchase history, so the effect may be biased`);
+    }
+  }
+  let nv: NetworkValueResult | null = null;
+  if (o.networkValue) {
+    nv = await timed('networkValue', () => networkValue(store, { topN: o.topN, referralValue: value !== null, influence: peer !== null }));
+  }
+  return { attribute, cascades, referralValue: value, peerEffect: peer, networkValue: nv, warnings };
+}
+
+/**
+ * The top `k` nodes by PageRank, the edges among them (from network_edges, in SQL) and fixed
+ * positions, so the report draws the core of the network without any layout work in the browser.
+ */
+async function sampleGraph(
+  store: Store,
+  pagerankScores: Float64Array,
+  k: number,
+  m: { inDegree: Int32Array; outDegree: Int32Array; core: Int32Array; community: Int32Array },
+  seed: number,
+): Promise<GraphSample> {
+  const top = topIndices(pagerankScores, k);
+  const ids = await idsByIndex(store, NODES_TABLE, top);
+  const pos = new Map(top.map((i, r) => [i, r]));
+  const list = top.join(', ');
+  const rows = await store.query<{ s: number; t: number; w: number }>(
+    `SELECT src_idx AS s, dst_idx AS t, weight::DOUBLE AS w FROM ${EDGES_TABLE} WHERE src_idx IN (${list}) AND dst_idx IN (${list}) ORDER BY s, t`,
+  );
+  const edges = rows.map((r) => ({ source: pos.get(Number(r.s))!, target: pos.get(Number(r.t))!, weight: Number(r.w) }));
+  const layout = forceLayout(top.length, edges.map((e) => e.source), edges.map((e) => e.target), { seed: Number.isInteger(seed) ? seed : 1 });
+  const r2 = (v: number): number => Math.round(v * 100) / 100;
+  return {
+    rule: `the ${top.length} customers with the highest PageRank and the ${edges.length} edges among them; positions by a seeded Fruchterman–Reingold layout`,
+    nodes: top.map((i, r) => ({
+      customerId: ids[r],
+      pagerank: pagerankScores[i],
+      community: m.community[i],
+      inDegree: m.inDegree[i],
+      outDegree: m.outDegree[i],
+      core: m.core[i],
+      x: r2(layout.x[r]),
+      y: r2(layout.y[r]),
+    })),
+    edges,
+  };
 }
 
 export async function analyzeNetwork(store: Store, options: Partial<AnalyzeNetworkOptions> = {}): Promise<NetworkResult> {
   const o = { ...ANALYZE_NETWORK_DEFAULTS, ...options };
   if (!(Number.isInteger(o.topN) && o.topN >= 0)) throw new InvalidArgumentsError(`analyzeNetwork: topN must be an integer >= 0, got ${o.topN}`);
+  if (!(Number.isInteger(o.graphSampleNodes) && o.graphSampleNodes >= 0 && o.graphSampleNodes <= 2000)) {
+    throw new InvalidArgumentsError(`analyzeNetwork: graphSampleNodes must be an integer in [0, 2000], got ${o.graphSampleNodes}`);
+  }
   if (!Number.isFinite(o.seed)) throw new InvalidArgumentsError(`analyzeNetwork: seed must be finite, got ${o.seed}`);
   const warnings: string[] = [];
   const timingsMs: Record<string, number> = {};
@@ -324,11 +436,14 @@ export async function analyzeNetwork(store: Store, options: Partial<AnalyzeNetwo
     reach: reach[i],
   }));
 
+  const graphSample = o.graphSampleNodes > 0 && n > 0 ? await sampleGraph(store, pr.scores, o.graphSampleNodes, { inDegree, outDegree, core, community: comm.community }, o.seed) : null;
+  if (graphSample) await lap('graphSample');
+
   if (o.writeScores) {
     await writeScores(
       store,
       { inDegree, outDegree, inWeight, outWeight, pagerank: pr.scores, core, community: comm.community, reach },
-      { cascades: cascadesResult !== null, referralValue: valueResult !== null },
+      { cascades: cascadesResult !== null, referralValue: valueResult !== null, networkValue: side.networkValue !== null },
     );
     await lap('writeScores');
   }
@@ -380,6 +495,9 @@ export async function analyzeNetwork(store: Store, options: Partial<AnalyzeNetwo
     homophily: homophilyResult,
     cascades: cascadesResult,
     referralValue: valueResult,
+    peerEffect: side.peerEffect,
+    networkValue: side.networkValue,
+    graphSample,
     scoresTable: o.writeScores ? SCORES_TABLE : null,
     timingsMs,
     warnings,

@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 
-export const NETWORK_RESULT_VERSION = '1.0.0';
+/** 1.1.0 added peerEffect, networkValue and graphSample. */
+export const NETWORK_RESULT_VERSION = '1.1.0';
 
 const num = z.number().finite();
 const nnum = num.nullable();
@@ -84,6 +85,66 @@ export const ReferralValueSchema = z.object({
   top: z.array(z.object({ customerId: z.string(), referrals: int, referralValue: num })),
 });
 
+const EstimateSchema = z.object({ estimate: nnum, se: nnum, lower: nnum, upper: nnum });
+
+export const PeerEffectSchema = z.object({
+  /** How treated and control units, strata, the estimate and the credit are defined, in words. */
+  rule: z.string(),
+  touchTypes: z.array(z.string()),
+  windowDays: num,
+  level: num,
+  seed: int,
+  asOf: z.string().nullable(),
+  treatedUnits: int,
+  matchedTreated: int,
+  unmatchedTreated: int,
+  controls: int,
+  strata: int,
+  /** Effect on the treated: extra purchases per touched customer in the window after the touch. */
+  effect: EstimateSchema,
+  /** The same comparison on the window before the touch (≈ 0 when the strata balance the groups). */
+  placebo: EstimateSchema,
+  differenceInDifferences: EstimateSchema,
+  /** Unadjusted treated − control difference: the bias the matching removes. */
+  naive: nnum,
+  treatedMean: nnum,
+  counterfactualMean: nnum,
+  /** effect / counterfactual mean. */
+  lift: nnum,
+  excessPurchases: EstimateSchema,
+  averageOrderValue: nnum,
+  excessValue: EstimateSchema,
+  influencers: int,
+  top: z.array(z.object({ customerId: z.string(), influencedPeers: num, excessPurchases: num, influenceValue: nnum })),
+});
+
+export const NetworkValueSchema = z.object({
+  clvSource: z.literal('clv_scores').nullable(),
+  rule: z.string(),
+  customers: int,
+  withoutClv: int.nullable(),
+  totals: z.object({ clv: nnum, referralValue: nnum, influenceValue: nnum, networkValue: nnum, networkAdjustedClv: nnum }),
+  networkShare: nnum,
+  networkExceedsClv: int.nullable(),
+  top: z.array(z.object({
+    customerId: z.string(),
+    clv: nnum,
+    referralValue: nnum,
+    influencedPeers: nnum,
+    influenceValue: nnum,
+    networkValue: num,
+    networkAdjustedClv: nnum,
+  })),
+});
+
+/** The top of the network for drawing: nodes by PageRank with fixed positions, and the edges among them. */
+export const GraphSampleSchema = z.object({
+  rule: z.string(),
+  nodes: z.array(z.object({ customerId: z.string(), pagerank: num, community: int, inDegree: int, outDegree: int, core: int, x: num, y: num })),
+  /** Indices into nodes. */
+  edges: z.array(z.object({ source: int, target: int, weight: num })),
+});
+
 export const NetworkResultSchema = z.object({
   version: z.literal(NETWORK_RESULT_VERSION),
   definitions: z.object({
@@ -127,6 +188,9 @@ export const NetworkResultSchema = z.object({
   homophily: HomophilySchema.nullable(),
   cascades: CascadesSchema.nullable(),
   referralValue: ReferralValueSchema.nullable(),
+  peerEffect: PeerEffectSchema.nullable(),
+  networkValue: NetworkValueSchema.nullable(),
+  graphSample: GraphSampleSchema.nullable(),
   /** The store table with one row per customer, or null when not written. */
   scoresTable: z.string().nullable(),
   /** Milliseconds per phase; cascades, referralValue, homophilyAttributeSql and louvainWorker ran concurrently with the rest. */
@@ -140,3 +204,6 @@ export type TopCustomer = z.infer<typeof TopCustomerSchema>;
 export type HomophilyResult = z.infer<typeof HomophilySchema>;
 export type CascadesResult = z.infer<typeof CascadesSchema>;
 export type ReferralValueResult = z.infer<typeof ReferralValueSchema>;
+export type PeerEffectResult = z.infer<typeof PeerEffectSchema>;
+export type NetworkValueResult = z.infer<typeof NetworkValueSchema>;
+export type GraphSample = z.infer<typeof GraphSampleSchema>;

@@ -5,15 +5,17 @@
  *
  * network_scores(customer_id, in_degree, out_degree, in_weight, out_weight, pagerank, core,
  *                community, reach, referred_by, cascade_root_id, cascade_depth, descendants,
- *                referrals, referral_value)
+ *                referrals, referral_value, influenced_peers, influence_value, clv, network_adjusted_clv)
  * Graph columns are NULL for customers outside the graph; cascade columns NULL outside cascades;
- * referrals / referral_value NULL for customers who brought nobody in.
+ * referrals / referral_value NULL for customers who brought nobody in; influence and CLV columns from
+ * network_value (network-value.ts) when it was computed.
  */
 import type { Store } from '../store/types.js';
 import { CASCADE_NODES_TABLE, REFERRALS_TABLE } from './cascades.js';
 import { NODES_TABLE } from './edges.js';
 import { writeColumns } from './io.js';
 import { REFERRAL_VALUE_TABLE } from './referral-value.js';
+import { NETWORK_VALUE_TABLE } from './network-value.js';
 
 export const SCORES_TABLE = 'network_scores';
 
@@ -28,7 +30,7 @@ export interface NodeMetrics {
   reach: Int32Array;
 }
 
-export async function writeScores(store: Store, m: NodeMetrics, have: { cascades: boolean; referralValue: boolean }): Promise<void> {
+export async function writeScores(store: Store, m: NodeMetrics, have: { cascades: boolean; referralValue: boolean; networkValue?: boolean }): Promise<void> {
   const n = m.pagerank.length;
   const idx = new Int32Array(n);
   for (let i = 0; i < n; i++) idx[i] = i;
@@ -63,15 +65,20 @@ export async function writeScores(store: Store, m: NodeMetrics, have: { cascades
   const valueJoin = have.referralValue
     ? `LEFT JOIN (SELECT referrer_id, sum(credited_value) AS referral_value FROM ${REFERRAL_VALUE_TABLE} GROUP BY referrer_id) v ON v.referrer_id = ids.customer_id`
     : '';
+  const nvCols = have.networkValue
+    ? 'nv.influenced_peers, nv.influence_value, nv.clv, nv.network_adjusted_clv'
+    : 'NULL::DOUBLE AS influenced_peers, NULL::DOUBLE AS influence_value, NULL::DOUBLE AS clv, NULL::DOUBLE AS network_adjusted_clv';
+  const nvJoin = have.networkValue ? `LEFT JOIN ${NETWORK_VALUE_TABLE} nv ON nv.customer_id = ids.customer_id` : '';
   await store.exec(`
     CREATE OR REPLACE TABLE network_scores AS
     WITH ids AS (${ids})
     SELECT ids.customer_id, g.in_degree, g.out_degree, g.in_weight, g.out_weight, g.pagerank, g.core,
-           g.community, g.reach, ${cascadeCols}, ${valueCol}
+           g.community, g.reach, ${cascadeCols}, ${valueCol}, ${nvCols}
     FROM ids
     LEFT JOIN ${NODES_TABLE} n ON n.customer_id = ids.customer_id
     LEFT JOIN network_graph_scores g ON g.idx = n.idx
     ${cascadeJoins}
-    ${valueJoin}`);
+    ${valueJoin}
+    ${nvJoin}`);
   await store.exec('DROP TABLE network_graph_scores');
 }
