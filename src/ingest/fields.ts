@@ -14,11 +14,15 @@ export const MAPPED_COLUMNS = [
 
 const NULL_TEXT = 'CAST(NULL AS VARCHAR)';
 
-/** The raw text of a field: a column read as VARCHAR (trimmed, '' → NULL), or a constant. */
+/**
+ * The raw text of a field: a column read as VARCHAR ('' → NULL), or a constant. Values are not
+ * trimmed: trimming every field cost more than the rest of the mapping (bench/RESULTS.md, ingest),
+ * and DuckDB's casts to numbers and timestamps already ignore surrounding spaces.
+ */
 function rawText(reader: SourceReader, spec: FieldObject | undefined): string {
   if (!spec) return NULL_TEXT;
   if (spec.const !== undefined) return lit(String(spec.const));
-  return `NULLIF(trim(CAST(${reader.column(spec.column!)} AS VARCHAR)), '')`;
+  return `NULLIF(CAST(${reader.column(spec.column!)} AS VARCHAR), '')`;
 }
 
 function withValueMap(expr: string, spec: FieldObject | undefined): string {
@@ -46,11 +50,10 @@ function textField(reader: SourceReader, spec: FieldObject | undefined): string 
 export function tsExpr(raw: string, format: TsFormat): string {
   switch (format) {
     case 'iso':
-      // Fast path for plain 'YYYY-MM-DD[ HH:MM:SS]' and a trailing Z (UTC); TIMESTAMPTZ (slow when it
-      // fails) only for strings that end in an offset, with strptime first for "2015-02-24 11:35:52 -0800".
-      return `(CASE WHEN length(${raw}) <= 19 THEN TRY_CAST(${raw} AS TIMESTAMP)
-        WHEN suffix(${raw}, 'Z') THEN TRY_CAST(substr(${raw}, 1, length(${raw}) - 1) AS TIMESTAMP)
-        WHEN regexp_matches(${raw}, '[+-][0-9]{2}:?[0-9]{2}$') THEN CAST(COALESCE(TRY_STRPTIME(${raw}, '%Y-%m-%d %H:%M:%S %z'), TRY_CAST(${raw} AS TIMESTAMPTZ)) AS TIMESTAMP)
+      // A plain TIMESTAMP cast is the fast path (a trailing Z is UTC, which is what the store keeps);
+      // only strings that end in a numeric offset (+02:00, -0800) take the slower, zone-aware parse.
+      return `(CASE WHEN length(${raw}) > 10 AND (${raw}[-6] IN ('+', '-') OR ${raw}[-5] IN ('+', '-'))
+        THEN CAST(CASE WHEN ${raw}[-6] = ' ' THEN TRY_STRPTIME(${raw}, '%Y-%m-%d %H:%M:%S %z') ELSE TRY_CAST(${raw} AS TIMESTAMPTZ) END AS TIMESTAMP)
         ELSE TRY_CAST(${raw} AS TIMESTAMP) END)`;
     case 'yyyymmdd':
       return `TRY_STRPTIME(${raw}, '%Y%m%d')`;

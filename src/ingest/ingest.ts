@@ -146,34 +146,65 @@ const eventColumns = (source: string) =>
   `s.eid, s.customer_id, s.ts, s.type, s.item_id, s.amount, s.quantity, s.peer_id, s.channel, s.rating, s.text, s.props, ${source}`;
 
 /**
- * The source has event ids: insert the good rows straight from the file (one parallel scan; no
- * staging copy), keeping the first of any id repeated in the file and skipping ids already stored;
- * then count good and bad rows in a second scan. Rejects are staged only when there are some.
+ * The source has event ids: append every good row straight from the file (one parallel scan, no
+ * staging copy), then delete the appended rows whose id was already stored or repeats within the
+ * file, and count the file's records with a bare scan (Parquet: its metadata) to know how many
+ * were bad. Rejects are staged, in file order, only when there are some. Anti-joining during the
+ * insert and a window over the file to drop repeats each cost more than the rest of the ingest.
  */
 async function ingestWithIds(store: Store, reader: SourceReader, mapping: Mapping, tag: string, progress: Progress): Promise<FileCounts> {
   const source = lit(basename(reader.path));
   progress('insert');
-  await store.exec('SET preserve_insertion_order = false');
-  let inserted: { Count: number }[];
+  const [{ n: before, maxRow }] = await store.query<{ n: number; maxRow: number | null }>(
+    'SELECT count(*) AS n, max(rowid) AS "maxRow" FROM events',
+  );
+  // Row order in `events` does not matter, so DuckDB may write in parallel; FSST string compression
+  // costs about 3x the rest of the write on 2 cores (bench/RESULTS.md, ingest), so it is off for ingest.
+  await store.exec(`SET preserve_insertion_order = false; SET disabled_compression_methods = 'fsst'`);
+  let good: number;
   try {
-    inserted = await store.query<{ Count: number }>(`INSERT INTO events
+    const rows = await store.query<{ Count: number }>(`INSERT INTO events
       SELECT ${eventColumns(source)}
-      FROM (SELECT event_id AS eid, * EXCLUDE (event_id) FROM (${buildMappedSelect(reader, mapping)}) WHERE reason IS NULL
-            QUALIFY row_number() OVER (PARTITION BY event_id) = 1) s
-      WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = s.eid)`);
+      FROM (SELECT event_id AS eid, * EXCLUDE (event_id) FROM (${buildMappedSelect(reader, mapping)}) WHERE reason IS NULL) s`);
+    good = Number(rows[0]?.Count ?? 0);
   } catch (err) {
     throw new SourceError(`${reader.path}: ${firstLine((err as Error).message)}`);
   } finally {
-    await store.exec('SET preserve_insertion_order = true');
+    await store.exec(`SET preserve_insertion_order = true; RESET disabled_compression_methods`);
+  }
+  // Rows appended by this statement have rowids past the previous maximum.
+  const fresh = `rowid > ${maxRow ?? -1}`;
+  let removed = 0;
+  if (before > 0) {
+    const r = await store.query<{ Count: number }>(
+      `DELETE FROM events WHERE ${fresh} AND event_id IN (SELECT event_id FROM events WHERE rowid <= ${maxRow})`,
+    );
+    removed += Number(r[0]?.Count ?? 0);
+  }
+  const [{ repeats }] = await store.query<{ repeats: number }>(
+    `SELECT count(*) - count(DISTINCT event_id) AS repeats FROM events WHERE ${fresh}`,
+  );
+  if (repeats > 0) {
+    const r = await store.query<{ Count: number }>(`DELETE FROM events WHERE rowid IN (
+      SELECT rowid FROM (SELECT rowid, row_number() OVER (PARTITION BY event_id ORDER BY rowid) AS k FROM events WHERE ${fresh}) WHERE k > 1)`);
+    removed += Number(r[0]?.Count ?? 0);
   }
   progress('scan');
-  const recount = openReader(reader.path, mapping, `${tag}c`, { recordRejects: false });
-  const [c] = await store.query<{ good: number; bad: number }>(
-    `SELECT count(*) FILTER (WHERE reason IS NULL) AS good, count(*) FILTER (WHERE reason <> '(blank)') AS bad
-     FROM (${buildMappedSelect(recount, mapping)})`,
-  );
-  if (c.bad > 0) await stage(store, reader, mapping, 'reason, raw');
-  return { good: c.good, bad: c.bad, accepted: Number(inserted[0]?.Count ?? 0) };
+  const total = await countRecords(store, reader, mapping, tag);
+  const bad = total - good;
+  if (bad > 0) await stage(store, reader, mapping, 'reason, raw');
+  return { good, bad, accepted: good - removed };
+}
+
+/** Records in the file that the CSV reader can parse (blank NDJSON lines excluded): a bare scan. */
+async function countRecords(store: Store, reader: SourceReader, mapping: Mapping, tag: string): Promise<number> {
+  let sql: string;
+  if (reader.format === 'parquet') sql = `SELECT count(*) AS n FROM ${reader.from}`;
+  else if (reader.format === 'csv') sql = `SELECT count(*) AS n FROM ${openReader(reader.path, mapping, `${tag}c`, { recordRejects: false }).from}`;
+  else if (reader.format === 'ndjson') sql = `SELECT count(*) AS n FROM ${reader.from} WHERE spiral_line IS NOT NULL AND trim(spiral_line) <> ''`;
+  else sql = `SELECT count(*) AS n FROM ${reader.from}`;
+  const [{ n }] = await store.query<{ n: number }>(sql);
+  return n;
 }
 
 /**
