@@ -22,7 +22,39 @@ const NULL_TEXT = 'CAST(NULL AS VARCHAR)';
 function rawText(reader: SourceReader, spec: FieldObject | undefined): string {
   if (!spec) return NULL_TEXT;
   if (spec.const !== undefined) return lit(String(spec.const));
-  return `NULLIF(CAST(${reader.column(spec.column!)} AS VARCHAR), '')`;
+  const col = reader.column(spec.column!);
+  return typeOf(reader, spec) ? `CAST(${col} AS VARCHAR)` : `NULLIF(CAST(${col} AS VARCHAR), '')`;
+}
+
+/** The source type of a mapped column when it is typed and not text (Parquet), else null. */
+function typeOf(reader: SourceReader, spec: FieldObject | undefined): string | null {
+  if (!spec?.column || !reader.types) return null;
+  const t = reader.types.get(spec.column);
+  return t && t !== 'VARCHAR' ? t : null;
+}
+
+const NUMERIC_TYPE = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL.*)$/;
+
+/**
+ * The field's value in the source's own type when it has one worth keeping (numbers, timestamps),
+ * else its text: numbers and timestamps then need no parsing.
+ */
+function rawValue(reader: SourceReader, spec: FieldObject | undefined): string {
+  const t = typeOf(reader, spec);
+  if (t && (NUMERIC_TYPE.test(t) || t.startsWith('TIMESTAMP') || t === 'DATE')) return reader.column(spec!.column!);
+  return rawText(reader, spec);
+}
+
+/** A typed timestamp column → UTC TIMESTAMP, or null when the column is text (parse it instead). */
+function typedTs(reader: SourceReader, spec: FieldObject, format: TsFormat): string | null {
+  const t = typeOf(reader, spec);
+  if (!t) return null;
+  if (t === 'TIMESTAMP') return 'r_ts';
+  if (t.startsWith('TIMESTAMP') || t === 'DATE') return 'CAST(r_ts AS TIMESTAMP)';
+  if (NUMERIC_TYPE.test(t) && (format === 'epoch_s' || format === 'epoch_ms')) {
+    return `TRY(make_timestamp(CAST(r_ts * ${format === 'epoch_s' ? 1000000 : 1000} AS BIGINT)))`;
+  }
+  return null;
 }
 
 function withValueMap(expr: string, spec: FieldObject | undefined): string {
@@ -78,7 +110,8 @@ function formatLabel(format: TsFormat): string {
 
 /** Quotes a value for a reason message, shortened so one bad row cannot flood the reject file. */
 function shown(raw: string): string {
-  return `'"' || left(${raw}, 60) || CASE WHEN length(${raw}) > 60 THEN '…' ELSE '' END || '"'`;
+  const text = `CAST(${raw} AS VARCHAR)`;
+  return `'"' || left(${text}, 60) || CASE WHEN length(${text}) > 60 THEN '…' ELSE '' END || '"'`;
 }
 
 /**
@@ -97,11 +130,11 @@ export function buildMappedSelect(reader: SourceReader, mapping: Mapping): strin
   const inner = [
     `${idSpec ? rawText(reader, idSpec) : NULL_TEXT} AS r_event_id`,
     `${rawText(reader, f('customer_id'))} AS r_customer_id`,
-    `${rawText(reader, tsSpec)} AS r_ts`,
+    `${rawValue(reader, tsSpec)} AS r_ts`,
     `${rawText(reader, f('type'))} AS r_type`,
-    `${rawText(reader, f('amount'))} AS r_amount`,
-    `${rawText(reader, f('quantity'))} AS r_quantity`,
-    `${rawText(reader, f('rating'))} AS r_rating`,
+    `${rawValue(reader, f('amount'))} AS r_amount`,
+    `${rawValue(reader, f('quantity'))} AS r_quantity`,
+    `${rawValue(reader, f('rating'))} AS r_rating`,
     `${textField(reader, f('item_id'))} AS item_id`,
     `${textField(reader, f('peer_id'))} AS peer_id`,
     `${textField(reader, f('channel'))} AS channel`,
@@ -114,7 +147,7 @@ export function buildMappedSelect(reader: SourceReader, mapping: Mapping): strin
   ];
   const parsed = [
     'src.*',
-    `${tsExpr('r_ts', tsFormat)} AS v_ts`,
+    `${typedTs(reader, tsSpec, tsFormat) ?? tsExpr(typeOf(reader, tsSpec) ? 'CAST(r_ts AS VARCHAR)' : 'r_ts', tsFormat)} AS v_ts`,
     `lower(${withValueMap('r_type', f('type'))}) AS v_type`,
     `TRY_CAST(r_amount AS DOUBLE) AS v_amount`,
     `TRY_CAST(r_quantity AS DOUBLE) AS v_quantity`,

@@ -110,8 +110,9 @@ async function checkColumns(store: Store, reader: SourceReader, mapping: Mapping
   if (reader.format !== 'csv' && reader.format !== 'parquet') return;
   let cols: string[];
   try {
-    const rows = await store.query<{ column_name: string }>(`DESCRIBE SELECT * FROM ${reader.from}`);
+    const rows = await store.query<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM ${reader.from}`);
     cols = rows.map((r) => r.column_name);
+    if (reader.format === 'parquet') reader.types = new Map(rows.map((r) => [r.column_name, r.column_type]));
   } catch (e) {
     throw new SourceError(`${reader.path}: cannot be read as ${reader.format}: ${firstLine((e as Error).message)}`);
   }

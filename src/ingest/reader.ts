@@ -22,6 +22,8 @@ export interface SourceReader {
   rejectsTable: string | null;
   /** For NDJSON: the raw line text column (for reject `raw`). */
   rawExpr: string | null;
+  /** Column types when the source has them (Parquet); typed columns skip the text round trip. */
+  types?: ReadonlyMap<string, string>;
 }
 
 export class SourceError extends Error {
@@ -31,14 +33,16 @@ export class SourceError extends Error {
   }
 }
 
+/** The file's format: from its extension (.csv/.tsv/.txt, .parquet, .json/.jsonl/.ndjson, .gz too), else the mapping's `source.format`, else CSV. */
 export function detectFormat(path: string, mapping: Mapping): SourceFormat {
-  const explicit = mapping.source?.format;
   const lower = path.toLowerCase().replace(/\.(gz|gzip|zst)$/, '');
-  if (explicit === 'parquet' || (!explicit && lower.endsWith('.parquet'))) return 'parquet';
-  if (explicit === 'json' || (!explicit && /\.(json|jsonl|ndjson)$/.test(lower))) {
-    return firstNonSpaceChar(path) === '[' ? 'json-array' : 'ndjson';
-  }
-  return 'csv';
+  const byExtension = lower.endsWith('.parquet') ? 'parquet'
+    : /\.(json|jsonl|ndjson)$/.test(lower) ? 'json'
+    : /\.(csv|tsv|txt)$/.test(lower) ? 'csv'
+    : undefined;
+  const format = byExtension ?? mapping.source?.format ?? 'csv';
+  if (format === 'json') return firstNonSpaceChar(path) === '[' ? 'json-array' : 'ndjson';
+  return format;
 }
 
 function firstNonSpaceChar(path: string): string | null {
