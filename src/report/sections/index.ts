@@ -20,6 +20,7 @@ import type { SectionRenderer } from '../section.js';
 import { overviewSection } from './overview.js';
 import { brandSection } from './brand.js';
 import { clvSection } from './clv.js';
+import { funnelSection } from './funnel.js';
 import { warningsSection } from './warnings.js';
 
 export const SECTIONS: readonly SectionRenderer[] = [
@@ -27,5 +28,6 @@ export const SECTIONS: readonly SectionRenderer[] = [
   // clvSection, brandSection, networkSection, funnelSection: add here, in reading order.
   clvSection,
   brandSection,
+  funnelSection,
   warningsSection,
 ];
