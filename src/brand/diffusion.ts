@@ -1,8 +1,8 @@
 /**
  * Bass (1969) on new customers per period, through models/diffusion's fitBass.
  *
- * On long series fitBass's multi-start can begin where every period's ΔF underflows to 0 (large
- * (p + q)·T), and its Nelder–Mead then never moves and throws. Bass is closed under a change of
+ * fitBass skips starts where every period's ΔF underflows to 0 (large (p + q)·T); if still no start
+ * converges it throws, and this falls back to coarser periods. Bass is closed under a change of
  * time unit — F(t; p, q) = F(t/g; g·p, g·q) — so the fallback fits g-period totals and divides p,
  * q and their intervals by g (m is unchanged); the result says so in a warning.
  */

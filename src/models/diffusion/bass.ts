@@ -220,13 +220,28 @@ export function fitBass(input: BassInput, options: BassOptions = {}): BassResult
   const lpMin = Math.log(o.pMin), lpMax = Math.log(o.pMax), lqMin = Math.log(o.qMin), lqMax = Math.log(o.qMax);
   const objective = (lp: number, lq: number): number =>
     lp < lpMin || lp > lpMax || lq < lqMin || lq > lqMax ? -Infinity : profileLogLik(a, N, lp, lq);
+  // Multi-start: on a long series a start far from the data can give every observed period zero
+  // probability (ΔF underflows), where Nelder–Mead has no slope to follow. Such starts are skipped,
+  // and a start that does not converge only fails the fit when no other start converged.
   let best: { x: number; y: number; value: number } | null = null;
+  let failure: ConvergenceError | null = null;
   for (const p0 of [0.001, 0.01, 0.05]) {
     for (const q0 of [0.05, 0.3, 0.8]) {
-      const r = nelderMeadMax(objective, Math.log(p0), Math.log(q0), 0.5, o.maxIterations);
+      if (!Number.isFinite(objective(Math.log(p0), Math.log(q0)))) continue;
+      let r: { x: number; y: number; value: number };
+      try {
+        r = nelderMeadMax(objective, Math.log(p0), Math.log(q0), 0.5, o.maxIterations);
+      } catch (e) {
+        if (e instanceof ConvergenceError) {
+          failure = e;
+          continue;
+        }
+        throw e;
+      }
       if (!best || r.value > best.value) best = r;
     }
   }
+  if (!best && failure) throw failure;
   if (!best || !Number.isFinite(best.value)) {
     return { ...base, status: 'not-identified', message: 'bass: no (p, q) gives the observed adoptions a positive likelihood' };
   }
