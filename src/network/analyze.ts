@@ -27,7 +27,7 @@ import { InvalidArgumentsError } from './errors.js';
 import { integerHistogram, summary } from './histogram.js';
 import { forceLayout } from './layout.js';
 import { networkValue } from './network-value.js';
-import { PEER_EFFECT_DEFAULTS, PEER_INFLUENCE_TABLE, peerEffect, type PeerEffectOptions } from './peer-effect.js';
+import { PEER_EFFECT_DEFAULTS, PEER_INFLUENCE_TABLE, peerEffect, type PeerEffectOptions, type StratifiedComparison } from './peer-effect.js';
 import { homophily, HOMOPHILY_DEFAULTS } from './homophily.js';
 import { readColumns } from './io.js';
 import { coreNumbers } from './kcore.js';
@@ -132,6 +132,21 @@ export function topIndices(scores: Float64Array, k: number): number[] {
     top[j] = i;
   }
   return top;
+}
+
+function comparison(c: StratifiedComparison): PeerEffectResult['populations']['prospects'] {
+  return {
+    matchedTreated: c.matchedTreated,
+    unmatchedTreated: c.unmatchedTreated,
+    controls: c.controls,
+    strata: c.strata,
+    effect: c.post,
+    placebo: c.placebo,
+    ratio: c.ratio,
+    naive: finiteOrNull(c.naive),
+    treatedMean: c.treatedMean,
+    counterfactualMean: c.counterfactualMean,
+  };
 }
 
 /** Lets pending promise callbacks (the concurrent SQL side) run between synchronous phases. */
@@ -260,6 +275,11 @@ async function runSqlSide(store: Store, o: AnalyzeNetworkOptions, n: number, tim
       treatedMean: p.treatedMean,
       counterfactualMean: p.counterfactualMean,
       lift: finiteOrNull(p.lift),
+      ratio: p.ratio,
+      populations: {
+        existingCustomers: comparison(p.populations.existingCustomers),
+        prospects: comparison(p.populations.prospects),
+      },
       excessPurchases: p.excessPurchases,
       averageOrderValue: p.averageOrderValue,
       excessValue: p.excessValue,

@@ -7,13 +7,19 @@
  * (1983, 1984) subclassification and Aral, Muchnik & Sundararajan (2009, PNAS 106(51)) for peer
  * influence vs homophily), all per-event work in SQL:
  *
- *  - Treated unit: customer B's first touch at t0 after B's first purchase (B was already a
- *    customer), with no touch in [t0 − W, t0) and the whole window (t0, t0 + W] before the as-of date.
- *  - Control unit: every customer C with a first purchase at fp ≤ asOf − W gets one anchor a drawn
- *    uniformly in [fp, asOf − W] (a seeded hash of the customer id, so runs repeat); C is a control
- *    at a when C received no touch in [a − W, a + W]. Customers touched at other times can be controls
- *    at an anchor far from their touches.
- *  - Strata (exact matching on prior activity): purchases up to the anchor (1 … 15, 16–20, 21–30,
+ *  - Treated unit: person B's first touch at t0 after B's own first event (B was active: a customer,
+ *    or a prospect who viewed/searched), with no touch in [t0 − W, t0) and the whole window
+ *    (t0, t0 + W] before the as-of date. People whose first sign of life is the touch itself (a
+ *    referral that brought them in) are the referral value's, not the peer effect's.
+ *  - Control units: every customer C with a first purchase at fp ≤ asOf − W gets an anchor drawn
+ *    uniformly in [fp, asOf − W] (a seeded hash of the id, so runs repeat); every person also gets a
+ *    prospect anchor at their first event plus the delay (touch − first event) of a treated prospect
+ *    picked by hash, kept while they have not purchased. C is a control at an anchor when C received
+ *    no touch within W either side; people touched at other times can be controls away from them.
+ *  - Strata (exact matching on prior activity). No purchase yet: the item of the first event,
+ *    activity events so far (0 … 5, 6–9, 10+), time since the first event (≤6 h, ≤1, 3, 7, 30 days,
+ *    more) and since the last activity (≤1 h, ≤6 h, ≤1 day, ≤3 days, more).
+ *    Otherwise: purchases up to the anchor (1 … 15, 16–20, 21–30,
  *    31+), days since the last of them (≤7, ≤30, ≤90, ≤180, more), days since the first (≤W, then
  *    15-day bins to 120, 30-day bins to 360, ≤540, ≤730, more) and the anchor's calendar quarter.
  *    Under a Poisson purchase process (k, tenure) is sufficient for a customer's rate, so touches
@@ -105,6 +111,11 @@ export interface StratifiedComparison {
   counterfactualMean: number | null;
   /** Unadjusted difference of mean post-window purchases, all treated vs all controls: what matching corrects. */
   naive: number | null;
+  /**
+   * Rate ratio treatedMean / counterfactualMean (1 + lift), interval by the delta method on the log:
+   * Var(log) ≈ Var(μ_T)/μ_T² + Var(μ_0)/μ_0², the two group means' stratified variances.
+   */
+  ratio: Estimate;
 }
 
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
@@ -143,7 +154,7 @@ export function stratifiedComparison(rows: readonly StratumStats[], level = PEER
   const naive = all.tn > 0 && all.cn > 0 ? all.ts / all.tn - all.cs / all.cn : null;
   const empty: Estimate = { estimate: null, se: null, lower: null, upper: null };
   if (N === 0) {
-    return { matchedTreated: 0, unmatchedTreated: unmatched, controls, strata: 0, post: empty, placebo: empty, did: empty, treatedMean: null, counterfactualMean: null, naive };
+    return { matchedTreated: 0, unmatchedTreated: unmatched, controls, strata: 0, post: empty, placebo: empty, did: empty, treatedMean: null, counterfactualMean: null, naive, ratio: empty };
   }
   type Pick = (s: StratumStats) => { sum: number; sum2: number };
   const post: Pick = (s) => ({ sum: s.sumPost, sum2: s.sumPost2 });
@@ -178,10 +189,31 @@ export function stratifiedComparison(rows: readonly StratumStats[], level = PEER
   };
   let treatedMean = 0;
   let counterfactual = 0;
-  for (const p of matched) {
-    const w = p.t.n / N;
-    treatedMean += w * (p.t.sumPost / p.t.n);
-    counterfactual += w * (p.c.sumPost / p.c.n);
+  let varT = 0;
+  let varC = 0;
+  {
+    let ssT = 0, dfT = 0, ssC = 0, dfC = 0;
+    for (const p of matched) {
+      ssT += ss(p.t, post);
+      dfT += p.t.n - 1;
+      ssC += ss(p.c, post);
+      dfC += p.c.n - 1;
+    }
+    for (const p of matched) {
+      const w = p.t.n / N;
+      treatedMean += w * (p.t.sumPost / p.t.n);
+      counterfactual += w * (p.c.sumPost / p.c.n);
+      const s2T = p.t.n >= 2 ? ss(p.t, post) / (p.t.n - 1) : dfT > 0 ? ssT / dfT : 0;
+      const s2C = p.c.n >= 2 ? ss(p.c, post) / (p.c.n - 1) : dfC > 0 ? ssC / dfC : 0;
+      varT += (w * w * s2T) / p.t.n;
+      varC += (w * w * s2C) / p.c.n;
+    }
+  }
+  let ratio: Estimate = empty;
+  if (treatedMean > 0 && counterfactual > 0) {
+    const rr = treatedMean / counterfactual;
+    const seLog = Math.sqrt(varT / (treatedMean * treatedMean) + varC / (counterfactual * counterfactual));
+    ratio = { estimate: finite(rr), se: finite(rr * seLog), lower: finite(rr * Math.exp(-z * seLog)), upper: finite(rr * Math.exp(z * seLog)) };
   }
   return {
     matchedTreated: N,
@@ -194,6 +226,7 @@ export function stratifiedComparison(rows: readonly StratumStats[], level = PEER
     treatedMean: finite(treatedMean),
     counterfactualMean: finite(counterfactual),
     naive,
+    ratio,
   };
 }
 
@@ -211,7 +244,15 @@ export interface PeerEffectRun extends StratifiedComparison {
   /** Excess purchases × average order value, with the interval scaled the same way. */
   excessValue: Estimate;
   influencers: number;
+  /**
+   * The same estimator on two populations: existing customers (a purchase before the touch) and
+   * prospects (active — a view, search, save or cart — but no purchase yet: the touch can convert them).
+   */
+  populations: { existingCustomers: StratifiedComparison; prospects: StratifiedComparison };
 }
+
+/** Strata of people with no purchase before the anchor start with this. */
+export const PROSPECT_STRATUM_PREFIX = 'p0|';
 
 function resolve(options: Partial<PeerEffectOptions>): PeerEffectOptions {
   const o = { ...PEER_EFFECT_DEFAULTS, ...options };
@@ -251,50 +292,95 @@ export async function peerEffect(store: Store, options: Partial<PeerEffectOption
     CREATE OR REPLACE TEMP TABLE network_peer_purchases AS
     SELECT customer_id, ts FROM events WHERE type = 'purchase'`);
   await store.exec(`
-    CREATE OR REPLACE TABLE ${PEER_UNITS_TABLE} AS
+    CREATE OR REPLACE TEMP TABLE network_peer_first AS
+    SELECT customer_id, min(ts) AS fe, min(ts) FILTER (WHERE type = 'purchase') AS fp,
+           coalesce(arg_min(item_id, ts) FILTER (WHERE item_id IS NOT NULL), '') AS first_item
+    FROM events GROUP BY customer_id`);
+  // Treated: the first touch after the person's own first event, with a clean pre-window.
+  await store.exec(`
+    CREATE OR REPLACE TEMP TABLE network_peer_treated AS
     WITH as_of AS (SELECT ${asOfSql} AS t),
-    fp AS (SELECT customer_id, min(ts) AS fp FROM network_peer_purchases GROUP BY customer_id),
     seq AS (
       SELECT customer_id, sender, ts, lag(ts) OVER (PARTITION BY customer_id ORDER BY ts, sender) AS prev_ts
       FROM network_peer_touch
     ),
-    treated AS (
-      SELECT s.customer_id, s.ts AS anchor, TRUE AS treated
-      FROM seq s JOIN fp ON fp.customer_id = s.customer_id
-      WHERE s.ts > fp.fp
+    firsts AS (
+      SELECT s.customer_id, s.ts AS anchor, s.prev_ts, f.fe, f.fp
+      FROM seq s JOIN network_peer_first f ON f.customer_id = s.customer_id
+      WHERE s.ts > f.fe
       QUALIFY row_number() OVER (PARTITION BY s.customer_id ORDER BY s.ts, s.sender) = 1
+    )
+    SELECT customer_id, anchor, fe, fp FROM firsts, as_of
+    WHERE anchor + ${W} <= as_of.t AND (prev_ts IS NULL OR prev_ts < anchor - ${W})`);
+  // Controls: a customer anchor uniform over [fp, asOf − W], and a prospect anchor at the person's
+  // first event plus the delay of a treated prospect picked by hash (so prospects are compared at the
+  // same time since their first activity), each untouched within W either side.
+  await store.exec(`
+    CREATE OR REPLACE TABLE ${PEER_UNITS_TABLE} AS
+    WITH as_of AS (SELECT ${asOfSql} AS t),
+    tp AS (
+      SELECT (row_number() OVER (ORDER BY customer_id) - 1)::BIGINT AS k, anchor - fe AS delay
+      FROM network_peer_treated WHERE fp IS NULL OR fp > anchor
     ),
-    treated_clean AS (
-      SELECT t.* FROM treated t, as_of
-      WHERE t.anchor + ${W} <= as_of.t
-        AND NOT EXISTS (SELECT 1 FROM network_peer_touch x WHERE x.customer_id = t.customer_id AND x.ts >= t.anchor - ${W} AND x.ts < t.anchor)
+    ntp AS (SELECT count(*)::BIGINT AS n FROM tp),
+    customer_anchors AS (
+      SELECT f.customer_id,
+             f.fp + to_microseconds((
+               (epoch_us(as_of.t - ${W}) - epoch_us(f.fp))::DOUBLE
+               * ((hash(f.customer_id || '#${o.seed}') % 1000000007)::DOUBLE / 1000000007)
+             )::BIGINT) AS anchor
+      FROM network_peer_first f, as_of WHERE f.fp IS NOT NULL AND f.fp <= as_of.t - ${W}
+    ),
+    picks AS (
+      SELECT customer_id, fe, fp, (hash(customer_id || '#${o.seed}#p') % greatest((SELECT n FROM ntp), 1))::BIGINT AS k
+      FROM network_peer_first
+    ),
+    prospect_anchors AS (
+      -- an equi-join on a precomputed key: a join condition that reads ntp makes DuckDB nest loops
+      SELECT p.customer_id, p.fe + tp.delay AS anchor, p.fp FROM picks p JOIN tp ON tp.k = p.k
     ),
     anchors AS (
-      SELECT fp.customer_id,
-             fp.fp + to_microseconds((
-               (epoch_us(as_of.t - ${W}) - epoch_us(fp.fp))::DOUBLE
-               * ((hash(fp.customer_id || '#${o.seed}') % 1000000007)::DOUBLE / 1000000007)
-             )::BIGINT) AS anchor,
-             FALSE AS treated
-      FROM fp, as_of WHERE fp.fp <= as_of.t - ${W}
+      SELECT customer_id, anchor FROM customer_anchors
+      UNION ALL
+      SELECT customer_id, anchor FROM prospect_anchors, as_of
+      WHERE (fp IS NULL OR fp > anchor) AND anchor + ${W} <= as_of.t
     ),
     controls AS (
-      SELECT a.* FROM anchors a
+      SELECT a.customer_id, a.anchor, FALSE AS treated FROM anchors a
       ANTI JOIN network_peer_touch x ON x.customer_id = a.customer_id AND x.ts >= a.anchor - ${W} AND x.ts <= a.anchor + ${W}
     ),
-    units AS (SELECT * FROM treated_clean UNION ALL SELECT * FROM controls),
-    counted AS (
+    units AS (SELECT customer_id, anchor, TRUE AS treated FROM network_peer_treated UNION ALL SELECT * FROM controls),
+    bought AS (
       SELECT u.customer_id, u.anchor, u.treated,
-             count(*) FILTER (WHERE p.ts <= u.anchor) AS prior,
+             count(p.ts) FILTER (WHERE p.ts <= u.anchor) AS prior,
              min(p.ts) AS first_ts,
              max(p.ts) FILTER (WHERE p.ts <= u.anchor) AS last_ts,
-             count(*) FILTER (WHERE p.ts > u.anchor) AS post,
-             count(*) FILTER (WHERE p.ts > u.anchor - ${W} AND p.ts <= u.anchor) AS pre
-      FROM units u JOIN network_peer_purchases p ON p.customer_id = u.customer_id AND p.ts <= u.anchor + ${W}
+             count(p.ts) FILTER (WHERE p.ts > u.anchor) AS post,
+             count(p.ts) FILTER (WHERE p.ts > u.anchor - ${W} AND p.ts <= u.anchor) AS pre
+      FROM units u LEFT JOIN network_peer_purchases p ON p.customer_id = u.customer_id AND p.ts <= u.anchor + ${W}
       GROUP BY u.customer_id, u.anchor, u.treated
+    ),
+    active AS (
+      SELECT u.customer_id, u.anchor, u.treated, count(e.ts) AS activity, max(e.ts) AS last_active
+      FROM units u LEFT JOIN (SELECT customer_id, ts FROM events WHERE type IN ('view', 'search', 'save', 'cart')) e
+        ON e.customer_id = u.customer_id AND e.ts <= u.anchor
+      GROUP BY u.customer_id, u.anchor, u.treated
+    ),
+    counted AS (
+      SELECT b.*, a.activity, a.last_active, f.fe, f.first_item FROM bought b
+      JOIN active a ON a.customer_id = b.customer_id AND a.anchor = b.anchor AND a.treated = b.treated
+      JOIN network_peer_first f ON f.customer_id = b.customer_id
     )
     SELECT customer_id, anchor, treated, prior::INTEGER AS prior, post::INTEGER AS post, pre::INTEGER AS pre,
-           concat_ws('|',
+           CASE WHEN prior = 0 THEN concat_ws('|', 'p0', 'i' || first_item,
+             CASE WHEN activity <= 5 THEN 'a' || activity WHEN activity <= 9 THEN 'a6-9' ELSE 'a10+' END,
+             CASE WHEN anchor - fe <= INTERVAL 6 HOUR THEN 'f6h' WHEN anchor - fe <= INTERVAL 1 DAY THEN 'f1d'
+                  WHEN anchor - fe <= INTERVAL 3 DAY THEN 'f3d' WHEN anchor - fe <= INTERVAL 7 DAY THEN 'f7d'
+                  WHEN anchor - fe <= INTERVAL 30 DAY THEN 'f30d' ELSE 'f30d+' END,
+             CASE WHEN last_active IS NULL THEN 'l-' WHEN anchor - last_active <= INTERVAL 1 HOUR THEN 'l1h'
+                  WHEN anchor - last_active <= INTERVAL 6 HOUR THEN 'l6h' WHEN anchor - last_active <= INTERVAL 1 DAY THEN 'l1d'
+                  WHEN anchor - last_active <= INTERVAL 3 DAY THEN 'l3d' ELSE 'l3d+' END)
+           ELSE concat_ws('|',
              CASE WHEN prior <= 15 THEN prior::VARCHAR WHEN prior <= 20 THEN '16-20' WHEN prior <= 30 THEN '21-30' ELSE '31+' END,
              CASE WHEN anchor - last_ts <= INTERVAL 7 DAY THEN 'r7' WHEN anchor - last_ts <= INTERVAL 30 DAY THEN 'r30'
                   WHEN anchor - last_ts <= INTERVAL 90 DAY THEN 'r90' WHEN anchor - last_ts <= INTERVAL 180 DAY THEN 'r180' ELSE 'r180+' END,
@@ -303,7 +389,7 @@ export async function peerEffect(store: Store, options: Partial<PeerEffectOption
                   WHEN anchor - first_ts <= INTERVAL 360 DAY
                   THEN 't' || (30 * ceil(epoch(anchor - first_ts) / (30 * 86400)))::INTEGER
                   WHEN anchor - first_ts <= INTERVAL 540 DAY THEN 't540' WHEN anchor - first_ts <= INTERVAL 730 DAY THEN 't730' ELSE 't730+' END,
-             strftime(date_trunc('quarter', anchor), '%Y-%m')) AS stratum
+             strftime(date_trunc('quarter', anchor), '%Y-%m')) END AS stratum
     FROM counted`);
   const stats = await store.query<{ stratum: string; treated: boolean; n: number; sp: number; sp2: number; sq: number; sq2: number; sd2: number }>(`
     SELECT stratum, treated, count(*) AS n,
@@ -346,7 +432,7 @@ export async function peerEffect(store: Store, options: Partial<PeerEffectOption
            (sum(share) * ${perPeer})::DOUBLE AS excess_purchases,
            ${aov === null || att === null ? 'NULL::DOUBLE' : `(sum(share) * ${perPeer} * ${aov})::DOUBLE`} AS influence_value
     FROM credit GROUP BY sender`);
-  await store.exec('DROP TABLE network_peer_touch; DROP TABLE network_peer_purchases');
+  await store.exec('DROP TABLE network_peer_touch; DROP TABLE network_peer_purchases; DROP TABLE network_peer_first; DROP TABLE network_peer_treated');
   const [{ influencers }] = await store.query<{ influencers: number }>(`SELECT count(*) AS influencers FROM ${PEER_INFLUENCE_TABLE}`);
   const excess = scale(cmp.post, cmp.matchedTreated);
   const pct = (x: number): string => `${+(x * 100).toFixed(4)}%`;
@@ -354,7 +440,9 @@ export async function peerEffect(store: Store, options: Partial<PeerEffectOption
     `Treated: a customer's first ${o.touchTypes.join('/')} received from another customer after their own first purchase, ` +
     `with no such touch in the ${o.windowDays} days before and the ${o.windowDays} days after it observed. Controls: every ` +
     `customer at one seeded random date between their first purchase and ${o.windowDays} days before the as-of date, ` +
-    `untouched within ${o.windowDays} days either side. Matched exactly on purchases so far (1 … 15, 16–20, 21–30, 31+), ` +
+    `untouched within ${o.windowDays} days either side; people with no purchase yet are also compared at a treated prospect's ` +
+    `time since first activity, matched on the first item viewed, activity so far and time since the first and last activity. ` +
+    `Customers are matched exactly on purchases so far (1 … 15, 16–20, 21–30, 31+), ` +
     `days since the last (≤7, ≤30, ≤90, ≤180, more), days since the first (≤${o.windowDays}, 15-day bins to 120, 30-day bins ` +
     `to 360, ≤540, ≤730, more) and calendar quarter; strata with fewer than ${o.minControls} controls are left out. Effect = stratum-weighted difference ` +
     `in mean purchases over the ${o.windowDays} days after the date (effect on the treated), normal ${pct(o.level)} ` +
@@ -371,6 +459,10 @@ export async function peerEffect(store: Store, options: Partial<PeerEffectOption
     averageOrderValue: aov,
     excessValue: scale(excess, aov),
     influencers: Number(influencers),
+    populations: {
+      existingCustomers: stratifiedComparison(rows.filter((r) => !r.stratum.startsWith(PROSPECT_STRATUM_PREFIX)), o.level, o.minControls),
+      prospects: stratifiedComparison(rows.filter((r) => r.stratum.startsWith(PROSPECT_STRATUM_PREFIX)), o.level, o.minControls),
+    },
   };
 }
 

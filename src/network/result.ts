@@ -87,6 +87,20 @@ export const ReferralValueSchema = z.object({
 
 const EstimateSchema = z.object({ estimate: nnum, se: nnum, lower: nnum, upper: nnum });
 
+export const PeerComparisonSchema = z.object({
+  matchedTreated: int,
+  unmatchedTreated: int,
+  controls: int,
+  strata: int,
+  effect: EstimateSchema,
+  placebo: EstimateSchema,
+  /** Mean purchases of the touched / of their matched counterfactual, with a delta-method interval. */
+  ratio: EstimateSchema,
+  naive: nnum,
+  treatedMean: nnum,
+  counterfactualMean: nnum,
+});
+
 export const PeerEffectSchema = z.object({
   /** How treated and control units, strata, the estimate and the credit are defined, in words. */
   rule: z.string(),
@@ -111,6 +125,9 @@ export const PeerEffectSchema = z.object({
   counterfactualMean: nnum,
   /** effect / counterfactual mean. */
   lift: nnum,
+  ratio: EstimateSchema,
+  /** Existing customers (bought before the touch) and prospects (active, not yet bought) separately. */
+  populations: z.object({ existingCustomers: PeerComparisonSchema, prospects: PeerComparisonSchema }),
   excessPurchases: EstimateSchema,
   averageOrderValue: nnum,
   excessValue: EstimateSchema,
