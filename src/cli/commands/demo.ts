@@ -30,7 +30,8 @@ export function registerDemo(program: Command, out: (json: boolean) => Output): 
       rmSync(db, { force: true });
       rmSync(`${db}.wal`, { force: true });
       o.info(`1/4 simulating ${fmtInt(customers)} customers (seed ${seed})…`);
-      const sim = await simulate({ customers, seed, out: eventsPath });
+      // Every mechanism on, so each section of the report has something to show.
+      const sim = await simulate({ customers, seed, out: eventsPath, brand: {}, peerEffects: {} });
       o.info(`2/4 ingesting ${fmtInt(sim.events)} events into ${db}…`);
       const store = await openDuckDb(db);
       try {

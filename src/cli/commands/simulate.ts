@@ -10,6 +10,8 @@ interface SimulateFlags {
   out: string;
   start?: string;
   weeks?: string;
+  brandDynamics?: boolean;
+  peerEffects?: boolean;
   json?: boolean;
 }
 
@@ -22,6 +24,8 @@ export function registerSimulate(program: Command, out: (json: boolean) => Outpu
     .requiredOption('--out <file>', 'events file: .csv or .parquet; truth goes to <file>.truth.json')
     .option('--start <date>', 'first day of the window, YYYY-MM-DD')
     .option('--weeks <n>', 'length of the window in weeks')
+    .option('--brand-dynamics', 'add brand dynamics with known truth: Bass adoption, goodwill stock, flow/stock VAR, ideas and votes')
+    .option('--peer-effects', 'add considerers whose purchases respond to peer and firm touches with known effects')
     .option('--json', 'print one JSON summary as the last line of stdout')
     .addHelpText('after', `
 The simulated events use the canonical column names; ingest them with the bundled mapping:
@@ -42,6 +46,8 @@ The simulated events use the canonical column names; ingest them with the bundle
           out: resolve(flags.out),
           ...(start ? { start } : {}),
           ...(weeks ? { weeks } : {}),
+          ...(flags.brandDynamics ? { brand: {} } : {}),
+          ...(flags.peerEffects ? { peerEffects: {} } : {}),
           onProgress: (done: number) => bar.update(done),
         });
       } finally {
