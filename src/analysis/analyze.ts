@@ -8,6 +8,7 @@ import { computeOverview } from './overview.js';
 import { runBrandSection } from './brand.js';
 import { runClvSection } from './clv.js';
 import { runFunnelSection } from './funnel.js';
+import { runNetworkSection } from './network.js';
 
 const require = createRequire(import.meta.url);
 export const SPIRAL_VERSION: string = (require('../../package.json') as { version: string }).version;
@@ -31,6 +32,7 @@ export async function analyze(store: Store, opts: AnalyzeOptions = {}): Promise<
   opts.onProgress?.('clv');
   const clv = await runClvSection(store, opts, warnings);
   const brand = await runBrandSection(store, opts, warnings);
+  const network = await runNetworkSection(store, opts, warnings);
   const funnel = await runFunnelSection(store, opts, warnings);
   const result: AnalysisResult = {
     schemaVersion: SCHEMA_VERSION,
@@ -40,6 +42,7 @@ export async function analyze(store: Store, opts: AnalyzeOptions = {}): Promise<
     overview,
     clv,
     brand,
+    network,
     funnel,
     warnings,
   };

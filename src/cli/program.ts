@@ -12,6 +12,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerClv } from './commands/clv.js';
 import { registerBrand } from './commands/brand.js';
 import { registerFunnel } from './commands/funnel.js';
+import { registerNetwork } from './commands/network.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   // Idea commands (clv, brand, network, funnel): one register line each, from ./commands/<name>.js.
   registerClv(program, makeOutput);
   registerBrand(program, makeOutput);
+  registerNetwork(program, makeOutput);
   registerFunnel(program, makeOutput);
   return program;
 }

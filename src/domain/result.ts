@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { BrandSectionSchema } from './sections/brand.js';
 import { ClvSectionSchema } from './sections/clv.js';
 import { FunnelSectionSchema } from './sections/funnel.js';
+import { NetworkSectionSchema } from './sections/network.js';
 
 export const SCHEMA_VERSION = '1.0.0';
 
@@ -56,6 +57,7 @@ export const AnalysisResultSchema = z.object({
   // add `<name>: <Name>SectionSchema.optional(),` here, one line per section.
   clv: ClvSectionSchema.optional(),
   brand: BrandSectionSchema.optional(),
+  network: NetworkSectionSchema.optional(),
   funnel: FunnelSectionSchema.optional(),
   warnings: z.array(WarningSchema),
 });

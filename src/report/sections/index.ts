@@ -21,6 +21,7 @@ import { overviewSection } from './overview.js';
 import { brandSection } from './brand.js';
 import { clvSection } from './clv.js';
 import { funnelSection } from './funnel.js';
+import { networkSection } from './network.js';
 import { warningsSection } from './warnings.js';
 
 export const SECTIONS: readonly SectionRenderer[] = [
@@ -28,6 +29,7 @@ export const SECTIONS: readonly SectionRenderer[] = [
   // clvSection, brandSection, networkSection, funnelSection: add here, in reading order.
   clvSection,
   brandSection,
+  networkSection,
   funnelSection,
   warningsSection,
 ];
