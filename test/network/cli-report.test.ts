@@ -60,10 +60,15 @@ test('the analysis carries the network section, and the report renders it; witho
   try {
     const result = await analyze(store, { now: () => new Date('2025-01-01T00:00:00Z') });
     assert.ok(result.network);
-    // The CLV step runs first and writes clv_scores, so network-adjusted CLV is there.
-    assert.equal(result.clv?.status, 'ok');
-    assert.equal(result.network.networkValue!.clvSource, 'clv_scores');
-    assert.ok(result.network.networkValue!.totals.networkAdjustedClv! > result.network.networkValue!.totals.clv!);
+    // With CLV scores in the store (as `spiral clv score` writes them), network-adjusted CLV adds up.
+    await store.exec(`CREATE OR REPLACE TABLE clv_scores AS SELECT DISTINCT customer_id, 100.0 AS clv FROM events WHERE type = 'purchase'`);
+    const withClv = (await runNetworkSection(store, {}, []))!.networkValue!;
+    assert.equal(withClv.clvSource, 'clv_scores');
+    assert.equal(withClv.withoutClv, 0);
+    const t = withClv.totals;
+    assert.ok(Math.abs(t.networkAdjustedClv! - (t.clv! + t.referralValue! + t.influenceValue!)) < 1e-6 * t.networkAdjustedClv!);
+    const [{ n }] = await store.query<{ n: number }>(`SELECT count(*) AS n FROM network_scores WHERE network_adjusted_clv IS NOT NULL`);
+    assert.ok(Number(n) > 0);
     const section = networkSection(result)!;
     assert.equal(section.id, 'network');
     const ids = section.charts.map((c) => c.elementId);
