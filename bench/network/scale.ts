@@ -5,6 +5,9 @@
  *
  *   node --import tsx bench/network/scale.ts generate /tmp/net.duckdb [customers] [edges]
  *   node --import tsx bench/network/scale.ts run /tmp/net.duckdb
+ *   node --import tsx bench/network/scale.ts baseline /tmp/net.duckdb
+ *
+ * `npm run bench -- network` (bench/network.ts) drives all three and writes bench/results/network.md.
  *
  * Generation and measurement are separate processes so the peak RSS is the analysis's alone.
  *
@@ -92,6 +95,9 @@ async function run(path: string): Promise<void> {
         homophily: r.homophily && { p: r.homophily.pValue, permutations: r.homophily.permutations, ratio: r.homophily.ratio },
         cascades: r.cascades && { referred: r.cascades.referredCustomers, cascades: r.cascades.cascades, maxSize: r.cascades.size.max, maxDepth: r.cascades.depth.max, virality: r.cascades.structuralVirality.mean },
         referralValue: r.referralValue && { source: r.referralValue.valueSource, total: r.referralValue.total },
+        peerEffect: r.peerEffect && { treated: r.peerEffect.treatedUnits, matched: r.peerEffect.matchedTreated, controls: r.peerEffect.controls, effect: r.peerEffect.effect, ratio: r.peerEffect.ratio.estimate },
+        networkValue: r.networkValue && { customers: r.networkValue.customers, totals: r.networkValue.totals },
+        graphSample: r.graphSample && { nodes: r.graphSample.nodes.length, edges: r.graphSample.edges.length },
         timingsMs: r.timingsMs,
         warnings: r.warnings,
         node: process.version,
@@ -102,10 +108,23 @@ async function run(path: string): Promise<void> {
   );
 }
 
+/** The in-run baseline: one GROUP BY over the edge events, what any network step must read. */
+async function baseline(path: string): Promise<void> {
+  const store = await DuckDbStore.open(path, { threads: 2, memoryLimit: '1GB' });
+  const t0 = performance.now();
+  const [{ n }] = await store.query<{ n: number }>(`
+    SELECT count(*) AS n FROM (SELECT customer_id, peer_id, count(*) FROM events
+    WHERE type IN ('referral', 'share', 'follow') AND peer_id IS NOT NULL AND peer_id <> customer_id GROUP BY 1, 2)`);
+  const seconds = (performance.now() - t0) / 1000;
+  await store.close();
+  console.log(JSON.stringify({ seconds, edges: Number(n) }));
+}
+
 const [mode, path, a, b] = process.argv.slice(2);
 if (mode === 'generate' && path) await generate(path, Number(a ?? 1_000_000), Number(b ?? 5_000_000));
 else if (mode === 'run' && path) await run(path);
+else if (mode === 'baseline' && path) await baseline(path);
 else {
-  console.error('usage: scale.ts generate <db> [customers] [edges] | run <db>');
+  console.error('usage: scale.ts generate <db> [customers] [edges] | run <db> | baseline <db>');
   process.exit(2);
 }
