@@ -1,6 +1,6 @@
 /**
  * One measured ingest in a fresh process (so peak RSS is this step's alone).
- * argv: <mode: spiral|duckdb-count|duckdb-load> <file> <db>
+ * argv: <mode: spiral|duckdb-count|duckdb-load|duckdb-load-tuned> <file> <db>
  * Prints one JSON line: { seconds, events, maxRssBytes }.
  */
 import { rmSync } from 'node:fs';
@@ -26,7 +26,9 @@ if (mode === 'spiral') {
 } else if (mode === 'duckdb-count') {
   const [r] = await store.query<{ n: number }>(`SELECT count(*) AS n FROM ${reader}`);
   events = r.n;
-} else if (mode === 'duckdb-load') {
+} else if (mode === 'duckdb-load' || mode === 'duckdb-load-tuned') {
+  // tuned: the same write settings spiral ingest uses (parallel append, no FSST): the floor for any ingest into DuckDB storage
+  if (mode === 'duckdb-load-tuned') await store.exec(`SET preserve_insertion_order = false; SET disabled_compression_methods = 'fsst'`);
   await store.exec(`CREATE TABLE raw_events AS SELECT * FROM ${reader}`);
   const [r] = await store.query<{ n: number }>(`SELECT count(*) AS n FROM raw_events`);
   events = r.n;

@@ -39,16 +39,17 @@ export async function run(): Promise<string> {
     const { path, events } = await simulatedEvents(CUSTOMERS, format);
     const count = measure('duckdb-count', path);
     const load = measure('duckdb-load', path);
+    const tuned = measure('duckdb-load-tuned', path);
     const spiral = measure('spiral', path);
     if (spiral.events !== events) throw new Error(`spiral ingested ${spiral.events} of ${events} events`);
     const rate = spiral.events / spiral.seconds;
     const target = format === 'csv' ? 3e6 : 8e6;
-    for (const [name, m] of [['DuckDB alone: count(*) over the file', count], ['DuckDB alone: CREATE TABLE AS (no mapping, no checks)', load], ['**spiral ingest** (mapping, validation, rejects, dedup)', spiral]] as const) {
+    for (const [name, m] of [['DuckDB alone: count(*) over the file', count], ['DuckDB alone: CREATE TABLE AS (no mapping, no checks)', load], ['DuckDB alone: CREATE TABLE AS, parallel append, FSST off', tuned], ['**spiral ingest** (mapping, validation, rejects, dedup)', spiral]] as const) {
       rows.push(`| ${format.toUpperCase()} | ${name} | ${fmt(m.seconds)} | ${fmt(m.events / m.seconds / 1e6)} | ${mib(m.maxRssBytes)} |`);
     }
     verdicts.push(
       `- ${format.toUpperCase()}: spiral ingest ${fmt(rate / 1e6)} M events/s (target ≥ ${target / 1e6} M/s: ${rate >= target ? 'met' : `missed by ${fmt((1 - rate / target) * 100, 0)}%`}); ` +
-        `${fmt(spiral.seconds / load.seconds)}× the time of DuckDB's plain load, ${fmt(spiral.seconds / count.seconds)}× its bare scan; ` +
+        `${fmt(spiral.seconds / load.seconds)}× the time of DuckDB's plain load, ${fmt(spiral.seconds / tuned.seconds)}× its tuned load (${fmt(tuned.events / tuned.seconds / 1e6)} M/s, the write floor), ${fmt(spiral.seconds / count.seconds)}× its bare scan; ` +
         `peak RSS ${mib(spiral.maxRssBytes)} MiB (target ≤ 2,048 MiB: ${spiral.maxRssBytes <= 2 ** 31 ? 'met' : 'missed'}).`,
     );
   }
