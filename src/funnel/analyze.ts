@@ -10,7 +10,7 @@ import { FUNNEL_STAGES, type FunnelSection } from '../domain/sections/funnel.js'
 import { markovAttribution, shapleyAttribution, touchEffect, type PathCell } from './attribution.js';
 import { buildJourneys, journeyLinks, phaseTimes, topPaths, JOURNEYS_TABLE, type LinkCount } from './paths.js';
 import { buildCustomers, conversionTable, stageCounts, stepFunnel, CUSTOMERS_TABLE } from './stages.js';
-import { buildTouches, lastTouchByStage, pathCells, touchCounts, TOUCHES_TABLE } from './touches.js';
+import { buildTouches, pathCells, summarizeTouches, TOUCHES_TABLE } from './touches.js';
 
 export interface FunnelOptions {
   /** Days before a conversion within which a touch is credited. */
@@ -86,9 +86,10 @@ export async function analyzeFunnel(store: Store, options: Partial<FunnelOptions
     const steps = await stepFunnel(store);
     step('touches');
     await buildTouches(store, o.reviewTouches);
-    const touches = await touchCounts(store);
+    const { counts: touches, lastTouch } = await summarizeTouches(store, o.lookbackDays);
     const cells: PathCell[] = await pathCells(store, o.lookbackDays);
-    const lastTouch = await lastTouchByStage(store, o.lookbackDays);
+    // free the touches before the journeys' per-customer lists, the step with the most memory
+    if (!o.keepTables) await store.exec(`DROP TABLE IF EXISTS ${TOUCHES_TABLE}`);
     step('paths');
     await buildJourneys(store);
     const top = await topPaths(store, o.maxSteps, o.topPaths);

@@ -10,6 +10,11 @@
  * The furthest stage is the last k with a d_k. Reaching a stage counts as passing the ones before
  * it (a purchase without a logged view still passed consideration), so the effective date is
  * e_k = min(d_k, e_{k+1}): non-decreasing along the funnel, and e_{k+1} − e_k is the time to convert.
+ *
+ * The table also carries what the later steps need per customer, so they read it instead of the
+ * events: first_view, saved_after_view (the first save/cart at or after it) and last_purchase for
+ * the ordered funnel; activity (views and searches before the first purchase, all of them for
+ * non-buyers) for the attribution strata; recognize, request_cart and responded for the phases.
  */
 import type { Store } from '../store/types.js';
 import { FUNNEL_STAGES, type ConversionRow, type FunnelStage } from '../domain/sections/funnel.js';
@@ -19,6 +24,12 @@ export const CUSTOMERS_TABLE = 'funnel_customers';
 const n = (v: unknown): number => Number(v ?? 0);
 const nn = (v: unknown): number | null => (v === null || v === undefined || !Number.isFinite(Number(v)) ? null : Number(v));
 
+/**
+ * One GROUP BY customer_id over all events for the first dates, then one pass over the customers'
+ * events joined to those dates for the values that depend on them (the loyalty purchase, the ordered
+ * funnel's save/cart, the activity before the decision, the phases' cart and response): two
+ * aggregates instead of a query per quantity, and no window over all events.
+ */
 export async function buildCustomers(store: Store): Promise<void> {
   await store.exec(`
 CREATE OR REPLACE TEMP TABLE ${CUSTOMERS_TABLE} AS
@@ -30,8 +41,21 @@ WITH own AS (
     min(ts) FILTER (WHERE (type = 'view' AND item_id IS NOT NULL) OR type = 'save') AS d2,
     min(ts) FILTER (WHERE type = 'cart') AS cart,
     min(ts) FILTER (WHERE type = 'purchase') AS d4,
-    min(ts) FILTER (WHERE type IN ('share', 'review', 'referral', 'support')) AS d6
+    min(ts) FILTER (WHERE type IN ('share', 'review', 'referral', 'support')) AS d6,
+    min(ts) FILTER (WHERE type = 'view') AS first_view,
+    max(ts) FILTER (WHERE type = 'purchase') AS last_purchase,
+    min(ts) FILTER (WHERE type IN ('search', 'view')) AS first_need
   FROM events GROUP BY customer_id),
+after_first AS (
+  SELECT e.customer_id,
+    min(e.ts) FILTER (WHERE e.type = 'purchase' AND CAST(e.ts AS DATE) > CAST(o.d4 AS DATE)) AS d5,
+    min(e.ts) FILTER (WHERE e.type IN ('save', 'cart') AND e.ts >= o.first_view) AS saved_after_view,
+    count(*) FILTER (WHERE e.type IN ('view', 'search') AND (o.d4 IS NULL OR e.ts < o.d4)) AS activity,
+    min(e.ts) FILTER (WHERE e.type = 'cart' AND e.ts >= o.first_need AND (o.d4 IS NULL OR (o.first_need <= o.d4 AND e.ts <= o.d4))) AS request_cart,
+    min(e.ts) FILTER (WHERE e.ts > o.d4 AND e.type IN ('review', 'share', 'support', 'return', 'purchase')) AS responded
+  FROM events e JOIN own o ON o.customer_id = e.customer_id
+  WHERE e.type IN ('view', 'search', 'save', 'cart', 'purchase', 'review', 'share', 'support', 'return')
+  GROUP BY e.customer_id),
 recv AS (
   SELECT peer_id AS customer_id, min(ts) AS first_peer
   FROM events WHERE type IN ('share', 'referral') AND peer_id IS NOT NULL AND peer_id <> customer_id
@@ -41,19 +65,18 @@ rep AS (
     SELECT customer_id, min(ts, 2)[2] AS v2 FROM events
     WHERE type = 'view' AND item_id IS NOT NULL GROUP BY customer_id, item_id)
   WHERE v2 IS NOT NULL GROUP BY customer_id),
-loy AS (
-  SELECT e.customer_id, min(e.ts) AS d5 FROM events e JOIN own o ON o.customer_id = e.customer_id
-  WHERE e.type = 'purchase' AND o.d4 IS NOT NULL AND CAST(e.ts AS DATE) > CAST(o.d4 AS DATE)
-  GROUP BY e.customer_id),
 d AS (
   SELECT coalesce(o.customer_id, r.customer_id) AS customer_id,
     o.own_first, o.last_seen, r.first_peer,
     least(o.own_first, r.first_peer) AS first_seen,
     coalesce(o.channel, '(peer only)') AS channel,
-    least(o.aw_own, r.first_peer) AS d1, o.d2, least(o.cart, rp.second_view) AS d3, o.d4, l.d5, o.d6
+    least(o.aw_own, r.first_peer) AS d1, o.d2, least(o.cart, rp.second_view) AS d3, o.d4, a.d5, o.d6,
+    o.first_view, a.saved_after_view, o.last_purchase, coalesce(a.activity, 0) AS activity,
+    CASE WHEN o.d4 IS NULL OR o.first_need <= o.d4 THEN o.first_need END AS recognize,
+    a.request_cart, a.responded
   FROM own o FULL OUTER JOIN recv r ON r.customer_id = o.customer_id
   LEFT JOIN rep rp ON rp.customer_id = coalesce(o.customer_id, r.customer_id)
-  LEFT JOIN loy l ON l.customer_id = coalesce(o.customer_id, r.customer_id)),
+  LEFT JOIN after_first a ON a.customer_id = coalesce(o.customer_id, r.customer_id)),
 e AS (
   SELECT *, d6 AS e6, least(d5, d6) AS e5, least(d4, d5, d6) AS e4, least(d3, d4, d5, d6) AS e3,
     least(d2, d3, d4, d5, d6) AS e2, least(d1, d2, d3, d4, d5, d6) AS e1
@@ -121,15 +144,11 @@ export interface StepCount {
   customers: number;
 }
 
-/** The ordered event funnel: first view; then a save or cart at or after it; then a purchase at or after that. */
+/** The ordered event funnel: first view; then a save or cart at or after it; then a purchase at or after that (read off the stage table). */
 export async function stepFunnel(store: Store): Promise<StepCount[]> {
   const [r] = await store.query(`
-WITH v AS (SELECT customer_id, min(ts) AS s1 FROM events WHERE type = 'view' GROUP BY customer_id),
-sc AS (SELECT e.customer_id, min(e.ts) AS s2 FROM events e JOIN v ON v.customer_id = e.customer_id
-       WHERE e.type IN ('save', 'cart') AND e.ts >= v.s1 GROUP BY e.customer_id),
-p AS (SELECT e.customer_id FROM events e JOIN sc ON sc.customer_id = e.customer_id
-      WHERE e.type = 'purchase' AND e.ts >= sc.s2 GROUP BY e.customer_id)
-SELECT (SELECT count(*) FROM v) AS a, (SELECT count(*) FROM sc) AS b, (SELECT count(*) FROM p) AS c`);
+SELECT count(first_view) AS a, count(saved_after_view) AS b, count(*) FILTER (WHERE last_purchase >= saved_after_view) AS c
+FROM ${CUSTOMERS_TABLE}`);
   return [
     { step: 'view', customers: n(r.a) },
     { step: 'save/cart', customers: n(r.b) },

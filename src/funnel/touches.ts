@@ -51,44 +51,6 @@ export interface TouchCounts {
   firmTouches: number;
 }
 
-export async function touchCounts(store: Store): Promise<TouchCounts> {
-  const [r] = await store.query(`SELECT
-    count(DISTINCT customer_id) FILTER (WHERE kind = 'peer') AS pc, count(DISTINCT customer_id) FILTER (WHERE kind = 'firm') AS fc,
-    count(*) FILTER (WHERE kind = 'peer') AS pt, count(*) FILTER (WHERE kind = 'firm') AS ft FROM ${TOUCHES_TABLE}`);
-  return { peerCustomers: n(r.pc), firmCustomers: n(r.fc), peerTouches: n(r.pt), firmTouches: n(r.ft) };
-}
-
-const ACTIVITY_BUCKET = `CASE WHEN a < 5 THEN CAST(a AS VARCHAR) WHEN a < 10 THEN '5-9' WHEN a < 20 THEN '10-19' ELSE '20+' END`;
-
-/** (stratum, touch path, customers, conversions) over the customers who reached awareness. */
-export async function pathCells(store: Store, lookbackDays: number): Promise<PathCell[]> {
-  const L = Math.floor(lookbackDays);
-  const rows = await store.query(`
-WITH b AS (
-  SELECT customer_id, d4 IS NOT NULL AS converted, coalesce(d4, last_seen, first_peer) AS decision
-  FROM ${CUSTOMERS_TABLE} WHERE e1 IS NOT NULL),
-act AS (
-  SELECT e.customer_id, count(*) AS a FROM events e JOIN b ON b.customer_id = e.customer_id
-  WHERE e.type IN ('view', 'search') AND (e.ts < b.decision OR (NOT b.converted AND e.ts <= b.decision))
-  GROUP BY e.customer_id),
-tw AS (
-  SELECT t.customer_id, t.ts, t.kind FROM ${TOUCHES_TABLE} t JOIN b ON b.customer_id = t.customer_id
-  WHERE t.ts >= b.decision - to_days(${L}) AND (t.ts < b.decision OR (NOT b.converted AND t.ts <= b.decision + to_days(${L})))),
-col AS (
-  SELECT customer_id, ts, kind, lag(kind) OVER (PARTITION BY customer_id ORDER BY ts, kind) AS prev FROM tw),
-kept AS (
-  SELECT customer_id, ts, kind, row_number() OVER (PARTITION BY customer_id ORDER BY ts DESC, kind DESC) AS back
-  FROM col WHERE prev IS NULL OR prev <> kind),
-p AS (
-  SELECT customer_id, string_agg(kind, '>' ORDER BY ts, kind) AS path FROM kept WHERE back <= ${MAX_TOUCH_PATH} GROUP BY customer_id)
-SELECT ${ACTIVITY_BUCKET} AS stratum, path, count(*) AS customers, count(*) FILTER (WHERE converted) AS conversions
-FROM (
-  SELECT coalesce(x.a, 0) AS a, coalesce(p.path, '') AS path, b.converted
-  FROM b LEFT JOIN act x ON x.customer_id = b.customer_id LEFT JOIN p ON p.customer_id = b.customer_id)
-GROUP BY ALL ORDER BY stratum, path`);
-  return rows.map((r) => ({ stratum: String(r.stratum), path: String(r.path), customers: n(r.customers), conversions: n(r.conversions) }));
-}
-
 export interface LastTouchCount {
   stage: number;
   conversions: number;
@@ -96,16 +58,58 @@ export interface LastTouchCount {
   firm: number;
 }
 
-/** For stages 2..6: customers who reached it, and whose last touch in the lookback window before e_k was peer / firm. */
-export async function lastTouchByStage(store: Store, lookbackDays: number): Promise<LastTouchCount[]> {
+/**
+ * One GROUP BY customer_id over the touches: the touch counts, and for stages 2..6 the customers
+ * who reached it and whose last touch in the lookback window before e_k was peer / firm (a peer
+ * and a firm touch at the same instant: peer, the last in the path order — arg_max over the time
+ * alone picked either, differently from run to run). Every touched customer is in the stage table
+ * (an own event, or a peer's share/referral to them).
+ */
+export async function summarizeTouches(store: Store, lookbackDays: number): Promise<{ counts: TouchCounts; lastTouch: LastTouchCount[] }> {
   const L = Math.floor(lookbackDays);
   const ks = [2, 3, 4, 5, 6];
-  const lt = ks.map((k) => `arg_max(t.kind, t.ts) FILTER (WHERE t.ts < c.e${k} AND t.ts >= c.e${k} - to_days(${L})) AS lt${k}`).join(', ');
+  // the latest touch; at the same instant the kind that sorts last ('peer'), as in the touch path's order (ts, kind)
+  const lt = ks.map((k) => `arg_max(t.kind, {'ts': t.ts, 'kind': t.kind}) FILTER (WHERE t.ts < c.e${k} AND t.ts >= c.e${k} - to_days(${L})) AS lt${k}`).join(', ');
   const counts = ks.map((k) => `count(*) FILTER (WHERE lt${k} = 'peer') AS p${k}, count(*) FILTER (WHERE lt${k} = 'firm') AS f${k}`).join(', ');
   const reached = ks.map((k) => `count(e${k}) AS r${k}`).join(', ');
   const [a] = await store.query(`
-WITH x AS (SELECT c.customer_id, ${lt} FROM ${CUSTOMERS_TABLE} c JOIN ${TOUCHES_TABLE} t ON t.customer_id = c.customer_id GROUP BY c.customer_id)
-SELECT ${counts} FROM x`);
+WITH x AS (
+  SELECT c.customer_id, count(*) FILTER (WHERE t.kind = 'peer') AS np, count(*) FILTER (WHERE t.kind = 'firm') AS nf, ${lt}
+  FROM ${TOUCHES_TABLE} t JOIN ${CUSTOMERS_TABLE} c ON t.customer_id = c.customer_id GROUP BY c.customer_id)
+SELECT count(*) FILTER (WHERE np > 0) AS pc, count(*) FILTER (WHERE nf > 0) AS fc, sum(np) AS pt, sum(nf) AS ft, ${counts} FROM x`);
   const [b] = await store.query(`SELECT ${reached} FROM ${CUSTOMERS_TABLE}`);
-  return ks.map((k) => ({ stage: k, conversions: n(b[`r${k}`]), peer: n(a[`p${k}`]), firm: n(a[`f${k}`]) }));
+  return {
+    counts: { peerCustomers: n(a.pc), firmCustomers: n(a.fc), peerTouches: n(a.pt), firmTouches: n(a.ft) },
+    lastTouch: ks.map((k) => ({ stage: k, conversions: n(b[`r${k}`]), peer: n(a[`p${k}`]), firm: n(a[`f${k}`]) })),
+  };
+}
+
+const ACTIVITY_BUCKET = `CASE WHEN a < 5 THEN CAST(a AS VARCHAR) WHEN a < 10 THEN '5-9' WHEN a < 20 THEN '10-19' ELSE '20+' END`;
+
+/**
+ * (stratum, touch path, customers, conversions) over the customers who reached awareness. The
+ * path is built per customer from the unordered list of their touches in the window, sorted in
+ * the list (no window function, no ordered aggregate over all touches), repeats dropped by
+ * comparing each touch with the one before it, the last MAX_TOUCH_PATH kept.
+ */
+export async function pathCells(store: Store, lookbackDays: number): Promise<PathCell[]> {
+  const L = Math.floor(lookbackDays);
+  const rows = await store.query(`
+WITH b AS (
+  SELECT customer_id, d4 IS NOT NULL AS converted, coalesce(d4, last_seen, first_peer) AS decision, activity AS a
+  FROM ${CUSTOMERS_TABLE} WHERE e1 IS NOT NULL),
+tw AS (
+  SELECT t.customer_id, list_sort(list({'ts': t.ts, 'kind': t.kind})) AS s
+  FROM ${TOUCHES_TABLE} t JOIN b ON b.customer_id = t.customer_id
+  WHERE t.ts >= b.decision - to_days(${L}) AND (t.ts < b.decision OR (NOT b.converted AND t.ts <= b.decision + to_days(${L})))
+  GROUP BY t.customer_id),
+col AS (SELECT customer_id, list_filter(s, lambda x, i: i = 1 OR x.kind <> s[i - 1].kind) AS s FROM tw),
+p AS (
+  SELECT customer_id, array_to_string([x.kind FOR x IN list_slice(s, greatest(len(s) - ${MAX_TOUCH_PATH - 1}, 1), len(s))], '>') AS path FROM col)
+SELECT ${ACTIVITY_BUCKET} AS stratum, path, count(*) AS customers, count(*) FILTER (WHERE converted) AS conversions
+FROM (
+  SELECT b.a, coalesce(p.path, '') AS path, b.converted
+  FROM b LEFT JOIN p ON p.customer_id = b.customer_id)
+GROUP BY ALL ORDER BY stratum, path`);
+  return rows.map((r) => ({ stratum: String(r.stratum), path: String(r.path), customers: n(r.customers), conversions: n(r.conversions) }));
 }
