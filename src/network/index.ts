@@ -18,8 +18,8 @@ export { referralCascades, findReferrals, cascadeForest, structuralVirality, CAS
 export type { CascadeForest, CascadeOptions, CascadeRun } from './cascades.js';
 export { referralValue, hasClvScores, REFERRAL_VALUE_DEFAULTS, REFERRAL_VALUE_TABLE, CLV_TABLE } from './referral-value.js';
 export type { ReferralValueOptions, ReferralValueRun, ValueSource } from './referral-value.js';
-export { peerEffect, stratifiedComparison, PEER_EFFECT_DEFAULTS, PEER_TOUCH_TYPES, PEER_UNITS_TABLE, PEER_INFLUENCE_TABLE } from './peer-effect.js';
-export type { PeerEffectOptions, PeerEffectRun, PeerTouchType, StratumStats, StratifiedComparison, Estimate } from './peer-effect.js';
+export { peerEffect, stratifiedComparison, mantelHaenszelRiskRatio, PEER_EFFECT_DEFAULTS, PEER_TOUCH_TYPES, PEER_UNITS_TABLE, PEER_INFLUENCE_TABLE, PEER_DECISIONS_TABLE } from './peer-effect.js';
+export type { PeerEffectOptions, PeerEffectRun, PeerTouchType, StratumStats, StratifiedComparison, Estimate, DecisionUnits } from './peer-effect.js';
 export { networkValue, NETWORK_VALUE_TABLE } from './network-value.js';
 export type { NetworkValueRun, NetworkValueRow } from './network-value.js';
 export { forceLayout, LAYOUT_DEFAULTS } from './layout.js';
@@ -28,5 +28,5 @@ export { writeScores, SCORES_TABLE } from './scores.js';
 export { toDirectedGraph, toUndirectedGraph } from './graphology.js';
 export { integerHistogram } from './histogram.js';
 export { NetworkResultSchema, NETWORK_RESULT_VERSION } from './result.js';
-export type { NetworkResult, TopCustomer, HomophilyResult, CascadesResult, ReferralValueResult, PeerEffectResult, NetworkValueResult, GraphSample, Histogram } from './result.js';
+export type { NetworkResult, TopCustomer, HomophilyResult, CascadesResult, ReferralValueResult, PeerEffectResult, PeerDecisionsResult, NetworkValueResult, GraphSample, Histogram } from './result.js';
 export { ConvergenceError, GraphStructureError, InvalidArgumentsError } from './errors.js';

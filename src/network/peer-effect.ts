@@ -1,43 +1,63 @@
 /**
  * The peer effect: how much a peer's touch (a share or referral received from another customer)
- * raises an existing customer's purchases, against a matched baseline, and each influencer's share
- * of the excess.
+ * raises purchases — of existing customers, and of prospects still deciding on an item — against a
+ * matched baseline, and each influencer's share of the excess.
  *
  * Design (an observational "matched comparison" with exact stratification, as in Rosenbaum & Rubin
  * (1983, 1984) subclassification and Aral, Muchnik & Sundararajan (2009, PNAS 106(51)) for peer
- * influence vs homophily), all per-event work in SQL:
+ * influence vs homophily), all per-event work in SQL, in two populations:
  *
- *  - Treated unit: person B's first touch at t0 after B's own first event (B was active: a customer,
- *    or a prospect who viewed/searched), with no touch in [t0 − W, t0) and the whole window
- *    (t0, t0 + W] before the as-of date. People whose first sign of life is the touch itself (a
- *    referral that brought them in) are the referral value's, not the peer effect's.
+ * Existing customers (a purchase before the touch):
+ *  - Treated unit: person B's first touch at t0 after B's own first event, when B had purchased by
+ *    then, with no touch in [t0 − W, t0) and the whole window (t0, t0 + W] before the as-of date.
  *  - Control units: every customer C with a first purchase at fp ≤ asOf − W gets an anchor drawn
- *    uniformly in [fp, asOf − W] (a seeded hash of the id, so runs repeat); every person also gets a
- *    prospect anchor at their first event plus the delay (touch − first event) of a treated prospect
- *    picked by hash, kept while they have not purchased. C is a control at an anchor when C received
- *    no touch within W either side; people touched at other times can be controls away from them.
- *  - Strata (exact matching on prior activity). No purchase yet: the item of the first event,
- *    activity events so far (0 … 5, 6–9, 10+), time since the first event (≤6 h, ≤1, 3, 7, 30 days,
- *    more) and since the last activity (≤1 h, ≤6 h, ≤1 day, ≤3 days, more).
- *    Otherwise: purchases up to the anchor (1 … 15, 16–20, 21–30,
+ *    uniformly in [fp, asOf − W] (a seeded hash of the id, so runs repeat). C is a control at an
+ *    anchor when C received no touch within W either side; people touched at other times can be
+ *    controls away from them.
+ *  - Strata (exact matching on prior activity): purchases up to the anchor (1 … 15, 16–20, 21–30,
  *    31+), days since the last of them (≤7, ≤30, ≤90, ≤180, more), days since the first (≤W, then
  *    15-day bins to 120, 30-day bins to 360, ≤540, ≤730, more) and the anchor's calendar quarter.
  *    Under a Poisson purchase process (k, tenure) is sufficient for a customer's rate, so touches
  *    aimed at visibly active customers are matched away; selection on what the log does not show
- *    (e.g. friends who were going to buy anyway) is not, and no observational design removes it. Treated units in a stratum without ≥ 2 controls
- *    are left unmatched (counted).
- *  - Outcome y = purchases in (anchor, anchor + W]. The effect on the treated is
- *      ATT = Σ_s (n_T,s / N_T) (ȳ_T,s − ȳ_C,s),
+ *    (e.g. friends who were going to buy anyway) is not, and no observational design removes it.
+ *  - Outcome y = purchases in (anchor, anchor + W]; the same on (anchor − W, anchor] is a placebo.
+ *
+ * Prospects (nothing bought yet), per decision — the unit of the funnel's attribution (src/funnel),
+ * kept per item. Comparing a touched prospect with untouched ones at the same time since their first
+ * activity overstates the effect (2.81 against a true risk ratio of 2 on the simulator): a share
+ * reaches someone who is still deciding, while an untouched person at that time may already have
+ * decided not to buy, and the log does not show who is still deciding. The decision is in the log:
+ *  - Unit: (person, item) with a view, save or cart of the item before the person's first purchase.
+ *    It is decided at the first purchase of the item (bought) or, never bought, at the person's last
+ *    own event.
+ *  - Touched: a touch of the item (or of no item) after the consideration began, within W before the
+ *    decision (strictly before a purchase; for a unit never bought also up to W after its last
+ *    event — a later touch still failed to convert it, and leaving it out would make the untouched
+ *    look like worse converters). Units touched within W before the consideration began were brought
+ *    in by the peer (referral value's) and are left out.
+ *  - Strata: the item × activity before the decision (views of the item and searches: 0 … 4, 5–9,
+ *    10–19, 20+, the funnel's buckets) × a firm touch (exposure of the item) in the same window.
+ *    Activity is the confounder the simulator builds in (the more active are both likelier to be
+ *    shared with and to buy); the item keeps people deciding on different items (e.g. customers who
+ *    came to buy a catalogue item, almost all of whom do) from being each other's baseline.
+ *  - Outcome y = 1 if the item was bought at the decision. Mantel–Haenszel risk ratio with the
+ *    Greenland–Robins variance of its log; extra purchases per touched unit = the same stratified
+ *    difference as for customers (effect on the touched), on y.
+ *
+ * Both populations:
+ *  - Treated units in a stratum without ≥ minControls controls are left unmatched (counted).
+ *  - The effect on the treated is ATT = Σ_s (n_T,s / N_T) (ȳ_T,s − ȳ_C,s),
  *    with Var = Σ_s (n_T,s / N_T)² (s²_T,s / n_T,s + s²_C,s / n_C,s) (stratified difference of means;
  *    a stratum with one treated unit borrows the treated units' pooled within-stratum variance), and
- *    a normal interval (95 % by default). The same comparison on y = purchases in (anchor − W, anchor] is a
- *    placebo (0 when the strata balance the groups), and on post − pre a difference-in-differences.
+ *    a normal interval (95 % by default). Overall = both populations' strata in one comparison.
  *  - Excess purchases = N_T · ATT; valued at the average order value (mean purchase amount).
- *  - Influencers: each matched treated unit's ATT is credited to the distinct senders who touched it
- *    in [t0, t0 + W], split equally. Influence value = credited excess purchases × average order value
- *    (undiscounted: windows are short), measured over the data's history.
+ *  - Influencers: each matched treated unit's effect (its population's ATT) is credited to the
+ *    distinct senders who touched it in its window, split equally. Influence value = credited excess
+ *    purchases × average order value (undiscounted: windows are short), over the data's history.
  *
- * Tables: network_peer_units (one row per unit, its stratum and window counts) and
+ * Tables: network_peer_units (one row per unit, its stratum and window counts; a prospect's anchor
+ * is its decision, post its purchase of the item), network_peer_decisions (one row per prospect
+ * decision unit: item, consideration start, decision, touches, activity, stratum) and
  * network_peer_influence(customer_id, influenced_peers, excess_purchases, influence_value).
  */
 import type { Store } from '../store/types.js';
@@ -74,6 +94,7 @@ export const PEER_EFFECT_DEFAULTS: PeerEffectOptions = {
 
 export const PEER_UNITS_TABLE = 'network_peer_units';
 export const PEER_INFLUENCE_TABLE = 'network_peer_influence';
+export const PEER_DECISIONS_TABLE = 'network_peer_decisions';
 
 /** Per (stratum, group) sufficient statistics. */
 export interface StratumStats {
@@ -249,6 +270,8 @@ export interface PeerEffectRun extends StratifiedComparison {
    * prospects (active — a view, search, save or cart — but no purchase yet: the touch can convert them).
    */
   populations: { existingCustomers: StratifiedComparison; prospects: StratifiedComparison };
+  /** The prospects' decision units in detail: the Mantel–Haenszel risk ratio and the extra purchases per touched unit. */
+  decisions: DecisionUnits;
 }
 
 /** Strata of people with no purchase before the anchor start with this. */
@@ -277,6 +300,129 @@ const scale = (e: Estimate, k: number | null): Estimate =>
         upper: e.upper === null ? null : (k >= 0 ? e.upper : e.lower!) * k,
       };
 
+/**
+ * Mantel–Haenszel risk ratio over strata of (treated, control) units with a 0/1 outcome (sumPost =
+ * units with the outcome), with the Greenland–Robins (1985) variance of its log and a normal
+ * interval on that scale. Strata count when they have a treated unit and at least minControls
+ * controls (the same strata the stratified comparison matches). Pure; exported for tests.
+ */
+export function mantelHaenszelRiskRatio(rows: readonly StratumStats[], level = PEER_EFFECT_DEFAULTS.level, minControls = PEER_EFFECT_DEFAULTS.minControls): Estimate & { strata: number } {
+  if (!(level > 0 && level < 1)) throw new InvalidArgumentsError(`peerEffect: level must be in (0,1), got ${level}`);
+  const z = normalQuantile(0.5 + level / 2);
+  const byStratum = new Map<string, { a: number; n1: number; c: number; n0: number }>();
+  for (const r of rows) {
+    const e = byStratum.get(r.stratum) ?? { a: 0, n1: 0, c: 0, n0: 0 };
+    if (r.treated) (e.a += r.sumPost), (e.n1 += r.n);
+    else (e.c += r.sumPost), (e.n0 += r.n);
+    byStratum.set(r.stratum, e);
+  }
+  let num = 0, den = 0, v = 0, strata = 0;
+  for (const s of byStratum.values()) {
+    if (s.n1 === 0 || s.n0 < minControls) continue;
+    const N = s.n1 + s.n0;
+    strata++;
+    num += (s.a * s.n0) / N;
+    den += (s.c * s.n1) / N;
+    v += (s.n1 * s.n0 * (s.a + s.c) - s.a * s.c * N) / (N * N);
+  }
+  if (num === 0 || den === 0) return { estimate: null, se: null, lower: null, upper: null, strata };
+  const rr = num / den;
+  const seLog = Math.sqrt(Math.max(0, v) / (num * den));
+  return { estimate: finite(rr), se: finite(rr * seLog), lower: finite(rr * Math.exp(-z * seLog)), upper: finite(rr * Math.exp(z * seLog)), strata };
+}
+
+/** Prospects' decision units: one row per (person, item) considered before the person's first purchase. */
+export interface DecisionUnits {
+  /** The lookback before a decision within which a touch counts (= windowDays). */
+  lookbackDays: number;
+  /** (person, item) units: a view, save or cart of the item before the person's first purchase. */
+  units: number;
+  /** Left out: a peer touch of the item in the lookback before the consideration began (brought in: referral value's). */
+  broughtIn: number;
+  /** Units with a peer touch in the decision window / without. */
+  touched: number;
+  untouched: number;
+  /** Units with a firm touch (exposure) of the item in the decision window. */
+  firmTouched: number;
+  /** Share of touched / untouched units that bought the item at the decision. */
+  treatedConversion: number | null;
+  controlConversion: number | null;
+  /** Unadjusted ratio of the two. */
+  naiveRiskRatio: number | null;
+  /** Mantel–Haenszel risk ratio within strata of item × activity × firm touch, Greenland–Robins interval (se by the delta method). */
+  riskRatio: Estimate;
+  /** Strata with both touched and untouched units (≥ minControls) that the estimates use. */
+  strata: number;
+  /** Extra purchases of the item per touched unit: the stratified risk difference on the touched. */
+  extraPurchasesPerTouched: Estimate;
+  /** Touched units × that. */
+  excessPurchases: Estimate;
+  method: string;
+}
+
+/** The window in which a touch at `ts` counts for a decision unit `d` (its lookback; after the last event too for a non-buyer). */
+const decisionWindow = (ts: string, d: string, W: string): string =>
+  `${ts} >= ${d}.decision - ${W} AND (${ts} < ${d}.decision OR (NOT ${d}.converted AND ${ts} <= ${d}.decision + ${W}))`;
+
+/** A touch or exposure `r` concerns the unit's item `d`: the same item, or no item. */
+const sameItem = (r: string, d: string): string => `(${r}.item_id IS NULL OR ${r}.item_id = '' OR ${r}.item_id = ${d}.item_id)`;
+
+/**
+ * The prospects' decision units (table network_peer_decisions), the unit of the funnel's
+ * attribution (src/funnel) kept per item: who was still deciding is what the log shows — a person
+ * decides on an item at their first purchase of it, or (never bought) at their last own event.
+ */
+function decisionUnitsSql(asOfSql: string, W: string): string {
+  return `
+    CREATE OR REPLACE TABLE ${PEER_DECISIONS_TABLE} AS
+    WITH as_of AS (SELECT ${asOfSql} AS t),
+    ev AS (SELECT e.customer_id, e.ts, e.type, e.item_id FROM events e, as_of WHERE e.ts <= as_of.t),
+    person AS (
+      SELECT customer_id, min(ts) FILTER (WHERE type = 'purchase') AS fp, max(ts) AS last_seen FROM ev GROUP BY customer_id
+    ),
+    considered AS (
+      SELECT customer_id, item_id,
+             min(ts) FILTER (WHERE type IN ('view', 'save', 'cart')) AS considered_at,
+             min(ts) FILTER (WHERE type = 'purchase') AS bought,
+             list(ts) FILTER (WHERE type = 'view') AS views
+      FROM ev WHERE item_id IS NOT NULL AND item_id <> '' AND type IN ('view', 'save', 'cart', 'purchase')
+      GROUP BY customer_id, item_id
+    ),
+    u AS (
+      SELECT c.customer_id, c.item_id, c.considered_at, c.bought IS NOT NULL AS converted,
+             coalesce(c.bought, p.last_seen) AS decision,
+             coalesce(len(list_filter(c.views, v -> c.bought IS NULL OR v < c.bought)), 0) AS item_views
+      FROM considered c JOIN person p ON p.customer_id = c.customer_id
+      WHERE c.considered_at IS NOT NULL AND (p.fp IS NULL OR p.fp > c.considered_at)
+    ),
+    rel AS (
+      SELECT x.customer_id, 'p' AS kind, x.item_id, x.ts FROM network_peer_touch x, as_of WHERE x.ts <= as_of.t
+      UNION ALL SELECT customer_id, 'f', item_id, ts FROM ev WHERE type = 'exposure'
+      UNION ALL SELECT customer_id, 's', NULL, ts FROM ev WHERE type = 'search'
+    ),
+    x AS (
+      SELECT u.customer_id, u.item_id,
+             count(*) FILTER (WHERE r.kind = 'p' AND r.ts >= u.considered_at - ${W} AND r.ts < u.considered_at) > 0 AS brought_in,
+             count(*) FILTER (WHERE r.kind = 'p' AND r.ts >= u.considered_at AND ${decisionWindow('r.ts', 'u', W)}) AS peer_touches,
+             count(*) FILTER (WHERE r.kind = 'f' AND ${decisionWindow('r.ts', 'u', W)}) AS firm_touches,
+             count(*) FILTER (WHERE r.kind = 's' AND (r.ts < u.decision OR (NOT u.converted AND r.ts <= u.decision))) AS searches
+      FROM u JOIN rel r ON r.customer_id = u.customer_id AND (r.kind = 's' OR ${sameItem('r', 'u')})
+      GROUP BY u.customer_id, u.item_id
+    ),
+    d AS (
+      SELECT u.customer_id, u.item_id, u.considered_at, u.decision, u.converted,
+             coalesce(x.brought_in, FALSE) AS brought_in,
+             coalesce(x.peer_touches, 0)::INTEGER AS peer_touches, coalesce(x.peer_touches, 0) > 0 AS peer,
+             coalesce(x.firm_touches, 0) > 0 AS firm,
+             (u.item_views + coalesce(x.searches, 0))::INTEGER AS activity
+      FROM u LEFT JOIN x ON x.customer_id = u.customer_id AND x.item_id = u.item_id
+    )
+    SELECT *, concat_ws('|', 'p0', 'i' || item_id,
+             'a' || CASE WHEN activity < 5 THEN activity::VARCHAR WHEN activity < 10 THEN '5-9' WHEN activity < 20 THEN '10-19' ELSE '20+' END,
+             CASE WHEN firm THEN 'firm' ELSE 'nofirm' END) AS stratum
+    FROM d`;
+}
+
 /** Builds the units in SQL, estimates the effect, and writes the influencer credits. */
 export async function peerEffect(store: Store, options: Partial<PeerEffectOptions> = {}): Promise<PeerEffectRun> {
   const o = resolve(options);
@@ -287,14 +433,13 @@ export async function peerEffect(store: Store, options: Partial<PeerEffectOption
   const touchWhere = edgeEventFilter(o.touchTypes, null, null);
   await store.exec(`
     CREATE OR REPLACE TEMP TABLE network_peer_touch AS
-    SELECT peer_id AS customer_id, customer_id AS sender, ts FROM events WHERE ${touchWhere}`);
+    SELECT peer_id AS customer_id, customer_id AS sender, ts, item_id FROM events WHERE ${touchWhere}`);
   await store.exec(`
     CREATE OR REPLACE TEMP TABLE network_peer_purchases AS
     SELECT customer_id, ts FROM events WHERE type = 'purchase'`);
   await store.exec(`
     CREATE OR REPLACE TEMP TABLE network_peer_first AS
-    SELECT customer_id, min(ts) AS fe, min(ts) FILTER (WHERE type = 'purchase') AS fp,
-           coalesce(arg_min(item_id, ts) FILTER (WHERE item_id IS NOT NULL), '') AS first_item
+    SELECT customer_id, min(ts) AS fe, min(ts) FILTER (WHERE type = 'purchase') AS fp
     FROM events GROUP BY customer_id`);
   // Treated: the first touch after the person's own first event, with a clean pre-window.
   await store.exec(`
@@ -311,39 +456,23 @@ export async function peerEffect(store: Store, options: Partial<PeerEffectOption
       QUALIFY row_number() OVER (PARTITION BY s.customer_id ORDER BY s.ts, s.sender) = 1
     )
     SELECT customer_id, anchor, fe, fp FROM firsts, as_of
-    WHERE anchor + ${W} <= as_of.t AND (prev_ts IS NULL OR prev_ts < anchor - ${W})`);
-  // Controls: a customer anchor uniform over [fp, asOf − W], and a prospect anchor at the person's
-  // first event plus the delay of a treated prospect picked by hash (so prospects are compared at the
-  // same time since their first activity), each untouched within W either side.
+    WHERE anchor + ${W} <= as_of.t AND (prev_ts IS NULL OR prev_ts < anchor - ${W})
+      AND fp IS NOT NULL AND fp <= anchor`);
+  // Prospects: one unit per (person, item considered before their first purchase), decided at the
+  // first purchase of the item or, without one, at the person's last own event; the touches and
+  // the activity that count are those of the decision window (decisionUnitsSql).
+  await store.exec(decisionUnitsSql(asOfSql, W));
+  // Existing customers' controls: an anchor uniform over [fp, asOf − W], untouched within W either side.
   await store.exec(`
     CREATE OR REPLACE TABLE ${PEER_UNITS_TABLE} AS
     WITH as_of AS (SELECT ${asOfSql} AS t),
-    tp AS (
-      SELECT (row_number() OVER (ORDER BY customer_id) - 1)::BIGINT AS k, anchor - fe AS delay
-      FROM network_peer_treated WHERE fp IS NULL OR fp > anchor
-    ),
-    ntp AS (SELECT count(*)::BIGINT AS n FROM tp),
-    customer_anchors AS (
+    anchors AS (
       SELECT f.customer_id,
              f.fp + to_microseconds((
                (epoch_us(as_of.t - ${W}) - epoch_us(f.fp))::DOUBLE
                * ((hash(f.customer_id || '#${o.seed}') % 1000000007)::DOUBLE / 1000000007)
              )::BIGINT) AS anchor
       FROM network_peer_first f, as_of WHERE f.fp IS NOT NULL AND f.fp <= as_of.t - ${W}
-    ),
-    picks AS (
-      SELECT customer_id, fe, fp, (hash(customer_id || '#${o.seed}#p') % greatest((SELECT n FROM ntp), 1))::BIGINT AS k
-      FROM network_peer_first
-    ),
-    prospect_anchors AS (
-      -- an equi-join on a precomputed key: a join condition that reads ntp makes DuckDB nest loops
-      SELECT p.customer_id, p.fe + tp.delay AS anchor, p.fp FROM picks p JOIN tp ON tp.k = p.k
-    ),
-    anchors AS (
-      SELECT customer_id, anchor FROM customer_anchors
-      UNION ALL
-      SELECT customer_id, anchor FROM prospect_anchors, as_of
-      WHERE (fp IS NULL OR fp > anchor) AND anchor + ${W} <= as_of.t
     ),
     controls AS (
       SELECT a.customer_id, a.anchor, FALSE AS treated FROM anchors a
@@ -359,28 +488,9 @@ export async function peerEffect(store: Store, options: Partial<PeerEffectOption
              count(p.ts) FILTER (WHERE p.ts > u.anchor - ${W} AND p.ts <= u.anchor) AS pre
       FROM units u LEFT JOIN network_peer_purchases p ON p.customer_id = u.customer_id AND p.ts <= u.anchor + ${W}
       GROUP BY u.customer_id, u.anchor, u.treated
-    ),
-    active AS (
-      SELECT u.customer_id, u.anchor, u.treated, count(e.ts) AS activity, max(e.ts) AS last_active
-      FROM units u LEFT JOIN (SELECT customer_id, ts FROM events WHERE type IN ('view', 'search', 'save', 'cart')) e
-        ON e.customer_id = u.customer_id AND e.ts <= u.anchor
-      GROUP BY u.customer_id, u.anchor, u.treated
-    ),
-    counted AS (
-      SELECT b.*, a.activity, a.last_active, f.fe, f.first_item FROM bought b
-      JOIN active a ON a.customer_id = b.customer_id AND a.anchor = b.anchor AND a.treated = b.treated
-      JOIN network_peer_first f ON f.customer_id = b.customer_id
     )
     SELECT customer_id, anchor, treated, prior::INTEGER AS prior, post::INTEGER AS post, pre::INTEGER AS pre,
-           CASE WHEN prior = 0 THEN concat_ws('|', 'p0', 'i' || first_item,
-             CASE WHEN activity <= 5 THEN 'a' || activity WHEN activity <= 9 THEN 'a6-9' ELSE 'a10+' END,
-             CASE WHEN anchor - fe <= INTERVAL 6 HOUR THEN 'f6h' WHEN anchor - fe <= INTERVAL 1 DAY THEN 'f1d'
-                  WHEN anchor - fe <= INTERVAL 3 DAY THEN 'f3d' WHEN anchor - fe <= INTERVAL 7 DAY THEN 'f7d'
-                  WHEN anchor - fe <= INTERVAL 30 DAY THEN 'f30d' ELSE 'f30d+' END,
-             CASE WHEN last_active IS NULL THEN 'l-' WHEN anchor - last_active <= INTERVAL 1 HOUR THEN 'l1h'
-                  WHEN anchor - last_active <= INTERVAL 6 HOUR THEN 'l6h' WHEN anchor - last_active <= INTERVAL 1 DAY THEN 'l1d'
-                  WHEN anchor - last_active <= INTERVAL 3 DAY THEN 'l3d' ELSE 'l3d+' END)
-           ELSE concat_ws('|',
+           concat_ws('|',
              CASE WHEN prior <= 15 THEN prior::VARCHAR WHEN prior <= 20 THEN '16-20' WHEN prior <= 30 THEN '21-30' ELSE '31+' END,
              CASE WHEN anchor - last_ts <= INTERVAL 7 DAY THEN 'r7' WHEN anchor - last_ts <= INTERVAL 30 DAY THEN 'r30'
                   WHEN anchor - last_ts <= INTERVAL 90 DAY THEN 'r90' WHEN anchor - last_ts <= INTERVAL 180 DAY THEN 'r180' ELSE 'r180+' END,
@@ -389,8 +499,11 @@ export async function peerEffect(store: Store, options: Partial<PeerEffectOption
                   WHEN anchor - first_ts <= INTERVAL 360 DAY
                   THEN 't' || (30 * ceil(epoch(anchor - first_ts) / (30 * 86400)))::INTEGER
                   WHEN anchor - first_ts <= INTERVAL 540 DAY THEN 't540' WHEN anchor - first_ts <= INTERVAL 730 DAY THEN 't730' ELSE 't730+' END,
-             strftime(date_trunc('quarter', anchor), '%Y-%m')) END AS stratum
-    FROM counted`);
+             strftime(date_trunc('quarter', anchor), '%Y-%m')) AS stratum
+    FROM bought
+    UNION ALL
+    SELECT customer_id, decision AS anchor, peer AS treated, 0 AS prior, converted::INTEGER AS post, 0 AS pre, stratum
+    FROM ${PEER_DECISIONS_TABLE} WHERE NOT brought_in`);
   const stats = await store.query<{ stratum: string; treated: boolean; n: number; sp: number; sp2: number; sq: number; sq2: number; sd2: number }>(`
     SELECT stratum, treated, count(*) AS n,
            sum(post)::DOUBLE AS sp, sum(post * post)::DOUBLE AS sp2,
@@ -402,13 +515,21 @@ export async function peerEffect(store: Store, options: Partial<PeerEffectOption
     sumPost: Number(r.sp), sumPost2: Number(r.sp2), sumPre: Number(r.sq), sumPre2: Number(r.sq2), sumDiff2: Number(r.sd2),
   }));
   const cmp = stratifiedComparison(rows, o.level, o.minControls);
+  const customerRows = rows.filter((r) => !r.stratum.startsWith(PROSPECT_STRATUM_PREFIX));
+  const prospectRows = rows.filter((r) => r.stratum.startsWith(PROSPECT_STRATUM_PREFIX));
+  const existingCustomers = stratifiedComparison(customerRows, o.level, o.minControls);
+  // A prospect has bought nothing before, touched or not: there is no pre-window to compare.
+  const empty: Estimate = { estimate: null, se: null, lower: null, upper: null };
+  const prospects: StratifiedComparison = { ...stratifiedComparison(prospectRows, o.level, o.minControls), placebo: empty, did: empty };
   const treatedUnits = rows.filter((r) => r.treated).reduce((s, r) => s + r.n, 0);
   const [meta] = await store.query<{ aov: number | null; as_of: Date | null }>(`
     SELECT (SELECT avg(amount) FROM events WHERE type = 'purchase' AND amount IS NOT NULL)::DOUBLE AS aov, ${asOfSql} AS as_of`);
   const aov = meta.aov === null ? null : finite(Number(meta.aov));
   const att = cmp.post.estimate;
 
-  // Influencer credit: each matched treated unit's ATT, split over the distinct senders in [t0, t0 + W].
+  // Influencer credit: each matched treated unit's effect (its population's: extra purchases in
+  // [t0, t0 + W] for a customer, extra purchases of the item for a prospect's decision), split over
+  // the distinct senders who touched it in that window.
   const matchedStrata = new Set<string>();
   const counts = new Map<string, { t: number; c: number }>();
   for (const r of rows) {
@@ -419,35 +540,89 @@ export async function peerEffect(store: Store, options: Partial<PeerEffectOption
   }
   for (const [s, e] of counts) if (e.t > 0 && e.c >= o.minControls) matchedStrata.add(s);
   const strataList = [...matchedStrata].map((s) => `'${s.replaceAll("'", "''")}'`).join(', ') || "''";
-  const perPeer = att ?? 0;
+  const perCustomer = existingCustomers.post.estimate ?? 0;
+  const perProspect = prospects.post.estimate ?? 0;
   await store.exec(`
     CREATE OR REPLACE TABLE ${PEER_INFLUENCE_TABLE} AS
-    WITH m AS (SELECT customer_id, anchor FROM ${PEER_UNITS_TABLE} WHERE treated AND stratum IN (${strataList})),
-    senders AS (
+    WITH as_of AS (SELECT ${asOfSql} AS t),
+    m AS (
+      SELECT customer_id, anchor FROM ${PEER_UNITS_TABLE}
+      WHERE treated AND stratum IN (${strataList}) AND NOT starts_with(stratum, '${PROSPECT_STRATUM_PREFIX}')
+    ),
+    cs AS (
       SELECT DISTINCT m.customer_id, m.anchor, x.sender
       FROM m JOIN network_peer_touch x ON x.customer_id = m.customer_id AND x.ts >= m.anchor AND x.ts <= m.anchor + ${W}
     ),
-    credit AS (SELECT sender, 1.0 / count(*) OVER (PARTITION BY customer_id) AS share FROM senders)
+    d AS (SELECT * FROM ${PEER_DECISIONS_TABLE} WHERE peer AND NOT brought_in AND stratum IN (${strataList})),
+    ps AS (
+      SELECT DISTINCT d.customer_id, d.item_id, x.sender
+      FROM d JOIN network_peer_touch x ON x.customer_id = d.customer_id AND ${sameItem('x', 'd')}
+      , as_of WHERE x.ts <= as_of.t AND x.ts >= d.considered_at AND ${decisionWindow('x.ts', 'd', W)}
+    ),
+    credit AS (
+      SELECT sender, 1.0 / count(*) OVER (PARTITION BY customer_id, anchor) AS share, ${perCustomer}::DOUBLE AS per FROM cs
+      UNION ALL
+      SELECT sender, 1.0 / count(*) OVER (PARTITION BY customer_id, item_id) AS share, ${perProspect}::DOUBLE AS per FROM ps
+    )
     SELECT sender AS customer_id, sum(share)::DOUBLE AS influenced_peers,
-           (sum(share) * ${perPeer})::DOUBLE AS excess_purchases,
-           ${aov === null || att === null ? 'NULL::DOUBLE' : `(sum(share) * ${perPeer} * ${aov})::DOUBLE`} AS influence_value
+           sum(share * per)::DOUBLE AS excess_purchases,
+           ${aov === null || att === null ? 'NULL::DOUBLE' : `(sum(share * per) * ${aov})::DOUBLE`} AS influence_value
     FROM credit GROUP BY sender`);
+  const [dc] = await store.query<Record<string, unknown>>(`
+    SELECT count(*) AS units, count(*) FILTER (WHERE brought_in) AS brought_in,
+           count(*) FILTER (WHERE NOT brought_in AND peer) AS touched, count(*) FILTER (WHERE NOT brought_in AND NOT peer) AS untouched,
+           count(*) FILTER (WHERE NOT brought_in AND firm) AS firm,
+           count(*) FILTER (WHERE NOT brought_in AND peer AND converted) AS touched_bought,
+           count(*) FILTER (WHERE NOT brought_in AND NOT peer AND converted) AS untouched_bought
+    FROM ${PEER_DECISIONS_TABLE}`);
   await store.exec('DROP TABLE network_peer_touch; DROP TABLE network_peer_purchases; DROP TABLE network_peer_first; DROP TABLE network_peer_treated');
   const [{ influencers }] = await store.query<{ influencers: number }>(`SELECT count(*) AS influencers FROM ${PEER_INFLUENCE_TABLE}`);
   const excess = scale(cmp.post, cmp.matchedTreated);
   const pct = (x: number): string => `${+(x * 100).toFixed(4)}%`;
+  const touched = Number(dc.touched);
+  const untouched = Number(dc.untouched);
+  const treatedConversion = touched > 0 ? Number(dc.touched_bought) / touched : null;
+  const controlConversion = untouched > 0 ? Number(dc.untouched_bought) / untouched : null;
+  const mh = mantelHaenszelRiskRatio(prospectRows, o.level, o.minControls);
+  const decisionMethod =
+    `Prospects: one unit per (person, item) viewed, saved or carted before the person's first purchase; the decision is the ` +
+    `first purchase of the item, or, never bought, the person's last own event. Touched: a ${o.touchTypes.join('/')} of the item ` +
+    `(or of no item) received after the consideration began and within the ${o.windowDays} days before the decision (strictly ` +
+    `before a purchase; for a unit never bought, also up to ${o.windowDays} days after its last event: a touch that came later ` +
+    `still failed to convert). Units touched in the ${o.windowDays} days before the consideration began are left out (brought in: ` +
+    `referral value). Strata: the item × activity (views of the item and searches before the decision: 0–4, 5–9, 10–19, 20+) ` +
+    `× a firm touch (exposure of the item) in the same window. Risk ratio = Mantel–Haenszel over strata with a touched unit and ` +
+    `≥ ${o.minControls} untouched, ${pct(o.level)} interval from the Greenland–Robins variance of its log; extra purchases per ` +
+    `touched unit = the stratified difference in the share who bought the item (effect on the touched), normal interval.`;
   const rule =
-    `Treated: a customer's first ${o.touchTypes.join('/')} received from another customer after their own first purchase, ` +
+    `Existing customers — treated: a customer's first ${o.touchTypes.join('/')} received from another customer after their own first purchase, ` +
     `with no such touch in the ${o.windowDays} days before and the ${o.windowDays} days after it observed. Controls: every ` +
     `customer at one seeded random date between their first purchase and ${o.windowDays} days before the as-of date, ` +
-    `untouched within ${o.windowDays} days either side; people with no purchase yet are also compared at a treated prospect's ` +
-    `time since first activity, matched on the first item viewed, activity so far and time since the first and last activity. ` +
+    `untouched within ${o.windowDays} days either side. ` +
     `Customers are matched exactly on purchases so far (1 … 15, 16–20, 21–30, 31+), ` +
     `days since the last (≤7, ≤30, ≤90, ≤180, more), days since the first (≤${o.windowDays}, 15-day bins to 120, 30-day bins ` +
     `to 360, ≤540, ≤730, more) and calendar quarter; strata with fewer than ${o.minControls} controls are left out. Effect = stratum-weighted difference ` +
     `in mean purchases over the ${o.windowDays} days after the date (effect on the treated), normal ${pct(o.level)} ` +
-    `interval from the stratified variance; placebo = the same on the ${o.windowDays} days before; excess purchases valued ` +
-    `at the average order value; each treated customer's effect credited equally to the customers who touched them in the window.`;
+    `interval from the stratified variance; placebo = the same on the ${o.windowDays} days before. ${decisionMethod} ` +
+    `Overall: both populations' matched units in one stratified comparison (a prospect's outcome is its purchase of the item). ` +
+    `Excess purchases valued at the average order value; each treated unit's effect (its population's) credited equally to the ` +
+    `customers who touched it in its window.`;
+  const decisions: DecisionUnits = {
+    lookbackDays: o.windowDays,
+    units: Number(dc.units),
+    broughtIn: Number(dc.brought_in),
+    touched,
+    untouched,
+    firmTouched: Number(dc.firm),
+    treatedConversion,
+    controlConversion,
+    naiveRiskRatio: treatedConversion !== null && controlConversion !== null && controlConversion > 0 ? finite(treatedConversion / controlConversion) : null,
+    riskRatio: { estimate: mh.estimate, se: mh.se, lower: mh.lower, upper: mh.upper },
+    strata: mh.strata,
+    extraPurchasesPerTouched: prospects.post,
+    excessPurchases: scale(prospects.post, prospects.matchedTreated),
+    method: decisionMethod,
+  };
   return {
     ...cmp,
     options: o,
@@ -459,10 +634,7 @@ export async function peerEffect(store: Store, options: Partial<PeerEffectOption
     averageOrderValue: aov,
     excessValue: scale(excess, aov),
     influencers: Number(influencers),
-    populations: {
-      existingCustomers: stratifiedComparison(rows.filter((r) => !r.stratum.startsWith(PROSPECT_STRATUM_PREFIX)), o.level, o.minControls),
-      prospects: stratifiedComparison(rows.filter((r) => r.stratum.startsWith(PROSPECT_STRATUM_PREFIX)), o.level, o.minControls),
-    },
+    populations: { existingCustomers, prospects },
+    decisions,
   };
 }
-

@@ -101,6 +101,30 @@ export const PeerComparisonSchema = z.object({
   counterfactualMean: nnum,
 });
 
+/** Prospects per decision: one unit per (person, item) considered before the person's first purchase. */
+export const PeerDecisionsSchema = z.object({
+  /** Units, touches, strata and estimators, in words. */
+  method: z.string(),
+  /** Days before the decision within which a touch counts (the peer effect's window). */
+  lookbackDays: num,
+  units: int,
+  /** Left out: touched by a peer before the consideration began (brought in: referral value). */
+  broughtIn: int,
+  touched: int,
+  untouched: int,
+  firmTouched: int,
+  /** Share of touched / untouched units that bought the item, and their unadjusted ratio. */
+  treatedConversion: nnum,
+  controlConversion: nnum,
+  naiveRiskRatio: nnum,
+  /** Mantel–Haenszel risk ratio within strata of item × activity × firm touch (Greenland–Robins interval). */
+  riskRatio: EstimateSchema,
+  strata: int,
+  /** Extra purchases of the item per touched unit (stratified risk difference on the touched), and × touched units. */
+  extraPurchasesPerTouched: EstimateSchema,
+  excessPurchases: EstimateSchema,
+});
+
 export const PeerEffectSchema = z.object({
   /** How treated and control units, strata, the estimate and the credit are defined, in words. */
   rule: z.string(),
@@ -128,6 +152,8 @@ export const PeerEffectSchema = z.object({
   ratio: EstimateSchema,
   /** Existing customers (bought before the touch) and prospects (active, not yet bought) separately. */
   populations: z.object({ existingCustomers: PeerComparisonSchema, prospects: PeerComparisonSchema }),
+  /** Added within 1.1.0 (absent from results written before): the prospects' decision units in detail. */
+  decisions: PeerDecisionsSchema.optional(),
   excessPurchases: EstimateSchema,
   averageOrderValue: nnum,
   excessValue: EstimateSchema,
@@ -222,5 +248,6 @@ export type HomophilyResult = z.infer<typeof HomophilySchema>;
 export type CascadesResult = z.infer<typeof CascadesSchema>;
 export type ReferralValueResult = z.infer<typeof ReferralValueSchema>;
 export type PeerEffectResult = z.infer<typeof PeerEffectSchema>;
+export type PeerDecisionsResult = z.infer<typeof PeerDecisionsSchema>;
 export type NetworkValueResult = z.infer<typeof NetworkValueSchema>;
 export type GraphSample = z.infer<typeof GraphSampleSchema>;

@@ -1,12 +1,15 @@
 /**
- * The peer-effect estimator: the stratified comparison solved by hand, and recovery of a known effect
- * on a synthetic event log where touches go to visibly active customers (so a naive comparison is
- * far off and the matched one is not).
+ * The peer-effect estimator: the stratified comparison and the Mantel–Haenszel risk ratio solved by
+ * hand, the prospects' decision units on a log built by hand, and recovery of a known effect on a
+ * synthetic event log where touches go to visibly active customers (so a naive comparison is far off
+ * and the matched one is not). Recovery on the simulator's considerers: peer-decisions.test.ts.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DuckDbStore } from '../../src/store/duckdb/index.js';
-import { peerEffect, stratifiedComparison, PEER_INFLUENCE_TABLE, type PeerEffectRun } from '../../src/network/peer-effect.js';
+import {
+  mantelHaenszelRiskRatio, peerEffect, stratifiedComparison, PEER_DECISIONS_TABLE, PEER_INFLUENCE_TABLE, PEER_UNITS_TABLE, type PeerEffectRun, type StratumStats,
+} from '../../src/network/peer-effect.js';
 import { InvalidArgumentsError } from '../../src/network/errors.js';
 import { insertSyntheticPeerLog, type SyntheticPeerTruth } from './synthetic-peer.js';
 
@@ -45,6 +48,83 @@ test('stratifiedComparison: a two-stratum case solved by hand', () => {
   assert.equal(stratifiedComparison([]).post.estimate, null);
 });
 
+test('mantelHaenszelRiskRatio: a three-stratum case solved by hand', () => {
+  const row = (stratum: string, treated: boolean, n: number, bought: number): StratumStats =>
+    ({ stratum, treated, n, sumPost: bought, sumPost2: bought, sumPre: 0, sumPre2: 0, sumDiff2: bought });
+  const rows = [
+    row('s1', true, 10, 3), row('s1', false, 20, 2),
+    row('s2', true, 5, 1), row('s2', false, 5, 1),
+    row('s3', true, 4, 4), row('s3', false, 1, 0), // one control (< minControls 2): left out
+    row('s4', false, 7, 1), // no treated: left out
+  ];
+  const r = mantelHaenszelRiskRatio(rows);
+  // R = Σ a·n0/N = 3·20/30 + 1·5/10 = 2.5; S = Σ c·n1/N = 2·10/30 + 1·5/10 = 7/6; RR = R / S = 15/7.
+  const R = 2.5;
+  const S = 7 / 6;
+  assert.equal(r.strata, 2);
+  assert.ok(Math.abs(r.estimate! - R / S) < 1e-12);
+  // Greenland–Robins: Var(ln RR) = Σ (n1·n0·(a + c) − a·c·N) / N² / (R·S).
+  const v = ((10 * 20 * 5 - 3 * 2 * 30) / 900 + (5 * 5 * 2 - 1 * 1 * 10) / 100) / (R * S);
+  assert.ok(Math.abs(r.lower! - (R / S) * Math.exp(-1.959963984540054 * Math.sqrt(v))) < 1e-9);
+  assert.ok(Math.abs(r.upper! - (R / S) * Math.exp(1.959963984540054 * Math.sqrt(v))) < 1e-9);
+  assert.ok(Math.abs(r.se! - (R / S) * Math.sqrt(v)) < 1e-12);
+  assert.equal(mantelHaenszelRiskRatio(rows, 0.95, 1).strata, 3);
+  assert.equal(mantelHaenszelRiskRatio([row('a', true, 3, 0), row('a', false, 3, 1)]).estimate, null);
+  assert.throws(() => mantelHaenszelRiskRatio(rows, 0), InvalidArgumentsError);
+});
+
+test('prospects\' decision units: who was still deciding, touched in the decision window, brought in or not a prospect', async () => {
+  const s = await DuckDbStore.open(':memory:', { threads: 1 });
+  try {
+    // [customer, day, type, item, peer]; S is an existing customer who shares.
+    const log: [string, number, string, string | null, string | null][] = [
+      ['S', 0, 'purchase', 'A', null],
+      ['P1', 10, 'view', 'A', null], ['P1', 11, 'view', 'A', null], ['S', 12, 'share', 'A', 'P1'], ['P1', 13, 'purchase', 'A', null],
+      ['P2', 10, 'view', 'A', null], ['S', 15, 'share', 'A', 'P2'], // never bought; touched 5 days after the last event
+      ['S', 9, 'share', 'A', 'P3'], ['P3', 10, 'view', 'A', null], ['P3', 11, 'purchase', 'A', null], // brought in
+      ['P4', 10, 'view', 'A', null], ['P4', 11, 'purchase', 'A', null], ['S', 12, 'share', 'A', 'P4'], // touched after deciding
+      ['P5', 9, 'search', null, null], ['P5', 10, 'view', 'B', null], ['S', 11, 'share', 'A', 'P5'], ['P5', 11, 'exposure', 'B', null],
+      ['P5', 12, 'search', null, null], // after the last view but before the decision (P5's last event): counts
+      ['P6', 10, 'purchase', 'C', null], ['P6', 11, 'view', 'A', null], ['S', 12, 'share', 'A', 'P6'], ['P6', 13, 'purchase', 'A', null], // a customer
+      ['P7', 10, 'view', 'A', null], ['S', 11, 'referral', null, 'P7'], // a touch without an item counts for every item
+      ['P8', 10, 'view', 'A', null], ['S', 20, 'share', 'A', 'P8'], ['P8', 60, 'view', 'B', null], // the share is 40 days before P8's last event (P8/A's decision)
+      ['Z', 70, 'view', 'Z', null],
+    ];
+    const values = log.map(([c, d, type, item, peer], k) =>
+      `('e${k}', '${c}', TIMESTAMP '2024-01-01' + INTERVAL ${d} DAY, '${type}', ${item ? `'${item}'` : 'NULL'}, ${peer ? `'${peer}'` : 'NULL'}, ${type === 'purchase' ? 10 : 'NULL'})`);
+    await s.exec(`INSERT INTO events (event_id, customer_id, ts, type, item_id, peer_id, amount) VALUES ${values.join(', ')}`);
+    const r = await peerEffect(s, { minControls: 1 });
+    const units = await s.query<{ customer_id: string; item_id: string; converted: boolean; peer: boolean; firm: boolean; brought_in: boolean; activity: number; stratum: string }>(
+      `SELECT customer_id, item_id, converted, peer, firm, brought_in, activity, stratum FROM ${PEER_DECISIONS_TABLE} ORDER BY customer_id, item_id`);
+    const got = Object.fromEntries(units.map((u) => [`${u.customer_id}/${u.item_id}`, [u.converted, u.peer, u.firm, u.brought_in, Number(u.activity)]]));
+    assert.deepEqual(got, {
+      //            bought  touched firm   brought in  activity
+      'P1/A': [true, true, false, false, 2],
+      'P2/A': [false, true, false, false, 1],
+      'P3/A': [true, false, false, true, 1],
+      'P4/A': [true, false, false, false, 1],
+      'P5/B': [false, false, true, false, 3],
+      'P7/A': [false, true, false, false, 1],
+      'P8/A': [false, false, false, false, 1],
+      'P8/B': [false, false, false, false, 1],
+      'Z/Z': [false, false, false, false, 1],
+    });
+    assert.equal(units.find((u) => u.customer_id === 'P5')!.stratum, 'p0|iB|a3|firm');
+    assert.equal(units.find((u) => u.customer_id === 'P1')!.stratum, 'p0|iA|a2|nofirm');
+    const d = r.decisions;
+    assert.deepEqual([d.units, d.broughtIn, d.touched, d.untouched, d.firmTouched], [9, 1, 3, 5, 1]);
+    assert.equal(d.treatedConversion, 1 / 3);
+    assert.equal(d.controlConversion, 1 / 5);
+    // every non-brought-in unit is a row of the units table, its anchor the decision
+    const [{ n }] = await s.query<{ n: number }>(`SELECT count(*) AS n FROM ${PEER_UNITS_TABLE} WHERE starts_with(stratum, 'p0|')`);
+    assert.equal(Number(n), 8);
+    assert.ok(r.rule.includes('Mantel–Haenszel') && r.rule.includes('decision'));
+    assert.equal(r.populations.prospects.placebo.estimate, null, 'a prospect has no purchases before: no placebo');
+  } finally {
+    await s.close();
+  }
+});
+
 let store: DuckDbStore;
 let truth: SyntheticPeerTruth;
 let run: PeerEffectRun;
@@ -63,6 +143,7 @@ test('synthetic log: the matched effect covers the true 0.6 extra purchases; the
   assert.ok(run.placebo.lower! <= 0 && 0 <= run.placebo.upper!, 'matched groups bought alike before the touch');
   assert.ok(run.matchedTreated >= 0.75 * truth.touched && run.matchedTreated <= truth.touched);
   assert.equal(run.populations.prospects.matchedTreated, 0, 'every touched customer had bought before');
+  assert.equal(run.decisions.units, 0, 'nobody viewed an item: no prospect decided on one');
   assert.ok(run.ratio.lower! > 1);
   assert.ok(run.rule.includes('30 days'));
 });
