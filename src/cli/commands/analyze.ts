@@ -1,22 +1,16 @@
+import { withStore } from '../store.js';
 import type { Command } from 'commander';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { analyze } from '../../analysis/analyze.js';
 import { AnalysisResultSchema, type AnalysisResult } from '../../domain/result.js';
 import { renderReport } from '../../report/index.js';
-import { openDuckDb } from '../../store/duckdb/index.js';
 import { UsageError } from '../errors.js';
 import { fmtInt, type Output } from '../io.js';
 import { readJsonFile } from '../options.js';
 
 export async function analyzeDb(db: string, o: Output): Promise<AnalysisResult> {
-  if (!existsSync(db)) throw new UsageError(`--db: ${db}: no such store (create it with spiral ingest)`);
-  const store = await openDuckDb(db);
-  try {
-    return await analyze(store, { onProgress: (step) => o.info(`analysing: ${step}`) });
-  } finally {
-    await store.close();
-  }
+  return withStore(db, (store) => analyze(store, { onProgress: (step) => o.info(`analysing: ${step}`) }));
 }
 
 export function writeReport(result: AnalysisResult, path: string, title?: string): string {

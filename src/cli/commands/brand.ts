@@ -3,13 +3,11 @@
  * Spiral In/Out, Bass diffusion, co-creation and listening from the store. With --json the brand
  * section (the same JSON as in the analysis result) is the last line of stdout.
  */
+import { printSection } from '../store.js';
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
 import { brandModelNotes, runBrandSection } from '../../analysis/brand.js';
 import { BRAND_PERIODS, type BrandPeriod } from '../../brand/index.js';
-import type { Warning } from '../../domain/result.js';
 import type { BrandSection } from '../../domain/sections/brand.js';
-import { openDuckDb } from '../../store/duckdb/index.js';
 import { UsageError } from '../errors.js';
 import { fmtInt, type Output } from '../io.js';
 
@@ -60,19 +58,7 @@ export function registerBrand(program: Command, out: (json: boolean) => Output):
     .action(async (flags: { db: string; period?: string; json?: boolean }) => {
       const o = out(Boolean(flags.json));
       const period = periodFlag(flags.period);
-      if (!existsSync(flags.db)) throw new UsageError(`--db: ${flags.db}: no such store (create it with spiral ingest)`);
-      const store = await openDuckDb(flags.db);
-      let section: BrandSection | undefined;
-      const warnings: Warning[] = [];
-      try {
-        section = await runBrandSection(store, { onProgress: (step) => o.info(step), brand: { period } }, warnings);
-      } finally {
-        await store.close();
-      }
-      if (!section) {
-        o.result({ brand: null, message: 'the store has no events: ingest a file first' }, 'the store has no events: ingest a file first');
-        return;
-      }
-      o.result(section, brandSummary(section));
+      await printSection(o, flags.db, 'brand', (store, warnings) =>
+        runBrandSection(store, { onProgress: (step) => o.info(step), brand: { period } }, warnings), brandSummary);
     });
 }

@@ -1,5 +1,6 @@
+import { openExistingStore } from '../store.js';
+import { openDuckDb } from '../../store/duckdb/index.js';
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   fitFromStore, fitFromTuples, fitSummary, MODEL_REQUESTS, PURCHASE_MODELS, scoreStore,
@@ -10,7 +11,6 @@ import { exportScores } from '../../clv/score.js';
 import { ClvInputError } from '../../clv/errors.js';
 import type { TimeUnit } from '../../clv/summary.js';
 import { InvalidArgumentsError } from '../../models/numeric/errors.js';
-import { openDuckDb, type DuckDbStore } from '../../store/duckdb/index.js';
 import { ThresholdError, UsageError } from '../errors.js';
 import { fmtInt, type Output } from '../io.js';
 import { dateFlag, intFlag, requireFile } from '../options.js';
@@ -61,10 +61,7 @@ function numberFlag(name: string, v: string | undefined, min: number): number | 
   return n;
 }
 
-async function openStore(db: string): Promise<DuckDbStore> {
-  if (!existsSync(db)) throw new UsageError(`--db: ${db}: no such store (create it with spiral ingest)`);
-  return openDuckDb(db);
-}
+const openStore = openExistingStore;
 
 /** Bad input found by the CLV code is a usage error (exit 2); a fit that fails stays exit 1. */
 async function asUsage<T>(work: () => Promise<T>): Promise<T> {

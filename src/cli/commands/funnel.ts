@@ -5,12 +5,10 @@
  * to value. With --json the funnel section (the same JSON as in the analysis result) is the last
  * line of stdout.
  */
+import { printSection } from '../store.js';
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
 import { runFunnelSection } from '../../analysis/funnel.js';
-import type { Warning } from '../../domain/result.js';
 import type { FunnelSection } from '../../domain/sections/funnel.js';
-import { openDuckDb } from '../../store/duckdb/index.js';
 import { UsageError } from '../errors.js';
 import { fmtInt, type Output } from '../io.js';
 import { intFlag } from '../options.js';
@@ -58,19 +56,7 @@ export function registerFunnel(program: Command, out: (json: boolean) => Output)
       const o = out(Boolean(flags.json));
       const lookbackDays = intFlag('lookback-days', flags.lookbackDays, 1) ?? 30;
       if (lookbackDays > 3650) throw new UsageError(`--lookback-days must be at most 3650, got "${flags.lookbackDays}"`);
-      if (!existsSync(flags.db)) throw new UsageError(`--db: ${flags.db}: no such store (create it with spiral ingest)`);
-      const store = await openDuckDb(flags.db);
-      let section: FunnelSection | undefined;
-      const warnings: Warning[] = [];
-      try {
-        section = await runFunnelSection(store, { onProgress: (step) => o.info(step), funnel: { lookbackDays } }, warnings);
-      } finally {
-        await store.close();
-      }
-      if (!section) {
-        o.result({ funnel: null, message: 'the store has no events: ingest a file first' }, 'the store has no events: ingest a file first');
-        return;
-      }
-      o.result(section, funnelSummary(section));
+      await printSection(o, flags.db, 'funnel', (store, warnings) =>
+        runFunnelSection(store, { onProgress: (step) => o.info(step), funnel: { lookbackDays } }, warnings), funnelSummary);
     });
 }

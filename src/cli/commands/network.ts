@@ -4,13 +4,10 @@
  * network-adjusted CLV. With --json the network section (the same JSON as in the analysis result)
  * is the last line of stdout.
  */
+import { printSection } from '../store.js';
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
 import { NO_NETWORK_MESSAGE, runNetworkSection } from '../../analysis/network.js';
-import type { Warning } from '../../domain/result.js';
 import type { NetworkSection } from '../../domain/sections/network.js';
-import { openDuckDb } from '../../store/duckdb/index.js';
-import { UsageError } from '../errors.js';
 import { fmtInt, type Output } from '../io.js';
 import { intFlag } from '../options.js';
 
@@ -67,19 +64,7 @@ Examples:
     .action(async (flags: { db: string; top?: string; json?: boolean }) => {
       const o = out(Boolean(flags.json));
       const topN = intFlag('top', flags.top, 0) ?? 20;
-      if (!existsSync(flags.db)) throw new UsageError(`--db: ${flags.db}: no such store (create it with spiral ingest)`);
-      const store = await openDuckDb(flags.db);
-      let section: NetworkSection | undefined;
-      const warnings: Warning[] = [];
-      try {
-        section = await runNetworkSection(store, { onProgress: (step) => o.info(step), network: { topN } }, warnings);
-      } finally {
-        await store.close();
-      }
-      if (!section) {
-        o.result({ network: null, message: NO_NETWORK_MESSAGE }, `network: ${NO_NETWORK_MESSAGE}`);
-        return;
-      }
-      o.result(section, networkSummary(section));
+      await printSection(o, flags.db, 'network', (store, warnings) =>
+        runNetworkSection(store, { onProgress: (step) => o.info(step), network: { topN } }, warnings), networkSummary, NO_NETWORK_MESSAGE);
     });
 }
