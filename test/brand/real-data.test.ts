@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeBrand, type BrandResult } from '../../src/brand/index.js';
 import { BrandSectionSchema } from '../../src/domain/sections/brand.js';
-import { assertJsonSafe } from '../../src/models/stockflow/testing.js';
+import { assertJsonSafe } from '../helpers/json-safe.js';
 import type { DuckDbStore } from '../../src/store/duckdb/index.js';
 import { memoryStoreWith } from '../helpers/ingest.js';
 import { sharedData } from '../helpers/paths.js';

@@ -12,7 +12,7 @@ import { brandSection } from '../../src/report/sections/brand.js';
 import { renderReport } from '../../src/report/index.js';
 import { simulate } from '../../src/simulate/index.js';
 import { DuckDbStore } from '../../src/store/duckdb/index.js';
-import { assertJsonSafe } from '../../src/models/stockflow/testing.js';
+import { assertJsonSafe } from '../helpers/json-safe.js';
 import { buildResult } from '../fixtures/result.js';
 import { memoryStoreWith } from '../helpers/ingest.js';
 import { scratchDir } from '../helpers/paths.js';

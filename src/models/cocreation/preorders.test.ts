@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fitPreorders } from './preorders.js';
 import { simulateIdeas } from './simulate.js';
-import { assertJsonSafe } from '../stockflow/testing.js';
+import { assertJsonSafe } from '../../../test/helpers/json-safe.js';
 import { InvalidArgumentsError } from '../var/errors.js';
 import { chiSquareQuantile } from '../var/special.js';
 import { createRng } from '../numeric/random.js';

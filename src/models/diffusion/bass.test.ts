@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bassAdoptions, bassCdf, fitBass, imitationShare } from './bass.js';
 import { simulateBass } from './simulate.js';
-import { assertJsonSafe } from '../stockflow/testing.js';
+import { assertJsonSafe } from '../../../test/helpers/json-safe.js';
 import { InvalidArgumentsError } from '../var/errors.js';
 import { createRng } from '../numeric/random.js';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { brandMomentum, fitLogLinearTrend } from './momentum.js';
-import { assertJsonSafe } from './testing.js';
+import { assertJsonSafe } from '../../../test/helpers/json-safe.js';
 import { InvalidArgumentsError } from '../var/errors.js';
 import { createRng, gamma, poisson } from '../numeric/random.js';
 

@@ -5,22 +5,7 @@ import { simulateVar, type VarParameters } from './simulate.js';
 import { impulseResponses, irfIndex } from './irf.js';
 import { InvalidArgumentsError } from './errors.js';
 import { createRng } from '../numeric/random.js';
-
-/** Plain JSON: no NaN/Infinity, no typed arrays or class instances. */
-function assertJsonSafe(value: unknown, path = 'result'): void {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return;
-  if (typeof value === 'number') {
-    assert.ok(Number.isFinite(value), `${path} is ${value}`);
-    return;
-  }
-  if (Array.isArray(value)) {
-    value.forEach((v, i) => assertJsonSafe(v, `${path}[${i}]`));
-    return;
-  }
-  assert.equal(typeof value, 'object', `${path} has type ${typeof value}`);
-  assert.equal(Object.getPrototypeOf(value), Object.prototype, `${path} is not a plain object`);
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) assertJsonSafe(v, `${path}.${k}`);
-}
+import { assertJsonSafe } from '../../../test/helpers/json-safe.js';
 
 /** Solves a small dense system by Gaussian elimination with partial pivoting (independent of ml-matrix). */
 function gaussSolve(A: number[][], b: number[]): number[] {

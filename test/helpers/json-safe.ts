@@ -1,4 +1,4 @@
-/** Test helper shared by the brand-model tests: asserts a value is plain JSON (no NaN/Infinity, no class instances). */
+/** Test helper: asserts a value is plain JSON (no NaN/Infinity, no typed arrays or class instances). */
 import assert from 'node:assert/strict';
 
 export function assertJsonSafe(value: unknown, path = 'result'): void {
