@@ -5,35 +5,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { scratchDir } from '../../test/helpers/paths.js';
 import { DEFAULT_SIMULATION, simulate, type SimulationTruth } from './index.js';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { openDuck } from '../../test/helpers/duck.js';
 
-// --- a throwaway DuckDB connection and file hashes ---
-type SqlRow = Record<string, unknown>;
-
-interface Duck {
-  all(sql: string): Promise<SqlRow[]>;
-  close(): void;
-}
-
-function plain(v: unknown): unknown {
-  return typeof v === 'bigint' ? Number(v) : v;
-}
-
-async function openDuck(): Promise<Duck> {
-  const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
-  const conn: DuckDBConnection = await instance.connect();
-  await conn.run(`SET TimeZone = 'UTC'`);
-  return {
-    async all(sql: string) {
-      const r = await conn.runAndReadAll(sql);
-      return r.getRowObjectsJS().map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, plain(v)])));
-    },
-    close() {
-      conn.closeSync();
-      instance.closeSync();
-    },
-  };
-}
 
 function sha256(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
