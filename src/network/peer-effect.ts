@@ -185,8 +185,11 @@ export function stratifiedComparison(rows: readonly StratumStats[], level = PEER
     const { sum, sum2 } = pick(s);
     return Math.max(0, sum2 - (sum * sum) / s.n); // Σ (y − ȳ)²
   };
-  const estimate = (pick: Pick): Estimate => {
-    // Pooled within-stratum variance of each group, for strata with a single unit.
+  /**
+   * Stratum-weighted (by treated units) means of the treated and control groups and the variances
+   * of those means; a stratum with a single unit in a group borrows the group's pooled variance.
+   */
+  const weighted = (pick: Pick): { treated: number; control: number; varT: number; varC: number } => {
     let ssT = 0, dfT = 0, ssC = 0, dfC = 0;
     for (const p of matched) {
       ssT += ss(p.t, pick);
@@ -196,40 +199,25 @@ export function stratifiedComparison(rows: readonly StratumStats[], level = PEER
     }
     const pooledT = dfT > 0 ? ssT / dfT : 0;
     const pooledC = dfC > 0 ? ssC / dfC : 0;
-    let att = 0;
-    let v = 0;
+    let treated = 0, control = 0, varT = 0, varC = 0;
     for (const p of matched) {
       const w = p.t.n / N;
-      att += w * (pick(p.t).sum / p.t.n - pick(p.c).sum / p.c.n);
+      treated += w * (pick(p.t).sum / p.t.n);
+      control += w * (pick(p.c).sum / p.c.n);
       const s2T = p.t.n >= 2 ? ss(p.t, pick) / (p.t.n - 1) : pooledT;
       const s2C = p.c.n >= 2 ? ss(p.c, pick) / (p.c.n - 1) : pooledC;
-      v += w * w * (s2T / p.t.n + s2C / p.c.n);
-    }
-    const se = Math.sqrt(v);
-    return { estimate: finite(att), se: finite(se), lower: finite(att - z * se), upper: finite(att + z * se) };
-  };
-  let treatedMean = 0;
-  let counterfactual = 0;
-  let varT = 0;
-  let varC = 0;
-  {
-    let ssT = 0, dfT = 0, ssC = 0, dfC = 0;
-    for (const p of matched) {
-      ssT += ss(p.t, post);
-      dfT += p.t.n - 1;
-      ssC += ss(p.c, post);
-      dfC += p.c.n - 1;
-    }
-    for (const p of matched) {
-      const w = p.t.n / N;
-      treatedMean += w * (p.t.sumPost / p.t.n);
-      counterfactual += w * (p.c.sumPost / p.c.n);
-      const s2T = p.t.n >= 2 ? ss(p.t, post) / (p.t.n - 1) : dfT > 0 ? ssT / dfT : 0;
-      const s2C = p.c.n >= 2 ? ss(p.c, post) / (p.c.n - 1) : dfC > 0 ? ssC / dfC : 0;
       varT += (w * w * s2T) / p.t.n;
       varC += (w * w * s2C) / p.c.n;
     }
-  }
+    return { treated, control, varT, varC };
+  };
+  const estimate = (pick: Pick): Estimate => {
+    const g = weighted(pick);
+    const att = g.treated - g.control;
+    const se = Math.sqrt(g.varT + g.varC);
+    return { estimate: finite(att), se: finite(se), lower: finite(att - z * se), upper: finite(att + z * se) };
+  };
+  const { treated: treatedMean, control: counterfactual, varT, varC } = weighted(post);
   let ratio: Estimate = empty;
   if (treatedMean > 0 && counterfactual > 0) {
     const rr = treatedMean / counterfactual;
