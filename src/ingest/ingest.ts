@@ -199,11 +199,9 @@ async function ingestWithIds(store: Store, reader: SourceReader, mapping: Mappin
 
 /** Records in the file that the CSV reader can parse (blank NDJSON lines excluded): a bare scan. */
 async function countRecords(store: Store, reader: SourceReader, mapping: Mapping, tag: string): Promise<number> {
-  let sql: string;
-  if (reader.format === 'parquet') sql = `SELECT count(*) AS n FROM ${reader.from}`;
-  else if (reader.format === 'csv') sql = `SELECT count(*) AS n FROM ${openReader(reader.path, mapping, `${tag}c`, { recordRejects: false }).from}`;
-  else if (reader.format === 'ndjson') sql = `SELECT count(*) AS n FROM ${reader.from} WHERE spiral_line IS NOT NULL AND trim(spiral_line) <> ''`;
-  else sql = `SELECT count(*) AS n FROM ${reader.from}`;
+  let sql = `SELECT count(*) AS n FROM ${reader.from}`; // Parquet: from its metadata
+  if (reader.format === 'csv') sql = `SELECT count(*) AS n FROM ${openReader(reader.path, mapping, `${tag}c`, { recordRejects: false }).from}`;
+  else if (reader.format === 'ndjson') sql += ` WHERE spiral_line IS NOT NULL AND trim(spiral_line) <> ''`;
   const [{ n }] = await store.query<{ n: number }>(sql);
   return n;
 }
