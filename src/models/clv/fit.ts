@@ -3,15 +3,22 @@
  * need no bounds), minimising the MEAN negative log-likelihood per customer (so tolerances do not
  * depend on the sample size), several starts, and standard errors from the observed information.
  *
- * SE: the Hessian of −LL in φ by central differences of the exact gradient; at the optimum
- * (∇ = 0) H_θ = D⁻¹ H_φ D⁻¹ with D = diag(θ), so SE(θ_i) = θ_i · SE(φ_i) (delta method).
+ * SE: the Hessian of −LL in φ (analytic when the model gives one, else by forward differences of
+ * the exact gradient); at the optimum (∇ = 0) H_θ = D⁻¹ H_φ D⁻¹ with D = diag(θ), so
+ * SE(θ_i) = θ_i · SE(φ_i) (delta method).
+ *
+ * With a screening subsample and an analytic Hessian, the polish on the full data is Newton's
+ * method from the screened optimum: a few passes over the data (quadratic convergence), and the
+ * last pass's Hessian is the one the standard errors need.
  */
 import { ConvergenceError } from '../numeric/errors.js';
-import { bfgs, invertSpd, multiStart, type MinimizeResult, type Objective } from '../numeric/optimize.js';
+import { bfgs, invertSpd, multiStart, newton, type MinimizeResult, type Objective, type ObjectiveWithHessian } from '../numeric/optimize.js';
 import type { FitOptions } from './types.js';
 
 /** Total log-likelihood at θ; when grad is given, writes ∂LL/∂θ into it. */
 export type LogLikelihood = (theta: Float64Array, grad: Float64Array | null) => number;
+/** Total log-likelihood at θ, writing ∂LL/∂θ into grad and the row-major ∂²LL/∂θ∂θᵀ into hess. */
+export type LogLikelihoodHessian = (theta: Float64Array, grad: Float64Array, hess: Float64Array) => number;
 
 export interface MlProblem<N extends string> {
   what: string;
@@ -21,7 +28,9 @@ export interface MlProblem<N extends string> {
   /** Default starts (natural parameters). */
   starts: readonly (readonly number[])[];
   /** A cheaper likelihood on a subsample for screening starts (used only when provided). */
-  screen?: { ll: LogLikelihood; customers: number };
+  screen?: { ll: LogLikelihood; customers: number; hessian?: LogLikelihoodHessian };
+  /** The likelihood with its analytic Hessian (optional): Newton polish and exact standard errors. */
+  hessian?: LogLikelihoodHessian;
 }
 
 export interface MlFit<N extends string> {
@@ -42,6 +51,24 @@ function objective(ll: LogLikelihood, customers: number, n: number): Objective {
   };
 }
 
+/**
+ * −LL(θ)/scale in φ = log θ with its gradient and Hessian:
+ * ∂/∂φ_i = −θ_i g_i / scale, ∂²/∂φ_i∂φ_j = −(θ_i θ_j H_ij + δ_ij θ_i g_i) / scale.
+ */
+function objectiveWithHessian(llh: LogLikelihoodHessian, scale: number, n: number): ObjectiveWithHessian {
+  const theta = new Float64Array(n), g = new Float64Array(n), H = new Float64Array(n * n);
+  return (phi, grad, hess) => {
+    for (let i = 0; i < n; i++) theta[i] = Math.exp(phi[i]);
+    const v = llh(theta, g, H);
+    for (let i = 0; i < n; i++) {
+      grad[i] = (-theta[i] * g[i]) / scale;
+      for (let j = 0; j < n; j++) hess[i * n + j] = (-theta[i] * theta[j] * H[i * n + j]) / scale;
+      hess[i * n + i] -= (theta[i] * g[i]) / scale;
+    }
+    return -v / scale;
+  };
+}
+
 function record<N extends string>(names: readonly N[], v: ArrayLike<number>): Record<N, number> {
   const out = {} as Record<N, number>;
   names.forEach((name, i) => (out[name] = v[i]));
@@ -59,19 +86,41 @@ export function fitMaximumLikelihood<N extends string>(problem: MlProblem<N>, op
   const full = objective(ll, customers, n);
   let best: MinimizeResult;
   let iterations = 0;
+  /** ∇²(−LL) in φ at the returned optimum, when a Newton polish computed it. */
+  let finalHessianPhi: Float64Array | null = null;
   try {
     if (problem.screen) {
       // The screen only ranks the starts and hands the best point (with its inverse Hessian) to the
       // polish on the full data, so it stops at a looser gradient.
       const screenOptions = { ...bfgsOptions, gradTol: Math.max(bfgsOptions.gradTol ?? 1e-8, 1e-5) };
-      const screened = multiStart(objective(problem.screen.ll, problem.screen.customers, n), starts, screenOptions, `${what} (screening)`);
-      const polished = bfgs(full, screened.x, { ...bfgsOptions, initialInverseHessian: screened.inverseHessian });
+      const screenFn = objective(problem.screen.ll, problem.screen.customers, n);
+      const screenH = problem.screen.hessian;
+      // With a Hessian, Newton from each start (BFGS takes over where the curvature is not positive
+      // definite): fewer passes, and the likelihood's Hessian code is warm for the polish.
+      const local = screenH
+        ? (x0: ArrayLike<number>): MinimizeResult => {
+          const nt = newton(objectiveWithHessian(screenH, problem.screen!.customers, n), x0, screenOptions);
+          return nt.converged ? nt : bfgs(screenFn, Number.isFinite(nt.f) ? nt.x : x0, screenOptions);
+        }
+        : undefined;
+      const screened = multiStart(screenFn, starts, screenOptions, `${what} (screening)`, local);
+      let polished: MinimizeResult | null = null;
+      if (problem.hessian) {
+        const nt = newton(objectiveWithHessian(problem.hessian, customers, n), screened.x, bfgsOptions);
+        if (nt.converged) {
+          polished = nt;
+          // The Newton pass at the optimum already has the Hessian (of the mean; × customers = total).
+          finalHessianPhi = Float64Array.from(nt.hessian, (h) => h * customers);
+        }
+      }
+      polished ??= bfgs(full, screened.x, { ...bfgsOptions, initialInverseHessian: screened.inverseHessian });
       if (polished.converged) {
         best = polished;
         iterations = screened.iterations + polished.iterations;
       } else {
         best = multiStart(full, starts, bfgsOptions, what);
         iterations = best.iterations;
+        finalHessianPhi = null;
       }
     } else {
       best = multiStart(full, starts, bfgsOptions, what);
@@ -86,18 +135,27 @@ export function fitMaximumLikelihood<N extends string>(problem: MlProblem<N>, op
   if (!theta.every((v) => Number.isFinite(v) && v > 0)) {
     throw new ConvergenceError(`${what}: estimates are not finite (${theta.join(', ')})`, iterations, NaN);
   }
-  const thetaArr = new Float64Array(n), g = new Float64Array(n);
-  const negLlPhi: Objective = (phi, grad) => {
-    for (let i = 0; i < n; i++) thetaArr[i] = Math.exp(phi[i]);
-    const v = ll(thetaArr, g);
-    for (let i = 0; i < n; i++) grad[i] = -thetaArr[i] * g[i];
-    return -v;
-  };
-  // Forward differences of the exact gradient from the optimum, whose gradient BFGS already has
-  // (best.grad is that of the mean; × customers gives the total): n gradients, relative error ~1e-6.
   let sePhi: Float64Array;
   try {
-    sePhi = forwardStandardErrors(negLlPhi, best.x, Float64Array.from(best.grad, (g) => g * customers), what);
+    if (!finalHessianPhi && problem.hessian) {
+      // One analytic pass at the optimum.
+      finalHessianPhi = new Float64Array(n * n);
+      objectiveWithHessian(problem.hessian, 1, n)(best.x, new Float64Array(n), finalHessianPhi);
+    }
+    if (finalHessianPhi) {
+      sePhi = standardErrorsFromHessian(finalHessianPhi, n, what);
+    } else {
+      const thetaArr = new Float64Array(n), g = new Float64Array(n);
+      const negLlPhi: Objective = (phi, grad) => {
+        for (let i = 0; i < n; i++) thetaArr[i] = Math.exp(phi[i]);
+        const v = ll(thetaArr, g);
+        for (let i = 0; i < n; i++) grad[i] = -thetaArr[i] * g[i];
+        return -v;
+      };
+      // Forward differences of the exact gradient from the optimum, whose gradient BFGS already has
+      // (best.grad is that of the mean; × customers gives the total): n gradients, relative error ~1e-6.
+      sePhi = forwardStandardErrors(negLlPhi, best.x, Float64Array.from(best.grad, (g) => g * customers), what);
+    }
   } catch (e) {
     if (best.converged || !(e instanceof ConvergenceError)) throw e;
     sePhi = new Float64Array(n).fill(Infinity); // throwOnNonConvergence: false and no maximum found
@@ -132,6 +190,11 @@ function forwardStandardErrors(negLl: Objective, x: Float64Array, g0: Float64Arr
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) H[i * n + j] = H[j * n + i] = 0.5 * (H[i * n + j] + H[j * n + i]);
   }
+  return standardErrorsFromHessian(H, n, what);
+}
+
+/** SE(φ): square roots of the diagonal of the inverse of ∇²(−LL) in φ; throws if it is not positive definite. */
+function standardErrorsFromHessian(H: Float64Array, n: number, what: string): Float64Array {
   const inv = invertSpd(H, n);
   if (!inv) throw new ConvergenceError(`${what}: the observed information is not positive definite at the optimum; the data do not identify the parameters`, 0, NaN);
   return Float64Array.from({ length: n }, (_, i) => Math.sqrt(inv[i * n + i]));

@@ -237,6 +237,106 @@ export function bfgs(fn: Objective, x0: ArrayLike<number>, options: BfgsOptions 
   return done(maxAbs(g) <= opts.gradTol, `stopped after ${opts.maxIterations} iterations`);
 }
 
+/** f(x), writing ∇f(x) into grad and the row-major n×n ∇²f(x) into hess. */
+export type ObjectiveWithHessian = (x: Float64Array, grad: Float64Array, hess: Float64Array) => number;
+
+export const NEWTON_DEFAULTS = {
+  gradTol: 1e-8,
+  maxIterations: 50,
+  /** Armijo constant of the backtracking line search. */
+  c1: 1e-4,
+  maxHalvings: 30,
+  /** Largest step in any coordinate (log-parameters: a factor e^maxStep). */
+  maxStep: 2,
+};
+
+export interface NewtonResult extends MinimizeResult {
+  /** ∇²f at x (row-major n×n). */
+  hessian: Float64Array;
+}
+
+/**
+ * Newton's method with a backtracking (Armijo) line search, for polishing a point already near a
+ * minimum (Nocedal & Wright 2006, Algorithm 3.1 with the Newton direction, §3.3 for its quadratic
+ * convergence). Each iteration costs one evaluation of f, ∇f and ∇²f (more only when a step is cut).
+ * Where ∇²f is not positive definite it steps along (∇²f + τI)⁻¹ instead (Hessian modification).
+ * It stops, not converged, where the line search fails or at a stationary point that is not a
+ * minimum, so the caller can fall back to BFGS; it never throws for that.
+ * On return, `hessian` is ∇²f at x and `inverseHessian` its inverse when it is positive definite.
+ */
+export function newton(fn: ObjectiveWithHessian, x0: ArrayLike<number>, options: Partial<typeof NEWTON_DEFAULTS> = {}): NewtonResult {
+  const opts = { ...NEWTON_DEFAULTS, ...options };
+  const n = x0.length;
+  if (n === 0) throw new InvalidArgumentsError('newton: x0 must not be empty');
+  let x = Float64Array.from(x0), g = new Float64Array(n), H = new Float64Array(n * n);
+  let xNew = new Float64Array(n), gNew = new Float64Array(n), HNew = new Float64Array(n * n);
+  let f = fn(x, g, H);
+  let evaluations = 1, iterations = 0;
+  const p = new Float64Array(n);
+  const finite = (v: number, a: Float64Array, b: Float64Array): boolean => Number.isFinite(v) && a.every(Number.isFinite) && b.every(Number.isFinite);
+  const done = (converged: boolean, message: string, inv: Float64Array | null): NewtonResult => ({
+    x, f, grad: g, iterations, evaluations, converged, message, hessian: H, inverseHessian: inv ?? identity(n),
+  });
+  if (!finite(f, g, H)) return done(false, 'objective, gradient or Hessian not finite at the start', null);
+  for (;;) {
+    const inv = invertSpd(H, n);
+    const gmax = maxAbs(g);
+    if (gmax <= opts.gradTol) return done(inv !== null, inv ? `gradient ${gmax.toExponential(2)} <= ${opts.gradTol}` : 'stationary point where the Hessian is not positive definite', inv);
+    if (iterations >= opts.maxIterations) return done(false, `stopped after ${opts.maxIterations} iterations`, inv);
+    // Away from the minimum ∇²f may not be positive definite: then ∇²f + τI with the smallest
+    // τ = 1e-3·max|diag|·4^k that is (Nocedal & Wright Algorithm 3.3), which still gives descent.
+    const dir = inv ?? shiftedInverse(H, n);
+    if (!dir) return done(false, `Hessian cannot be made positive definite (gradient ${gmax.toExponential(2)})`, null);
+    for (let i = 0; i < n; i++) {
+      let v = 0;
+      for (let j = 0; j < n; j++) v -= dir[i * n + j] * g[j];
+      p[i] = v;
+    }
+    const dg = dot(p, g);
+    const pmax = maxAbs(p);
+    let step = pmax > opts.maxStep ? opts.maxStep / pmax : 1;
+    let accepted = false;
+    for (let h = 0; h <= opts.maxHalvings; h++, step *= 0.5) {
+      for (let i = 0; i < n; i++) xNew[i] = x[i] + step * p[i];
+      const fNew = fn(xNew, gNew, HNew);
+      evaluations++;
+      // Near the minimum the decrease is below f's rounding (a sum over many terms): a step that
+      // leaves f equal to rounding and shrinks the gradient is accepted too.
+      const ok = finite(fNew, gNew, HNew) &&
+        (fNew <= f + opts.c1 * step * dg || (Math.abs(fNew - f) <= 1e-12 * Math.max(1, Math.abs(f)) && maxAbs(gNew) < gmax));
+      if (ok) {
+        [x, xNew] = [xNew, x];
+        [g, gNew] = [gNew, g];
+        [H, HNew] = [HNew, H];
+        f = fNew;
+        accepted = true;
+        break;
+      }
+    }
+    if (!accepted) return done(false, `line search failed with gradient ${gmax.toExponential(2)}`, inv);
+    iterations++;
+  }
+}
+
+function shiftedInverse(H: Float64Array, n: number): Float64Array | null {
+  let scale = 0;
+  for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(H[i * n + i]));
+  if (!(scale > 0) || !Number.isFinite(scale)) scale = 1;
+  const M = Float64Array.from(H);
+  for (let tau = 1e-3 * scale, k = 0; k < 40; k++, tau *= 4) {
+    for (let i = 0; i < n; i++) M[i * n + i] = H[i * n + i] + tau;
+    const inv = invertSpd(M, n);
+    if (inv) return inv;
+  }
+  return null;
+}
+
+function identity(n: number): Float64Array {
+  const I = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) I[i * n + i] = 1;
+  return I;
+}
+
 export interface MultiStartResult extends MinimizeResult {
   /** Index of the start the returned optimum came from. */
   start: number;
@@ -245,11 +345,12 @@ export interface MultiStartResult extends MinimizeResult {
 }
 
 /**
- * Runs BFGS from every start and returns the lowest converged optimum. Throws a ConvergenceError
+ * Runs BFGS (or the given local minimiser) from every start and returns the lowest converged optimum. Throws a ConvergenceError
  * naming the best gradient when no start converged. Starts where f is not finite are skipped.
  */
 export function multiStart(
   fn: Objective, starts: readonly ArrayLike<number>[], options: BfgsOptions = {}, what = 'minimise',
+  local: (x0: ArrayLike<number>) => MinimizeResult = (x0) => bfgs(fn, x0, options),
 ): MultiStartResult {
   if (starts.length === 0) throw new InvalidArgumentsError(`${what}: no start points`);
   const runs: MinimizeResult[] = [];
@@ -257,7 +358,7 @@ export function multiStart(
   for (let k = 0; k < starts.length; k++) {
     let r: MinimizeResult;
     try {
-      r = bfgs(fn, starts[k], options);
+      r = local(starts[k]);
     } catch (e) {
       if (e instanceof InvalidArgumentsError) continue;
       throw e;
