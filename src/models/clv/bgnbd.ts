@@ -24,9 +24,9 @@
  * and one log1p. The gradient is analytic.
  */
 import { DegenerateDataError, InvalidArgumentsError } from '../numeric/errors.js';
-import { digamma, hyp2f1, lgamma, log1pexp } from '../numeric/special.js';
-import { fitMaximumLikelihood, type LogLikelihood } from './fit.js';
-import { checkColumns, indexDistinct, subsampleColumns, totalCount } from './tuples.js';
+import { digamma, hyp2f1, lgamma, log1pexp, trigamma } from '../numeric/special.js';
+import { fitMaximumLikelihood, type LogLikelihood, type MlProblem } from './fit.js';
+import { checkColumns, indexDistinct, systematicSample, type Distinct } from './tuples.js';
 import type { BgnbdParams, FitOptions, FitResult, RfmTuples } from './types.js';
 
 export const BGNBD_DEFAULTS = {
@@ -45,11 +45,24 @@ export type BgnbdFit = FitResult<'bgnbd', BgnbdParams>;
 
 /** Checks RFM tuples: 0 <= t_x <= T, x >= 0, x = 0 ⇒ t_x = 0. Returns the row count. */
 export function checkRfmTuples(what: string, t: RfmTuples): number {
-  const len = checkColumns(what, t as unknown as Record<string, Float64Array>, ['x', 't_x', 'T', 'count']);
+  const cols = t as unknown as Record<string, Float64Array>;
+  const X = t.x, TX = t.t_x, T = t.T, C = t.count;
+  if (X instanceof Float64Array && TX instanceof Float64Array && T instanceof Float64Array && C instanceof Float64Array) {
+    // One fused pass; comparisons with NaN are false, so it also rejects non-finite values. Only
+    // when it finds a problem do the row-wise checks below run, to name the first offending row.
+    const len = X.length;
+    let ok = TX.length === len && T.length === len && C.length === len;
+    for (let i = 0; i < len && ok; i++) {
+      const x = X[i], tx = TX[i];
+      ok = x >= 0 && x < Infinity && tx >= 0 && tx <= T[i] && T[i] < Infinity && C[i] >= 0 && C[i] < Infinity && (x !== 0 || tx === 0);
+    }
+    if (ok) return len;
+  }
+  const len = checkColumns(what, cols, ['x', 't_x', 'T', 'count']);
   for (let i = 0; i < len; i++) {
-    const x = t.x[i], tx = t.t_x[i], T = t.T[i];
+    const x = X[i], tx = TX[i], Ti = T[i];
     if (x < 0) throw new InvalidArgumentsError(`${what}: row ${i}: x = ${x} must be >= 0`);
-    if (tx < 0 || tx > T) throw new InvalidArgumentsError(`${what}: row ${i}: need 0 <= t_x <= T, got t_x = ${tx}, T = ${T}`);
+    if (tx < 0 || tx > Ti) throw new InvalidArgumentsError(`${what}: row ${i}: need 0 <= t_x <= T, got t_x = ${tx}, T = ${Ti}`);
     if (x === 0 && tx !== 0) throw new InvalidArgumentsError(`${what}: row ${i}: x = 0 needs t_x = 0, got ${tx}`);
   }
   return len;
@@ -71,98 +84,128 @@ export interface PreparedRfm {
   txIndex: Int32Array;
   /** Σ count of rows with x = 0, per distinct T. */
   zeroCountByT: Float64Array;
-  /** Rows with x > 0 (and count > 0). */
-  repeatRows: Int32Array;
-  /** Rows with count > 0. */
-  activeRows: Int32Array;
+  /** Σ count over rows with x > 0; Σ count · x; Σ count · T. */
+  repeatCustomers: number;
+  sumX: number;
+  sumT: number;
   /** All x are integers and max x <= recurrenceMaxX. */
   integerX: boolean;
   maxX: number;
-  /** The per-row columns of repeatRows / activeRows packed contiguously (built on first use). */
-  packed: { repeat?: PackedRows; active?: PackedRows };
-}
-
-/** One row set's columns in row order, so the likelihood's hot loop reads memory sequentially. */
-interface PackedRows {
-  count: Float64Array;
-  x: Float64Array;
-  xIndex: Int32Array;
-  TIndex: Int32Array;
-  txIndex: Int32Array;
-}
-
-function packRows(p: PreparedRfm, rows: Int32Array): PackedRows {
-  const n = rows.length;
-  const out: PackedRows = { count: new Float64Array(n), x: new Float64Array(n), xIndex: new Int32Array(n), TIndex: new Int32Array(n), txIndex: new Int32Array(n) };
-  for (let m = 0; m < n; m++) {
-    const i = rows[m];
-    out.count[m] = p.count[i];
-    out.x[m] = p.x[i];
-    out.xIndex[m] = p.xIndex[i];
-    out.TIndex[m] = p.TIndex[i];
-    out.txIndex[m] = p.txIndex[i];
-  }
-  return out;
 }
 
 export function prepareRfm(t: RfmTuples, recurrenceMaxX = BGNBD_DEFAULTS.recurrenceMaxX): PreparedRfm {
-  const rows = t.x.length;
   const xd = indexDistinct(t.x), Td = indexDistinct(t.T, false), txd = indexDistinct(t.t_x, false);
+  return summarise(t.x, t.count, xd, Td, txd, recurrenceMaxX);
+}
+
+/** The per-x and per-T sums of prepared tuples (one pass over the rows). */
+function summarise(
+  X: Float64Array, C: Float64Array, xd: Distinct, Td: Distinct, txd: Distinct, recurrenceMaxX: number,
+): PreparedRfm {
+  const rows = X.length;
   const xCount = new Float64Array(xd.values.length);
   const zeroCountByT = new Float64Array(Td.values.length);
-  let nRepeat = 0;
+  const xI = xd.index, TI = Td.index, TV = Td.values;
+  let customers = 0, repeatCustomers = 0, sumX = 0, sumT = 0;
   for (let i = 0; i < rows; i++) {
-    xCount[xd.index[i]] += t.count[i];
-    if (t.x[i] === 0) zeroCountByT[Td.index[i]] += t.count[i];
-    else if (t.count[i] > 0) nRepeat++;
+    const c = C[i], x = X[i], k = TI[i];
+    customers += c;
+    sumX += c * x;
+    sumT += c * TV[k];
+    xCount[xI[i]] += c;
+    if (x === 0) zeroCountByT[k] += c;
+    else repeatCustomers += c;
   }
-  const repeatRows = new Int32Array(nRepeat);
-  for (let i = 0, j = 0; i < rows; i++) if (t.x[i] > 0 && t.count[i] > 0) repeatRows[j++] = i;
-  let nActive = 0;
-  for (let i = 0; i < rows; i++) if (t.count[i] > 0) nActive++;
-  const activeRows = new Int32Array(nActive);
-  for (let i = 0, j = 0; i < rows; i++) if (t.count[i] > 0) activeRows[j++] = i;
-  const maxX = xd.values.length ? xd.values[xd.values.length - 1] : 0;
-  const integerX = xd.values.every(Number.isInteger) && maxX <= recurrenceMaxX;
+  let maxX = 0, integer = true;
+  for (let j = 0; j < xd.values.length; j++) {
+    const v = xd.values[j];
+    if (v > maxX) maxX = v;
+    if (v !== Math.floor(v)) integer = false;
+  }
   return {
-    rows, customers: totalCount(t.count), x: t.x, count: t.count,
+    rows, customers, x: X, count: C,
     xValues: xd.values, xIndex: xd.index, xCount,
     TValues: Td.values, TIndex: Td.index, txValues: txd.values, txIndex: txd.index,
-    zeroCountByT, repeatRows, activeRows, integerX, maxX, packed: {},
+    zeroCountByT, repeatCustomers, sumX, sumT, integerX: integer && maxX <= recurrenceMaxX, maxX,
   };
 }
 
 /**
- * For each distinct x: log Γ(y+x) − log Γ(y) and ψ(y+x) − ψ(y), by recurrence over 0..max x when
- * x is integer, else by lgamma/digamma per distinct x.
+ * A seeded systematic subsample of about `target` customers of prepared tuples (see
+ * subsampleColumns), sharing the distinct-value tables: one pass over the rows, and only the kept
+ * rows are copied.
  */
-export function gammaRatioTable(y: number, xValues: Float64Array, integerX: boolean, maxX: number, logOut: Float64Array, digOut: Float64Array): void {
+export function subsamplePrepared(p: PreparedRfm, target: number, seed: number): PreparedRfm {
+  const { keep, counts } = systematicSample(p.count, target, seed);
+  const n = keep.length;
+  const x = new Float64Array(n), xIndex = new Int32Array(n), TIndex = new Int32Array(n), txIndex = new Int32Array(n);
+  for (let m = 0; m < n; m++) {
+    const i = keep[m];
+    x[m] = p.x[i];
+    xIndex[m] = p.xIndex[i];
+    TIndex[m] = p.TIndex[i];
+    txIndex[m] = p.txIndex[i];
+  }
+  const sub = summarise(
+    x, counts, { values: p.xValues, index: xIndex }, { values: p.TValues, index: TIndex }, { values: p.txValues, index: txIndex }, Infinity,
+  );
+  sub.integerX = p.integerX;
+  return sub;
+}
+
+/**
+ * For each distinct x: log Γ(y+x) − log Γ(y), ψ(y+x) − ψ(y) and (when trigOut is given)
+ * ψ'(y+x) − ψ'(y), by recurrence over 0..max x when x is integer (ψ'(y+1) = ψ'(y) − 1/y²), else by
+ * lgamma/digamma/trigamma per distinct x.
+ */
+export function gammaRatioTable(
+  y: number, xValues: Float64Array, integerX: boolean, maxX: number, logOut: Float64Array, digOut: Float64Array, trigOut: Float64Array | null = null,
+): void {
   if (integerX) {
-    let lg = 0, dg = 0, k = 0;
+    let lg = 0, dg = 0, tg = 0, k = 0;
     for (let j = 0; j < xValues.length; j++) {
       const x = xValues[j];
-      for (; k < x; k++) {
-        lg += Math.log(y + k);
-        dg += 1 / (y + k);
+      if (trigOut) {
+        for (; k < x; k++) {
+          const inv = 1 / (y + k);
+          lg += Math.log(y + k);
+          dg += inv;
+          tg -= inv * inv;
+        }
+        trigOut[j] = tg;
+      } else {
+        for (; k < x; k++) {
+          lg += Math.log(y + k);
+          dg += 1 / (y + k);
+        }
       }
       logOut[j] = lg;
       digOut[j] = dg;
     }
     return;
   }
-  const lgy = lgamma(y), dgy = digamma(y);
+  const lgy = lgamma(y), dgy = digamma(y), tgy = trigOut ? trigamma(y) : 0;
   for (let j = 0; j < xValues.length; j++) {
     logOut[j] = lgamma(y + xValues[j]) - lgy;
     digOut[j] = digamma(y + xValues[j]) - dgy;
+    if (trigOut) trigOut[j] = trigamma(y + xValues[j]) - tgy;
   }
 }
 
 /**
  * Σ_i count_i · log L(r, α, a, b | x_i, t_x,i, T_i) on prepared tuples; with grad, writes
- * ∂/∂(r, α, a, b). `modified` switches to MBG/NBD (Batislam et al. 2007, see mbgnbd.ts): the beta
- * ratio is B(a, b+x+1)/B(a, b) and the drop-out term a/(b+x) (α+t_x)^-(r+x) is present for x = 0 too.
+ * ∂/∂(r, α, a, b); with hess (and grad), also the 4×4 row-major ∂²/∂θ∂θᵀ. `modified` switches to
+ * MBG/NBD (Batislam et al. 2007, see mbgnbd.ts): the beta ratio is B(a, b+x+1)/B(a, b) and the
+ * drop-out term a/(b+x) (α+t_x)^-(r+x) is present for x = 0 too.
+ *
+ * The Hessian: the x-only terms give trigamma differences (by recurrence); per tuple the bracket is
+ * f = log(e^u1 + e^u2) with u1 = −(r+x) log(α+T), u2 = log a − log(b+x−1) − (r+x) log(α+t_x), so
+ * with the softmax weights w1, w2: ∇f = w1∇u1 + w2∇u2 and
+ * ∇²f = w1∇²u1 + w2∇²u2 + w1 w2 (∇u2 − ∇u1)(∇u2 − ∇u1)ᵀ.
  */
-export function bgnbdLogLikelihoodPrepared(p: PreparedRfm, theta: ArrayLike<number>, grad: Float64Array | null, modified = false): number {
+export function bgnbdLogLikelihoodPrepared(
+  p: PreparedRfm, theta: ArrayLike<number>, grad: Float64Array | null, modified = false, hess: Float64Array | null = null,
+): number {
   const r = theta[0], alpha = theta[1], a = theta[2], b = theta[3];
   const nx = p.xValues.length;
   const shift = modified ? 1 : 0;
@@ -170,9 +213,12 @@ export function bgnbdLogLikelihoodPrepared(p: PreparedRfm, theta: ArrayLike<numb
   const lgR = new Float64Array(nx), dgR = new Float64Array(nx);
   const lgB = new Float64Array(nx), dgB = new Float64Array(nx);
   const lgAB = new Float64Array(nx), dgAB = new Float64Array(nx);
-  gammaRatioTable(r, p.xValues, p.integerX, p.maxX, lgR, dgR);
-  gammaRatioTable(b, xShift, p.integerX, p.maxX + shift, lgB, dgB);
-  gammaRatioTable(a + b, xShift, p.integerX, p.maxX + shift, lgAB, dgAB);
+  const tgR = hess ? new Float64Array(nx) : null, tgB = hess ? new Float64Array(nx) : null, tgAB = hess ? new Float64Array(nx) : null;
+  gammaRatioTable(r, p.xValues, p.integerX, p.maxX, lgR, dgR, tgR);
+  gammaRatioTable(b, xShift, p.integerX, p.maxX + shift, lgB, dgB, tgB);
+  gammaRatioTable(a + b, xShift, p.integerX, p.maxX + shift, lgAB, dgAB, tgAB);
+  // Hessian accumulators (upper triangle, θ = r, α, a, b).
+  let hrr = 0, hra = 0, hrA = 0, hrb = 0, haa = 0, haA = 0, hab = 0, hAA = 0, hAb = 0, hbb = 0;
   // Terms in x alone: log Γ(r+x)/Γ(r) + log B(a, b+x+shift)/B(a, b), and log(b+x−1+shift) for the bracket.
   let ll = 0, gr = 0, ga = 0, gb = 0, galpha = 0;
   const logBX1 = new Float64Array(nx), invBX1 = new Float64Array(nx);
@@ -182,6 +228,12 @@ export function bgnbdLogLikelihoodPrepared(p: PreparedRfm, theta: ArrayLike<numb
     gr += c * dgR[j];
     ga -= c * dgAB[j];
     gb += c * (dgB[j] - dgAB[j]);
+    if (hess) {
+      hrr += c * tgR![j];
+      hAA -= c * tgAB![j];
+      hAb -= c * tgAB![j];
+      hbb += c * (tgB![j] - tgAB![j]);
+    }
     const bx = b + p.xValues[j] - 1 + shift;
     if (bx > 0) {
       logBX1[j] = Math.log(bx);
@@ -193,6 +245,8 @@ export function bgnbdLogLikelihoodPrepared(p: PreparedRfm, theta: ArrayLike<numb
   ll += N * r * logAlpha;
   gr += N * logAlpha;
   galpha += (N * r) / alpha;
+  hra += N / alpha;
+  haa -= (N * r) / (alpha * alpha);
   // Distinct T and t_x: log(α+·) and 1/(α+·).
   const nT = p.TValues.length, ntx = p.txValues.length;
   const lT = new Float64Array(nT), iT = new Float64Array(nT);
@@ -205,6 +259,8 @@ export function bgnbdLogLikelihoodPrepared(p: PreparedRfm, theta: ArrayLike<numb
       ll -= c0 * r * lT[k];
       gr -= c0 * lT[k];
       galpha -= c0 * r * iT[k];
+      hra -= c0 * iT[k];
+      haa += c0 * r * iT[k] * iT[k];
     }
   }
   const ltx = new Float64Array(ntx), itx = new Float64Array(ntx);
@@ -213,39 +269,147 @@ export function bgnbdLogLikelihoodPrepared(p: PreparedRfm, theta: ArrayLike<numb
     itx[k] = 1 / (alpha + p.txValues[k]);
   }
   const logA = Math.log(a), invA = 1 / a;
-  const rows = modified ? (p.packed.active ??= packRows(p, p.activeRows)) : (p.packed.repeat ??= packRows(p, p.repeatRows));
-  const X = rows.x, C = rows.count, xI = rows.xIndex, TI = rows.TIndex, txI = rows.txIndex;
-  const n = C.length;
-  // log(1 + e) with e in (0, 1] instead of log1p: the absolute error is ~1e-16, and it is cheaper.
-  if (grad) {
-    let w2sum = 0;
-    for (let m = 0; m < n; m++) {
-      const c = C[m], rx = r + X[m], j = xI[m], kT = TI[m], kt = txI[m];
-      const lt = lT[kT], lx = ltx[kt];
-      // u1 = −(r+x) log(α+T); u2 = log a − log(b+x−1) − (r+x) log(α+t_x); d = u2 − u1
-      const d = logA - logBX1[j] - rx * (lx - lt);
-      const e = Math.exp(-Math.abs(d));
-      const inv = 1 / (1 + e);
-      const w2 = d > 0 ? inv : e * inv;
-      const w1 = 1 - w2;
-      ll += c * (-rx * lt + (d > 0 ? d : 0) + Math.log(1 + e));
-      gr -= c * (w1 * lt + w2 * lx);
-      galpha -= c * rx * (w1 * iT[kT] + w2 * itx[kt]);
-      w2sum += c * w2;
-      gb -= c * w2 * invBX1[j];
-    }
-    grad[0] = gr;
-    grad[1] = galpha;
-    grad[2] = ga + w2sum * invA;
-    grad[3] = gb;
-  } else {
-    for (let m = 0; m < n; m++) {
-      const rx = r + X[m], lt = lT[TI[m]];
-      const d = logA - logBX1[xI[m]] - rx * (ltx[txI[m]] - lt);
-      ll += C[m] * (-rx * lt + (d > 0 ? d : 0) + Math.log(1 + Math.exp(-Math.abs(d))));
-    }
+  // BG/NBD's bracket has two terms only for x > 0 (x = 0 was summed by T above); MBG/NBD's always.
+  const tables: RowTables = { r, logA, invA, lT, iT, ltx, itx, logBX1, invBX1, allRows: modified };
+  const rows = p;
+  if (!grad) return ll + bracketSum(rows, tables);
+  const acc = new Float64Array(16);
+  if (hess) bracketHessian(rows, tables, acc);
+  else bracketGradient(rows, tables, acc);
+  ll += acc[0];
+  grad[0] = gr + acc[1];
+  grad[1] = galpha + acc[2];
+  grad[2] = ga + acc[3] * invA;
+  grad[3] = gb + acc[4];
+  if (hess) {
+    // acc[5..15] (bracketHessian): Σ q dr², Σ q dr dα, Σ q dr, Σ q dr ib, Σ q dα² + the α-α
+    // curvature, Σ q dα, Σ q dα ib, Σ q, Σ q ib, Σ (c w2 + q) ib², the r-α curvature.
+    hrr += acc[5];
+    hra += acc[6] + acc[15];
+    hrA += acc[7] * invA;
+    hrb -= acc[8];
+    haa += acc[9];
+    haA += acc[10] * invA;
+    hab -= acc[11];
+    hAA += (acc[12] - acc[3]) * invA * invA;
+    hAb -= acc[13] * invA;
+    hbb += acc[14];
+    const h = [hrr, hra, hrA, hrb, hra, haa, haA, hab, hrA, haA, hAA, hAb, hrb, hab, hAb, hbb];
+    for (let i = 0; i < 16; i++) hess[i] = h[i];
   }
   return ll;
+}
+
+/** What the per-tuple bracket needs: parameters and the per-distinct-value tables. */
+interface RowTables {
+  r: number;
+  logA: number;
+  invA: number;
+  /** log(α+T), 1/(α+T) per distinct T; log(α+t_x), 1/(α+t_x) per distinct t_x. */
+  lT: Float64Array;
+  iT: Float64Array;
+  ltx: Float64Array;
+  itx: Float64Array;
+  /** log(b+x−1), 1/(b+x−1) per distinct x (b+x with MBG/NBD's shift). */
+  logBX1: Float64Array;
+  invBX1: Float64Array;
+  /** false: rows with x = 0 are skipped (their weight is taken as 0). */
+  allRows: boolean;
+}
+
+/** The row columns the loops read. */
+interface Rows {
+  x: Float64Array;
+  count: Float64Array;
+  xIndex: Int32Array;
+  TIndex: Int32Array;
+  txIndex: Int32Array;
+}
+
+// The per-tuple loops, one small function each (so each compiles fast and on its own). With
+// u1 = −(r+x) log(α+T), u2 = log a − log(b+x−1) − (r+x) log(α+t_x), d = u2 − u1, the bracket is
+// log(e^u1 + e^u2) = u1 + max(d, 0) + log(1 + e^−|d|), and w2 = e^u2/(e^u1 + e^u2), w1 = 1 − w2.
+// log(1 + e) with e in (0, 1] instead of log1p: the absolute error is ~1e-16, and it is cheaper.
+
+function bracketSum(rows: Rows, t: RowTables): number {
+  const X = rows.x, C = rows.count, xI = rows.xIndex, TI = rows.TIndex, txI = rows.txIndex;
+  const { r, logA, lT, ltx, logBX1, allRows } = t;
+  let ll = 0;
+  for (let m = 0; m < C.length; m++) {
+    const c = allRows || X[m] > 0 ? C[m] : 0;
+    const rx = r + X[m], lt = lT[TI[m]];
+    const d = logA - logBX1[xI[m]] - rx * (ltx[txI[m]] - lt);
+    ll += c * (-rx * lt + (d > 0 ? d : 0) + Math.log(1 + Math.exp(-Math.abs(d))));
+  }
+  return ll;
+}
+
+/** acc[0] = Σ bracket; acc[1..4] = its ∂/∂r, ∂/∂α, Σ c w2 (∂/∂a × a), ∂/∂b. */
+function bracketGradient(rows: Rows, t: RowTables, acc: Float64Array): void {
+  const X = rows.x, C = rows.count, xI = rows.xIndex, TI = rows.TIndex, txI = rows.txIndex;
+  const { r, logA, lT, iT, ltx, itx, logBX1, invBX1, allRows } = t;
+  let ll = 0, gr = 0, galpha = 0, w2sum = 0, gb = 0;
+  for (let m = 0; m < C.length; m++) {
+    const c = allRows || X[m] > 0 ? C[m] : 0;
+    const rx = r + X[m], j = xI[m], kT = TI[m], kt = txI[m];
+    const lt = lT[kT], lx = ltx[kt];
+    const d = logA - logBX1[j] - rx * (lx - lt);
+    const e = Math.exp(-Math.abs(d));
+    const inv = 1 / (1 + e);
+    const w2 = d > 0 ? inv : e * inv;
+    const w1 = 1 - w2;
+    ll += c * (-rx * lt + (d > 0 ? d : 0) + Math.log(1 + e));
+    gr -= c * (w1 * lt + w2 * lx);
+    galpha -= c * rx * (w1 * iT[kT] + w2 * itx[kt]);
+    w2sum += c * w2;
+    gb -= c * w2 * invBX1[j];
+  }
+  acc[0] = ll; acc[1] = gr; acc[2] = galpha; acc[3] = w2sum; acc[4] = gb;
+}
+
+/**
+ * bracketGradient's sums and the Hessian's: ∇²f = w1∇²u1 + w2∇²u2 + w1 w2 (∇u2 − ∇u1)(∇u2 − ∇u1)ᵀ
+ * with ∇u2 − ∇u1 = (dr, dα, 1/a, −ib) = (log(α+T) − log(α+t_x), (r+x)(1/(α+T) − 1/(α+t_x)), 1/a,
+ * −1/(b+x−1)); the 1/a factors are applied by the caller. q = c w1 w2.
+ */
+function bracketHessian(rows: Rows, t: RowTables, acc: Float64Array): void {
+  const X = rows.x, C = rows.count, xI = rows.xIndex, TI = rows.TIndex, txI = rows.txIndex;
+  const { r, logA, lT, iT, ltx, itx, logBX1, invBX1, allRows } = t;
+  let ll = 0, gr = 0, galpha = 0, w2sum = 0, gb = 0;
+  let qdrdr = 0, qdrda = 0, qdr = 0, qdrib = 0, qdada = 0, qda = 0, qdaib = 0, qsum = 0, qib = 0, hbb = 0, hra = 0;
+  for (let m = 0; m < C.length; m++) {
+    const c = allRows || X[m] > 0 ? C[m] : 0;
+    const rx = r + X[m], j = xI[m], kT = TI[m], kt = txI[m];
+    const lt = lT[kT], lx = ltx[kt], it = iT[kT], ix = itx[kt], ib = invBX1[j];
+    const d = logA - logBX1[j] - rx * (lx - lt);
+    const e = Math.exp(-Math.abs(d));
+    const inv = 1 / (1 + e);
+    const w2 = d > 0 ? inv : e * inv;
+    const w1 = 1 - w2;
+    const wi = w1 * it + w2 * ix;
+    ll += c * (-rx * lt + (d > 0 ? d : 0) + Math.log(1 + e));
+    gr -= c * (w1 * lt + w2 * lx);
+    galpha -= c * rx * wi;
+    w2sum += c * w2;
+    gb -= c * w2 * ib;
+    // w1 ∇²u1 + w2 ∇²u2: (r, α) −(w1 iT + w2 itx); (α, α) (r+x)(w1 iT² + w2 itx²); (b, b) w2 ib².
+    hra -= c * wi;
+    const q = c * w1 * w2;
+    const dr = lt - lx, da = rx * (it - ix);
+    qdrdr += q * dr * dr;
+    qdrda += q * dr * da;
+    qdr += q * dr;
+    qdrib += q * dr * ib;
+    qdada += q * da * da + c * rx * (w1 * it * it + w2 * ix * ix);
+    qda += q * da;
+    qdaib += q * da * ib;
+    qsum += q;
+    qib += q * ib;
+    hbb += (c * w2 + q) * ib * ib;
+  }
+  acc[0] = ll; acc[1] = gr; acc[2] = galpha; acc[3] = w2sum; acc[4] = gb;
+  acc[5] = qdrdr; acc[6] = qdrda; acc[7] = qdr; acc[8] = qdrib; acc[9] = qdada; acc[10] = qda;
+  acc[11] = qdaib; acc[12] = qsum; acc[13] = qib; acc[14] = hbb; acc[15] = hra;
 }
 
 /** Σ count · log-likelihood of BG/NBD at params (the papers' total). */
@@ -276,20 +440,13 @@ function checkParams(p: BgnbdParams, what = 'bgnbd'): void {
 
 /** Default starts spread over the parameter space, scaled to the data's purchase rate. */
 export function rfmStarts(p: PreparedRfm, shapes: readonly (readonly [number, number, number])[]): number[][] {
-  let sx = 0, sT = 0;
-  for (let i = 0; i < p.rows; i++) {
-    sx += p.count[i] * p.x[i];
-    sT += p.count[i] * p.TValues[p.TIndex[i]];
-  }
-  const rate = Math.max(sx, 1e-3) / Math.max(sT, 1e-3);
+  const rate = Math.max(p.sumX, 1e-3) / Math.max(p.sumT, 1e-3);
   return shapes.map(([r, c, d]) => [r, r / rate, c, d]);
 }
 
 export function checkIdentifiable(what: string, p: PreparedRfm): void {
   if (!(p.customers > 0)) throw new DegenerateDataError(`${what}: no customers (Σ count = 0)`);
-  let repeat = 0;
-  for (let m = 0; m < p.repeatRows.length; m++) repeat += p.count[p.repeatRows[m]];
-  if (repeat === 0) {
+  if (p.repeatCustomers === 0) {
     throw new DegenerateDataError(`${what}: no customer made a repeat purchase (every x = 0); the purchase and drop-out processes are not identified`);
   }
   if (p.customers < 2) throw new DegenerateDataError(`${what}: a single customer cannot identify the model's four parameters`);
@@ -302,15 +459,18 @@ export function fitBgnbd(tuples: RfmTuples, options: FitOptions = {}): BgnbdFit 
   checkIdentifiable('fitBgnbd', prepared);
   const ll: LogLikelihood = (theta, grad) => bgnbdLogLikelihoodPrepared(prepared, theta, grad);
   const screenAbove = options.screenAbove ?? BGNBD_DEFAULTS.screenAbove;
-  let screen: { ll: LogLikelihood; customers: number } | undefined;
+  let screen: MlProblem<string>['screen'];
   if (screenAbove > 0 && prepared.rows > screenAbove && prepared.customers > 2 * BGNBD_DEFAULTS.screenCustomers) {
-    const sub = subsampleColumns(tuples as unknown as Record<string, Float64Array>, ['x', 't_x', 'T', 'count'], BGNBD_DEFAULTS.screenCustomers, options.seed ?? BGNBD_DEFAULTS.seed);
-    const ps = prepareRfm(sub as unknown as RfmTuples);
-    screen = { ll: (theta, grad) => bgnbdLogLikelihoodPrepared(ps, theta, grad), customers: ps.customers };
+    const ps = subsamplePrepared(prepared, BGNBD_DEFAULTS.screenCustomers, options.seed ?? BGNBD_DEFAULTS.seed);
+    screen = {
+      ll: (theta, grad) => bgnbdLogLikelihoodPrepared(ps, theta, grad), customers: ps.customers,
+      hessian: (theta, grad, hess) => bgnbdLogLikelihoodPrepared(ps, theta, grad, false, hess),
+    };
   }
   const fit = fitMaximumLikelihood(
     {
       what: 'fitBgnbd', names: BGNBD_PARAM_NAMES, ll, customers: prepared.customers, screen,
+      hessian: (t, grad, hess) => bgnbdLogLikelihoodPrepared(prepared, t, grad, false, hess),
       starts: rfmStarts(prepared, [[1, 1, 1], [0.3, 0.7, 2.5], [3, 2, 6]]),
     },
     options,

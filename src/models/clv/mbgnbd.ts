@@ -18,9 +18,8 @@
  */
 import { InvalidArgumentsError } from '../numeric/errors.js';
 import { hyp2f1, log1pexp } from '../numeric/special.js';
-import { bgnbdLogLikelihoodPrepared, checkIdentifiable, checkRfmTuples, prepareRfm, rfmStarts, BGNBD_DEFAULTS, BGNBD_PARAM_NAMES } from './bgnbd.js';
-import { subsampleColumns } from './tuples.js';
-import { fitMaximumLikelihood, type LogLikelihood } from './fit.js';
+import { bgnbdLogLikelihoodPrepared, checkIdentifiable, checkRfmTuples, prepareRfm, rfmStarts, subsamplePrepared, BGNBD_DEFAULTS, BGNBD_PARAM_NAMES } from './bgnbd.js';
+import { fitMaximumLikelihood, type LogLikelihood, type MlProblem } from './fit.js';
 import type { FitOptions, FitResult, MbgnbdParams, RfmTuples } from './types.js';
 
 export const MBGNBD_PARAM_NAMES = BGNBD_PARAM_NAMES;
@@ -45,15 +44,18 @@ export function fitMbgnbd(tuples: RfmTuples, options: FitOptions = {}): MbgnbdFi
   checkIdentifiable('fitMbgnbd', prepared);
   const ll: LogLikelihood = (t, grad) => bgnbdLogLikelihoodPrepared(prepared, t, grad, true);
   const screenAbove = options.screenAbove ?? BGNBD_DEFAULTS.screenAbove;
-  let screen: { ll: LogLikelihood; customers: number } | undefined;
+  let screen: MlProblem<string>['screen'];
   if (screenAbove > 0 && prepared.rows > screenAbove && prepared.customers > 2 * BGNBD_DEFAULTS.screenCustomers) {
-    const sub = subsampleColumns(tuples as unknown as Record<string, Float64Array>, ['x', 't_x', 'T', 'count'], BGNBD_DEFAULTS.screenCustomers, options.seed ?? BGNBD_DEFAULTS.seed);
-    const ps = prepareRfm(sub as unknown as RfmTuples);
-    screen = { ll: (t, grad) => bgnbdLogLikelihoodPrepared(ps, t, grad, true), customers: ps.customers };
+    const ps = subsamplePrepared(prepared, BGNBD_DEFAULTS.screenCustomers, options.seed ?? BGNBD_DEFAULTS.seed);
+    screen = {
+      ll: (t, grad) => bgnbdLogLikelihoodPrepared(ps, t, grad, true), customers: ps.customers,
+      hessian: (t, grad, hess) => bgnbdLogLikelihoodPrepared(ps, t, grad, true, hess),
+    };
   }
   const fit = fitMaximumLikelihood(
     {
       what: 'fitMbgnbd', names: MBGNBD_PARAM_NAMES, ll, customers: prepared.customers, screen,
+      hessian: (t, grad, hess) => bgnbdLogLikelihoodPrepared(prepared, t, grad, true, hess),
       starts: rfmStarts(prepared, [[1, 1, 1], [0.3, 0.7, 2.5], [3, 2, 6]]),
     },
     options,

@@ -185,9 +185,7 @@ export function fitPnbd(tuples: RfmTuples, options: FitOptions = {}): PnbdFit {
   checkIdentifiable('fitPnbd', prepared);
   const ll: LogLikelihood = (theta, grad) => logLikelihoodPrepared(prepared, tuples, theta, grad);
   // Starts: (r, s, β as a multiple of the mean T) spread out; α from the mean purchase rate.
-  let sT = 0;
-  for (let i = 0; i < prepared.rows; i++) sT += tuples.count[i] * tuples.T[i];
-  const meanT = Math.max(sT / prepared.customers, 1e-3);
+  const meanT = Math.max(prepared.sumT / prepared.customers, 1e-3);
   const starts = rfmStarts(prepared, [[1, 1, 1], [0.5, 0.5, 0.3], [2, 2, 3]]).map(([r, alpha, s, k]) => [r, alpha, s, k * meanT]);
   // Many tuples (1M customers: ~300k): rank the starts on a seeded subsample, polish on all of them
   // (each full evaluation costs two 2F1 per tuple).
