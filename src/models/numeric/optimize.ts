@@ -100,6 +100,12 @@ function wolfeLineSearch(
     if (!Number.isFinite(f) || !gNew.every(Number.isFinite)) return { f: Infinity, dg: NaN };
     return { f, dg: dot(gNew, p) };
   };
+  // Near a minimum the decrease c1·a·φ'(0) can be below the rounding of f (a sum over many terms),
+  // so sufficient decrease cannot be checked: a point whose f is within that rounding of f0 and that
+  // meets the strong curvature condition is accepted (Hager & Zhang 2005's approximate Wolfe
+  // conditions), instead of bisecting on noise.
+  const fTol = 1e-12 * Math.max(1, Math.abs(f0));
+  const approxWolfe = (f: number, dg: number): boolean => Math.abs(f - f0) <= fTol && Math.abs(dg) <= -opts.c2 * dg0 && Math.abs(dg) < -dg0;
   // Remember the best acceptable point so a failed zoom can still return it.
   let prevA = 0, prevF = f0, prevDg = dg0;
   let a = step0;
@@ -107,6 +113,7 @@ function wolfeLineSearch(
     for (let j = 0; j < opts.maxLineSearch; j++) {
       const aj = Number.isFinite(fhi) && Number.isFinite(dghi) ? cubicStep(lo, flo, dglo, hi, fhi, dghi) : 0.5 * (lo + hi);
       const r = phi(aj);
+      if (approxWolfe(r.f, r.dg)) return { ok: true, step: aj, f: r.f, evaluations };
       if (r.f > f0 + opts.c1 * aj * dg0 || r.f >= flo) {
         hi = aj; fhi = r.f; dghi = r.dg;
       } else {
@@ -132,6 +139,7 @@ function wolfeLineSearch(
       a = prevA + 0.2 * (a - prevA);
       continue;
     }
+    if (approxWolfe(r.f, r.dg)) return { ok: true, step: a, f: r.f, evaluations };
     if (r.f > f0 + opts.c1 * a * dg0 || (i > 0 && r.f >= prevF)) return zoom(prevA, prevF, prevDg, a, r.f, r.dg);
     if (Math.abs(r.dg) <= -opts.c2 * dg0) return { ok: true, step: a, f: r.f, evaluations };
     if (r.dg >= 0) return zoom(a, r.f, r.dg, prevA, prevF, prevDg);
