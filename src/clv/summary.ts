@@ -209,8 +209,10 @@ export async function loadRfmTuples(store: Store, info: Pick<CustomerSummaryInfo
 }
 
 /**
- * Spend tuples of the repeat buyers: distinct (x, monetary) with counts. Buyers whose mean repeat
- * spend is not positive (no amounts, or returns netted in) are left out: Gamma-Gamma needs m > 0.
+ * Spend tuples of the repeat buyers: distinct (x, monetary) with counts, in a fixed order (so the
+ * screening subsample, and with it the fit to its last digit, is the same on every run). Buyers
+ * whose mean repeat spend is not positive (no amounts, or returns netted in) are left out:
+ * Gamma-Gamma needs m > 0.
  */
 export interface SpendColumns {
   x: Float64Array;
@@ -221,7 +223,7 @@ export interface SpendColumns {
 export async function loadSpendTuples(store: Store, info: Pick<CustomerSummaryInfo, 'summaryTable'>): Promise<SpendColumns> {
   const rows = await store.query<{ x: number; monetary: number; n: number }>(
     `SELECT x, monetary, CAST(COUNT(*) AS DOUBLE) AS n FROM ${info.summaryTable}
-     WHERE x > 0 AND monetary > 0 GROUP BY x, monetary`,
+     WHERE x > 0 AND monetary > 0 GROUP BY x, monetary ORDER BY x, monetary`,
   );
   const n = rows.length;
   const out = { x: new Float64Array(n), monetary: new Float64Array(n), count: new Float64Array(n) };

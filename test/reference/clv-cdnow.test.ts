@@ -89,6 +89,10 @@ test('Gamma-Gamma on CDNOW repeat spend: p=6.25 q=3.74 gamma=15.44 LL=-4055.9 ov
   assert.equal(round(fit.params.q, 2), 3.74);
   assert.equal(round(fit.params.gamma, 2), 15.44);
   assert.equal(round(fit.logLikelihood, 1), -4055.9);
+  // The spend tuples come in a fixed order (x, then monetary), so the fit is reproducible.
+  for (let i = 1; i < spend.x.length; i++) {
+    assert.ok(spend.x[i - 1] < spend.x[i] || (spend.x[i - 1] === spend.x[i] && spend.monetary[i - 1] < spend.monetary[i]), `row ${i}`);
+  }
 });
 
 test('CDNOW scoring writes clv_scores for every customer; customer equity is the sum of CLV', async () => {
