@@ -1,9 +1,13 @@
 /**
  * The CLV step of bench/clv.ts, run in its own process so its peak RSS is the CLV step's alone:
- *   node --import tsx bench/_clv-steps.ts <store.duckdb> <calibration-end> [baseline]
+ *   node --import tsx bench/_clv-steps.ts <store.duckdb> <calibration-end> [baseline] [tuples-dir]
  * Prints one JSON line: per-step seconds, tuple counts, fits, RSS. With `baseline`, also fits BG/NBD
- * on the per-customer rows (count 1 each), after the RSS of the main steps has been read.
+ * on the per-customer rows (count 1 each), after the RSS of the main steps has been read. With a
+ * tuples directory, writes the RFM tuples there (x.bin, t_x.bin, T.bin, count.bin: raw float64) for
+ * bench/_clv-cold.ts.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DuckDbStore } from '../src/store/duckdb/index.js';
 import { loadRfmTuples, loadSpendTuples, summaryInfo, summaryTableSql, tuplesTableSql, type SummaryOptions } from '../src/clv/summary.js';
 import { fitBgnbd } from '../src/models/clv/bgnbd.js';
@@ -12,7 +16,7 @@ import { rfmModel } from '../src/models/clv/clv.js';
 import { writeClvScores } from '../src/clv/score.js';
 import { perPeriodRate } from '../src/clv/pipeline.js';
 
-const [db, calibrationEnd, baseline] = process.argv.slice(2);
+const [db, calibrationEnd, baseline, tuplesDir] = process.argv.slice(2);
 const o: SummaryOptions = { unit: 'week', calibrationEnd };
 const rssMiB = (): number => process.resourceUsage().maxRSS / 1024;
 
@@ -39,6 +43,10 @@ try {
     await store.exec(tuplesTableSql(o));
     return [await loadRfmTuples(store, info), await loadSpendTuples(store, info)] as const;
   }, 'compression');
+  if (tuplesDir) {
+    mkdirSync(tuplesDir, { recursive: true });
+    for (const k of ['x', 't_x', 'T', 'count'] as const) writeFileSync(join(tuplesDir, `${k}.bin`), rfm[k]);
+  }
   // The first (cold) fit counts in the CLV step; the fastest of three more is the warm fit time
   // (the machine is shared, so the minimum is the least disturbed run).
   let [bg, cold] = await time(() => fitBgnbd(rfm), 'bgnbdFitCold');
