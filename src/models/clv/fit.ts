@@ -89,40 +89,12 @@ export function fitMaximumLikelihood<N extends string>(problem: MlProblem<N>, op
   /** ∇²(−LL) in φ at the returned optimum, when a Newton polish computed it. */
   let finalHessianPhi: Float64Array | null = null;
   try {
-    if (problem.screen) {
-      // The screen only ranks the starts and hands the best point (with its inverse Hessian) to the
-      // polish on the full data, so it stops at a looser gradient.
-      const screenOptions = { ...bfgsOptions, gradTol: Math.max(bfgsOptions.gradTol ?? 1e-8, 1e-5) };
-      const screenFn = objective(problem.screen.ll, problem.screen.customers, n);
-      const screenH = problem.screen.hessian;
-      // With a Hessian, Newton from each start (BFGS takes over where the curvature is not positive
-      // definite): fewer passes, and the likelihood's Hessian code is warm for the polish.
-      const local = screenH
-        ? (x0: ArrayLike<number>): MinimizeResult => {
-          const nt = newton(objectiveWithHessian(screenH, problem.screen!.customers, n), x0, screenOptions);
-          return nt.converged ? nt : bfgs(screenFn, Number.isFinite(nt.f) ? nt.x : x0, screenOptions);
-        }
-        : undefined;
-      const screened = multiStart(screenFn, starts, screenOptions, `${what} (screening)`, local);
-      let polished: MinimizeResult | null = null;
-      if (problem.hessian) {
-        const nt = newton(objectiveWithHessian(problem.hessian, customers, n), screened.x, bfgsOptions);
-        if (nt.converged) {
-          polished = nt;
-          // The Newton pass at the optimum already has the Hessian (of the mean; × customers = total).
-          finalHessianPhi = Float64Array.from(nt.hessian, (h) => h * customers);
-        }
-      }
-      polished ??= bfgs(full, screened.x, { ...bfgsOptions, initialInverseHessian: screened.inverseHessian });
-      if (polished.converged) {
-        best = polished;
-        iterations = screened.iterations + polished.iterations;
-      } else {
-        best = multiStart(full, starts, bfgsOptions, what);
-        iterations = best.iterations;
-        finalHessianPhi = null;
-      }
+    const polished = problem.screen ? screenAndPolish(problem, starts, bfgsOptions, full) : null;
+    if (polished) {
+      ({ best, iterations, hessianPhi: finalHessianPhi } = polished);
     } else {
+      // No screening, or it failed (no start converged on the subsample, or the polish did not
+      // converge): every start on the full data.
       best = multiStart(full, starts, bfgsOptions, what);
       iterations = best.iterations;
     }
@@ -169,6 +141,45 @@ export function fitMaximumLikelihood<N extends string>(problem: MlProblem<N>, op
     converged: best.converged,
     iterations,
   };
+}
+
+/**
+ * Ranks the starts on the screening subsample and polishes the best on the full data (Newton with
+ * the analytic Hessian when there is one, else BFGS seeded with the screen's inverse Hessian).
+ * Null when the screen finds no converged start or the polish does not converge.
+ */
+function screenAndPolish<N extends string>(
+  problem: MlProblem<N>, starts: number[][], bfgsOptions: { gradTol?: number }, full: Objective,
+): { best: MinimizeResult; iterations: number; hessianPhi: Float64Array | null } | null {
+  const screen = problem.screen!;
+  const n = problem.names.length, customers = problem.customers;
+  // The screen only ranks the starts and hands the best point to the polish, so it stops at a
+  // looser gradient.
+  const screenOptions = { ...bfgsOptions, gradTol: Math.max(bfgsOptions.gradTol ?? 1e-8, 1e-5) };
+  const screenFn = objective(screen.ll, screen.customers, n);
+  const screenH = screen.hessian;
+  // With a Hessian, Newton from each start (BFGS takes over where it does not converge): fewer
+  // passes, and the likelihood's Hessian code is warm for the polish.
+  const local = screenH
+    ? (x0: ArrayLike<number>): MinimizeResult => {
+      const nt = newton(objectiveWithHessian(screenH, screen.customers, n), x0, screenOptions);
+      return nt.converged ? nt : bfgs(screenFn, Number.isFinite(nt.f) ? nt.x : x0, screenOptions);
+    }
+    : undefined;
+  let screened: MinimizeResult;
+  try {
+    screened = multiStart(screenFn, starts, screenOptions, `${problem.what} (screening)`, local);
+  } catch (e) {
+    if (e instanceof ConvergenceError) return null;
+    throw e;
+  }
+  if (problem.hessian) {
+    const nt = newton(objectiveWithHessian(problem.hessian, customers, n), screened.x, bfgsOptions);
+    // The Newton pass at the optimum already has the Hessian (of the mean; × customers = total).
+    if (nt.converged) return { best: nt, iterations: screened.iterations + nt.iterations, hessianPhi: Float64Array.from(nt.hessian, (h) => h * customers) };
+  }
+  const polished = bfgs(full, screened.x, { ...bfgsOptions, initialInverseHessian: screened.inverseHessian });
+  return polished.converged ? { best: polished, iterations: screened.iterations + polished.iterations, hessianPhi: null } : null;
 }
 
 /**
