@@ -12,6 +12,8 @@ import { DuckDbStore } from '../src/store/duckdb/index.js';
 import { loadRfmTuples, loadSpendTuples, summaryInfo, summaryTableSql, tuplesTableSql, type SummaryOptions } from '../src/clv/summary.js';
 import { fitBgnbd } from '../src/models/clv/bgnbd.js';
 import { fitGammaGamma } from '../src/models/clv/gammagamma.js';
+import { fitPnbd } from '../src/models/clv/pnbd.js';
+import { fitMbgnbd } from '../src/models/clv/mbgnbd.js';
 import { rfmModel } from '../src/models/clv/clv.js';
 import { writeClvScores } from '../src/clv/score.js';
 import { perPeriodRate } from '../src/clv/pipeline.js';
@@ -72,6 +74,13 @@ try {
     bgnbd: { params: bg.params, stdErrors: bg.stdErrors, logLikelihood: bg.logLikelihood, iterations: bg.iterations },
     gg: { params: gg.params, stdErrors: gg.stdErrors, logLikelihood: gg.logLikelihood, customers: gg.customers },
     scored: score.customers, customerEquity: score.customerEquity, rssMainMiB: rssMain,
+  };
+  // The other purchase models on the same tuples (what `clv fit --model auto` fits besides BG/NBD).
+  const [pn, pnSeconds] = await time(() => fitPnbd(rfm));
+  const [mb, mbSeconds] = await time(() => fitMbgnbd(rfm));
+  out.others = {
+    pnbd: { seconds: pnSeconds, logLikelihood: pn.logLikelihood, iterations: pn.iterations },
+    mbgnbd: { seconds: mbSeconds, logLikelihood: mb.logLikelihood, iterations: mb.iterations },
   };
   if (baseline === 'baseline') {
     const [rows, loadSeconds] = await time(() => store.query<{ x: number; t_x: number; T: number }>(`SELECT x, t_x, "T" FROM ${info.summaryTable}`));

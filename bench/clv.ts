@@ -48,6 +48,7 @@ interface Steps {
   rssMainMiB: number;
   baseline: { rows: number; loadSeconds: number; fitSeconds: number; fitNoScreenSeconds: number; logLikelihood: number; logLikelihoodNoScreen: number };
   rssWithBaselineMiB: number;
+  others: Record<'pnbd' | 'mbgnbd', { seconds: number; logLikelihood: number; iterations: number }>;
 }
 
 const f = (v: number, d = 2): string => v.toFixed(d);
@@ -149,6 +150,8 @@ Simulated with \`simulate({ customers: 1_000_000, seed: 1 })\` (BG/NBD r=${bgTru
 | scoring (P(alive), E[purchases 52 wk], E[spend], CLV at 10%/yr → clv_scores) | ${f(t.scoring)} | ${f(c.scoring)} | ${s.scored.toLocaleString('en-US')} customers; customer equity ${f(s.customerEquity, 0)} |
 | **whole CLV step** (cold fit) | **${f(step)}** | ${f(cpuStep)} | target ≤ ${TARGETS.clvStep} s: ${ok(step, TARGETS.clvStep)} (warm fit: ${f(stepWarm)}) |
 | peak RSS of the CLV step | ${f(s.rssMainMiB, 0)} MiB | | target ≤ ${TARGETS.rssMiB} MiB: ${ok(s.rssMainMiB, TARGETS.rssMiB)} |
+
+The other purchase models on the same tuples (what \`clv fit --model auto\` fits besides BG/NBD; no target): Pareto/NBD ${f(s.others.pnbd.seconds)} s (log-likelihood ${f(s.others.pnbd.logLikelihood, 1)}), MBG/NBD ${f(s.others.mbgnbd.seconds)} s (${f(s.others.mbgnbd.logLikelihood, 1)}), BG/NBD ${f(s.bgnbd.logLikelihood, 1)}.
 
 **Baseline in the same run**: BG/NBD on the ${s.baseline.rows.toLocaleString('en-US')} per-customer rows (count 1 each, no compression): ${f(s.baseline.fitSeconds)} s with the subsample screening, ${f(s.baseline.fitNoScreenSeconds)} s without (plus ${f(s.baseline.loadSeconds)} s to load the rows) vs ${f(t.bgnbdFit)} s on the tuples: **${f(s.baseline.fitSeconds / t.bgnbdFit, 1)}×** (${f(s.baseline.fitNoScreenSeconds / t.bgnbdFit, 1)}× unscreened). Same optimum: log-likelihood ${f(s.baseline.logLikelihood, 3)} (rows) vs ${f(s.bgnbd.logLikelihood, 3)} (tuples). Peak RSS with the baseline: ${f(s.rssWithBaselineMiB, 0)} MiB. For reference, the issue quotes lifetimes 0.11.3 at about 12 s for 1M customers on this machine (not run here).
 
