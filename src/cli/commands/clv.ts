@@ -74,6 +74,8 @@ async function asUsage<T>(work: () => Promise<T>): Promise<T> {
 }
 
 const fmt = (v: number, d = 4): string => (Number.isFinite(v) ? v.toFixed(d) : String(v));
+/** A count-like number with thousands separators and one decimal (e.g. predicted purchases). */
+const fmtCount = (v: number): string => (Number.isFinite(v) ? v.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 }) : String(v));
 
 function describeFit(r: ClvFitReport): string {
   const lines = [
@@ -85,7 +87,7 @@ function describeFit(r: ClvFitReport): string {
   if (r.holdout) {
     const h = r.holdout;
     lines.push(
-      `holdout to ${r.holdoutEnd}${h.length !== null ? ` (${fmt(h.length, 1)} ${r.unit}s)` : ''}: actual ${fmtInt(h.actual)} ${h.measure}, predicted ${fmt(h.predicted, 1)} ` +
+      `holdout to ${r.holdoutEnd}${h.length !== null ? ` (${fmt(h.length, 1)} ${r.unit}s)` : ''}: actual ${fmtInt(h.actual)} ${h.measure}, predicted ${fmtCount(h.predicted)} ` +
         `(${((100 * (h.predicted - h.actual)) / Math.max(h.actual, 1e-12)).toFixed(1)}%); per customer MAE ${fmt(h.mae)}, RMSE ${fmt(h.rmse)}`,
     );
   }
@@ -94,7 +96,7 @@ function describeFit(r: ClvFitReport): string {
     for (const c of r.candidates) {
       lines.push(c.error
         ? `  ${c.model.padEnd(7)} failed: ${c.error}`
-        : `  ${c.model.padEnd(7)} LL ${fmt(c.logLikelihood ?? NaN, 2)}${c.holdout ? `, holdout predicted ${fmt(c.holdout.predicted, 1)}, RMSE ${fmt(c.holdout.rmse)}` : ''}`);
+        : `  ${c.model.padEnd(7)} LL ${fmt(c.logLikelihood ?? NaN, 2)}${c.holdout ? `, holdout predicted ${fmtCount(c.holdout.predicted)}, RMSE ${fmt(c.holdout.rmse)}` : ''}`);
     }
   }
   return lines.join('\n');
