@@ -12,7 +12,9 @@
  * last pass's Hessian is the one the standard errors need.
  */
 import { ConvergenceError } from '../numeric/errors.js';
-import { bfgs, invertSpd, multiStart, newton, type MinimizeResult, type Objective, type ObjectiveWithHessian } from '../numeric/optimize.js';
+import {
+  bfgs, hessianFromGradient, multiStart, newton, standardErrorsFromHessian, type MinimizeResult, type Objective, type ObjectiveWithHessian,
+} from '../numeric/optimize.js';
 import type { FitOptions } from './types.js';
 
 /** Total log-likelihood at θ; when grad is given, writes ∂LL/∂θ into it. */
@@ -117,16 +119,11 @@ export function fitMaximumLikelihood<N extends string>(problem: MlProblem<N>, op
     if (finalHessianPhi) {
       sePhi = standardErrorsFromHessian(finalHessianPhi, n, what);
     } else {
-      const thetaArr = new Float64Array(n), g = new Float64Array(n);
-      const negLlPhi: Objective = (phi, grad) => {
-        for (let i = 0; i < n; i++) thetaArr[i] = Math.exp(phi[i]);
-        const v = ll(thetaArr, g);
-        for (let i = 0; i < n; i++) grad[i] = -thetaArr[i] * g[i];
-        return -v;
-      };
-      // Forward differences of the exact gradient from the optimum, whose gradient BFGS already has
-      // (best.grad is that of the mean; × customers gives the total): n gradients, relative error ~1e-6.
-      sePhi = forwardStandardErrors(negLlPhi, best.x, Float64Array.from(best.grad, (g) => g * customers), what);
+      // Forward differences of the exact gradient of −LL from the optimum, whose gradient BFGS
+      // already has (best.grad is that of the mean; × customers gives the total): n gradients,
+      // relative error ~1e-6.
+      const H = hessianFromGradient(objective(ll, 1, n), best.x, 1e-6, 'forward', Float64Array.from(best.grad, (g) => g * customers));
+      sePhi = standardErrorsFromHessian(H, n, what);
     }
   } catch (e) {
     if (best.converged || !(e instanceof ConvergenceError)) throw e;
@@ -180,33 +177,4 @@ function screenAndPolish<N extends string>(
   }
   const polished = bfgs(full, screened.x, { ...bfgsOptions, initialInverseHessian: screened.inverseHessian });
   return polished.converged ? { best: polished, iterations: screened.iterations + polished.iterations, hessianPhi: null } : null;
-}
-
-/**
- * SE(φ) from the inverse of the Hessian of −LL(φ), by forward differences of the exact gradient
- * with the gradient at x given (symmetrised). Throws a ConvergenceError when the observed
- * information is not positive definite (the data do not identify the parameters).
- */
-function forwardStandardErrors(negLl: Objective, x: Float64Array, g0: Float64Array, what: string): Float64Array {
-  const n = x.length;
-  const H = new Float64Array(n * n);
-  const xp = Float64Array.from(x), gp = new Float64Array(n);
-  for (let j = 0; j < n; j++) {
-    const h = 1e-6 * Math.max(1, Math.abs(x[j]));
-    xp[j] = x[j] + h;
-    negLl(xp, gp);
-    xp[j] = x[j];
-    for (let i = 0; i < n; i++) H[i * n + j] = (gp[i] - g0[i]) / h;
-  }
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) H[i * n + j] = H[j * n + i] = 0.5 * (H[i * n + j] + H[j * n + i]);
-  }
-  return standardErrorsFromHessian(H, n, what);
-}
-
-/** SE(φ): square roots of the diagonal of the inverse of ∇²(−LL) in φ; throws if it is not positive definite. */
-function standardErrorsFromHessian(H: Float64Array, n: number, what: string): Float64Array {
-  const inv = invertSpd(H, n);
-  if (!inv) throw new ConvergenceError(`${what}: the observed information is not positive definite at the optimum; the data do not identify the parameters`, 0, NaN);
-  return Float64Array.from({ length: n }, (_, i) => Math.sqrt(inv[i * n + i]));
 }

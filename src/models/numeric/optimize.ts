@@ -388,13 +388,19 @@ export function multiStart(
 
 /**
  * Hessian of f at x by differences of the exact gradient (steps relative to |x_i|), symmetrised.
- * Row-major n×n. 'central' costs 2n gradients (error O(h²)); 'forward' costs n + 1 (error O(h)).
+ * Row-major n×n. 'central' costs 2n gradients (error O(h²)); 'forward' costs n + 1 (error O(h)),
+ * or n when the caller already has ∇f(x) (gradAtX, e.g. from the minimiser).
  */
-export function hessianFromGradient(fn: Objective, x: ArrayLike<number>, relStep = 1e-5, scheme: 'central' | 'forward' = 'central'): Float64Array {
+export function hessianFromGradient(
+  fn: Objective, x: ArrayLike<number>, relStep = 1e-5, scheme: 'central' | 'forward' = 'central', gradAtX?: ArrayLike<number>,
+): Float64Array {
   const n = x.length;
   const H = new Float64Array(n * n);
   const xp = Float64Array.from(x), gp = new Float64Array(n), gm = new Float64Array(n);
-  if (scheme === 'forward') fn(xp, gm);
+  if (scheme === 'forward') {
+    if (gradAtX) gm.set(gradAtX);
+    else fn(xp, gm);
+  }
   for (let j = 0; j < n; j++) {
     const h = relStep * Math.max(1, Math.abs(x[j]));
     xp[j] = x[j] + h;
@@ -460,8 +466,15 @@ export function invertSpd(A: Float64Array, n: number): Float64Array | null {
  * information is not positive definite (the point is not a strict maximum).
  */
 export function standardErrors(negLogLikGrad: Objective, theta: ArrayLike<number>, what = 'fit', scheme: 'central' | 'forward' = 'central'): Float64Array {
-  const n = theta.length;
   const H = hessianFromGradient(negLogLikGrad, theta, scheme === 'central' ? 1e-5 : 1e-6, scheme);
+  return standardErrorsFromHessian(H, theta.length, what);
+}
+
+/**
+ * Square roots of the diagonal of H⁻¹, for H the Hessian of a negative log-likelihood (the observed
+ * information). Throws a ConvergenceError when H is not positive definite (not a strict maximum).
+ */
+export function standardErrorsFromHessian(H: Float64Array, n: number, what = 'fit'): Float64Array {
   const inv = invertSpd(H, n);
   if (!inv) {
     throw new ConvergenceError(`${what}: the observed information is not positive definite at the optimum; the data do not identify the parameters`, 0, NaN);
