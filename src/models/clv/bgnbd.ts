@@ -25,7 +25,7 @@
  */
 import { DegenerateDataError, InvalidArgumentsError } from '../numeric/errors.js';
 import { digamma, hyp2f1, lgamma, log1pexp, trigamma } from '../numeric/special.js';
-import { fitMaximumLikelihood, type LogLikelihood, type MlProblem } from './fit.js';
+import { fitMaximumLikelihood, type LogLikelihood, type LogLikelihoodHessian, type MlFit } from './fit.js';
 import { checkColumns, indexDistinct, systematicSample, type Distinct } from './tuples.js';
 import type { BgnbdParams, FitOptions, FitResult, RfmTuples } from './types.js';
 
@@ -95,12 +95,18 @@ export interface PreparedRfm {
 
 export function prepareRfm(t: RfmTuples, recurrenceMaxX = BGNBD_DEFAULTS.recurrenceMaxX): PreparedRfm {
   const xd = indexDistinct(t.x), Td = indexDistinct(t.T, false), txd = indexDistinct(t.t_x, false);
-  return summarise(t.x, t.count, xd, Td, txd, recurrenceMaxX);
+  let maxX = 0, integer = true;
+  for (let j = 0; j < xd.values.length; j++) {
+    const v = xd.values[j];
+    if (v > maxX) maxX = v;
+    if (v !== Math.floor(v)) integer = false;
+  }
+  return summarise(t.x, t.count, xd, Td, txd, maxX, integer && maxX <= recurrenceMaxX);
 }
 
 /** The per-x and per-T sums of prepared tuples (one pass over the rows). */
 function summarise(
-  X: Float64Array, C: Float64Array, xd: Distinct, Td: Distinct, txd: Distinct, recurrenceMaxX: number,
+  X: Float64Array, C: Float64Array, xd: Distinct, Td: Distinct, txd: Distinct, maxX: number, integerX: boolean,
 ): PreparedRfm {
   const rows = X.length;
   const xCount = new Float64Array(xd.values.length);
@@ -116,23 +122,17 @@ function summarise(
     if (x === 0) zeroCountByT[k] += c;
     else repeatCustomers += c;
   }
-  let maxX = 0, integer = true;
-  for (let j = 0; j < xd.values.length; j++) {
-    const v = xd.values[j];
-    if (v > maxX) maxX = v;
-    if (v !== Math.floor(v)) integer = false;
-  }
   return {
     rows, customers, x: X, count: C,
     xValues: xd.values, xIndex: xd.index, xCount,
     TValues: Td.values, TIndex: Td.index, txValues: txd.values, txIndex: txd.index,
-    zeroCountByT, repeatCustomers, sumX, sumT, integerX: integer && maxX <= recurrenceMaxX, maxX,
+    zeroCountByT, repeatCustomers, sumX, sumT, integerX, maxX,
   };
 }
 
 /**
  * A seeded systematic subsample of about `target` customers of prepared tuples (see
- * subsampleColumns), sharing the distinct-value tables: one pass over the rows, and only the kept
+ * systematicSample), sharing the distinct-value tables: one pass over the rows, and only the kept
  * rows are copied.
  */
 export function subsamplePrepared(p: PreparedRfm, target: number, seed: number): PreparedRfm {
@@ -146,11 +146,9 @@ export function subsamplePrepared(p: PreparedRfm, target: number, seed: number):
     TIndex[m] = p.TIndex[i];
     txIndex[m] = p.txIndex[i];
   }
-  const sub = summarise(
-    x, counts, { values: p.xValues, index: xIndex }, { values: p.TValues, index: TIndex }, { values: p.txValues, index: txIndex }, Infinity,
+  return summarise(
+    x, counts, { values: p.xValues, index: xIndex }, { values: p.TValues, index: TIndex }, { values: p.txValues, index: txIndex }, p.maxX, p.integerX,
   );
-  sub.integerX = p.integerX;
-  return sub;
 }
 
 /**
@@ -271,11 +269,10 @@ export function bgnbdLogLikelihoodPrepared(
   const logA = Math.log(a), invA = 1 / a;
   // BG/NBD's bracket has two terms only for x > 0 (x = 0 was summed by T above); MBG/NBD's always.
   const tables: RowTables = { r, logA, invA, lT, iT, ltx, itx, logBX1, invBX1, allRows: modified };
-  const rows = p;
-  if (!grad) return ll + bracketSum(rows, tables);
+  if (!grad) return ll + bracketSum(p, tables);
   const acc = new Float64Array(16);
-  if (hess) bracketHessian(rows, tables, acc);
-  else bracketGradient(rows, tables, acc);
+  if (hess) bracketHessian(p, tables, acc);
+  else bracketGradient(p, tables, acc);
   ll += acc[0];
   grad[0] = gr + acc[1];
   grad[1] = galpha + acc[2];
@@ -294,8 +291,7 @@ export function bgnbdLogLikelihoodPrepared(
     hAA += (acc[12] - acc[3]) * invA * invA;
     hAb -= acc[13] * invA;
     hbb += acc[14];
-    const h = [hrr, hra, hrA, hrb, hra, haa, haA, hab, hrA, haA, hAA, hAb, hrb, hab, hAb, hbb];
-    for (let i = 0; i < 16; i++) hess[i] = h[i];
+    hess.set([hrr, hra, hrA, hrb, hra, haa, haA, hab, hrA, haA, hAA, hAb, hrb, hab, hAb, hbb]);
   }
   return ll;
 }
@@ -318,13 +314,7 @@ interface RowTables {
 }
 
 /** The row columns the loops read. */
-interface Rows {
-  x: Float64Array;
-  count: Float64Array;
-  xIndex: Int32Array;
-  TIndex: Int32Array;
-  txIndex: Int32Array;
-}
+type Rows = Pick<PreparedRfm, 'x' | 'count' | 'xIndex' | 'TIndex' | 'txIndex'>;
 
 // The per-tuple loops, one small function each (so each compiles fast and on its own). With
 // u1 = −(r+x) log(α+T), u2 = log a − log(b+x−1) − (r+x) log(α+t_x), d = u2 − u1, the bracket is
@@ -454,28 +444,35 @@ export function checkIdentifiable(what: string, p: PreparedRfm): void {
 
 /** Fits BG/NBD by maximum likelihood on compressed (x, t_x, T, count) tuples. */
 export function fitBgnbd(tuples: RfmTuples, options: FitOptions = {}): BgnbdFit {
-  checkRfmTuples('fitBgnbd', tuples);
+  return { model: 'bgnbd', ...fitBgnbdFamily('fitBgnbd', tuples, options, false) };
+}
+
+/**
+ * BG/NBD or (modified) MBG/NBD by maximum likelihood: one likelihood with its analytic gradient
+ * and Hessian, starts screened on a systematic subsample above screenAbove tuples, Newton polish.
+ */
+export function fitBgnbdFamily(
+  what: string, tuples: RfmTuples, options: FitOptions, modified: boolean,
+): MlFit<(typeof BGNBD_PARAM_NAMES)[number]> & { customers: number } {
+  checkRfmTuples(what, tuples);
   const prepared = prepareRfm(tuples);
-  checkIdentifiable('fitBgnbd', prepared);
-  const ll: LogLikelihood = (theta, grad) => bgnbdLogLikelihoodPrepared(prepared, theta, grad);
+  checkIdentifiable(what, prepared);
+  const problemOn = (p: PreparedRfm): { ll: LogLikelihood; hessian: LogLikelihoodHessian; customers: number } => ({
+    ll: (theta, grad) => bgnbdLogLikelihoodPrepared(p, theta, grad, modified),
+    hessian: (theta, grad, hess) => bgnbdLogLikelihoodPrepared(p, theta, grad, modified, hess),
+    customers: p.customers,
+  });
   const screenAbove = options.screenAbove ?? BGNBD_DEFAULTS.screenAbove;
-  let screen: MlProblem<string>['screen'];
-  if (screenAbove > 0 && prepared.rows > screenAbove && prepared.customers > 2 * BGNBD_DEFAULTS.screenCustomers) {
-    const ps = subsamplePrepared(prepared, BGNBD_DEFAULTS.screenCustomers, options.seed ?? BGNBD_DEFAULTS.seed);
-    screen = {
-      ll: (theta, grad) => bgnbdLogLikelihoodPrepared(ps, theta, grad), customers: ps.customers,
-      hessian: (theta, grad, hess) => bgnbdLogLikelihoodPrepared(ps, theta, grad, false, hess),
-    };
-  }
+  const screened = screenAbove > 0 && prepared.rows > screenAbove && prepared.customers > 2 * BGNBD_DEFAULTS.screenCustomers;
   const fit = fitMaximumLikelihood(
     {
-      what: 'fitBgnbd', names: BGNBD_PARAM_NAMES, ll, customers: prepared.customers, screen,
-      hessian: (t, grad, hess) => bgnbdLogLikelihoodPrepared(prepared, t, grad, false, hess),
+      what, names: BGNBD_PARAM_NAMES, ...problemOn(prepared),
+      screen: screened ? problemOn(subsamplePrepared(prepared, BGNBD_DEFAULTS.screenCustomers, options.seed ?? BGNBD_DEFAULTS.seed)) : undefined,
       starts: rfmStarts(prepared, [[1, 1, 1], [0.3, 0.7, 2.5], [3, 2, 6]]),
     },
     options,
   );
-  return { model: 'bgnbd', ...fit, customers: prepared.customers };
+  return { ...fit, customers: prepared.customers };
 }
 
 // ---------------------------------------------------------------------------------------------

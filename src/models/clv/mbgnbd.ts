@@ -14,12 +14,12 @@
  *     P(alive) · (a+b+x)/(a−1) · [1 − (1−z)^(a−1) 2F1(a+b−r, a−1; a+b+x; z)]
  * - E[X(t)] of a new customer: b/(a−1) · [1 − (α/(α+t))^r 2F1(r, b+1; a+b; t/(α+t))], which is the
  *   conditional expectation at x = t_x = T = 0.
- * The likelihood shares bgnbd.ts's grouped evaluation and analytic gradient (flag `modified`).
+ * The likelihood and the fit share bgnbd.ts's grouped evaluation, analytic gradient and Hessian
+ * (flag `modified`, fitBgnbdFamily).
  */
 import { InvalidArgumentsError } from '../numeric/errors.js';
 import { hyp2f1, log1pexp } from '../numeric/special.js';
-import { bgnbdLogLikelihoodPrepared, checkIdentifiable, checkRfmTuples, prepareRfm, rfmStarts, subsamplePrepared, BGNBD_DEFAULTS, BGNBD_PARAM_NAMES } from './bgnbd.js';
-import { fitMaximumLikelihood, type LogLikelihood, type MlProblem } from './fit.js';
+import { bgnbdLogLikelihoodPrepared, checkRfmTuples, fitBgnbdFamily, prepareRfm, BGNBD_PARAM_NAMES } from './bgnbd.js';
 import type { FitOptions, FitResult, MbgnbdParams, RfmTuples } from './types.js';
 
 export const MBGNBD_PARAM_NAMES = BGNBD_PARAM_NAMES;
@@ -39,28 +39,7 @@ export function mbgnbdLogLikelihood(params: MbgnbdParams, tuples: RfmTuples): nu
 }
 
 export function fitMbgnbd(tuples: RfmTuples, options: FitOptions = {}): MbgnbdFit {
-  checkRfmTuples('fitMbgnbd', tuples);
-  const prepared = prepareRfm(tuples);
-  checkIdentifiable('fitMbgnbd', prepared);
-  const ll: LogLikelihood = (t, grad) => bgnbdLogLikelihoodPrepared(prepared, t, grad, true);
-  const screenAbove = options.screenAbove ?? BGNBD_DEFAULTS.screenAbove;
-  let screen: MlProblem<string>['screen'];
-  if (screenAbove > 0 && prepared.rows > screenAbove && prepared.customers > 2 * BGNBD_DEFAULTS.screenCustomers) {
-    const ps = subsamplePrepared(prepared, BGNBD_DEFAULTS.screenCustomers, options.seed ?? BGNBD_DEFAULTS.seed);
-    screen = {
-      ll: (t, grad) => bgnbdLogLikelihoodPrepared(ps, t, grad, true), customers: ps.customers,
-      hessian: (t, grad, hess) => bgnbdLogLikelihoodPrepared(ps, t, grad, true, hess),
-    };
-  }
-  const fit = fitMaximumLikelihood(
-    {
-      what: 'fitMbgnbd', names: MBGNBD_PARAM_NAMES, ll, customers: prepared.customers, screen,
-      hessian: (t, grad, hess) => bgnbdLogLikelihoodPrepared(prepared, t, grad, true, hess),
-      starts: rfmStarts(prepared, [[1, 1, 1], [0.3, 0.7, 2.5], [3, 2, 6]]),
-    },
-    options,
-  );
-  return { model: 'mbgnbd', ...fit, customers: prepared.customers };
+  return { model: 'mbgnbd', ...fitBgnbdFamily('fitMbgnbd', tuples, options, true) };
 }
 
 export function mbgnbdPAlive(p: MbgnbdParams, x: number, tx: number, T: number): number {
