@@ -23,6 +23,7 @@ import { DuckDbStore } from '../src/store/duckdb/index.js';
 import { createRng } from '../src/models/numeric/random.js';
 import { simulateBgnbd } from '../src/models/clv/simulate.js';
 import { fitBgnbd } from '../src/models/clv/bgnbd.js';
+import { summary } from '../src/network/histogram.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DATA = join(here, '.data', 'clv');
@@ -96,10 +97,7 @@ function coldRuns(): ColdRun[] {
   });
 }
 
-const median = (v: number[]): number => {
-  const s = [...v].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
-};
+const median = (v: number[]): number => summary(v).median ?? NaN;
 
 function truthRows(fit: { params: Record<string, number>; stdErrors: Record<string, number> }, truth: Record<string, number>, names: readonly string[]): string[] {
   return names.map((k) => {
