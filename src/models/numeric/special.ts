@@ -13,6 +13,21 @@
  *   2F1(a,b;c;z) = (1-z)^(c-a-b) 2F1(c-a,c-b;c;z), whichever has the smaller numerator parameters,
  *   so heavy buyers (a, b in the thousands) never overflow; for z < 0, Pfaff's transformation
  *   (A&S 15.3.4) maps z into [0, 1).
+ * - 2F1 near z = 1: where the series would need more than HYP2F1_DEFAULTS.connectionTerms terms
+ *   (it converges like z^k, e.g. 280,000 terms for 2F1(1, 57271.68; 57272.78; 0.99987), which a
+ *   Pareto/NBD fit reaches when s and β run off along the no-dropout ridge):
+ *   - when a numerator parameter p lies in (0, c), Euler's integral (A&S 15.3.1)
+ *       2F1(a,b;c;z) = Γ(c)/(Γ(p)Γ(c−p)) ∫_0^1 t^(p−1) (1−t)^(c−p−1) (1−zt)^(−other) dt
+ *     by tanh-sinh quadrature in log space: the integrand is positive, so large parameters (where
+ *     the two terms of the connection formula below are e^(b(1−z)) times the result and cancel) lose
+ *     nothing;
+ *   - otherwise the connection formula z → 1 − z (A&S 15.3.6) sums two series in w = 1 − z, in
+ *     signed log form:
+ *     2F1(a,b;c;z) = Γ(c)Γ(m)/(Γ(c−a)Γ(c−b)) 2F1(a,b;1−m;w) + w^m Γ(c)Γ(−m)/(Γ(a)Γ(b)) 2F1(c−a,c−b;1+m;w),
+ *   m = c − a − b. When m is within integerGap of an integer the two terms have poles that cancel,
+ *   so the value is interpolated in c from Chebyshev nodes around the integer (2F1 is analytic in c;
+ *   8 nodes at ±0.01 leave an interpolation error far below 1e-12). The derivatives on this path are
+ *   central differences of log 2F1 (relative error ~1e-8, enough for the optimiser).
  */
 import { ConvergenceError, InvalidArgumentsError } from './errors.js';
 
@@ -156,6 +171,11 @@ export const HYP2F1_DEFAULTS = {
   tolerance: 1e-16,
   /** Terms before a ConvergenceError (z near 1 converges slowly). */
   maxTerms: 200_000,
+  /** Above this z, a series estimated to need more than connectionTerms terms uses the 1 − z form. */
+  nearOne: 0.9,
+  connectionTerms: 2_000,
+  /** m = c − a − b closer than this to an integer: interpolate in c (the poles of Γ(±m) cancel). */
+  integerGap: 1e-3,
 };
 
 interface SeriesSum {
@@ -232,10 +252,12 @@ function fromSeries(r: SeriesSum, where: string): LogHyp2f1 {
   return { value: Math.log(r.s) + r.logScale, da: r.sa / r.s, db: r.sb / r.s, dc: r.sc / r.s, dz: r.sz / r.s };
 }
 
-/** log 2F1(a,b;c;z) for 0 <= z < 1, choosing the direct or Euler-transformed series. */
+/** log 2F1(a,b;c;z) for 0 <= z < 1, choosing the direct or Euler-transformed series or the 1 − z form. */
 function logHyp2f1Unit(a: number, b: number, c: number, z: number, grad: boolean): LogHyp2f1 {
   const ea = c - a, eb = c - b;
-  if (Math.abs(a * b) <= Math.abs(ea * eb) || z === 0) {
+  const direct = Math.abs(a * b) <= Math.abs(ea * eb) || z === 0;
+  if (direct ? slowSeries(a, b, c, z) : slowSeries(ea, eb, c, z)) return logConnectionWithGrad(a, b, c, z, grad);
+  if (direct) {
     return fromSeries(series(a, b, c, z, grad), `(${a}, ${b}; ${c}; ${z})`);
   }
   const g = fromSeries(series(ea, eb, c, z, grad), `(${a}, ${b}; ${c}; ${z})`);
@@ -280,7 +302,12 @@ export function hyp2f1(a: number, b: number, c: number, z: number): number {
   checkArgs(a, b, c, z);
   if (z >= 0) {
     const ea = c - a, eb = c - b;
-    if (Math.abs(a * b) <= Math.abs(ea * eb)) {
+    const direct = Math.abs(a * b) <= Math.abs(ea * eb);
+    if (direct ? slowSeries(a, b, c, z) : slowSeries(ea, eb, c, z)) {
+      const v = connection(a, b, c, z);
+      return v.sign * Math.exp(v.log);
+    }
+    if (direct) {
       const r = series(a, b, c, z, false);
       return r.s * Math.exp(r.logScale);
     }
@@ -293,6 +320,179 @@ export function hyp2f1(a: number, b: number, c: number, z: number): number {
   }
   const r = series(a, b, c, z, false);
   return r.s * Math.exp(r.logScale);
+}
+
+/** A real number as sign · e^log (sign 0 for zero). */
+export interface SignedLog {
+  log: number;
+  sign: number;
+}
+
+/** log |Γ(x)| and the sign of Γ(x); sign 0 at the poles (where 1/Γ(x) = 0). */
+function gammaSigned(x: number): SignedLog {
+  if (x > 0) return { log: lgamma(x), sign: 1 };
+  if (Number.isInteger(x)) return { log: Infinity, sign: 0 };
+  return { log: lgamma(x), sign: Math.floor(x) % 2 === 0 ? 1 : -1 };
+}
+
+function addSigned(p: SignedLog, q: SignedLog): SignedLog {
+  if (p.sign === 0) return q;
+  if (q.sign === 0) return p;
+  const [hi, lo] = p.log >= q.log ? [p, q] : [q, p];
+  const r = Math.exp(lo.log - hi.log);
+  const f = hi.sign === lo.sign ? 1 + r : 1 - r;
+  return f === 0 ? { log: -Infinity, sign: 0 } : { log: hi.log + Math.log(f), sign: hi.sign };
+}
+
+/**
+ * Whether the power series of 2F1(a,b;c;z) would need more than connectionTerms terms: past the
+ * peak of the terms they decay like k^(a+b−c−1) z^k, so about (37 + max(0, a+b−c−1) ln k)/(−ln z)
+ * terms follow the peak, which is the positive root k of (a+k)(b+k)z = (c+k)(k+1).
+ */
+function slowSeries(a: number, b: number, c: number, z: number): boolean {
+  const { nearOne, connectionTerms } = HYP2F1_DEFAULTS;
+  if (!(z > nearOne)) return false;
+  const lz = -Math.log(z);
+  let n = 37 / lz;
+  const e = a + b - c - 1;
+  if (e > 0) n += (e * Math.log(n)) / lz;
+  // (1−z)k² + (c + 1 − (a+b)z)k + c − abz = 0
+  const A = 1 - z, B = c + 1 - (a + b) * z, C = c - a * b * z;
+  const disc = B * B - 4 * A * C;
+  const peak = disc > 0 ? Math.max(0, (-B + Math.sqrt(disc)) / (2 * A)) : 0;
+  return n + peak > connectionTerms;
+}
+
+/** Σ of the series as a signed log. */
+function seriesSigned(a: number, b: number, c: number, w: number): SignedLog {
+  const r = series(a, b, c, w, false);
+  return r.s === 0 ? { log: -Infinity, sign: 0 } : { log: Math.log(Math.abs(r.s)) + r.logScale, sign: Math.sign(r.s) };
+}
+
+/** A&S 15.3.6 for m = c − a − b not an integer. */
+function connectionAt(a: number, b: number, c: number, z: number): SignedLog {
+  const m = c - a - b, w = 1 - z, lw = Math.log(w);
+  const gc = gammaSigned(c), gm = gammaSigned(m), gmm = gammaSigned(-m);
+  const gca = gammaSigned(c - a), gcb = gammaSigned(c - b), ga = gammaSigned(a), gb = gammaSigned(b);
+  let t1: SignedLog = { log: -Infinity, sign: 0 };
+  if (gca.sign !== 0 && gcb.sign !== 0) {
+    const s1 = seriesSigned(a, b, 1 - m, w);
+    t1 = { log: gc.log + gm.log - gca.log - gcb.log + s1.log, sign: gc.sign * gm.sign * gca.sign * gcb.sign * s1.sign };
+  }
+  let t2: SignedLog = { log: -Infinity, sign: 0 };
+  if (ga.sign !== 0 && gb.sign !== 0) {
+    const s2 = seriesSigned(c - a, c - b, 1 + m, w);
+    t2 = { log: m * lw + gc.log + gmm.log - ga.log - gb.log + s2.log, sign: gc.sign * gmm.sign * ga.sign * gb.sign * s2.sign };
+  }
+  return addSigned(t1, t2);
+}
+
+const CHEBYSHEV_NODES = 8;
+const CHEBYSHEV_RADIUS = 0.01;
+
+/**
+ * log ∫_0^1 t^(p−1) (1−t)^(q−1) (1−zt)^(−a) dt for p, q > 0, z < 1, by the tanh-sinh rule
+ * (Takahasi & Mori 1974): t = σ(π sinh s) with σ the logistic function, so t and 1 − t are both
+ * computed without cancellation and the endpoint behaviour t^(p−1), (1−t)^(q−1) becomes a double
+ * exponential decay in s. The step is halved until the sum changes by less than 1e-15.
+ */
+function logEulerIntegral(p: number, q: number, a: number, z: number): number {
+  const logF = (s: number): number => {
+    const u = Math.PI * Math.sinh(s);
+    const lt = -log1pexp(-u), l1t = -log1pexp(u); // log t, log(1 − t)
+    const t = Math.exp(lt), omt = Math.exp(l1t);
+    // 1 − z t = (1 − t) + (1 − z) t, without cancellation for z and t near 1.
+    const l1zt = Math.log(omt + (1 - z) * t);
+    return p * lt + q * l1t - a * l1zt + Math.log(Math.PI * Math.cosh(s));
+  };
+  // Nodes s = k h on both sides until the log-integrand is 60 below its peak (and s within ±7,
+  // where σ saturates in double precision).
+  const sumAt = (h: number, offset: number, step: number): number[] => {
+    const out: number[] = [];
+    for (const dir of [1, -1]) {
+      let peak = -Infinity;
+      for (let k = offset; ; k += step) {
+        const sv = dir * k * h;
+        if (dir === -1 && k === 0) continue;
+        if (Math.abs(sv) > 7) break;
+        const v = logF(sv);
+        if (v > peak) peak = v;
+        out.push(v);
+        if (k > 8 && v < peak - 60) break;
+      }
+    }
+    return out;
+  };
+  let h = 1 / 8;
+  let logs = sumAt(h, 0, 1);
+  let prev = logSumExp(logs) + Math.log(h);
+  for (let level = 0; level < 12; level++) {
+    h /= 2;
+    logs = logs.concat(sumAt(h, 1, 2));
+    const cur = logSumExp(logs) + Math.log(h);
+    if (Math.abs(cur - prev) < 1e-15 * Math.max(1, Math.abs(cur)) && level >= 2) return cur;
+    prev = cur;
+  }
+  return prev;
+}
+
+/** 2F1(a,b;c;z) for z near 1 as a signed log (see the header). */
+function connection(a: number, b: number, c: number, z: number): SignedLog {
+  // Euler's integral when a numerator parameter lies in (0, c): a positive integrand, no cancellation.
+  for (const [p, other] of [[b, a], [a, b]] as const) {
+    if (p > 0 && p < c) {
+      const log = lgamma(c) - lgamma(p) - lgamma(c - p) + logEulerIntegral(p, c - p, other, z);
+      return { log, sign: 1 };
+    }
+  }
+  const m = c - a - b, k = Math.round(m);
+  if (Math.abs(m - k) >= HYP2F1_DEFAULTS.integerGap) return connectionAt(a, b, c, z);
+  // Near an integer m the two terms have cancelling poles: interpolate in c (Lagrange through
+  // Chebyshev nodes m_j = k + h cos(π(2j+1)/2N), none of them an integer), on log|2F1| when every
+  // node has the same sign (smooth in c), else on the values scaled by the largest.
+  const nodes: number[] = [], vals: SignedLog[] = [];
+  for (let j = 0; j < CHEBYSHEV_NODES; j++) {
+    const mj = k + CHEBYSHEV_RADIUS * Math.cos((Math.PI * (2 * j + 1)) / (2 * CHEBYSHEV_NODES));
+    nodes.push(mj);
+    vals.push(connectionAt(a, b, a + b + mj, z));
+  }
+  const lagrange = (ys: number[]): number => {
+    let sum = 0;
+    for (let i = 0; i < nodes.length; i++) {
+      let l = 1;
+      for (let j = 0; j < nodes.length; j++) if (j !== i) l *= (m - nodes[j]) / (nodes[i] - nodes[j]);
+      sum += l * ys[i];
+    }
+    return sum;
+  };
+  const sign = vals[0].sign;
+  if (sign !== 0 && vals.every((v) => v.sign === sign)) return { log: lagrange(vals.map((v) => v.log)), sign };
+  const top = Math.max(...vals.map((v) => v.log));
+  const y = lagrange(vals.map((v) => v.sign * Math.exp(v.log - top)));
+  return y === 0 ? { log: -Infinity, sign: 0 } : { log: top + Math.log(Math.abs(y)), sign: Math.sign(y) };
+}
+
+/** log 2F1 near z = 1 with central-difference derivatives (see the header). */
+function logConnectionWithGrad(a: number, b: number, c: number, z: number, grad: boolean): LogHyp2f1 {
+  const f = (aa: number, bb: number, cc: number, zz: number): number => {
+    const v = connection(aa, bb, cc, zz);
+    if (v.sign <= 0) throw new InvalidArgumentsError(`logHyp2f1(${aa}, ${bb}; ${cc}; ${zz}): 2F1 is not positive; use hyp2f1`);
+    return v.log;
+  };
+  const value = f(a, b, c, z);
+  if (!grad) return { value, da: 0, db: 0, dc: 0, dz: 0 };
+  const d = (g: (h: number) => number, x: number): number => {
+    const h = 1e-6 * Math.max(1, Math.abs(x));
+    return (g(h) - g(-h)) / (2 * h);
+  };
+  const hz = Math.min(1e-6 * Math.max(1, z), (1 - z) / 4);
+  return {
+    value,
+    da: d((h) => f(a + h, b, c, z), a),
+    db: d((h) => f(a, b + h, c, z), b),
+    dc: d((h) => f(a, b, c + h, z), c),
+    dz: (f(a, b, c, z + hz) - f(a, b, c, z - hz)) / (2 * hz),
+  };
 }
 
 /**
