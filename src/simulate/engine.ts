@@ -373,7 +373,7 @@ class Simulation {
         timeUnit: 'week',
         params: p.bgnbd,
         meanLambda: p.bgnbd.r / p.bgnbd.alpha,
-        meanDropout: p.bgnbd.a / (p.bgnbd.a + p.bgnbd.b),
+        meanDropout: p.bgnbd.dropout ?? p.bgnbd.a / (p.bgnbd.a + p.bgnbd.b),
         expectedRepeatPurchases52Weeks: x52,
         expectedRepeatPurchasesInWindow: expected,
         realizedRepeatPurchasesInWindow: this.repeatTotal,

@@ -18,8 +18,12 @@ const isoDate = z
     return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
   }, 'is not a real calendar date');
 
-/** BG/NBD (Fader, Hardie & Lee 2005), time unit = week: lambda ~ Gamma(r, alpha), p ~ Beta(a, b). */
-export const BgNbdParamsSchema = z.object({ r: positive, alpha: positive, a: positive, b: positive }).strict();
+/**
+ * BG/NBD (Fader, Hardie & Lee 2005), time unit = week: lambda ~ Gamma(r, alpha), p ~ Beta(a, b).
+ * `dropout`: one fixed dropout probability per repeat purchase for every customer instead of
+ * p ~ Beta(a, b) (0 = nobody ever drops out; the a, b → ∞ limit of BG/NBD with a/(a+b) = dropout).
+ */
+export const BgNbdParamsSchema = z.object({ r: positive, alpha: positive, a: positive, b: positive, dropout: z.number().min(0).max(1).optional() }).strict();
 /** Gamma-Gamma spend (Fader, Hardie & Lee 2005 "RFM and CLV"): nu ~ Gamma(q, gamma), spend ~ Gamma(p, nu). */
 export const GammaGammaParamsSchema = z.object({ p: positive, q: positive, gamma: positive }).strict();
 

@@ -22,7 +22,7 @@ export interface PurchaseTruth {
   params: BgNbdParams;
   /** E[lambda] = r/alpha, purchases per week while alive. */
   meanLambda: number;
-  /** E[p] = a/(a+b), dropout probability after each repeat purchase. */
+  /** E[p] = a/(a+b) (or the fixed `dropout`), dropout probability after each repeat purchase. */
   meanDropout: number;
   /** E[X(52)], repeat purchases of a new customer in 52 weeks (FHL 2005, eq. 9). */
   expectedRepeatPurchases52Weeks: number | null;

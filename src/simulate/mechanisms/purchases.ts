@@ -6,7 +6,8 @@
  * Per customer: lambda ~ Gamma(r, alpha) (purchases per week while alive), p ~ Beta(a, b).
  * The trial purchase is at arrival; inter-purchase times are Exp(lambda); after each repeat
  * purchase the customer drops out with probability p (BG/NBD assumption iii: dropout happens
- * only after a repeat transaction, never right after the trial). Spend: nu ~ Gamma(q, gamma),
+ * only after a repeat transaction, never right after the trial); with `dropout` set, p is that
+ * fixed value for everyone (no draw). Spend: nu ~ Gamma(q, gamma),
  * each transaction's value ~ Gamma(p, nu), independent of the purchase process.
  */
 import { beta, exponential, gamma, type Rng } from '../../models/numeric/random.js';
@@ -33,7 +34,7 @@ export class PurchaseProcess {
   /** Draws a new customer's latent lambda, p and nu. */
   drawCustomer(): void {
     this.lambda = gamma(this.rng, this.bg.r, this.bg.alpha);
-    this.p = beta(this.rng, this.bg.a, this.bg.b);
+    this.p = this.bg.dropout ?? beta(this.rng, this.bg.a, this.bg.b);
     this.nu = gamma(this.rng, this.gg.q, this.gg.gamma);
   }
 
