@@ -4,14 +4,13 @@
  * Everything here returns plain, JSON-ready objects; printing and exit codes belong to the CLI.
  */
 import type { Store } from '../store/types.js';
-import { fitBgnbd, type BgnbdFit } from '../models/clv/bgnbd.js';
-import { fitPnbd, type PnbdFit } from '../models/clv/pnbd.js';
-import { fitMbgnbd, type MbgnbdFit } from '../models/clv/mbgnbd.js';
+import { fitNbd } from '../models/clv/nbd.js';
+import { fitWithBoundary, type BoundaryAwareFit } from '../models/clv/dropout-limit.js';
 import { fitBgbb, bgbbExpectedPurchases, type BgbbFit } from '../models/clv/bgbb.js';
 import { fitGammaGamma, type GammaGammaFit } from '../models/clv/gammagamma.js';
 import { rfmModel, type RfmModel, type RfmModelSpec } from '../models/clv/clv.js';
 import { ConvergenceError, InvalidArgumentsError } from '../models/numeric/errors.js';
-import type { ClvModelName, DiscreteTuples, FitOptions, RfmTuples, SpendTuples } from '../models/clv/types.js';
+import type { BoundaryNote, ClvModelName, DiscreteTuples, FitOptions, RfmTuples, SpendTuples } from '../models/clv/types.js';
 import { ClvInputError } from './errors.js';
 import {
   buildCustomerSummary, buildDiscreteSummary, loadRfmTuples, loadSpendTuples, UNIT_DAYS,
@@ -20,13 +19,14 @@ import {
 import { chooseByHoldout, trackingCurve, validateHoldout, type FrequencyRow, type HoldoutValidation, type TrackingRow } from './validate.js';
 import { writeClvScores, type ScoreResult } from './score.js';
 
-export type PurchaseModelName = 'bgnbd' | 'pnbd' | 'mbgnbd';
-export const PURCHASE_MODELS: readonly PurchaseModelName[] = ['bgnbd', 'pnbd', 'mbgnbd'];
+export type PurchaseModelName = 'bgnbd' | 'pnbd' | 'mbgnbd' | 'nbd';
+export const PURCHASE_MODELS: readonly PurchaseModelName[] = ['bgnbd', 'pnbd', 'mbgnbd', 'nbd'];
 /** What a user may ask for: a model, or `auto` (the purchase model with the smallest holdout error). */
 export type ModelRequest = PurchaseModelName | 'bgbb' | 'ggamma' | 'auto';
-export const MODEL_REQUESTS: readonly ModelRequest[] = ['bgnbd', 'pnbd', 'mbgnbd', 'bgbb', 'ggamma', 'auto'];
+export const MODEL_REQUESTS: readonly ModelRequest[] = ['bgnbd', 'pnbd', 'mbgnbd', 'nbd', 'bgbb', 'ggamma', 'auto'];
 
-export type PurchaseFit = BgnbdFit | PnbdFit | MbgnbdFit;
+/** A purchase-model fit; BG/NBD, MBG/NBD and Pareto/NBD may come back at their no-dropout boundary (fit.boundary). */
+export type PurchaseFit = BoundaryAwareFit;
 export type AnyFit = PurchaseFit | BgbbFit | GammaGammaFit;
 
 /** A fit as JSON: the parameter names are the papers' (r, alpha, a, b; r, alpha, s, beta; …). */
@@ -39,6 +39,8 @@ export interface FitSummary {
   converged: boolean;
   iterations: number;
   customers: number;
+  /** Set when the fit ran to the no-dropout boundary: what is reported instead, and why (also a warning). */
+  boundary: BoundaryNote | null;
 }
 
 export interface HoldoutSummary {
@@ -62,6 +64,12 @@ export interface CandidateSummary {
   holdout: { actual: number; predicted: number; mae: number; rmse: number } | null;
   /** Why the candidate could not be fitted. */
   error: string | null;
+  /** The model actually reported for this candidate (e.g. nbd when BG/NBD ran to its no-dropout limit). */
+  fittedModel: ClvModelName | null;
+  /** The boundary note of the candidate's fit, if any. */
+  boundary: string | null;
+  /** Why auto set the candidate aside (no fit, no finite holdout predictions); null for usable candidates. */
+  setAside: string | null;
 }
 
 export interface ClvFitReport extends FitSummary {
@@ -89,22 +97,26 @@ export function fitSummary(fit: AnyFit): FitSummary {
     converged: fit.converged,
     iterations: fit.iterations,
     customers: fit.customers,
+    boundary: 'boundary' in fit && fit.boundary ? fit.boundary : null,
   };
 }
 
+/** Free parameters of a fit (for AIC). */
+function parameterCount(fit: PurchaseFit): number {
+  return Object.keys(fit.params).length;
+}
+
 export function fitPurchaseModel(model: PurchaseModelName, tuples: RfmTuples, options: FitOptions = {}): PurchaseFit {
-  switch (model) {
-    case 'bgnbd': return fitBgnbd(tuples, options);
-    case 'pnbd': return fitPnbd(tuples, options);
-    case 'mbgnbd': return fitMbgnbd(tuples, options);
-  }
+  return model === 'nbd' ? fitNbd(tuples, options) : fitWithBoundary(model, tuples, options);
 }
 
 export function purchaseSpec(fit: PurchaseFit): RfmModelSpec {
+  if ('limit' in fit) return { model: fit.model, limit: fit.limit, params: fit.params };
   switch (fit.model) {
     case 'bgnbd': return { model: 'bgnbd', params: fit.params };
     case 'pnbd': return { model: 'pnbd', params: fit.params };
     case 'mbgnbd': return { model: 'mbgnbd', params: fit.params };
+    case 'nbd': return { model: 'nbd', params: fit.params };
   }
 }
 
@@ -135,9 +147,12 @@ export interface PurchaseChoice {
 }
 
 /**
- * Fits a purchase model (or, for `auto`, every purchase model) on the tuples. `auto` picks the
- * smallest per-customer holdout RMSE when there is a holdout, else the largest log-likelihood
- * (the three models have four parameters each, so that is also the smallest AIC/BIC).
+ * Fits a purchase model (or, for `auto`, every purchase model) on the tuples. `auto` chooses only
+ * among candidates that could be fitted and, with a holdout, produced finite holdout predictions;
+ * each other candidate is set aside with the reason. Among the usable ones it picks the smallest
+ * per-customer holdout RMSE when there is a holdout, else the smallest AIC (2k − 2 LL: the NBD has
+ * two parameters, the no-dropout limits of BG/NBD and MBG/NBD three, the full models four). None
+ * usable is an error that names every reason.
  */
 export async function fitAndChoose(
   store: Store | null, info: CustomerSummaryInfo | null, tuples: RfmTuples, request: PurchaseModelName | 'auto', fitOptions: FitOptions = {},
@@ -146,37 +161,63 @@ export async function fitAndChoose(
   if (request !== 'auto') {
     const fit = fitPurchaseModel(request, tuples, fitOptions);
     const validation = withHoldout ? await validateHoldout(store, info, tuples, purchaseModelOf(fit)) : null;
+    if (validation && !validationFinite(validation)) {
+      throw new ConvergenceError(`${request}: the fitted model gives non-finite holdout predictions (predicted ${validation.predicted}); try --model auto or nbd`, fit.iterations, NaN);
+    }
     return { fit, validation, candidates: null, selection: null };
   }
   const ok: { fit: PurchaseFit; validation: HoldoutValidation | null }[] = [];
   const candidates: CandidateSummary[] = [];
   for (const model of PURCHASE_MODELS) {
+    let fit: PurchaseFit;
     try {
-      const fit = fitPurchaseModel(model, tuples, { ...fitOptions, throwOnNonConvergence: true });
-      const validation = withHoldout ? await validateHoldout(store, info, tuples, purchaseModelOf(fit)) : null;
-      ok.push({ fit, validation });
-      candidates.push({
-        model, logLikelihood: fit.logLikelihood, converged: fit.converged, params: { ...fit.params } as Record<string, number>,
-        holdout: validation ? { actual: validation.actual, predicted: validation.predicted, mae: validation.mae, rmse: validation.rmse } : null,
-        error: null,
-      });
+      fit = fitPurchaseModel(model, tuples, { ...fitOptions, throwOnNonConvergence: true });
     } catch (e) {
       if (!(e instanceof ConvergenceError || e instanceof InvalidArgumentsError)) throw e;
-      candidates.push({ model, logLikelihood: null, converged: false, params: null, holdout: null, error: e.message });
+      candidates.push({
+        model, logLikelihood: null, converged: false, params: null, holdout: null, error: e.message,
+        fittedModel: null, boundary: null, setAside: `could not be fitted: ${e.message}`,
+      });
+      continue;
     }
+    let validation: HoldoutValidation | null = null;
+    let setAside: string | null = null;
+    if (withHoldout) {
+      try {
+        validation = await validateHoldout(store, info, tuples, purchaseModelOf(fit));
+        if (!validationFinite(validation)) setAside = `its holdout predictions are not finite (predicted ${validation.predicted})`;
+      } catch (e) {
+        if (!(e instanceof ConvergenceError || e instanceof InvalidArgumentsError)) throw e;
+        setAside = `no holdout predictions: ${e.message}`;
+      }
+    }
+    const boundary = 'boundary' in fit && fit.boundary ? fit.boundary.message : null;
+    candidates.push({
+      model, logLikelihood: fit.logLikelihood, converged: fit.converged, params: { ...fit.params } as Record<string, number>,
+      holdout: validation && !setAside ? { actual: validation.actual, predicted: validation.predicted, mae: validation.mae, rmse: validation.rmse } : null,
+      error: null, fittedModel: fit.model, boundary, setAside,
+    });
+    if (!setAside) ok.push({ fit, validation });
   }
+  const reasons = (): string => candidates.filter((c) => c.setAside).map((c) => `${c.model}: ${c.setAside}`).join('; ');
   if (ok.length === 0) {
-    throw new ConvergenceError(`auto: no purchase model could be fitted (${candidates.map((c) => `${c.model}: ${c.error}`).join('; ')})`, 0, NaN);
+    throw new ConvergenceError(`auto: no purchase model ${withHoldout ? 'produced holdout predictions' : 'could be fitted'} (${reasons()})`, 0, NaN);
   }
+  const asideNote = candidates.some((c) => c.setAside) ? `; set aside: ${reasons()}` : '';
   if (withHoldout) {
     const choice = chooseByHoldout(ok.map((c) => ({ candidate: c, validation: c.validation! })));
     return {
       ...choice.chosen, candidates,
-      selection: `smallest per-customer holdout RMSE (${choice.chosen.fit.model}: ${choice.chosen.validation!.rmse.toFixed(4)})`,
+      selection: `smallest per-customer holdout RMSE among the candidates with holdout predictions (${choice.chosen.fit.model}: ${choice.chosen.validation!.rmse.toFixed(4)})${asideNote}`,
     };
   }
-  const best = ok.reduce((a, b) => (b.fit.logLikelihood > a.fit.logLikelihood ? b : a));
-  return { ...best, candidates, selection: 'no holdout: largest log-likelihood (all candidates have four parameters, so also the smallest AIC/BIC)' };
+  const aic = (f: PurchaseFit): number => 2 * parameterCount(f) - 2 * f.logLikelihood;
+  const best = ok.reduce((a, b) => (aic(b.fit) < aic(a.fit) ? b : a));
+  return { ...best, candidates, selection: `no holdout: smallest AIC (2k − 2 log-likelihood; ${best.fit.model}: ${aic(best.fit).toFixed(2)})${asideNote}` };
+}
+
+function validationFinite(v: HoldoutValidation): boolean {
+  return Number.isFinite(v.predicted) && Number.isFinite(v.rmse) && Number.isFinite(v.mae) && v.byFrequency.every((f) => Number.isFinite(f.predicted));
 }
 
 function baseReport(fit: AnyFit, o: { requestedModel: ModelRequest; source: 'db' | 'summary'; tuples: number; unit?: TimeUnit; calibrationEnd?: string; holdoutEnd?: string | null }): ClvFitReport {
@@ -209,6 +250,7 @@ export async function fitFromStore(store: Store, o: FitFromStoreOptions): Promis
   noCustomers(info);
   if (o.model === 'ggamma') {
     const spend = await loadSpendTuples(store, info);
+    if (spend.x.length === 0) throw new ClvInputError(await noSpendReason(store, info));
     const fit = fitGammaGamma(spend, o.fitOptions);
     return baseReport(fit, { ...where, tuples: spend.x.length });
   }
@@ -277,6 +319,58 @@ export async function fitFromTuples(
 }
 
 // ---------------------------------------------------------------------------------------------
+// Spend
+
+export interface SpendModel {
+  spend: GammaGammaFit | null;
+  spendError: string | null;
+  constantSpend: number | null;
+  spendNote: string | null;
+}
+
+/** Why the store gives the spend model nothing to fit: no positive amounts, or nobody bought again. */
+async function noSpendReason(store: Store, info: CustomerSummaryInfo): Promise<string> {
+  const [row] = await store.query<{ repeaters: number }>(`SELECT COUNT(*) FILTER (WHERE x > 0) AS repeaters FROM ${info.summaryTable}`);
+  const repeaters = Number(row.repeaters);
+  return repeaters > 0
+    ? `the spend model (Gamma-Gamma) needs positive purchase amounts, but none of the ${repeaters.toLocaleString('en-US')} customers who bought again has a positive mean repeat spend (amounts missing or all zero)`
+    : 'the spend model (Gamma-Gamma) needs repeat buyers, and no customer bought again in the calibration period';
+}
+
+/**
+ * Gamma-Gamma on the repeat buyers' mean spend, or the reason there is none. When every repeat
+ * buyer has the same mean spend, the model is not identified (its between-customer heterogeneity
+ * runs to zero, q → ∞) and its expected spend tends to that common value: that value is used for
+ * everyone, with a note, instead of a fit that returns NaN.
+ */
+export async function fitSpendModel(store: Store, info: CustomerSummaryInfo, fitOptions: FitOptions = {}): Promise<SpendModel> {
+  const t = await loadSpendTuples(store, info);
+  if (t.x.length === 0) return { spend: null, spendError: await noSpendReason(store, info), constantSpend: null, spendNote: null };
+  let same = true;
+  for (let i = 1; i < t.monetary.length && same; i++) same = t.monetary[i] === t.monetary[0];
+  if (same) {
+    const m = t.monetary[0];
+    return {
+      spend: null, spendError: null, constantSpend: m,
+      spendNote: `every repeat buyer has the same mean spend (${m}), so Gamma-Gamma is not identified (no spread between customers); the expected spend per purchase is ${m} for everyone`,
+    };
+  }
+  try {
+    const spend = fitGammaGamma(t, fitOptions);
+    if (!(spend.params.q > 1)) {
+      return { spend: null, spendError: `Gamma-Gamma q = ${spend.params.q.toPrecision(4)} <= 1: the mean spend is infinite, so CLV is not defined`, constantSpend: null, spendNote: null };
+    }
+    if (![spend.params.p, spend.params.q, spend.params.gamma, spend.logLikelihood].every(Number.isFinite)) {
+      return { spend: null, spendError: 'Gamma-Gamma did not give finite estimates', constantSpend: null, spendNote: null };
+    }
+    return { spend, spendError: null, constantSpend: null, spendNote: null };
+  } catch (e) {
+    if (!(e instanceof ConvergenceError || e instanceof InvalidArgumentsError)) throw e;
+    return { spend: null, spendError: e.message, constantSpend: null, spendNote: null };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Scoring
 
 export const CLV_DEFAULTS = {
@@ -304,6 +398,15 @@ export interface DiscountStatement {
 
 export function discountStatement(unit: TimeUnit, annualRate: number, horizonPeriods: number, margin: number): DiscountStatement {
   const d = perPeriodRate(annualRate, unit);
+  if (horizonPeriods === Infinity) {
+    return {
+      annualRate, perPeriodRate: d, horizonPeriods, unit, margin,
+      formula:
+        `CLV = margin × E[spend per purchase | x, m] × DERT(δ | x, t_x, T), the discounted expected residual transactions over an unbounded horizon ` +
+        `in closed form at the continuous rate δ = ln(1 + d) per ${unit}, d = (1 + ${annualRate})^(${unit} / year) − 1 = ${d.toPrecision(4)} (the same discounting as (1 + d)^−k at the end of period k); margin = ${margin}. ` +
+        'DERT: Pareto/NBD (Fader, Hardie & Lee 2005, "RFM and CLV", eq. 2), NBD (r + x)/((α + T) δ), and BG/NBD / MBG/NBD only at their no-dropout limit; customer equity = Σ CLV over customers.',
+    };
+  }
   return {
     annualRate, perPeriodRate: d, horizonPeriods, unit, margin,
     formula:
@@ -315,6 +418,7 @@ export function discountStatement(unit: TimeUnit, annualRate: number, horizonPer
 
 export interface ScoreStoreOptions extends SummaryOptions {
   model: PurchaseModelName | 'auto';
+  /** CLV horizon in periods of the unit; Infinity: closed-form DERT (Pareto/NBD, NBD, the BG/NBD limits). */
   horizonPeriods?: number;
   annualDiscountRate?: number;
   margin?: number;
@@ -327,9 +431,15 @@ export interface ScoreStoreResult {
   tuples: RfmTuples;
   choice: PurchaseChoice;
   spend: GammaGammaFit | null;
-  /** Why there is no spend model (no amounts, fewer than two repeat buyers, …). */
+  /** Why there is no spend model (no positive amounts, fewer than two repeat buyers, …). */
   spendError: string | null;
+  /** Every repeat buyer has the same mean spend: that value is everyone's expected spend (spend is null). */
+  constantSpend: number | null;
+  /** A warning about the spend model that is not an error (e.g. the constant spend above). */
+  spendNote: string | null;
   discount: DiscountStatement;
+  /** Periods expected_purchases looks ahead (the horizon, or one year when the horizon is unbounded). */
+  purchaseHorizon: number;
   score: ScoreResult;
 }
 
@@ -339,30 +449,27 @@ export async function scoreStore(store: Store, o: ScoreStoreOptions): Promise<Sc
   noCustomers(info);
   const tuples = await loadRfmTuples(store, info);
   const choice = await fitAndChoose(store, info, tuples, o.model, o.fitOptions);
-  const spendTuples = await loadSpendTuples(store, info);
-  let spend: GammaGammaFit | null = null;
-  let spendError: string | null = null;
-  try {
-    spend = fitGammaGamma(spendTuples, o.fitOptions);
-    if (!(spend.params.q > 1)) {
-      spendError = `Gamma-Gamma q = ${spend.params.q.toPrecision(4)} <= 1: the mean spend is infinite, so CLV is not defined`;
-      spend = null;
-    }
-  } catch (e) {
-    if (!(e instanceof ConvergenceError || e instanceof InvalidArgumentsError)) throw e;
-    spendError = e.message;
-  }
+  const { spend, spendError, constantSpend, spendNote } = await fitSpendModel(store, info, o.fitOptions);
   const horizon = o.horizonPeriods ?? CLV_DEFAULTS.horizonPeriods[o.unit];
-  if (!(horizon >= 1) || !Number.isInteger(horizon)) throw new ClvInputError(`horizon must be a whole number of periods >= 1, got ${horizon}`);
+  const infinite = horizon === Infinity;
+  if (!infinite && (!(horizon >= 1) || !Number.isInteger(horizon))) throw new ClvInputError(`horizon must be a whole number of periods >= 1 or inf, got ${horizon}`);
+  if (infinite && purchaseModelOf(choice.fit).dert === undefined) {
+    throw new ClvInputError(
+      `--horizon inf needs a closed-form DERT; ${choice.fit.model === 'mbgnbd' ? 'MBG/NBD' : 'BG/NBD'} has none (only at its no-dropout limit). Use a finite --horizon, or --model pnbd or nbd`,
+    );
+  }
+  // With an unbounded horizon, expected_purchases still looks one year ahead (an unbounded count is infinite without dropout).
+  const purchaseHorizon = infinite ? CLV_DEFAULTS.horizonPeriods[o.unit] : horizon;
   const margin = o.margin ?? CLV_DEFAULTS.margin;
   const discount = discountStatement(o.unit, o.annualDiscountRate ?? CLV_DEFAULTS.annualDiscountRate, horizon, margin);
   const score = await writeClvScores(store, info, tuples, {
     model: purchaseModelOf(choice.fit),
-    horizon,
+    horizon: purchaseHorizon,
     discount: { discountRate: discount.perPeriodRate, periodLength: 1, horizon },
     ...(spend ? { spend: spend.params } : {}),
+    ...(constantSpend !== null ? { constantSpend } : {}),
     margin,
     ...(o.scoresTable ? { scoresTable: o.scoresTable } : {}),
   });
-  return { info, tuples, choice, spend, spendError, discount, score };
+  return { info, tuples, choice, spend, spendError, constantSpend, spendNote, discount, purchaseHorizon, score };
 }

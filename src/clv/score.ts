@@ -26,6 +26,8 @@ export interface ScoreOptions {
   horizon: number;
   discount?: Partial<DiscountOptions>;
   spend?: GammaGammaParams;
+  /** Without a spend model: one expected spend per purchase for everyone (e.g. all repeat buyers spend alike). */
+  constantSpend?: number;
   margin?: number;
   scoresTable?: string;
 }
@@ -78,8 +80,8 @@ function lit(v: number): string {
   return `CAST(${num(v)} AS DOUBLE)`;
 }
 
-function spendSql(g: GammaGammaParams | undefined): string {
-  if (!g) return 'CAST(NULL AS DOUBLE)';
+function spendSql(g: GammaGammaParams | undefined, constant?: number): string {
+  if (!g) return constant !== undefined ? lit(constant) : 'CAST(NULL AS DOUBLE)';
   const pop = g.q > 1 ? lit((g.p * g.gamma) / (g.q - 1)) : 'CAST(NULL AS DOUBLE)';
   const p = lit(g.p), q = lit(g.q), gamma = lit(g.gamma);
   return `CASE WHEN s.x > 0 AND s.monetary > 0 AND ${p} * s.x + ${q} - 1 > 0
@@ -105,14 +107,15 @@ SELECT customer_id, x, t_x, "T", monetary, p_alive, expected_purchases, expected
   ${lit(margin)} * discounted_purchases * expected_spend AS clv
 FROM (
   SELECT s.customer_id, s.x, s.t_x, s."T", s.monetary, ts.p_alive, ts.expected_purchases, ts.discounted_purchases,
-    ${spendSql(options.spend)} AS expected_spend
+    ${spendSql(options.spend, options.constantSpend)} AS expected_spend
   FROM ${info.summaryTable} s
   JOIN ${info.tuplesTable} t ON t.x = s.x AND t.recency_days = s.recency_days AND t.age_days = s.age_days
   JOIN ${tmp} ts ON ts.tuple_id = t.tuple_id
 ) j;
 DROP TABLE IF EXISTS ${tmp};`);
   const [row] = await store.query<{ n: number; equity: number | null }>(`SELECT COUNT(*) AS n, SUM(clv) AS equity FROM ${table}`);
-  return { table, customers: Number(row.n), customerEquity: options.spend && row.equity !== null ? Number(row.equity) : null, tupleScores: scores };
+  const priced = options.spend !== undefined || options.constantSpend !== undefined;
+  return { table, customers: Number(row.n), customerEquity: priced && row.equity !== null ? Number(row.equity) : null, tupleScores: scores };
 }
 
 /** Writes a scores table to a .parquet or .csv file with COPY (the file is replaced). */

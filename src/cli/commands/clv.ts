@@ -17,7 +17,7 @@ import { dateFlag, intFlag, requireFile } from '../options.js';
 
 const UNITS: readonly TimeUnit[] = ['day', 'week', 'month'];
 const MODEL_NAMES: Record<string, string> = {
-  bgnbd: 'BG/NBD', pnbd: 'Pareto/NBD', mbgnbd: 'MBG/NBD', bgbb: 'BG/BB', ggamma: 'Gamma-Gamma',
+  bgnbd: 'BG/NBD', pnbd: 'Pareto/NBD', mbgnbd: 'MBG/NBD', nbd: 'NBD (no dropout)', bgbb: 'BG/BB', ggamma: 'Gamma-Gamma',
 };
 
 interface FitFlags {
@@ -84,6 +84,7 @@ function describeFit(r: ClvFitReport): string {
     ...Object.keys(r.params).map((k) => `  ${k.padEnd(6)} ${fmt(r.params[k]).padStart(12)}  (SE ${fmt(r.stdErrors[k])})`),
     `log-likelihood ${fmt(r.logLikelihood, 2)}; ${r.converged ? `converged in ${r.iterations} iterations` : 'DID NOT CONVERGE'}`,
   ];
+  if (r.boundary) lines.push(`warning: ${r.boundary.message}`);
   if (r.holdout) {
     const h = r.holdout;
     lines.push(
@@ -94,9 +95,10 @@ function describeFit(r: ClvFitReport): string {
   if (r.candidates) {
     lines.push(`auto: ${r.selection}`);
     for (const c of r.candidates) {
-      lines.push(c.error
-        ? `  ${c.model.padEnd(7)} failed: ${c.error}`
-        : `  ${c.model.padEnd(7)} LL ${fmt(c.logLikelihood ?? NaN, 2)}${c.holdout ? `, holdout predicted ${fmtCount(c.holdout.predicted)}, RMSE ${fmt(c.holdout.rmse)}` : ''}`);
+      const as = c.fittedModel && c.fittedModel !== c.model ? ` (as ${c.fittedModel})` : '';
+      lines.push(c.setAside
+        ? `  ${c.model.padEnd(7)} set aside: ${c.setAside}`
+        : `  ${c.model.padEnd(7)} LL ${fmt(c.logLikelihood ?? NaN, 2)}${as}${c.boundary ? ' [no-dropout boundary]' : ''}${c.holdout ? `, holdout predicted ${fmtCount(c.holdout.predicted)}, RMSE ${fmt(c.holdout.rmse)}` : ''}`);
     }
   }
   return lines.join('\n');
@@ -109,10 +111,10 @@ export function registerClv(program: Command, out: (json: boolean) => Output): v
 
   clv
     .command('fit')
-    .description('fit BG/NBD, Pareto/NBD, MBG/NBD, BG/BB or Gamma-Gamma on the store (SQL summaries) or on a summary CSV')
+    .description('fit BG/NBD, Pareto/NBD, MBG/NBD, NBD, BG/BB or Gamma-Gamma on the store (SQL summaries) or on a summary CSV')
     .option('--db <path>', 'DuckDB store file (purchase events)')
     .option('--summary <csv>', 'a summary CSV: x,t_x,T (or x,t_x,n for bgbb) [,count] [,monetary]')
-    .requiredOption('--model <name>', `model: ${MODEL_REQUESTS.join('|')} (auto: smallest holdout error)`)
+    .requiredOption('--model <name>', `model: ${MODEL_REQUESTS.join('|')} (nbd: no dropout; auto: smallest holdout error among the models that predict)`)
     .option('--unit <unit>', 'time unit of t_x and T: day|week|month (with --db)')
     .option('--calibration-end <date>', 'last calibration day, YYYY-MM-DD, inclusive (with --db)')
     .option('--holdout-end <date>', 'last holdout day, YYYY-MM-DD: validate predicted vs actual repeat purchases')
@@ -121,9 +123,16 @@ export function registerClv(program: Command, out: (json: boolean) => Output): v
 x = repeat purchases (purchase days after the first; several purchases on one day are one),
 t_x = first to last purchase, T = first purchase to the calibration end, in the unit. Models fit on
 the distinct (x, t_x, T) tuples with their counts; standard errors come from the Hessian.
-The JSON has model, params (r, alpha, a, b | r, alpha, s, beta | alpha, beta, gamma, delta | p, q, gamma),
+The JSON has model, params (r, alpha, a, b | r, alpha, s, beta | r, alpha | alpha, beta, gamma, delta | p, q, gamma),
 stdErrors, logLikelihood (sum over customers), converged, customers, and with --holdout-end
 holdout.actual / holdout.predicted (aggregate repeat purchases), mae, rmse and the weekly tracking curve.
+No-dropout boundary: when customers are all still buying, BG/NBD and MBG/NBD run off to a, b → ∞
+and are reported at that limit (params r, alpha, p: one dropout probability for everyone), or as
+the NBD when p → 0; Pareto/NBD (s, β → ∞) is kept at its fitted point with the mean dropout rate
+s/β. "boundary" in the JSON says which, and a warning line says why.
+auto fits bgnbd, pnbd, mbgnbd and nbd and chooses only among those that produced holdout
+predictions (smallest per-customer RMSE; without a holdout the smallest AIC); each other candidate
+is listed with the reason it was set aside, and none left is an error.
 Exit codes: 0 ok, 1 the fit failed or did not converge, 2 bad usage or input.
 
 Examples:
@@ -171,11 +180,11 @@ Examples:
     .command('score')
     .description('fit a purchase model and Gamma-Gamma, write per-customer P(alive), expected purchases, expected spend and CLV')
     .requiredOption('--db <path>', 'DuckDB store file (purchase events)')
-    .requiredOption('--model <name>', `purchase model: ${PURCHASE_MODELS.join('|')}|auto`)
+    .requiredOption('--model <name>', `purchase model: ${PURCHASE_MODELS.join('|')}|auto (nbd: no dropout)`)
     .requiredOption('--unit <unit>', 'time unit: day|week|month')
     .requiredOption('--calibration-end <date>', 'last day of history used, YYYY-MM-DD; scores look forward from here')
     .option('--holdout-end <date>', 'with --model auto: choose the model on this holdout')
-    .option('--horizon <n>', 'CLV and expected purchases over this many periods of the unit (default: one year)')
+    .option('--horizon <n>', 'CLV and expected purchases over this many periods of the unit (default: one year); inf: unbounded (closed-form DERT; pnbd, nbd, or BG/NBD / MBG/NBD at their no-dropout limit)')
     .option('--discount-rate <r>', 'annual discount rate, e.g. 0.1 for 10% (default 0.1)')
     .option('--margin <m>', 'profit margin applied to spend (default 1: CLV in revenue)')
     .requiredOption('--out <file>', 'scores file: .parquet or .csv')
@@ -185,6 +194,9 @@ Writes customer_id, x, t_x, T, monetary, p_alive, expected_purchases (next --hor
 expected_spend (Gamma-Gamma mean per purchase), clv (discounted, per --discount-rate) to --out, and
 keeps them in the store's table clv_scores for later SQL joins.
   CLV = margin × E[spend | x, m] × Σ_{k=1..H} ΔE[Y(k) | x, t_x, T] / (1 + d)^k,  d = (1 + annual)^(unit/year) − 1
+--horizon inf: CLV = margin × E[spend | x, m] × DERT at the continuous rate ln(1 + d) per period, in
+closed form (Pareto/NBD: Fader, Hardie & Lee 2005 eq. 2; NBD: (r + x)/((α + T) δ); BG/NBD and MBG/NBD
+only at their no-dropout limit — otherwise refused, exit 2); expected_purchases then looks one year ahead.
 
 Examples:
   spiral clv score --db cdnow.duckdb --model bgnbd --unit week --calibration-end 1998-06-30 --horizon 52 --discount-rate 0.1 --out scores.parquet
@@ -196,7 +208,7 @@ Examples:
       const unit = unitFlag(flags.unit);
       const calibrationEnd = dateFlag('calibration-end', flags.calibrationEnd)!;
       const holdoutEnd = dateFlag('holdout-end', flags.holdoutEnd);
-      const horizon = intFlag('horizon', flags.horizon, 1);
+      const horizon = flags.horizon !== undefined && /^inf(inity)?$/i.test(flags.horizon.trim()) ? Infinity : intFlag('horizon', flags.horizon, 1);
       const annual = numberFlag('discount-rate', flags.discountRate, 0);
       const margin = numberFlag('margin', flags.margin, 0);
       const outPath = resolve(flags.out);
@@ -221,7 +233,9 @@ Examples:
           spendNote: r.spendError,
           candidates: r.choice.candidates,
           selection: r.choice.selection,
-          horizon: r.discount.horizonPeriods,
+          horizon: r.discount.horizonPeriods === Infinity ? 'inf' : r.discount.horizonPeriods,
+          purchaseHorizon: r.purchaseHorizon,
+          boundary: fit.boundary,
           discount: r.discount,
           table: r.score.table,
           out: outPath,
@@ -236,8 +250,10 @@ Examples:
         };
         o.result(payload, [
           `${MODEL_NAMES[fit.model]} + ${r.spend ? 'Gamma-Gamma' : 'no spend model'} scored ${fmtInt(r.score.customers)} customers → ${outPath} (and table ${r.score.table})`,
-          `horizon ${r.discount.horizonPeriods} ${unit}s, discount ${(100 * r.discount.annualRate).toFixed(1)}% a year (${(100 * r.discount.perPeriodRate).toFixed(4)}% a ${unit})`,
-          `expected purchases in the horizon: ${fmt(stats.purchases ?? NaN, 1)}; mean P(alive) ${fmt(stats.p_alive ?? NaN, 3)}`,
+          ...(fit.boundary ? [`warning: ${fit.boundary.message}`] : []),
+          ...(r.choice.candidates ? [`auto: ${r.choice.selection}`] : []),
+          `horizon ${r.discount.horizonPeriods === Infinity ? `unbounded (closed-form DERT; expected purchases over ${r.purchaseHorizon} ${unit}s)` : `${r.discount.horizonPeriods} ${unit}s`}, discount ${(100 * r.discount.annualRate).toFixed(1)}% a year (${(100 * r.discount.perPeriodRate).toFixed(4)}% a ${unit})`,
+          `expected purchases in ${r.purchaseHorizon} ${unit}s: ${fmt(stats.purchases ?? NaN, 1)}; mean P(alive) ${fmt(stats.p_alive ?? NaN, 3)}`,
           r.score.customerEquity === null ? `no CLV: ${r.spendError ?? 'no spend model'}` : `customer equity ${fmt(r.score.customerEquity, 2)}; mean CLV ${fmt(stats.clv_mean ?? NaN, 2)}, median ${fmt(stats.clv_median ?? NaN, 2)}`,
         ].join('\n'));
         if (!r.choice.fit.converged) throw new ThresholdError(`${MODEL_NAMES[fit.model]} did not converge`);

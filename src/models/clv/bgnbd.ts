@@ -24,7 +24,7 @@
  * and one log1p. The gradient is analytic.
  */
 import { DegenerateDataError, InvalidArgumentsError } from '../numeric/errors.js';
-import { digamma, hyp2f1, lgamma, log1pexp, trigamma } from '../numeric/special.js';
+import { digamma, hyp2f1, lgamma, log1pexp, logHyp2f1, trigamma } from '../numeric/special.js';
 import { fitMaximumLikelihood, type LogLikelihood, type LogLikelihoodHessian, type MlFit } from './fit.js';
 import { checkColumns, indexDistinct, systematicSample, type Distinct } from './tuples.js';
 import type { BgnbdParams, FitOptions, FitResult, RfmTuples } from './types.js';
@@ -296,6 +296,55 @@ export function bgnbdLogLikelihoodPrepared(
   return ll;
 }
 
+/**
+ * The a, b → ∞ limit of BG/NBD (MBG/NBD with `modified`) at a/(a+b) = p fixed: every customer has
+ * the same dropout probability p after each purchase (dropout-limit.ts). In the odds o = p/(1−p),
+ *   L = (1+o)^−(x+shift) · Γ(r+x) α^r / Γ(r) · [ (α+T)^-(r+x) + 1{x>0 or modified} o (α+t_x)^-(r+x) ]
+ * since B(a, b+x+shift)/B(a, b) → (1−p)^(x+shift) and a/(b+x−1+shift) → o. θ = (r, α, o); with
+ * grad, writes ∂/∂(r, α, o). The bracket is the same per-tuple loop as the full model's.
+ */
+export function homogeneousDropoutLogLikelihoodPrepared(p: PreparedRfm, theta: ArrayLike<number>, grad: Float64Array | null, modified = false): number {
+  const r = theta[0], alpha = theta[1], o = theta[2];
+  const nx = p.xValues.length, shift = modified ? 1 : 0;
+  const lgR = new Float64Array(nx), dgR = new Float64Array(nx);
+  gammaRatioTable(r, p.xValues, p.integerX, p.maxX, lgR, dgR);
+  const l1o = Math.log1p(o);
+  const N = p.customers, logAlpha = Math.log(alpha);
+  let ll = N * r * logAlpha, gr = N * logAlpha, galpha = (N * r) / alpha, go = 0;
+  for (let j = 0; j < nx; j++) {
+    const c = p.xCount[j], k = p.xValues[j] + shift;
+    ll += c * (lgR[j] - k * l1o);
+    gr += c * dgR[j];
+    go -= (c * k) / (1 + o);
+  }
+  const nT = p.TValues.length, ntx = p.txValues.length;
+  const lT = new Float64Array(nT), iT = new Float64Array(nT);
+  for (let k = 0; k < nT; k++) {
+    lT[k] = Math.log(alpha + p.TValues[k]);
+    iT[k] = 1 / (alpha + p.TValues[k]);
+    const c0 = modified ? 0 : p.zeroCountByT[k];
+    if (c0 > 0) {
+      ll -= c0 * r * lT[k];
+      gr -= c0 * lT[k];
+      galpha -= c0 * r * iT[k];
+    }
+  }
+  const ltx = new Float64Array(ntx), itx = new Float64Array(ntx);
+  for (let k = 0; k < ntx; k++) {
+    ltx[k] = Math.log(alpha + p.txValues[k]);
+    itx[k] = 1 / (alpha + p.txValues[k]);
+  }
+  const zeros = new Float64Array(nx);
+  const tables: RowTables = { r, logA: Math.log(o), invA: 1 / o, lT, iT, ltx, itx, logBX1: zeros, invBX1: zeros, allRows: modified };
+  if (!grad) return ll + bracketSum(p, tables);
+  const acc = new Float64Array(16);
+  bracketGradient(p, tables, acc);
+  grad[0] = gr + acc[1];
+  grad[1] = galpha + acc[2];
+  grad[2] = go + acc[3] / o;
+  return ll + acc[0];
+}
+
 /** What the per-tuple bracket needs: parameters and the per-distinct-value tables. */
 interface RowTables {
   r: number;
@@ -498,11 +547,23 @@ export function bgnbdExpectedIfAlive(p: BgnbdParams, t: number, x: number, T: nu
   if (t === 0) return 0;
   const f = (a: number): number => {
     const z = t / (p.alpha + T + t);
-    const g = Math.exp((a - 1) * Math.log1p(-z)) * hyp2f1(a + p.b - 1 - p.r, a - 1, a + p.b + x - 1, z);
+    const g = scaledHyp2f1(a - 1, a + p.b - 1 - p.r, a - 1, a + p.b + x - 1, z);
     return ((a + p.b + x - 1) / (a - 1)) * (1 - g);
   };
   if (Math.abs(p.a - 1) < 1e-7) return 0.5 * (f(p.a - 1e-6) + f(p.a + 1e-6));
   return f(p.a);
+}
+
+/**
+ * (1−z)^k · 2F1(a, b; c; z). For large a and b (near the no-dropout ridge) the factor underflows
+ * while 2F1 overflows; the product is then taken in logs.
+ */
+export function scaledHyp2f1(k: number, a: number, b: number, c: number, z: number): number {
+  const f = Math.exp(k * Math.log1p(-z));
+  const h = hyp2f1(a, b, c, z);
+  const g = f * h;
+  if (Number.isFinite(g) && f > 0) return g;
+  return Math.exp(k * Math.log1p(-z) + logHyp2f1(a, b, c, z));
 }
 
 /** E[Y(t) | x, t_x, T]: expected repeat purchases in the next t periods (BG/NBD eq. 10). */

@@ -21,12 +21,19 @@ import { bgbbDert, bgbbExpectedPurchases, bgbbExpectedPurchasesNew, bgbbPAlive }
 import { bgnbdExpectedIfAlive, bgnbdExpectedPurchases, bgnbdExpectedPurchasesNew, bgnbdPAlive } from './bgnbd.js';
 import { mbgnbdExpectedIfAlive, mbgnbdExpectedPurchases, mbgnbdExpectedPurchasesNew, mbgnbdPAlive } from './mbgnbd.js';
 import { pnbdDert, pnbdExpectedIfAlive, pnbdExpectedPurchases, pnbdExpectedPurchasesNew, pnbdPAlive } from './pnbd.js';
-import type { BgbbParams, BgnbdParams, MbgnbdParams, PnbdParams, RfmTuples } from './types.js';
+import { nbdDert, nbdExpectedPurchases, nbdExpectedPurchasesNew } from './nbd.js';
+import {
+  homogeneousDert, homogeneousExpectedIfAlive, homogeneousExpectedPurchases, homogeneousExpectedPurchasesNew, homogeneousPAlive,
+} from './dropout-limit.js';
+import type { BgbbParams, BgnbdParams, HomogeneousDropoutParams, MbgnbdParams, NbdParams, PnbdParams, RfmTuples } from './types.js';
 
 export type RfmModelSpec =
   | { model: 'bgnbd'; params: BgnbdParams }
   | { model: 'mbgnbd'; params: MbgnbdParams }
-  | { model: 'pnbd'; params: PnbdParams };
+  | { model: 'pnbd'; params: PnbdParams }
+  | { model: 'nbd'; params: NbdParams }
+  /** BG/NBD or MBG/NBD at its a, b → ∞ limit (dropout-limit.ts). */
+  | { model: 'bgnbd' | 'mbgnbd'; limit: 'homogeneous-dropout'; params: HomogeneousDropoutParams };
 
 /** The per-customer functions of a fitted continuous-time model, in the model's vocabulary. */
 export interface RfmModel {
@@ -42,12 +49,34 @@ export interface RfmModel {
    * t_x, so scoring computes it once per distinct (x, T) rather than per tuple.
    */
   expectedIfAlive(t: number, x: number, T: number): number;
-  /** Closed-form DERT at continuous rate δ, when the model has one (Pareto/NBD). */
+  /** Closed-form DERT at continuous rate δ, when the model has one (Pareto/NBD, NBD, the BG/NBD and MBG/NBD limits). */
   dert?(delta: number, x: number, tx: number, T: number): number;
 }
 
 export function rfmModel(spec: RfmModelSpec): RfmModel {
+  if ('limit' in spec) {
+    const p = spec.params, modified = spec.model === 'mbgnbd';
+    return {
+      model: spec.model,
+      pAlive: (x, tx, T) => homogeneousPAlive(p, x, tx, T, modified),
+      expectedPurchases: (t, x, tx, T) => homogeneousExpectedPurchases(p, t, x, tx, T, modified),
+      expectedPurchasesNew: (t) => homogeneousExpectedPurchasesNew(p, t, modified),
+      expectedIfAlive: (t, x, T) => homogeneousExpectedIfAlive(p, t, x, T),
+      dert: (delta, x, tx, T) => homogeneousDert(p, delta, x, tx, T, modified),
+    };
+  }
   switch (spec.model) {
+    case 'nbd': {
+      const p = spec.params;
+      return {
+        model: 'nbd',
+        pAlive: () => 1,
+        expectedPurchases: (t, x, tx, T) => nbdExpectedPurchases(p, t, x, tx, T),
+        expectedPurchasesNew: (t) => nbdExpectedPurchasesNew(p, t),
+        expectedIfAlive: (t, x, T) => nbdExpectedPurchases(p, t, x, 0, T),
+        dert: (delta, x, tx, T) => nbdDert(p, delta, x, tx, T),
+      };
+    }
     case 'bgnbd': {
       const p = spec.params;
       return {
@@ -87,7 +116,7 @@ export const DISCOUNT_DEFAULTS = {
   discountRate: 0.01,
   /** Period length in the data's unit (e.g. 4.348 weeks ≈ a month). */
   periodLength: 1,
-  /** Number of periods; Infinity only where a closed-form DERT exists (Pareto/NBD, BG/BB). */
+  /** Number of periods; Infinity only where a closed-form DERT exists (Pareto/NBD, NBD, BG/BB, the BG/NBD limit). */
   horizon: 52,
 };
 export type DiscountOptions = typeof DISCOUNT_DEFAULTS;
@@ -96,7 +125,7 @@ function checkDiscount(o: DiscountOptions, closedForm: boolean): void {
   if (!(o.discountRate >= 0) || !Number.isFinite(o.discountRate)) throw new InvalidArgumentsError(`clv: discount rate must be finite and >= 0, got ${o.discountRate}`);
   if (!(o.periodLength > 0) || !Number.isFinite(o.periodLength)) throw new InvalidArgumentsError(`clv: period length must be > 0, got ${o.periodLength}`);
   if (o.horizon === Infinity) {
-    if (!closedForm) throw new InvalidArgumentsError('clv: an infinite horizon needs a closed-form DERT (Pareto/NBD or BG/BB)');
+    if (!closedForm) throw new InvalidArgumentsError('clv: an infinite horizon needs a closed-form DERT (Pareto/NBD, NBD, BG/BB, or BG/NBD and MBG/NBD at their no-dropout limit); BG/NBD and MBG/NBD have none — use a finite horizon or --model pnbd / nbd');
     if (!(o.discountRate > 0)) throw new InvalidArgumentsError('clv: an infinite horizon needs a discount rate > 0');
     return;
   }

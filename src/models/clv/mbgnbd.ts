@@ -18,8 +18,8 @@
  * (flag `modified`, fitBgnbdFamily).
  */
 import { InvalidArgumentsError } from '../numeric/errors.js';
-import { hyp2f1, log1pexp } from '../numeric/special.js';
-import { bgnbdLogLikelihoodPrepared, checkRfmTuples, fitBgnbdFamily, prepareRfm, BGNBD_PARAM_NAMES } from './bgnbd.js';
+import { log1pexp } from '../numeric/special.js';
+import { bgnbdLogLikelihoodPrepared, checkRfmTuples, fitBgnbdFamily, prepareRfm, scaledHyp2f1, BGNBD_PARAM_NAMES } from './bgnbd.js';
 import type { FitOptions, FitResult, MbgnbdParams, RfmTuples } from './types.js';
 
 export const MBGNBD_PARAM_NAMES = BGNBD_PARAM_NAMES;
@@ -52,7 +52,7 @@ export function mbgnbdExpectedIfAlive(p: MbgnbdParams, t: number, x: number, T: 
   if (t === 0) return 0;
   const f = (a: number): number => {
     const z = t / (p.alpha + T + t);
-    const g = Math.exp((a - 1) * Math.log1p(-z)) * hyp2f1(a + p.b - p.r, a - 1, a + p.b + x, z);
+    const g = scaledHyp2f1(a - 1, a + p.b - p.r, a - 1, a + p.b + x, z);
     return ((a + p.b + x) / (a - 1)) * (1 - g);
   };
   if (Math.abs(p.a - 1) < 1e-7) return 0.5 * (f(p.a - 1e-6) + f(p.a + 1e-6));

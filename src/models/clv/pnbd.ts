@@ -27,7 +27,7 @@
  * its parameters and argument (numeric/special.ts). Each likelihood pass evaluates 2F1 once per
  * distinct (x, t_x) and (x, T) pair, not per tuple (see endPairs).
  */
-import { InvalidArgumentsError } from '../numeric/errors.js';
+import { ConvergenceError, InvalidArgumentsError } from '../numeric/errors.js';
 import { logAddExp, logHyp2f1WithGrad, tricomiU1, type LogHyp2f1 } from '../numeric/special.js';
 import { BGNBD_DEFAULTS, checkIdentifiable, checkRfmTuples, gammaRatioTable, prepareRfm, rfmStarts, type PreparedRfm } from './bgnbd.js';
 import { indexDistinct, subsampleColumns } from './tuples.js';
@@ -44,6 +44,13 @@ export const PNBD_DEFAULTS = {
    * 4.8 s with 20,000, 2.0 s with 5,000, 2.6 s with 2,000, whose start needs more full passes).
    */
   screenCustomers: 5_000,
+  /**
+   * β above this multiple of (α + the longest T) is the no-dropout ridge: the dropout rates' scale
+   * far beyond the observation window, where the data do not identify dropout (issue #15) and every
+   * 2F1 of the likelihood sits at z → 1 (milliseconds each instead of microseconds). The fit stops
+   * there with a ConvergenceError that says so; BG/NBD's no-dropout limit or the NBD fit such data.
+   */
+  ridgeBeta: 20,
 };
 export type PnbdFit = FitResult<'pnbd', PnbdParams>;
 
@@ -236,7 +243,18 @@ export function fitPnbd(tuples: RfmTuples, options: FitOptions = {}): PnbdFit {
   const prepared = prepareRfm(tuples);
   checkIdentifiable('fitPnbd', prepared);
   const pairs = endPairs(prepared);
-  const ll: LogLikelihood = (theta, grad) => logLikelihoodPrepared(prepared, pairs, tuples, theta, grad);
+  let maxT = 0;
+  for (const v of prepared.TValues) if (v > maxT) maxT = v;
+  const ll: LogLikelihood = (theta, grad) => {
+    if (theta[3] > PNBD_DEFAULTS.ridgeBeta * (theta[1] + maxT)) {
+      throw new ConvergenceError(
+        `fitPnbd: ran along the no-dropout ridge (s = ${theta[2].toPrecision(4)}, β = ${theta[3].toPrecision(4)} > ${PNBD_DEFAULTS.ridgeBeta} × (α + T)): ` +
+          'the data do not identify dropout (customers are all still buying); BG/NBD at its no-dropout limit or the NBD (--model nbd) fit such data',
+        0, NaN,
+      );
+    }
+    return logLikelihoodPrepared(prepared, pairs, tuples, theta, grad);
+  };
   // Starts: (r, s, β as a multiple of the mean T) spread out; α from the mean purchase rate.
   const meanT = Math.max(prepared.sumT / prepared.customers, 1e-3);
   const starts = rfmStarts(prepared, [[1, 1, 1], [0.5, 0.5, 0.3], [2, 2, 3]]).map(([r, alpha, s, k]) => [r, alpha, s, k * meanT]);

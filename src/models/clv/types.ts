@@ -6,7 +6,7 @@
  * of transaction opportunities (BG/BB), monetary = mean value of the repeat purchases.
  */
 
-export type ClvModelName = 'bgnbd' | 'pnbd' | 'mbgnbd' | 'bgbb' | 'ggamma';
+export type ClvModelName = 'bgnbd' | 'pnbd' | 'mbgnbd' | 'bgbb' | 'ggamma' | 'nbd';
 
 /** Continuous-time RFM tuples (BG/NBD, MBG/NBD, Pareto/NBD). */
 export interface RfmTuples {
@@ -37,6 +37,28 @@ export type MbgnbdParams = BgnbdParams;
 export interface PnbdParams { r: number; alpha: number; s: number; beta: number }
 export interface BgbbParams { alpha: number; beta: number; gamma: number; delta: number }
 export interface GammaGammaParams { p: number; q: number; gamma: number }
+/** NBD: no dropout, λ ~ Gamma(r, α). */
+export interface NbdParams { r: number; alpha: number }
+/** BG/NBD or MBG/NBD at a, b → ∞ with a/(a+b) = p: one dropout probability p for everyone. */
+export interface HomogeneousDropoutParams { r: number; alpha: number; p: number }
+
+/** How a fit that ran along a flat ridge toward the no-dropout boundary is reported. */
+export interface BoundaryNote {
+  /**
+   * 'homogeneous-dropout': BG/NBD or MBG/NBD at a, b → ∞ with a/(a+b) fixed, reported as that
+   * limit; 'no-dropout': the limit is the NBD (reported as the NBD); 'ridge': Pareto/NBD with s, β
+   * large, kept at the fitted point (its predictions are finite there) with the finite parametrisation.
+   */
+  limit: 'homogeneous-dropout' | 'no-dropout' | 'ridge';
+  /** One sentence for the user: what ran off, and what is reported instead. */
+  message: string;
+  /** The parametrisation that stays finite on the ridge (mean and concentration of the dropout). */
+  finiteParams: Record<string, number>;
+  /** Where the unconstrained fit got to, and its log-likelihood; null when it failed. */
+  ridge: { params: Record<string, number>; logLikelihood: number } | null;
+  /** Why the unconstrained fit failed, when it did. */
+  ridgeError: string | null;
+}
 
 export interface FitResult<M extends ClvModelName, P> {
   model: M;
@@ -50,6 +72,8 @@ export interface FitResult<M extends ClvModelName, P> {
   iterations: number;
   /** Σ count. */
   customers: number;
+  /** Present when the fit ran to the no-dropout boundary (see BoundaryNote). */
+  boundary?: BoundaryNote;
 }
 
 export interface FitOptions {

@@ -112,4 +112,16 @@ test('log 2F1 derivatives on the 1 − z path agree with differences of the refe
   const db = (referenceLog('57271.78', '1.1001', '57272.78', '0.99987') - referenceLog('57271.78', '1.0999', '57272.78', '0.99987')) / (2 * h);
   assert.ok(Math.abs(g.db - db) <= 1e-5 * Math.max(1, Math.abs(db)), `d/db ${g.db} vs ${db}`);
   assert.ok(Math.abs(g.value - referenceLog('57271.78', '1.1', '57272.78', '0.99987')) <= 1e-10);
+  // All four derivatives against central differences of the value (a and c move together so that
+  // c − a stays > 0; z within the near-1 path).
+  const f = (da: number, db2: number, dc: number, dz: number): number => logHyp2f1(a + da, b + db2, c + dc, z + dz);
+  const e = 1e-5, ez = 1e-9;
+  const num = {
+    da: (f(e, 0, 0, 0) - f(-e, 0, 0, 0)) / (2 * e),
+    dc: (f(0, 0, e, 0) - f(0, 0, -e, 0)) / (2 * e),
+    dz: (f(0, 0, 0, ez) - f(0, 0, 0, -ez)) / (2 * ez),
+  };
+  for (const k of ['da', 'dc', 'dz'] as const) {
+    assert.ok(Math.abs(g[k] - num[k]) <= 1e-4 * Math.max(1, Math.abs(num[k])), `${k}: ${g[k]} vs ${num[k]}`);
+  }
 });

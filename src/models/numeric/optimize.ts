@@ -363,19 +363,30 @@ export function multiStart(
   if (starts.length === 0) throw new InvalidArgumentsError(`${what}: no start points`);
   const runs: MinimizeResult[] = [];
   let best = -1;
+  // A start whose path the objective refuses (a ConvergenceError from inside it, e.g. a model's
+  // guard against a region it cannot evaluate) is skipped like a non-finite one; if every start
+  // fails that way, the last such error is the answer.
+  let refused: ConvergenceError | null = null;
   for (let k = 0; k < starts.length; k++) {
     let r: MinimizeResult;
     try {
       r = local(starts[k]);
     } catch (e) {
       if (e instanceof InvalidArgumentsError) continue;
+      if (e instanceof ConvergenceError) {
+        refused = e;
+        continue;
+      }
       throw e;
     }
     runs.push(r);
     if (r.converged && (best < 0 || r.f < runs[best].f)) best = runs.length - 1;
   }
   if (best < 0) {
-    if (runs.length === 0) throw new InvalidArgumentsError(`${what}: the objective is not finite at any start point`);
+    if (runs.length === 0) {
+      if (refused) throw refused;
+      throw new InvalidArgumentsError(`${what}: the objective is not finite at any start point`);
+    }
     const closest = runs.reduce((a, b) => (maxAbs(a.grad) <= maxAbs(b.grad) ? a : b));
     throw new ConvergenceError(
       `${what}: no start converged (best: ${closest.message}, f = ${closest.f}, after ${closest.iterations} iterations)`,

@@ -26,8 +26,9 @@
  *     2F1(a,b;c;z) = Γ(c)Γ(m)/(Γ(c−a)Γ(c−b)) 2F1(a,b;1−m;w) + w^m Γ(c)Γ(−m)/(Γ(a)Γ(b)) 2F1(c−a,c−b;1+m;w),
  *   m = c − a − b. When m is within integerGap of an integer the two terms have poles that cancel,
  *   so the value is interpolated in c from Chebyshev nodes around the integer (2F1 is analytic in c;
- *   8 nodes at ±0.01 leave an interpolation error far below 1e-12). The derivatives on this path are
- *   central differences of log 2F1 (relative error ~1e-8, enough for the optimiser).
+ *   8 nodes at ±0.01 leave an interpolation error far below 1e-12). The derivatives are, on the
+ *   integral path, the integrand-weighted means of the log-integrand's derivatives (one quadrature
+ *   gives the value and all four), and on the connection path central differences of log 2F1.
  */
 import { ConvergenceError, InvalidArgumentsError } from './errors.js';
 
@@ -390,61 +391,125 @@ function connectionAt(a: number, b: number, c: number, z: number): SignedLog {
 const CHEBYSHEV_NODES = 8;
 const CHEBYSHEV_RADIUS = 0.01;
 
+/** log ∫ of Euler's integrand and the integrand-weighted means of log t, log(1−t), log(1−zt), t/(1−zt). */
+interface EulerIntegral {
+  log: number;
+  meanLogT: number;
+  meanLog1T: number;
+  meanLog1ZT: number;
+  meanTOver1ZT: number;
+}
+
 /**
  * log ∫_0^1 t^(p−1) (1−t)^(q−1) (1−zt)^(−a) dt for p, q > 0, z < 1, by the tanh-sinh rule
  * (Takahasi & Mori 1974): t = σ(π sinh s) with σ the logistic function, so t and 1 − t are both
  * computed without cancellation and the endpoint behaviour t^(p−1), (1−t)^(q−1) becomes a double
- * exponential decay in s. The step is halved until the sum changes by less than 1e-15.
+ * exponential decay in s. The step is halved until the sum changes by less than 1e-15 (or the
+ * rounding floor of the log-integrand, whose terms grow with p, q and a). With
+ * `moments`, the same nodes give the weighted means the derivatives need (differentiation under
+ * the integral sign).
  */
-function logEulerIntegral(p: number, q: number, a: number, z: number): number {
-  const logF = (s: number): number => {
-    const u = Math.PI * Math.sinh(s);
+function eulerIntegral(p: number, q: number, a: number, z: number, moments: boolean): EulerIntegral {
+  const lts: number[] = [], l1ts: number[] = [], l1zts: number[] = [], tz: number[] = [], logs: number[] = [];
+  let peakV = -Infinity, peakSize = 0;
+  const node = (sv: number): number => {
+    const u = Math.PI * Math.sinh(sv);
     const lt = -log1pexp(-u), l1t = -log1pexp(u); // log t, log(1 − t)
     const t = Math.exp(lt), omt = Math.exp(l1t);
     // 1 − z t = (1 − t) + (1 − z) t, without cancellation for z and t near 1.
-    const l1zt = Math.log(omt + (1 - z) * t);
-    return p * lt + q * l1t - a * l1zt + Math.log(Math.PI * Math.cosh(s));
+    const onezt = omt + (1 - z) * t;
+    const l1zt = Math.log(onezt);
+    const v = p * lt + q * l1t - a * l1zt + Math.log(Math.PI * Math.cosh(sv));
+    logs.push(v);
+    // The rounding of v: its terms may be large and cancel (large p, q, a).
+    const size = Math.abs(p * lt) + Math.abs(q * l1t) + Math.abs(a * l1zt);
+    if (v > peakV) {
+      peakV = v;
+      peakSize = size;
+    }
+    if (moments) {
+      lts.push(lt);
+      l1ts.push(l1t);
+      l1zts.push(l1zt);
+      tz.push(t / onezt);
+    }
+    return v;
   };
-  // Nodes s = k h on both sides until the log-integrand is 60 below its peak (and s within ±7,
-  // where σ saturates in double precision).
-  const sumAt = (h: number, offset: number, step: number): number[] => {
-    const out: number[] = [];
+  // Nodes s = k h on both sides until the log-integrand is 60 below its peak (and |s| <= 7, where
+  // σ saturates in double precision).
+  const addNodes = (h: number, offset: number, step: number): void => {
     for (const dir of [1, -1]) {
       let peak = -Infinity;
       for (let k = offset; ; k += step) {
-        const sv = dir * k * h;
         if (dir === -1 && k === 0) continue;
+        const sv = dir * k * h;
         if (Math.abs(sv) > 7) break;
-        const v = logF(sv);
+        const v = node(sv);
         if (v > peak) peak = v;
-        out.push(v);
         if (k > 8 && v < peak - 60) break;
       }
     }
-    return out;
   };
   let h = 1 / 8;
-  let logs = sumAt(h, 0, 1);
-  let prev = logSumExp(logs) + Math.log(h);
+  addNodes(h, 0, 1);
+  let value = logSumExp(logs) + Math.log(h);
   for (let level = 0; level < 12; level++) {
     h /= 2;
-    logs = logs.concat(sumAt(h, 1, 2));
+    addNodes(h, 1, 2);
     const cur = logSumExp(logs) + Math.log(h);
-    if (Math.abs(cur - prev) < 1e-15 * Math.max(1, Math.abs(cur)) && level >= 2) return cur;
-    prev = cur;
+    // Converged when the change is below 1e-15 relative or the rounding floor of the log-integrand
+    // at its peak (a few ulps of its largest terms), whichever is larger.
+    const tol = Math.max(1e-15 * Math.max(1, Math.abs(cur)), 4 * Number.EPSILON * peakSize);
+    const done = Math.abs(cur - value) < tol && level >= 2;
+    value = cur;
+    if (done) break;
   }
-  return prev;
+  if (!moments) return { log: value, meanLogT: 0, meanLog1T: 0, meanLog1ZT: 0, meanTOver1ZT: 0 };
+  let top = -Infinity;
+  for (const v of logs) if (v > top) top = v;
+  let w = 0, m1 = 0, m2 = 0, m3 = 0, m4 = 0;
+  for (let i = 0; i < logs.length; i++) {
+    const e = Math.exp(logs[i] - top);
+    w += e;
+    m1 += e * lts[i];
+    m2 += e * l1ts[i];
+    m3 += e * l1zts[i];
+    m4 += e * tz[i];
+  }
+  return { log: value, meanLogT: m1 / w, meanLog1T: m2 / w, meanLog1ZT: m3 / w, meanTOver1ZT: m4 / w };
+}
+
+/** The numerator parameter for Euler's integral: a or b in (0, c), or null. */
+function eulerParameter(a: number, b: number, c: number): 'a' | 'b' | null {
+  if (b > 0 && b < c) return 'b';
+  if (a > 0 && a < c) return 'a';
+  return null;
+}
+
+/**
+ * log 2F1 by Euler's integral, with p the chosen numerator parameter and `other` the remaining one:
+ * log Γ(c) − log Γ(p) − log Γ(c−p) + log ∫ t^(p−1)(1−t)^(c−p−1)(1−zt)^(−other) dt, and its
+ * derivatives in (p, other, c, z) by differentiating under the integral.
+ */
+function logEuler(p: number, other: number, c: number, z: number, grad: boolean): { value: number; dp: number; dother: number; dc: number; dz: number } {
+  const I = eulerIntegral(p, c - p, other, z, grad);
+  const value = lgamma(c) - lgamma(p) - lgamma(c - p) + I.log;
+  if (!grad) return { value, dp: 0, dother: 0, dc: 0, dz: 0 };
+  const dcp = digamma(c - p);
+  return {
+    value,
+    dp: -digamma(p) + dcp + I.meanLogT - I.meanLog1T,
+    dother: -I.meanLog1ZT,
+    dc: digamma(c) - dcp + I.meanLog1T,
+    dz: other * I.meanTOver1ZT,
+  };
 }
 
 /** 2F1(a,b;c;z) for z near 1 as a signed log (see the header). */
 function connection(a: number, b: number, c: number, z: number): SignedLog {
   // Euler's integral when a numerator parameter lies in (0, c): a positive integrand, no cancellation.
-  for (const [p, other] of [[b, a], [a, b]] as const) {
-    if (p > 0 && p < c) {
-      const log = lgamma(c) - lgamma(p) - lgamma(c - p) + logEulerIntegral(p, c - p, other, z);
-      return { log, sign: 1 };
-    }
-  }
+  const e = eulerParameter(a, b, c);
+  if (e !== null) return { log: (e === 'b' ? logEuler(b, a, c, z, false) : logEuler(a, b, c, z, false)).value, sign: 1 };
   const m = c - a - b, k = Math.round(m);
   if (Math.abs(m - k) >= HYP2F1_DEFAULTS.integerGap) return connectionAt(a, b, c, z);
   // Near an integer m the two terms have cancelling poles: interpolate in c (Lagrange through
@@ -472,8 +537,17 @@ function connection(a: number, b: number, c: number, z: number): SignedLog {
   return y === 0 ? { log: -Infinity, sign: 0 } : { log: top + Math.log(Math.abs(y)), sign: Math.sign(y) };
 }
 
-/** log 2F1 near z = 1 with central-difference derivatives (see the header). */
+/** log 2F1 near z = 1 with its derivatives (see the header). */
 function logConnectionWithGrad(a: number, b: number, c: number, z: number, grad: boolean): LogHyp2f1 {
+  const e = eulerParameter(a, b, c);
+  if (e === 'b') {
+    const r = logEuler(b, a, c, z, grad);
+    return { value: r.value, da: r.dother, db: r.dp, dc: r.dc, dz: r.dz };
+  }
+  if (e === 'a') {
+    const r = logEuler(a, b, c, z, grad);
+    return { value: r.value, da: r.dp, db: r.dother, dc: r.dc, dz: r.dz };
+  }
   const f = (aa: number, bb: number, cc: number, zz: number): number => {
     const v = connection(aa, bb, cc, zz);
     if (v.sign <= 0) throw new InvalidArgumentsError(`logHyp2f1(${aa}, ${bb}; ${cc}; ${zz}): 2F1 is not positive; use hyp2f1`);
