@@ -131,6 +131,7 @@ export async function runClvSection(store: Store, _opts: unknown, warnings: Warn
         byFrequency: frequencyRows(h.byFrequency, D.maxFrequencyRow),
       };
       if (!v.converged) warnings.push({ section: 'clv', message: 'the validation fit (calibration period) did not converge; its numbers are the best point found' });
+      if (v.boundary) warnings.push({ section: 'clv', message: `validation fit: ${v.boundary.message}` });
     } catch (e) {
       if (!isModelError(e)) throw e;
       warnings.push({ section: 'clv', message: `holdout validation skipped: ${e.message}` });
@@ -150,6 +151,9 @@ export async function runClvSection(store: Store, _opts: unknown, warnings: Warn
     warnings.push({ section: 'clv', message: `only ${r.info.repeatBuyers} customers bought more than once; the CLV estimates are very uncertain` });
   }
   if (r.spendError) warnings.push({ section: 'clv', message: `no spend model, so no CLV in money: ${r.spendError}` });
+  if (r.spendNote) warnings.push({ section: 'clv', message: r.spendNote });
+  const boundary = 'boundary' in r.choice.fit ? r.choice.fit.boundary : undefined;
+  if (boundary) warnings.push({ section: 'clv', message: boundary.message });
   const table = r.score.table;
   const [eq] = await store.query<Record<string, unknown>>(`
     SELECT SUM(clv) AS equity, AVG(clv) AS mean, MEDIAN(clv) AS median, quantile_cont(clv, 0.9) AS p90, quantile_cont(clv, 0.99) AS p99,
@@ -176,7 +180,7 @@ export async function runClvSection(store: Store, _opts: unknown, warnings: Warn
   const top = await store.query<Record<string, unknown>>(
     `SELECT customer_id, x, t_x, "T", monetary, p_alive, expected_purchases, expected_spend, clv FROM ${table}
      ORDER BY clv DESC NULLS LAST, expected_purchases DESC, customer_id LIMIT ${D.topCustomers}`);
-  const meanSpend = r.spend && r.spend.params.q > 1 ? gammaGammaMeanSpend(r.spend.params) : null;
+  const meanSpend = r.spend && r.spend.params.q > 1 ? gammaGammaMeanSpend(r.spend.params) : r.constantSpend;
   return {
     status: 'ok', message: null, unit, ...base, calibrationEnd: last,
     customers: r.info.customers, repeatBuyers: r.info.repeatBuyers,
@@ -184,7 +188,12 @@ export async function runClvSection(store: Store, _opts: unknown, warnings: Warn
     spend: r.spend ? fitOf(r.spend, 0) : null,
     meanSpend,
     discount: { annualRate: r.discount.annualRate, perPeriodRate: r.discount.perPeriodRate, horizonPeriods: r.discount.horizonPeriods, margin: r.discount.margin },
-    formulas: formulas(unit, r.discount),
+    formulas: boundary
+      ? [...formulas(unit, r.discount), {
+        name: 'No-dropout boundary',
+        text: `${boundary.message} At that limit P(alive) = 1 / (1 + [x > 0] · p/(1 − p) · ((α + T)/(α + t_x))^(r + x)) and E[Y(t) | alive] = (1 − ((α + T)/(α + T + p t))^(r + x)) / p; for the NBD P(alive) = 1 and E[Y(t)] = (r + x) t/(α + T).`,
+      }]
+      : formulas(unit, r.discount),
     equity: {
       customerEquity: equity, meanClv: finiteOrNull(eq.mean), medianClv: finiteOrNull(eq.median), top10Share,
       expectedPurchases: finiteOrNull(eq.purchases), expectedActive: finiteOrNull(eq.active), scoresTable: table,

@@ -1,14 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bgnbdExpectedRepeats, gammaGammaMeanSpend, hyp2f1 } from './expectations.js';
+import { bgnbdExpectedRepeats, gammaGammaMeanSpend } from './expectations.js';
 
-test('hyp2f1 matches closed forms: 2F1(1,1;2;z) = −ln(1−z)/z and 2F1(a,b;b;z) = (1−z)^−a', () => {
-  for (const z of [0.1, 0.5, 0.9, 0.99]) {
-    assert.ok(Math.abs(hyp2f1(1, 1, 2, z) / (-Math.log1p(-z) / z) - 1) < 1e-12, `z=${z}`);
-    assert.ok(Math.abs(hyp2f1(0.7, 2.5, 2.5, z) / Math.pow(1 - z, -0.7) - 1) < 1e-12, `z=${z}`);
-  }
-  assert.equal(hyp2f1(1, 1, 2, 0), 1);
-  assert.throws(() => hyp2f1(1, 1, 2, 1), /z must be in \[0, 1\)/);
+test('E[X(t)] with a fixed dropout p is the a, b → ∞ limit of BG/NBD (FHL 2005 eq. 9) and r t/α at p = 0', () => {
+  const base = { r: 2, alpha: 10 };
+  assert.equal(bgnbdExpectedRepeats(52, { ...base, a: 1, b: 1, dropout: 0 }), (2 * 52) / 10);
+  // BG/NBD with a/(a+b) = 0.01 and a + b = 1e6 is within O(1/(a+b)) of the limit.
+  const limit = bgnbdExpectedRepeats(52, { ...base, a: 1, b: 1, dropout: 0.01 });
+  const near = bgnbdExpectedRepeats(52, { ...base, a: 1e4, b: 99e4 });
+  assert.ok(Math.abs(limit - near) < 1e-4 * limit, `${limit} vs ${near}`);
+  assert.ok(Math.abs(limit - (1 - Math.pow(10 / (10 + 0.52), 2)) / 0.01) < 1e-12);
 });
 
 test('BG/NBD E[X(52)] for a new CDNOW customer is 1.444 (Fader, Hardie & Lee 2005; BTYD)', () => {

@@ -70,11 +70,11 @@ test('clv fit --model pnbd and ggamma: LL=-9594.98 (Fader & Hardie, Pareto/NBD n
   assert.equal(gj.customers, 946);
 });
 
-test('clv fit --model auto picks the candidate with the smallest holdout RMSE and lists all three', () => {
+test('clv fit --model auto picks the candidate with the smallest holdout RMSE and lists all four (NBD added by issue #15)', () => {
   const r = spiral(['clv', 'fit', '--db', db, '--model', 'auto', ...CAL, ...HOLDOUT, '--json']);
   assert.equal(r.code, 0, r.stderr);
   const j = r.json<FitJson>();
-  assert.deepEqual(j.candidates!.map((c) => c.model), ['bgnbd', 'pnbd', 'mbgnbd']);
+  assert.deepEqual(j.candidates!.map((c) => c.model), ['bgnbd', 'pnbd', 'mbgnbd', 'nbd']);
   const best = j.candidates!.reduce((a, b) => (b.holdout!.rmse < a.holdout!.rmse ? b : a));
   assert.equal(j.model, best.model);
   assert.equal(j.holdout!.actual, 1882);
@@ -132,7 +132,7 @@ test('clv exit codes: bad summary rows name file and line (2), bad flags (2), un
   const c = spiral(['clv', 'fit', '--summary', noCol, '--model', 'bgnbd']);
   assert.equal(c.code, 2);
   assert.match(c.stderr, /no column "t_x"/);
-  assert.equal(spiral(['clv', 'fit', '--db', db, '--model', 'nbd', ...CAL]).code, 2);
+  assert.equal(spiral(['clv', 'fit', '--db', db, '--model', 'weibull', ...CAL]).code, 2); // (nbd became a model in issue #15)
   const noUnit = spiral(['clv', 'fit', '--db', db, '--model', 'bgnbd', '--calibration-end', '1997-09-30']);
   assert.equal(noUnit.code, 2);
   assert.match(noUnit.stderr, /--unit is required/);
@@ -157,4 +157,96 @@ test('clv --help shows the shapes and examples', () => {
   const s = spiral(['clv', 'score', '--help']);
   assert.match(s.stdout, /--discount-rate/);
   assert.match(s.stdout, /clv_scores/);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Issue #15 (nbd, --horizon inf) and issue #17 item 6 (messages)
+
+/** The CDNOW sample with every amount replaced, ingested into its own store. */
+function cdnowWithAmounts(name: string, amount: (line: number) => string): string {
+  const lines = readFileSync(sharedData('cdnow', 'cdnow_sample_elog.csv'), 'utf8').trim().split('\n');
+  const csv = join(scratch.dir, `${name}.csv`);
+  writeFileSync(csv, [lines[0], ...lines.slice(1).map((l, i) => l.replace(/,[^,]*$/, `,${amount(i)}`))].join('\n') + '\n');
+  const store = join(scratch.dir, `${name}.duckdb`);
+  const r = spiral(['ingest', csv, '--mapping', 'cdnow_sample', '--db', store, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  return store;
+}
+
+test('clv --model nbd fits the no-dropout NBD with finite holdout predictions above BG/NBD\'s on CDNOW (nobody drops out)', () => {
+  const r = spiral(['clv', 'fit', '--db', db, '--model', 'nbd', ...CAL, ...HOLDOUT, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const j = r.json<FitJson>();
+  assert.equal(j.model, 'nbd');
+  assert.deepEqual(Object.keys(j.params), ['r', 'alpha']);
+  // Without dropout the NBD over-predicts CDNOW's holdout (1,882 actual; BG/NBD predicts about 1,862).
+  assert.ok(Number.isFinite(j.holdout!.predicted) && j.holdout!.predicted > 1882, `${j.holdout!.predicted}`);
+  assert.ok(j.logLikelihood < -9582.4, 'the NBD is nested in BG/NBD, so its log-likelihood is lower');
+  assert.ok(j.tracking!.every((t) => Number.isFinite(t.predicted)));
+});
+
+test('clv score --horizon inf: closed-form DERT for Pareto/NBD and NBD, refused with exit 2 for BG/NBD', () => {
+  const out = join(scratch.dir, 'inf.csv');
+  const p = spiral(['clv', 'score', '--db', db, '--model', 'pnbd', ...CAL, '--horizon', 'inf', '--out', out, '--json']);
+  assert.equal(p.code, 0, p.stderr);
+  const j = p.json<{ horizon: string; customerEquity: number; purchaseHorizon: number }>();
+  assert.equal(j.horizon, 'inf');
+  assert.equal(j.purchaseHorizon, 52);
+  const finite = spiral(['clv', 'score', '--db', db, '--model', 'pnbd', ...CAL, '--horizon', '520', '--out', out, '--json']).json<{ customerEquity: number }>();
+  // An unbounded horizon is worth more than ten years, but not much more at 10% a year.
+  assert.ok(j.customerEquity > finite.customerEquity && j.customerEquity < 1.5 * finite.customerEquity, `${j.customerEquity} vs ${finite.customerEquity}`);
+  const n = spiral(['clv', 'score', '--db', db, '--model', 'nbd', ...CAL, '--horizon', 'inf', '--out', out, '--json']);
+  assert.equal(n.code, 0, n.stderr);
+  assert.ok(Number.isFinite(n.json<{ customerEquity: number }>().customerEquity));
+  const b = spiral(['clv', 'score', '--db', db, '--model', 'bgnbd', ...CAL, '--horizon', 'inf', '--out', out, '--json']);
+  assert.equal(b.code, 2);
+  assert.match(b.json<{ error: string }>().error, /--horizon inf needs a closed-form DERT; BG\/NBD has none/);
+});
+
+test('issue #17: an impossible date on any clv date option is exit 2 naming the option, not "Invalid time value"', () => {
+  const out = join(scratch.dir, 'never.csv');
+  for (const [args, flag] of [
+    [['clv', 'fit', '--db', db, '--model', 'bgnbd', '--unit', 'week', '--calibration-end', '2024-13-45'], '--calibration-end'],
+    [['clv', 'fit', '--db', db, '--model', 'bgnbd', ...CAL, '--holdout-end', '2024-02-30'], '--holdout-end'],
+    [['clv', 'score', '--db', db, '--model', 'bgnbd', '--unit', 'week', '--calibration-end', '2024-13-45', '--out', out], '--calibration-end'],
+    [['clv', 'score', '--db', db, '--model', 'auto', ...CAL, '--holdout-end', '1998-99-99', '--out', out], '--holdout-end'],
+  ] as const) {
+    const r = spiral([...args, '--json']);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    const e = r.json<{ error: string }>().error;
+    assert.ok(e.includes(flag) && !/Invalid time value/.test(e), e);
+  }
+});
+
+test('issue #17: all amounts zero → the spend model says it needs positive amounts (not "no repeat buyers")', () => {
+  const zero = cdnowWithAmounts('zero-amounts', () => '0');
+  const out = join(scratch.dir, 'zero.csv');
+  const s = spiral(['clv', 'score', '--db', zero, '--model', 'bgnbd', ...CAL, '--out', out, '--json']);
+  assert.equal(s.code, 0, s.stderr);
+  const j = s.json<{ spendNote: string; customerEquity: number | null }>();
+  assert.match(j.spendNote, /needs positive purchase amounts/);
+  assert.match(j.spendNote, /customers who bought again/);
+  assert.equal(j.customerEquity, null);
+  const g = spiral(['clv', 'fit', '--db', zero, '--model', 'ggamma', ...CAL, '--json']);
+  assert.equal(g.code, 2);
+  assert.match(g.json<{ error: string }>().error, /needs positive purchase amounts/);
+});
+
+test('issue #17: every customer spending the same → finite CLV for everyone, a clear note, no NaN', () => {
+  const same = cdnowWithAmounts('same-amounts', () => '12.5');
+  const out = join(scratch.dir, 'same.csv');
+  const s = spiral(['clv', 'score', '--db', same, '--model', 'bgnbd', ...CAL, '--out', out, '--json']);
+  assert.equal(s.code, 0, s.stderr);
+  const j = s.json<{ spendNote: string; customerEquity: number; meanClv: number }>();
+  assert.match(j.spendNote, /same mean spend \(12\.5\)/);
+  assert.ok(Number.isFinite(j.customerEquity) && j.customerEquity > 0);
+  const rows = readFileSync(out, 'utf8').trim().split('\n');
+  const header = rows[0].split(',');
+  const clv = header.indexOf('clv'), spend = header.indexOf('expected_spend');
+  assert.equal(rows.length - 1, 2357);
+  for (const row of rows.slice(1)) {
+    const cells = row.split(',');
+    assert.ok(Number.isFinite(Number(cells[clv])) && cells[clv] !== '', row);
+    assert.equal(Number(cells[spend]), 12.5);
+  }
 });

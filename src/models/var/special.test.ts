@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  lgamma, incompleteBeta, incompleteGammaP, incompleteGammaQ, fCdf, fSurvival, tCdf, tQuantile,
+  incompleteBeta, incompleteGammaP, incompleteGammaQ, fCdf, fSurvival, tCdf, tQuantile,
   normalCdf, normalQuantile, chiSquareCdf, chiSquareQuantile, quantileSorted,
 } from './special.js';
+import { lgamma } from '../numeric/special.js';
 import { InvalidArgumentsError } from './errors.js';
 
 function close(actual: number, expected: number, tol: number, what: string): void {

@@ -1,7 +1,7 @@
 /**
  * Special functions and distribution functions for the brand models' tests and intervals.
  *
- * - lgamma: Lanczos approximation (g = 7, n = 9), reflection for x < 0.5.
+ * - lgamma / log-beta: numeric/special.ts (shifted Stirling series; one implementation for every model).
  * - Regularized incomplete beta I_x(a, b): the continued fraction of Numerical Recipes §6.4
  *   (eq. 6.4.5) evaluated with the modified Lentz algorithm (Lentz 1976; Thompson & Barnett 1986),
  *   using the symmetry I_x(a,b) = 1 − I_{1−x}(b,a) where the fraction converges slowly.
@@ -11,37 +11,10 @@
  *   t and chi-square quantiles by safeguarded bisection on the CDF.
  *
  * Numbers here are plain doubles; every iterative routine throws ConvergenceError instead of returning
- * an unconverged value. (numeric/ will get shared special functions from another change; these can
- * move there once it lands.)
+ * an unconverged value.
  */
 import { ConvergenceError, InvalidArgumentsError } from './errors.js';
-
-const LANCZOS_G = 7;
-const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-];
-
-/** log Γ(x) for x > 0 (and non-integer x < 0 via reflection; returns log|Γ(x)|). */
-export function lgamma(x: number): number {
-  if (!Number.isFinite(x)) throw new InvalidArgumentsError(`lgamma: x must be finite, got ${x}`);
-  if (x < 0.5) {
-    // Γ(x)Γ(1−x) = π / sin(πx)
-    const s = Math.sin(Math.PI * x);
-    if (s === 0) throw new InvalidArgumentsError(`lgamma: pole at ${x}`);
-    return Math.log(Math.PI / Math.abs(s)) - lgamma(1 - x);
-  }
-  const z = x - 1;
-  let a = LANCZOS[0];
-  const t = z + LANCZOS_G + 0.5;
-  for (let i = 1; i < LANCZOS.length; i++) a += LANCZOS[i] / (z + i);
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
-}
-
-/** log B(a, b). */
-export function lbeta(a: number, b: number): number {
-  return lgamma(a) + lgamma(b) - lgamma(a + b);
-}
+import { lgamma, logBeta } from '../numeric/special.js';
 
 const TINY = 1e-300;
 const EPS = 1e-15;
@@ -87,7 +60,7 @@ export function incompleteBeta(x: number, a: number, b: number): number {
   if (!(x >= 0 && x <= 1)) throw new InvalidArgumentsError(`incompleteBeta: x must be in [0,1], got ${x}`);
   if (x === 0) return 0;
   if (x === 1) return 1;
-  const lnFront = a * Math.log(x) + b * Math.log1p(-x) - lbeta(a, b);
+  const lnFront = a * Math.log(x) + b * Math.log1p(-x) - logBeta(a, b);
   if (x < (a + 1) / (a + b + 2)) return (Math.exp(lnFront) * betaContinuedFraction(x, a, b)) / a;
   return 1 - (Math.exp(lnFront) * betaContinuedFraction(1 - x, b, a)) / b;
 }
