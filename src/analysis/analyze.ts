@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { AnalysisResultSchema, SCHEMA_VERSION, type AnalysisResult, type Warning } from '../domain/result.js';
 import type { Store } from '../store/types.js';
 import { computeOverview } from './overview.js';
+import { scopeToPlausibleDates } from './scope.js';
 import { runBrandSection } from './brand.js';
 import { runClvSection } from './clv.js';
 import { runFunnelSection } from './funnel.js';
@@ -21,6 +22,9 @@ export interface AnalyzeOptions {
 
 export async function analyze(store: Store, opts: AnalyzeOptions = {}): Promise<AnalysisResult> {
   const warnings: Warning[] = [];
+  // Events dated after the latest ingest or before 1970 stay in the store but out of every model.
+  const outOfRange = await scopeToPlausibleDates(store, opts.now?.());
+  if (outOfRange) warnings.push(outOfRange);
   opts.onProgress?.('overview');
   const overview = await computeOverview(store);
   if (overview.events === 0) warnings.push({ section: 'overview', message: 'the store has no events: ingest a file first' });

@@ -30,8 +30,20 @@ export function exitCodeFor(e: unknown): number {
 }
 
 export function messageFor(e: unknown): string {
-  if (e instanceof ZodError) {
-    return e.issues.map((i) => `${i.path.length ? i.path.join('.') : '(input)'}: ${i.message}`).join('\n');
-  }
+  if (e instanceof ZodError) return zodSummary(e);
   return e instanceof Error ? e.message : String(e);
+}
+
+/** How many issues of a zod failure are listed; the rest are counted (one bad value repeated over 10,436 periods made an 887 KB message). */
+export const ZOD_ISSUES_SHOWN = 5;
+
+/** The first few issues (path: message, the message cut to one short line) and how many more there are. */
+export function zodSummary(e: ZodError): string {
+  const line = (i: ZodError['issues'][number]) => {
+    const msg = i.message.split('\n')[0];
+    return `${i.path.length ? i.path.join('.') : '(input)'}: ${msg.length > 200 ? `${msg.slice(0, 200)}…` : msg}`;
+  };
+  const shown = e.issues.slice(0, ZOD_ISSUES_SHOWN).map(line);
+  const more = e.issues.length - shown.length;
+  return [...shown, ...(more > 0 ? [`… and ${more.toLocaleString('en-US')} more invalid value${more === 1 ? '' : 's'} (${e.issues.length.toLocaleString('en-US')} in all)`] : [])].join('\n');
 }

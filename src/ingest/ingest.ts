@@ -7,13 +7,16 @@
  * the id is md5(canonical content, occurrence number of that content within the file), so real
  * repeated rows (CDNOW has 215) are all kept and re-sending the file adds nothing.
  */
-import { basename, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
+import { closeSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../store/types.js';
 import { MappingError, type Mapping } from '../domain/mapping.js';
 import { ident, lit } from '../sql/quote.js';
 import { buildMappedSelect, mappedColumns } from './fields.js';
 import { openReader, SourceError, type SourceReader } from './reader.js';
+import { withCrashHook } from '../store/crash-hook.js';
+import { appendNewEvents, inTransaction, recordIngest, type InsertCounts } from './insert.js';
 import { buildCsvLineMap, dropCsvLineMap, rawRecordSql } from './lines.js';
 
 export interface IngestOptions {
@@ -48,7 +51,9 @@ const STAGE = 'spiral_stage';
 
 export async function ingestFiles(store: Store, files: string[], mapping: Mapping, opts: IngestOptions): Promise<IngestReport> {
   const t0 = performance.now();
-  await store.exec(`CREATE OR REPLACE TEMP TABLE ${REJECTS} (source VARCHAR, line BIGINT, reason VARCHAR, raw VARCHAR)`);
+  const db = withCrashHook(store);
+  for (const f of files) checkInputFile(f);
+  await db.exec(`CREATE OR REPLACE TEMP TABLE ${REJECTS} (source VARCHAR, line BIGINT, reason VARCHAR, raw VARCHAR)`);
   const reports: FileReport[] = [];
   const runId = randomUUID();
   for (let i = 0; i < files.length; i++) {
@@ -57,13 +62,15 @@ export async function ingestFiles(store: Store, files: string[], mapping: Mappin
       opts.onProgress?.({ file: path, index: i, files: files.length, step });
     const tag = `${process.pid}_${i}`;
     const reader = openReader(path, mapping, tag);
-    await checkColumns(store, reader, mapping);
+    await checkColumns(db, reader, mapping);
+    // One transaction per file holds its events and its provenance row (see ingestWithIds).
+    const provenance = { runId, source: basename(path) };
     const counts = mapping.fields.event_id !== undefined
-      ? await ingestWithIds(store, reader, mapping, tag, progress)
-      : await ingestDerivingIds(store, reader, mapping, progress);
+      ? await ingestWithIds(db, reader, mapping, tag, progress, provenance)
+      : await ingestDerivingIds(db, reader, mapping, progress, provenance);
     progress('rejects');
-    const rejected = await collectRejects(store, reader, mapping, tag, counts.bad);
-    await store.exec(`DROP TABLE IF EXISTS ${STAGE}`);
+    const rejected = await collectRejects(db, reader, mapping, tag, counts.bad);
+    await db.exec(`DROP TABLE IF EXISTS ${STAGE}`);
     const { good, accepted } = counts;
     const rep: FileReport = {
       source: basename(path),
@@ -74,22 +81,20 @@ export async function ingestFiles(store: Store, files: string[], mapping: Mappin
       duplicates: good - accepted,
     };
     reports.push(rep);
-    await store.query(
-      `INSERT INTO ingests VALUES (?, ?, now()::TIMESTAMP, ?, ?, ?)`,
-      [runId, rep.source, rep.accepted, rep.rejected, rep.duplicates],
-    );
     progress('done');
   }
-  const [{ n: totalRejected }] = await store.query<{ n: number }>(`SELECT count(*) AS n FROM ${REJECTS}`);
+  const [{ n: totalRejected }] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM ${REJECTS}`);
   let rejectFile: string | null = null;
   if (totalRejected > 0) {
     rejectFile = resolve(opts.rejectFile);
-    await store.exec(
+    await db.exec(
       `COPY (SELECT source, line, reason, raw FROM ${REJECTS} ORDER BY source, line NULLS LAST) TO ${lit(rejectFile)} (HEADER, DELIMITER ',', QUOTE '"')`,
     );
+  } else {
+    removeStaleRejectFile(opts.rejectFile);
   }
-  await store.exec(`DROP TABLE ${REJECTS}`);
-  const [{ n: eventsInStore }] = await store.query<{ n: number }>(`SELECT count(*) AS n FROM events`);
+  await db.exec(`DROP TABLE ${REJECTS}`);
+  const [{ n: eventsInStore }] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM events`);
   return {
     files: reports,
     accepted: sum(reports, 'accepted'),
@@ -100,6 +105,42 @@ export async function ingestFiles(store: Store, files: string[], mapping: Mappin
     eventsInStore,
   };
 }
+
+/** An input that is not a readable, non-empty regular file is refused before anything is read. */
+export function checkInputFile(file: string): void {
+  let st;
+  try {
+    st = statSync(file);
+  } catch {
+    throw new SourceError(`${file}: no such file`);
+  }
+  if (st.isDirectory()) {
+    throw new SourceError(`${file}: is a directory; give its files one by one (e.g. ${join(file, '*.csv')}), each is then its own source`);
+  }
+  if (st.isFile() && st.size === 0) throw new SourceError(`${file}: the file is empty (0 bytes): nothing to ingest`);
+}
+
+/**
+ * A run without rejects removes the reject file an earlier run left at the same path, so the file
+ * on disk always belongs to the last run (whose summary says `rejectFile: null`). Only a regular
+ * file that starts with the reject header is removed: never a device, never someone else's file.
+ */
+function removeStaleRejectFile(path: string): void {
+  let fd: number | undefined;
+  try {
+    if (!statSync(path).isFile()) return;
+    fd = openSync(path, 'r');
+    const head = Buffer.alloc(REJECT_HEADER.length);
+    readSync(fd, head, 0, head.length, 0);
+    if (head.toString('utf8') === REJECT_HEADER) rmSync(path);
+  } catch {
+    // no file there (or unreadable): nothing stale to remove
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+const REJECT_HEADER = 'source,line,reason,raw\n';
 
 function sum(rs: FileReport[], k: 'accepted' | 'rejected' | 'duplicates'): number {
   return rs.reduce((s, r) => s + r[k], 0);
@@ -147,54 +188,57 @@ const eventColumns = (source: string) =>
   `s.eid, s.customer_id, s.ts, s.type, s.item_id, s.amount, s.quantity, s.peer_id, s.channel, s.rating, s.text, s.props, ${source}`;
 
 /**
- * The source has event ids: append every good row straight from the file (one parallel scan, no
- * staging copy), then delete the appended rows whose id was already stored or repeats within the
- * file, and count the file's records with a bare scan (Parquet: its metadata) to know how many
- * were bad. Rejects are staged, in file order, only when there are some. Anti-joining during the
- * insert and a window over the file to drop repeats each cost more than the rest of the ingest.
+ * Appends the good rows of `select`, counts the file (`count`), and writes the provenance row, all
+ * in one transaction: a crash anywhere before COMMIT leaves the store as it was. Rejects are
+ * collected after the commit: a table created inside a transaction numbers its rows from 2^55, and
+ * the reject lines come from row numbers (a crash there loses only the reject file, which the
+ * re-run writes again).
  */
-async function ingestWithIds(store: Store, reader: SourceReader, mapping: Mapping, tag: string, progress: Progress): Promise<FileCounts> {
+async function commitFile(
+  store: Store, reader: SourceReader, select: string, provenance: FileProvenance, count: (inserted: number) => Promise<number>,
+): Promise<FileCounts> {
+  return inTransaction(store, async () => {
+    let ins: InsertCounts;
+    try {
+      ins = await appendNewEvents(store, select);
+    } catch (err) {
+      throw new SourceError(`${reader.path}: ${firstLine((err as Error).message)}`);
+    }
+    const bad = await count(ins.rows);
+    let csvRejects = 0;
+    if (reader.rejectsTable) {
+      const [{ n }] = await store.query<{ n: number }>(`SELECT count(DISTINCT line) AS n FROM ${reader.rejectsTable}`);
+      csvRejects = n;
+    }
+    await recordIngest(store, { ...provenance, rejected: bad + csvRejects }, ins);
+    return { good: ins.rows, bad, accepted: ins.accepted };
+  });
+}
+
+interface FileProvenance {
+  runId: string;
+  source: string;
+}
+
+/**
+ * The source has event ids: append every good row straight from the file (one parallel scan, no
+ * staging copy) and drop the appended duplicates (appendNewEvents), then count the file's records
+ * with a bare scan (Parquet: its metadata) to know how many were bad. Rejects are staged, in file
+ * order, only when there are some.
+ */
+async function ingestWithIds(
+  store: Store, reader: SourceReader, mapping: Mapping, tag: string, progress: Progress, provenance: FileProvenance,
+): Promise<FileCounts> {
   const source = lit(basename(reader.path));
   progress('insert');
-  const [{ n: before, maxRow }] = await store.query<{ n: number; maxRow: number | null }>(
-    'SELECT count(*) AS n, max(rowid) AS "maxRow" FROM events',
-  );
-  // Row order in `events` does not matter, so DuckDB may write in parallel; FSST string compression
-  // costs about 3x the rest of the write on 2 cores (bench/RESULTS.md, ingest), so it is off for ingest.
-  await store.exec(`SET preserve_insertion_order = false; SET disabled_compression_methods = 'fsst'`);
-  let good: number;
-  try {
-    const rows = await store.query<{ Count: number }>(`INSERT INTO events
-      SELECT ${eventColumns(source)}
-      FROM (SELECT event_id AS eid, * EXCLUDE (event_id) FROM (${buildMappedSelect(reader, mapping)}) WHERE reason IS NULL) s`);
-    good = Number(rows[0]?.Count ?? 0);
-  } catch (err) {
-    throw new SourceError(`${reader.path}: ${firstLine((err as Error).message)}`);
-  } finally {
-    await store.exec(`SET preserve_insertion_order = true; RESET disabled_compression_methods`);
-  }
-  // Rows appended by this statement have rowids past the previous maximum.
-  const fresh = `rowid > ${maxRow ?? -1}`;
-  let removed = 0;
-  if (before > 0) {
-    const r = await store.query<{ Count: number }>(
-      `DELETE FROM events WHERE ${fresh} AND event_id IN (SELECT event_id FROM events WHERE rowid <= ${maxRow})`,
-    );
-    removed += Number(r[0]?.Count ?? 0);
-  }
-  const [{ repeats }] = await store.query<{ repeats: number }>(
-    `SELECT count(*) - count(DISTINCT event_id) AS repeats FROM events WHERE ${fresh}`,
-  );
-  if (repeats > 0) {
-    const r = await store.query<{ Count: number }>(`DELETE FROM events WHERE rowid IN (
-      SELECT rowid FROM (SELECT rowid, row_number() OVER (PARTITION BY event_id ORDER BY rowid) AS k FROM events WHERE ${fresh}) WHERE k > 1)`);
-    removed += Number(r[0]?.Count ?? 0);
-  }
-  progress('scan');
-  const total = await countRecords(store, reader, mapping, tag);
-  const bad = total - good;
-  if (bad > 0) await stage(store, reader, mapping, 'reason, raw');
-  return { good, bad, accepted: good - removed };
+  const select = `SELECT ${eventColumns(source)}
+      FROM (SELECT event_id AS eid, * EXCLUDE (event_id) FROM (${buildMappedSelect(reader, mapping)}) WHERE reason IS NULL) s`;
+  const counts = await commitFile(store, reader, select, provenance, async (good) => {
+    progress('scan');
+    return (await countRecords(store, reader, mapping, tag)) - good;
+  });
+  if (counts.bad > 0) await stage(store, reader, mapping, 'reason, raw');
+  return counts;
 }
 
 /** Records in the file that the CSV reader can parse (blank NDJSON lines excluded): a bare scan. */
@@ -210,21 +254,21 @@ async function countRecords(store: Store, reader: SourceReader, mapping: Mapping
  * No event ids in the source: stage every row (order kept), derive ids from content and the
  * occurrence number of that content, insert the good rows not stored yet.
  */
-async function ingestDerivingIds(store: Store, reader: SourceReader, mapping: Mapping, progress: Progress): Promise<FileCounts> {
+async function ingestDerivingIds(
+  store: Store, reader: SourceReader, mapping: Mapping, progress: Progress, provenance: FileProvenance,
+): Promise<FileCounts> {
   progress('scan');
   await stage(store, reader, mapping, '*');
   progress('insert');
   const source = lit(basename(reader.path));
   const content = `concat_ws(chr(31), ${CONTENT.map((c) => `coalesce(CAST(${ident(c)} AS VARCHAR), '')`).join(', ')})`;
-  const [c] = await store.query<{ good: number; bad: number }>(
-    `SELECT count(*) FILTER (WHERE reason IS NULL) AS good, count(*) FILTER (WHERE reason <> '(blank)') AS bad FROM ${STAGE}`,
-  );
-  const inserted = await store.query<{ Count: number }>(`INSERT INTO events
-    SELECT ${eventColumns(source)}
+  const select = `SELECT ${eventColumns(source)}
     FROM (SELECT md5(content || chr(31) || CAST(row_number() OVER (PARTITION BY content) AS VARCHAR)) AS eid, * EXCLUDE (content)
-          FROM (SELECT ${content} AS content, * EXCLUDE (event_id) FROM ${STAGE} WHERE reason IS NULL)) s
-    WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = s.eid)`);
-  return { good: c.good, bad: c.bad, accepted: Number(inserted[0]?.Count ?? 0) };
+          FROM (SELECT ${content} AS content, * EXCLUDE (event_id) FROM ${STAGE} WHERE reason IS NULL)) s`;
+  return commitFile(store, reader, select, provenance, async () => {
+    const [{ bad }] = await store.query<{ bad: number }>(`SELECT count(*) FILTER (WHERE reason <> '(blank)') AS bad FROM ${STAGE}`);
+    return bad;
+  });
 }
 
 /** Materialises the mapped rows in source order (rowid = record index) for id derivation and reject lines. */

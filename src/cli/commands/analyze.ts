@@ -7,7 +7,7 @@ import { AnalysisResultSchema, type AnalysisResult } from '../../domain/result.j
 import { renderReport } from '../../report/index.js';
 import { UsageError } from '../errors.js';
 import { fmtInt, type Output } from '../io.js';
-import { readJsonFile } from '../options.js';
+import { readJsonFile, writableFile } from '../options.js';
 
 export async function analyzeDb(db: string, o: Output): Promise<AnalysisResult> {
   return withStore(db, (store) => analyze(store, { onProgress: (step) => o.info(`analysing: ${step}`) }));
@@ -30,8 +30,9 @@ export function registerAnalyze(program: Command, out: (json: boolean) => Output
     .option('--json', 'print a JSON summary as the last line of stdout')
     .action(async (flags: { db: string; out: string; report?: string; title?: string; json?: boolean }) => {
       const o = out(Boolean(flags.json));
+      const outPath = writableFile('--out', flags.out);
+      if (flags.report) writableFile('--report', flags.report);
       const result = await analyzeDb(flags.db, o);
-      const outPath = resolve(flags.out);
       writeFileSync(outPath, `${JSON.stringify(result, null, 2)}\n`);
       const reportPath = flags.report ? writeReport(result, flags.report, flags.title) : null;
       o.result(
@@ -57,6 +58,7 @@ export function registerAnalyze(program: Command, out: (json: boolean) => Output
       if ((flags.db === undefined) === (flags.result === undefined)) {
         throw new UsageError('report needs exactly one of --db or --result');
       }
+      writableFile('--out', flags.out);
       const result = flags.db
         ? await analyzeDb(flags.db, o)
         : AnalysisResultSchema.parse(readJsonFile('--result', flags.result!));

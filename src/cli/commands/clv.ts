@@ -13,7 +13,7 @@ import type { TimeUnit } from '../../clv/summary.js';
 import { InvalidArgumentsError } from '../../models/numeric/errors.js';
 import { ThresholdError, UsageError } from '../errors.js';
 import { fmtInt, type Output } from '../io.js';
-import { dateFlag, intFlag, requireFile } from '../options.js';
+import { dateFlag, intFlag, requireFile, writableFile } from '../options.js';
 
 const UNITS: readonly TimeUnit[] = ['day', 'week', 'month'];
 const MODEL_NAMES: Record<string, string> = {
@@ -213,6 +213,7 @@ Examples:
       const margin = numberFlag('margin', flags.margin, 0);
       const outPath = resolve(flags.out);
       if (!/\.(parquet|csv)$/i.test(outPath)) throw new UsageError(`--out must end in .parquet or .csv, got "${flags.out}"`);
+      writableFile('--out', outPath);
       const store = await openStore(flags.db);
       try {
         const r = await asUsage(() => scoreStore(store, {

@@ -3,11 +3,11 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseMapping } from '../../domain/mapping.js';
-import { ingestFiles, type IngestReport } from '../../ingest/ingest.js';
-import { openDuckDb } from '../../store/duckdb/index.js';
+import { checkInputFile, ingestFiles, type IngestReport } from '../../ingest/ingest.js';
+import { openStoreFlag } from '../store.js';
 import { ThresholdError, UsageError } from '../errors.js';
 import { fmtInt, type Output } from '../io.js';
-import { rateFlag, readJsonFile, requireFile } from '../options.js';
+import { rateFlag, readJsonFile, requireFile, writableFile } from '../options.js';
 
 /** The mappings shipped with Spiral (examples/mappings/<name>.json), usable by name. */
 export const BUNDLED_MAPPINGS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'examples', 'mappings');
@@ -53,9 +53,9 @@ Example:
       const maxRate = rateFlag('max-reject-rate', flags.maxRejectRate);
       const mappingPath = resolveMappingPath(flags.mapping);
       const mapping = parseMapping(readJsonFile('--mapping', mappingPath), basename(mappingPath));
-      for (const f of files) requireFile('ingest', f);
-      const rejectFile = flags.rejectFile ?? defaultRejectFile(flags.db);
-      const store = await openDuckDb(flags.db);
+      for (const f of files) checkInputFile(requireFile('ingest', f));
+      const rejectFile = writableFile('--reject-file', flags.rejectFile ?? defaultRejectFile(flags.db));
+      const store = await openStoreFlag(flags.db, { create: true });
       let report: IngestReport;
       const bar = o.progress('ingest', files.length * 4);
       try {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { simulate } from '../../simulate/index.js';
 import { fmtInt, type Output } from '../io.js';
-import { dateFlag, intFlag } from '../options.js';
+import { dateFlag, intFlag, writableFile } from '../options.js';
 
 interface SimulateFlags {
   customers: string;
@@ -37,6 +37,7 @@ The simulated events use the canonical column names; ingest them with the bundle
       const seed = intFlag('seed', flags.seed, 0)!;
       const weeks = intFlag('weeks', flags.weeks, 1);
       const start = dateFlag('start', flags.start);
+      writableFile('--out', flags.out);
       const bar = o.progress('simulate', customers);
       let summary;
       try {

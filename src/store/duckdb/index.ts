@@ -2,7 +2,7 @@
  * The default engine: embedded DuckDB, one file (or ':memory:'). Nothing needs a server.
  */
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
-import { mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { StoreError, type Row, type Store } from '../types.js';
 import { ensureSchema } from '../schema.js';
@@ -40,7 +40,12 @@ export class DuckDbStore implements Store {
 
   static async open(path: string, opts: DuckDbOptions = {}): Promise<DuckDbStore> {
     const location = path === ':memory:' ? path : resolve(path);
-    if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true });
+    if (location !== ':memory:') {
+      if (existsSync(location) && !isDuckDbFile(location)) {
+        throw new StoreError(`cannot open DuckDB store ${location}: ${statSync(location).isDirectory() ? 'it is a directory' : 'the file exists and is not a DuckDB database'}`);
+      }
+      mkdirSync(dirname(location), { recursive: true });
+    }
     const config: Record<string, string> = {};
     const memoryLimit = opts.memoryLimit ?? process.env.SPIRAL_DUCKDB_MEMORY_LIMIT;
     const threads = opts.threads ?? (process.env.SPIRAL_DUCKDB_THREADS ? Number(process.env.SPIRAL_DUCKDB_THREADS) : undefined);
@@ -55,10 +60,20 @@ export class DuckDbStore implements Store {
     }
     const conn = await instance.connect();
     const store = new DuckDbStore(location, instance, conn);
+    if (location !== ':memory:') await store.checkFileBacked();
     // Timestamps are stored in UTC; strings with an offset are converted, strings without one are taken as UTC.
     await store.exec("SET TimeZone = 'UTC'");
     if (!opts.readOnly) await ensureSchema(store);
     return store;
+  }
+
+  /** DuckDB opens some paths (a .csv, say) as a database without storage; such a store would keep nothing. */
+  private async checkFileBacked(): Promise<void> {
+    const [db] = await this.query<{ path: string | null }>('SELECT path FROM duckdb_databases() WHERE database_name = current_database()');
+    if (!db?.path) {
+      await this.close();
+      throw new StoreError(`cannot open DuckDB store ${this.location}: DuckDB did not open it as a database file (it would keep nothing)`);
+    }
   }
 
   async query<T extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
@@ -81,6 +96,21 @@ export class DuckDbStore implements Store {
   async close(): Promise<void> {
     this.conn.closeSync();
     this.instance.closeSync();
+  }
+}
+
+/** Whether the file at `path` starts with DuckDB's header (the magic bytes "DUCK" at offset 8). */
+export function isDuckDbFile(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    if (!statSync(path).isFile()) return false;
+    fd = openSync(path, 'r');
+    const head = Buffer.alloc(12);
+    return readSync(fd, head, 0, 12, 0) === 12 && head.toString('latin1', 8, 12) === 'DUCK';
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
