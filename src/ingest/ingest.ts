@@ -13,8 +13,7 @@ import type { Store } from '../store/types.js';
 import { MappingError, type Mapping } from '../domain/mapping.js';
 import { ident, lit } from '../sql/quote.js';
 import { buildMappedSelect, mappedColumns } from './fields.js';
-import { openReader, SourceError, type SourceReader } from './reader.js';
-import { buildCsvLineMap, dropCsvLineMap, rawRecordSql } from './lines.js';
+import { linesFrom, openReader, openRepairReader, SourceError, type SourceReader } from './reader.js';
 
 export interface IngestOptions {
   /** Where rejected rows go (CSV: source,line,reason,raw). Written only when there are rejects. */
@@ -56,13 +55,28 @@ export async function ingestFiles(store: Store, files: string[], mapping: Mappin
     const progress = (step: 'scan' | 'insert' | 'rejects' | 'done') =>
       opts.onProgress?.({ file: path, index: i, files: files.length, step });
     const tag = `${process.pid}_${i}`;
-    const reader = openReader(path, mapping, tag);
-    await checkColumns(store, reader, mapping);
-    const counts = mapping.fields.event_id !== undefined
-      ? await ingestWithIds(store, reader, mapping, tag, progress)
-      : await ingestDerivingIds(store, reader, mapping, progress);
-    progress('rejects');
-    const rejected = await collectRejects(store, reader, mapping, tag, counts.bad);
+    let reader = await openReader(path, mapping, tag);
+    let counts: FileCounts;
+    let rejected: number;
+    try {
+      await checkColumns(store, reader, mapping);
+      const read = () => mapping.fields.event_id !== undefined
+        ? ingestWithIds(store, reader, mapping, tag, progress)
+        : ingestDerivingIds(store, reader, mapping, progress);
+      // DuckDB's reader first; a file it reports damage in is read again, exactly (reader.ts, lines.ts)
+      const [{ mark }] = await store.query<{ mark: number | null }>('SELECT max(rowid) AS mark FROM events');
+      const fast = await read().catch((err: unknown) => (reader.format === 'csv' || reader.format === 'ndjson' ? null : Promise.reject(err)));
+      if (fast === null || await needsExactRead(store, reader, fast, tag)) {
+        await store.exec(`DELETE FROM events WHERE rowid > ${mark ?? -1}`);
+        await store.exec(`DROP TABLE IF EXISTS ${STAGE}`);
+        reader = await openRepairReader(store, reader, mapping, tag);
+        counts = await read();
+      } else counts = fast;
+      progress('rejects');
+      rejected = await collectRejects(store, reader, mapping, tag, counts.bad);
+    } finally {
+      await reader.dispose(store);
+    }
     await store.exec(`DROP TABLE IF EXISTS ${STAGE}`);
     const { good, accepted } = counts;
     const rep: FileReport = {
@@ -109,12 +123,18 @@ function sum(rs: FileReport[], k: 'accepted' | 'rejected' | 'duplicates'): numbe
 async function checkColumns(store: Store, reader: SourceReader, mapping: Mapping): Promise<void> {
   if (reader.format !== 'csv' && reader.format !== 'parquet') return;
   let cols: string[];
-  try {
-    const rows = await store.query<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM ${reader.from}`);
-    cols = rows.map((r) => r.column_name);
-    if (reader.format === 'parquet') reader.types = new Map(rows.map((r) => [r.column_name, r.column_type]));
-  } catch (e) {
-    throw new SourceError(`${reader.path}: cannot be read as ${reader.format}: ${firstLine((e as Error).message)}`);
+  if (reader.columns) {
+    // CSV: the header line's names (read with the mapping's dialect, no sniffing)
+    if (reader.columns.length === 0) throw new SourceError(`${reader.path}: the file is empty (no header line)`);
+    cols = reader.columns;
+  } else {
+    try {
+      const rows = await store.query<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM ${reader.from}`);
+      cols = rows.map((r) => r.column_name);
+      reader.types = new Map(rows.map((r) => [r.column_name, r.column_type]));
+    } catch (e) {
+      throw new SourceError(`${reader.path}: cannot be read as ${reader.format}: ${firstLine((e as Error).message)}`);
+    }
   }
   const missing = mappedColumns(mapping).filter((c) => !cols.includes(c));
   if (missing.length) {
@@ -139,6 +159,8 @@ interface FileCounts {
   bad: number;
   /** Good rows inserted (the rest were duplicates). */
   accepted: number;
+  /** Whether `good + bad` came from counting the file's lines (so no separate check is needed). */
+  counted?: boolean;
 }
 
 type Progress = (step: 'scan' | 'insert' | 'rejects' | 'done') => void;
@@ -193,17 +215,42 @@ async function ingestWithIds(store: Store, reader: SourceReader, mapping: Mappin
   progress('scan');
   const total = await countRecords(store, reader, mapping, tag);
   const bad = total - good;
-  if (bad > 0) await stage(store, reader, mapping, 'reason, raw');
-  return { good, bad, accepted: good - removed };
+  if (bad > 0 && (reader.exact || (reader.format !== 'csv' && reader.format !== 'ndjson'))) await stage(store, reader, mapping, 'reason, raw');
+  return { good, bad, accepted: good - removed, counted: true };
 }
 
-/** Records in the file that the CSV reader can parse (blank NDJSON lines excluded): a bare scan. */
-async function countRecords(store: Store, reader: SourceReader, mapping: Mapping, tag: string): Promise<number> {
-  let sql = `SELECT count(*) AS n FROM ${reader.from}`; // Parquet: from its metadata
-  if (reader.format === 'csv') sql = `SELECT count(*) AS n FROM ${openReader(reader.path, mapping, `${tag}c`, { recordRejects: false }).from}`;
-  else if (reader.format === 'ndjson') sql += ` WHERE spiral_line IS NOT NULL AND trim(spiral_line) <> ''`;
+/**
+ * Records in the file (blank lines excluded). DuckDB's readers: the file's non-blank physical lines
+ * (without the header), a bare scan; a file whose records are not one line each, or that has
+ * rejects, is read again exactly, where records are counted. Parquet: from its metadata.
+ */
+async function countRecords(store: Store, reader: SourceReader, _mapping: Mapping, _tag: string): Promise<number> {
+  let sql = `SELECT count(*) AS n FROM ${reader.from}`;
+  if (!reader.exact && (reader.format === 'csv' || reader.format === 'ndjson')) {
+    sql = `SELECT count(*) FILTER (WHERE spiral_line IS NOT NULL AND trim(spiral_line, ' \t\r') <> '') AS n FROM ${linesFrom(reader.dataPath, null)}`;
+  } else if (reader.format === 'ndjson') sql += ` WHERE spiral_line IS NOT NULL AND trim(spiral_line) <> ''`;
   const [{ n }] = await store.query<{ n: number }>(sql);
-  return n;
+  return reader.format === 'csv' && reader.header && !reader.exact ? Math.max(0, n - 1) : n;
+}
+
+/**
+ * Whether DuckDB's reader may have misread the file, so it must be read again exactly: it could
+ * not parse some rows, some rows failed the mapping (their physical lines are needed), or the
+ * file's physical lines are not its records plus the line breaks inside their text.
+ */
+async function needsExactRead(store: Store, reader: SourceReader, counts: FileCounts, tag: string): Promise<boolean> {
+  if (reader.exact || (reader.format !== 'csv' && reader.format !== 'ndjson')) return false;
+  if (counts.bad > 0) return true;
+  const [{ n }] = await store.query<{ n: number }>(`SELECT count(*) AS n FROM ${reader.rejectsTable}`);
+  if (n > 0) return true;
+  if (counts.counted) return false; // ids path: every non-blank line was a good record
+  const lines = await countRecords(store, reader, {} as Mapping, tag);
+  if (lines === counts.good) return false;
+  // line breaks inside quoted text values (the derived-id path staged them)
+  const [{ breaks }] = await store.query<{ breaks: number | null }>(
+    `SELECT sum(length(text) - length(replace(text, chr(10), ''))) AS breaks FROM ${STAGE} WHERE reason IS NULL`,
+  );
+  return lines !== counts.good + (breaks ?? 0);
 }
 
 /**
@@ -229,7 +276,8 @@ async function ingestDerivingIds(store: Store, reader: SourceReader, mapping: Ma
 
 /** Materialises the mapped rows in source order (rowid = record index) for id derivation and reject lines. */
 async function stage(store: Store, reader: SourceReader, mapping: Mapping, columns: string): Promise<void> {
-  const cols = columns === 'reason, raw' && !reader.rawExpr ? 'reason' : columns;
+  let cols = columns === 'reason, raw' && !reader.rawExpr ? 'reason' : columns;
+  if (cols === 'reason, raw' && reader.exact) cols = 'reason, raw, spiral_start';
   const sql = `CREATE OR REPLACE TEMP TABLE ${STAGE} AS SELECT ${cols} FROM (${buildMappedSelect(reader, mapping)})`;
   try {
     await store.exec(sql);
@@ -241,55 +289,25 @@ async function stage(store: Store, reader: SourceReader, mapping: Mapping, colum
 const CONTENT = ['customer_id', 'ts', 'type', 'item_id', 'amount', 'quantity', 'peer_id', 'channel', 'rating', 'text', 'props'];
 
 /** Collects this file's rejects into the run's reject table; returns how many. */
-async function collectRejects(store: Store, reader: SourceReader, mapping: Mapping, tag: string, staged: number): Promise<number> {
+async function collectRejects(store: Store, reader: SourceReader, _mapping: Mapping, _tag: string, staged: number): Promise<number> {
   const source = lit(basename(reader.path));
-  let csvRejectLines: number[] = [];
-  if (reader.rejectsTable) {
-    const rows = await store.query<{ line: number }>(`SELECT DISTINCT line FROM ${reader.rejectsTable} ORDER BY line`);
-    csvRejectLines = rows.map((r) => r.line);
+  for (const note of reader.notes) {
+    await store.exec(`INSERT INTO ${REJECTS} VALUES (${source}, ${note.line}, ${lit(note.reason)}, '')`);
   }
-  if (staged === 0 && csvRejectLines.length === 0) {
-    if (reader.rejectsTable) await store.exec(`DROP TABLE IF EXISTS ${reader.rejectsTable}; DROP TABLE IF EXISTS spiral_rejscan_${tag}`);
-    return 0;
-  }
-  if (reader.format === 'csv') {
-    const map = await buildCsvLineMap(store, reader.path, {
-      header: reader.header,
-      quote: mapping.source?.quote ?? '"',
-      rejectLines: csvRejectLines,
-      tag,
-    });
+  if (staged === 0) return reader.notes.length;
+  if (reader.exact) {
+    // CSV and NDJSON read exactly (lines.ts): each record knows its first physical line
     await store.exec(`INSERT INTO ${REJECTS}
-      SELECT ${source}, r.pline, s.reason, ${rawRecordSql(tag, 'r.pline')}
-      FROM (SELECT rowid AS k, reason FROM ${STAGE} WHERE reason IS NOT NULL) s
-      JOIN ${map.recordTable} r USING (k)`);
-    if (csvRejectLines.length) {
-      await store.exec(`INSERT INTO ${REJECTS}
-        SELECT ${source}, l.pline, e.reason, ${rawRecordSql(tag, 'l.pline')}
-        FROM (SELECT line, arg_min(${CSV_REASON}, column_idx) AS reason FROM ${reader.rejectsTable} GROUP BY line) e
-        JOIN ${map.logicalTable} l ON l.logical = e.line`);
-      await store.exec(`DROP TABLE IF EXISTS ${reader.rejectsTable}; DROP TABLE IF EXISTS spiral_rejscan_${tag}`);
-    }
-    await dropCsvLineMap(store, tag);
+      SELECT ${source}, spiral_start, reason, raw FROM ${STAGE} WHERE reason IS NOT NULL AND reason <> '(blank)'`);
   } else if (reader.format === 'parquet') {
     await store.exec(`INSERT INTO ${REJECTS}
       SELECT ${source}, s.k + 1, s.reason, CAST(to_json(t) AS VARCHAR)
       FROM (SELECT rowid AS k, reason FROM ${STAGE} WHERE reason IS NOT NULL) s
       JOIN read_parquet(${lit(reader.path)}, file_row_number=true) t ON t.file_row_number = s.k`);
   } else {
-    // NDJSON: one staged row per physical line, blank ones included, so rowid + 1 is the line.
     // JSON array: the element's position.
     await store.exec(`INSERT INTO ${REJECTS}
       SELECT ${source}, rowid + 1, reason, raw FROM ${STAGE} WHERE reason IS NOT NULL AND reason <> '(blank)'`);
   }
-  return staged + csvRejectLines.length;
+  return staged + reader.notes.length;
 }
-
-/** DuckDB's CSV error types, said plainly. */
-const CSV_REASON = `CASE error_type
-  WHEN 'TOO MANY COLUMNS' THEN 'wrong number of columns: ' || error_message
-  WHEN 'MISSING COLUMNS' THEN 'wrong number of columns: ' || error_message
-  WHEN 'INVALID ENCODING' THEN 'bad encoding: not valid UTF-8'
-  WHEN 'UNQUOTED VALUE' THEN 'bad quoting: ' || error_message
-  WHEN 'LINE SIZE OVER MAXIMUM' THEN 'line too long'
-  ELSE lower(error_type) || ': ' || error_message END`;
