@@ -226,23 +226,28 @@ async function ingestWithIds(store: Store, reader: SourceReader, mapping: Mappin
  */
 async function countRecords(store: Store, reader: SourceReader, _mapping: Mapping, _tag: string): Promise<number> {
   let sql = `SELECT count(*) AS n FROM ${reader.from}`;
-  if (!reader.exact && (reader.format === 'csv' || reader.format === 'ndjson')) {
-    sql = `SELECT count(*) FILTER (WHERE spiral_line IS NOT NULL AND trim(spiral_line, ' \t\r') <> '') AS n FROM ${linesFrom(reader.dataPath, null)}`;
+  const lines = !reader.exact && (reader.format === 'csv' || reader.format === 'ndjson');
+  if (lines) {
+    sql = `SELECT count(*) FILTER (WHERE spiral_line IS NOT NULL AND trim(spiral_line, ' \t\r') <> '') AS n FROM ${linesFrom(reader.dataPath)}`;
   } else if (reader.format === 'ndjson') sql += ` WHERE spiral_line IS NOT NULL AND trim(spiral_line) <> ''`;
-  const [{ n }] = await store.query<{ n: number }>(sql);
+  let n: number;
+  try {
+    [{ n }] = await store.query<{ n: number }>(sql);
+  } catch (err) {
+    if (!lines) throw err;
+    return -1; // bytes that are not UTF-8: the counts can never match, so the file is read exactly
+  }
   return reader.format === 'csv' && reader.header && !reader.exact ? Math.max(0, n - 1) : n;
 }
 
 /**
- * Whether DuckDB's reader may have misread the file, so it must be read again exactly: it could
- * not parse some rows, some rows failed the mapping (their physical lines are needed), or the
- * file's physical lines are not its records plus the line breaks inside their text.
+ * Whether DuckDB's reader may have misread the file, so it must be read again exactly: some rows
+ * failed the mapping (their physical lines are needed), or the file's physical lines are not its
+ * records plus the line breaks inside their text. (A file DuckDB could not parse threw already.)
  */
 async function needsExactRead(store: Store, reader: SourceReader, counts: FileCounts, tag: string): Promise<boolean> {
   if (reader.exact || (reader.format !== 'csv' && reader.format !== 'ndjson')) return false;
-  if (counts.bad > 0) return true;
-  const [{ n }] = await store.query<{ n: number }>(`SELECT count(*) AS n FROM ${reader.rejectsTable}`);
-  if (n > 0) return true;
+  if (counts.bad !== 0) return true;
   if (counts.counted) return false; // ids path: every non-blank line was a good record
   const lines = await countRecords(store, reader, {} as Mapping, tag);
   if (lines === counts.good) return false;

@@ -17,8 +17,13 @@
  * 3. A record that spans lines and fails — bad quoting, the wrong number of fields, a line break in
  *    an id, or any mapping check — is re-read line by line: its first line is rejected alone and
  *    reading starts again at its second line, so intact lines a stray quote had swallowed are kept
- *    and only the damaged line is rejected. When none of the lines after the first makes a good
- *    record, the lines were one real multi-line record, and it is rejected once, at its first line.
+ *    and only the damaged line is rejected.
+ * 4. The lines right after its first one that are not records by themselves (they neither map nor
+ *    have the file's number of fields — within two in a file with multi-line records) were part of it: with the first line they are one record,
+ *    rejected once at its first line — if the file has good multi-line records (the airline tweets
+ *    do) or the failed record itself was well formed (quotes as RFC 4180, the file's number of
+ *    fields). In a file without good multi-line records, a quote that runs over lines into a record
+ *    of the wrong shape is damage, and each of its lines is a record of its own.
  *
  * The tables are per file (suffix `tag`) and dropped by `dropRepairTables`.
  */
@@ -43,7 +48,8 @@ const mergeTable = (tag: string) => `spiral_pmerge_${tag}`;
 /**
  * TEMP TABLE (pline, esc, c, ok): every physical line of an uncompressed file. `esc` is the line's
  * bytes with non-ASCII and control bytes escaped (DuckDB's BLOB text form, lossless); `c` is the
- * line as text (its escaped form when it is not valid UTF-8, so quotes and delimiters still count);
+ * line as text (when it is not valid UTF-8: its escaped form with quotes and tabs unescaped, so
+ * quotes and delimiters still count and the reject file shows `\xFF` for the bad bytes);
  * `ok` says whether it is valid UTF-8; `cr` whether a CR ended it.
  */
 export async function readPhysicalLines(store: Store, file: string, tag: string): Promise<void> {
@@ -58,7 +64,9 @@ export async function readPhysicalLines(store: Store, file: string, tag: string)
     ), decoded AS (
       SELECT pline, cr, esc, TRY(decode(CAST(esc AS BLOB))) AS t FROM trimmed
     )
-    SELECT pline, cr, esc, coalesce(t, esc) AS c, t IS NOT NULL AS ok FROM decoded`);
+    SELECT pline, cr, esc, coalesce(t, replace(replace(replace(esc, '\\x22', '"'), '\\x27', ''''), '\\x09', chr(9))) AS c,
+      t IS NOT NULL AS ok
+    FROM decoded`);
 }
 
 /** Escapes one character for use inside an RE2 pattern (inside or outside a class). */
@@ -138,13 +146,14 @@ async function buildRecords(store: Store, tag: string, d: Dialect, merged: boole
       SELECT *, CASE WHEN suffix(body, chr(13)) THEN body[1:-2] ELSE body END AS val FROM rec
     )
     SELECT spiral_start, spiral_last, spiral_lines, spiral_raw,
-      ${oneLine ? 'val AS spiral_value' : `CASE WHEN ok AND regexp_full_match(val, ${lit(p.strictRecord)})
+      ${oneLine ? 'val AS spiral_value' : `CASE WHEN regexp_full_match(val, ${lit(p.strictRecord)})
         THEN list_transform(regexp_extract_all(${lit(delim)} || val, ${lit(p.field)}, 1),
                f -> CASE WHEN f[1] = ${q} THEN replace(f[2:-2], ${lit(d.quote + d.quote)}, ${q}) ELSE NULLIF(f, '') END) END AS spiral_f`},
       CASE
         WHEN merged_reason IS NOT NULL THEN merged_reason
         WHEN NOT ok THEN 'bad encoding: not valid UTF-8'
         ${oneLine ? '' : `WHEN unterminated THEN 'bad quoting: a quoted field is not closed before the end of the file'
+        WHEN spiral_f IS NULL AND regexp_full_match(val, ${lit(p.opensFromStart)}) THEN 'bad quoting: a quoted field is not closed'
         WHEN spiral_f IS NULL THEN 'bad quoting: a quote inside a quoted field must be doubled, and a closing quote must end the field'
         WHEN len(spiral_f) <> ${d.columns} THEN 'wrong number of columns: Expected Number of Columns: ${d.columns} Found: ' || len(spiral_f)`}
       END AS spiral_perr
@@ -161,17 +170,25 @@ export async function buildRepairTable(store: Store, file: string, tag: string, 
   await readPhysicalLines(store, file, tag);
   const fails = `spiral_pfails_${tag}`;
   await store.exec(`CREATE OR REPLACE TEMP TABLE ${forcedTable(tag)} (pline BIGINT);
-    CREATE OR REPLACE TEMP TABLE ${originsTable(tag)} (s BIGINT, e BIGINT, reason VARCHAR)`);
+    CREATE OR REPLACE TEMP TABLE ${originsTable(tag)} (s BIGINT, e BIGINT, reason VARCHAR, well_formed BOOLEAN)`);
+  let multilineFile = false;
   for (let round = 0; ; round++) {
     await buildRecords(store, tag, d, false);
     if (d.columns === undefined) return; // one record per line: nothing spans lines
     await store.exec(`CREATE OR REPLACE TEMP TABLE ${fails} AS
       SELECT spiral_start AS s, spiral_last AS e, reason FROM (${mappedSql}) WHERE reason IS NOT NULL`);
+    if (round === 0) {
+      const [{ good }] = await store.query<{ good: number }>(`SELECT count(*) AS good FROM ${recordsTable(tag)}
+        WHERE spiral_last > spiral_start AND spiral_start NOT IN (SELECT s FROM ${fails})`);
+      multilineFile = good > 0;
+    }
     const [{ n }] = await store.query<{ n: number }>(`SELECT count(*) AS n FROM ${fails}
       WHERE e > s AND s NOT IN (SELECT s FROM ${originsTable(tag)})`);
     if (n === 0 || round === 50) break;
     await store.exec(`INSERT INTO ${originsTable(tag)}
-      SELECT s, e, reason FROM ${fails} WHERE e > s AND s NOT IN (SELECT s FROM ${originsTable(tag)})`);
+      SELECT f.s, f.e, f.reason, coalesce(len(r.spiral_f) = ${d.columns}, false)
+      FROM ${fails} f JOIN ${recordsTable(tag)} r ON r.spiral_start = f.s
+      WHERE f.e > f.s AND f.s NOT IN (SELECT s FROM ${originsTable(tag)})`);
     // read on from the line after the failed record's first one; the rules find the records from there
     await store.exec(`INSERT INTO ${forcedTable(tag)}
       SELECT DISTINCT s + 1 AS pline FROM ${originsTable(tag)} EXCEPT SELECT pline FROM ${forcedTable(tag)}`);
@@ -180,16 +197,28 @@ export async function buildRepairTable(store: Store, file: string, tag: string, 
   const [{ n }] = await store.query<{ n: number }>(`SELECT count(*) AS n FROM ${originsTable(tag)}`);
   if (n === 0) return;
   await store.exec(`CREATE OR REPLACE TEMP TABLE ${mergeTable(tag)} AS
-    WITH good AS (
-      SELECT spiral_start AS s FROM ${recordsTable(tag)} WHERE spiral_start NOT IN (SELECT s FROM ${fails})
+    WITH recs AS (
+      -- a record by itself: it maps, or it has the file's number of fields (in a file with multi-line
+      -- records, give or take the two a stray delimiter or quote can add or take away)
+      SELECT spiral_start AS rec, spiral_start NOT IN (SELECT s FROM ${fails})
+        OR coalesce(abs(len(spiral_f) - ${d.columns}) <= ${multilineFile ? 2 : 0}, false) AS whole
+      FROM ${recordsTable(tag)}
     ), mergeable AS (
-      SELECT o.s, o.e, o.reason FROM ${originsTable(tag)} o
-      WHERE NOT EXISTS (SELECT 1 FROM good g WHERE g.s > o.s AND g.s <= o.e)
-    ), outer_most AS (
-      SELECT * FROM mergeable m WHERE NOT EXISTS (SELECT 1 FROM mergeable o WHERE o.s < m.s AND m.s <= o.e)
+      SELECT o.s, o.e, o.reason,
+        coalesce((SELECT min(r.rec) FROM recs r WHERE r.whole AND r.rec > o.s), o.e + 1) AS k
+      FROM ${originsTable(tag)} o WHERE ${multilineFile ? 'true' : 'o.well_formed'}
+    ), candidates AS (
+      SELECT r.rec, m.s, m.reason FROM recs r JOIN mergeable m ON r.rec >= m.s AND r.rec < m.k AND r.rec <= m.e
     )
-    SELECT r.spiral_start AS rec, m.s, m.reason FROM ${recordsTable(tag)} r
-    JOIN outer_most m ON r.spiral_start >= m.s AND r.spiral_start <= m.e`);
+    SELECT rec, min(s) AS s, arg_min(reason, s) AS reason FROM candidates GROUP BY rec`);
+  // a merged record that started a merge of its own brings that one along
+  for (let i = 0; i < 50; i++) {
+    const [{ n: moved }] = await store.query<{ n: number }>(`SELECT count(*) AS n FROM ${mergeTable(tag)} a
+      JOIN ${mergeTable(tag)} b ON a.s = b.rec AND b.s <> a.s`);
+    if (moved === 0) break;
+    await store.exec(`UPDATE ${mergeTable(tag)} SET s = b.s, reason = b.reason FROM ${mergeTable(tag)} b
+      WHERE ${mergeTable(tag)}.s = b.rec AND b.s <> ${mergeTable(tag)}.s`);
+  }
   await buildRecords(store, tag, d, true);
 }
 

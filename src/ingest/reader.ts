@@ -30,8 +30,6 @@ export interface SourceReader {
   from: string;
   /** How a mapped column is read: CSV and Parquet by name, JSON by path into the parsed object `j`. */
   column(name: string): string;
-  /** For CSV: the name of the temp table DuckDB fills with rows it could not parse. */
-  rejectsTable: string | null;
   /** For NDJSON: the raw line text column (for reject `raw`). */
   rawExpr: string | null;
   /** Column types when the source has them (Parquet); typed columns skip the text round trip. */
@@ -148,11 +146,13 @@ export function readHeader(dataPath: string, delimiter: string, quote: string): 
 
 /**
  * The read_csv options Spiral always uses: the stated dialect, the known columns, every column as
- * text (so bad values become reasons, not crashes), no sniffing.
+ * text (so bad values become reasons, not crashes), no sniffing, and no error tolerance: DuckDB's
+ * own error handling (ignore_errors, store_rejects) loses rows or fails internally on damaged files
+ * (DuckDB 1.5), so a file DuckDB cannot read in full is read by the exact reader instead.
  */
-export function csvOptions(reader: { dataPath: string; columns: string[]; header: boolean; crlf: boolean }, mapping: Mapping, rejectsTable: string | null, rejectsScan: string | null): string {
+export function csvOptions(reader: { dataPath: string; columns: string[]; header: boolean; crlf: boolean }, mapping: Mapping): string {
   const quote = mapping.source?.quote ?? '"';
-  const opts = [
+  return [
     `header=${reader.header}`,
     'auto_detect=false',
     `columns={${reader.columns.map((c) => `${lit(c)}: 'VARCHAR'`).join(', ')}}`,
@@ -162,17 +162,12 @@ export function csvOptions(reader: { dataPath: string; columns: string[]; header
     `new_line=${reader.crlf ? "'\\r\\n'" : "'\\n'"}`,
     'null_padding=false',
     'max_line_size=16777216',
-  ];
-  // Rows the CSV reader cannot parse are recorded (with their line) or, on a counting re-scan, skipped.
-  if (rejectsTable && rejectsScan) opts.push('store_rejects=true', `rejects_table=${lit(rejectsTable)}`, `rejects_scan=${lit(rejectsScan)}`);
-  else opts.push('ignore_errors=true');
-  return opts.join(', ');
+  ].join(', ');
 }
 
-/** Every physical line as one text column (no quoting): for counting lines and reading NDJSON. */
-export function linesFrom(dataPath: string, rejects: string | null): string {
-  const onError = rejects ? `store_rejects=true, rejects_table=${lit(rejects)}, rejects_scan=${lit(`${rejects}_scan`)}` : 'ignore_errors=true';
-  return `read_csv(${lit(dataPath)}, header=false, auto_detect=false, columns={'spiral_line':'VARCHAR'}, delim=E'\\x01', quote='', escape='', strict_mode=false, max_line_size=16777216, ${onError})`;
+/** Every physical line as one text column (no quoting): for counting lines and reading NDJSON. Fails on bytes that are not UTF-8. */
+export function linesFrom(dataPath: string): string {
+  return `read_csv(${lit(dataPath)}, header=false, auto_detect=false, columns={'spiral_line':'VARCHAR'}, delim=E'\\x01', quote='', escape='', strict_mode=false, max_line_size=16777216)`;
 }
 
 /** Opens a file with the fast reader (DuckDB's own CSV and JSON readers). */
@@ -182,14 +177,14 @@ export async function openReader(path: string, mapping: Mapping, tag: string): P
   const base = { path, dataPath: path, notes: [] as { line: number; reason: string }[], dispose: async () => {} };
   if (format === 'parquet') {
     return {
-      ...base, format, header: false, rejectsTable: null, rawExpr: null,
+      ...base, format, header: false, rawExpr: null,
       from: `read_parquet(${lit(path)})`,
       column: (name) => ident(name),
     };
   }
   if (format === 'json-array') {
     return {
-      ...base, format, header: false, rejectsTable: null, rawExpr: 'CAST(j AS VARCHAR)',
+      ...base, format, header: false, rawExpr: 'CAST(j AS VARCHAR)',
       from: `(SELECT json(t) AS j FROM read_json(${lit(path)}, format='array', records=false) t(t))`,
       column: (name) => jsonColumn(name),
     };
@@ -199,15 +194,13 @@ export async function openReader(path: string, mapping: Mapping, tag: string): P
   const notes = inflated?.note ? [inflated.note] : [];
   const dispose = async (store: Store) => {
     await dropRepairTables(store, tag);
-    await store.exec(`DROP TABLE IF EXISTS spiral_rej_${tag}; DROP TABLE IF EXISTS spiral_rejscan_${tag}; DROP TABLE IF EXISTS spiral_rej_${tag}_scan`);
     if (inflated) rmSync(inflated.dir, { recursive: true, force: true });
   };
-  const rejectsTable = `spiral_rej_${tag}`;
   if (format === 'ndjson') {
     // One physical line per record: read lines as text, parse JSON in SQL, so a bad line is a reject with its line number.
     return {
-      ...base, dataPath, notes, dispose, format, header: false, rejectsTable, rawExpr: 'spiral_line',
-      from: `(SELECT spiral_line, CASE WHEN json_valid(spiral_line) THEN json(spiral_line) END AS j FROM ${linesFrom(dataPath, rejectsTable)})`,
+      ...base, dataPath, notes, dispose, format, header: false, rawExpr: 'spiral_line',
+      from: `(SELECT spiral_line, CASE WHEN json_valid(spiral_line) THEN json(spiral_line) END AS j FROM ${linesFrom(dataPath)})`,
       column: (name) => jsonColumn(name),
     };
   }
@@ -218,8 +211,12 @@ export async function openReader(path: string, mapping: Mapping, tag: string): P
   const columns = mapping.source?.columns ?? found.names;
   const spec = { dataPath, columns, header, crlf: found.crlf };
   return {
-    ...base, dataPath, notes, dispose, format, header, rejectsTable, rawExpr: null, columns,
-    from: `read_csv(${lit(dataPath)}, ${csvOptions(spec, mapping, rejectsTable, `spiral_rejscan_${tag}`)})`,
+    ...base, dataPath, notes, dispose, format, header, rawExpr: null, columns,
+    // Every column is read (the always-true filter keeps DuckDB from pruning columns): on a damaged
+    // file DuckDB 1.5 then fails with an ordinary error; with columns pruned it can fail with an
+    // INTERNAL error that invalidates the whole database.
+    from: `(SELECT * FROM read_csv(${lit(dataPath)}, ${csvOptions(spec, mapping)})
+      WHERE ${columns.map((c) => `coalesce(strlen(${ident(c)}), 0)`).join(' + ') || '0'} >= 0)`,
     column: (name) => ident(name),
   };
 }
@@ -233,7 +230,7 @@ export async function openRepairReader(store: Store, fast: SourceReader, mapping
   const passthrough = ['spiral_start', 'spiral_last'];
   if (fast.format === 'ndjson') {
     const reader: SourceReader = {
-      ...fast, exact: true, rejectsTable: null, rawExpr: 'spiral_raw', errorExpr: 'spiral_perr', passthrough,
+      ...fast, exact: true, rawExpr: 'spiral_raw', errorExpr: 'spiral_perr', passthrough,
       from: `(SELECT spiral_start, spiral_last, spiral_raw, spiral_perr, spiral_value AS spiral_line,
         CASE WHEN spiral_perr IS NULL AND json_valid(spiral_value) THEN json(spiral_value) END AS j FROM ${records})`,
     };
@@ -250,7 +247,7 @@ export async function openRepairReader(store: Store, fast: SourceReader, mapping
     columns: columns.length,
   };
   const reader: SourceReader = {
-    ...fast, exact: true, rejectsTable: null, rawExpr: 'spiral_raw', errorExpr: 'spiral_perr', passthrough,
+    ...fast, exact: true, rawExpr: 'spiral_raw', errorExpr: 'spiral_perr', passthrough,
     from: `(SELECT spiral_start, spiral_last, spiral_raw, spiral_perr, spiral_f FROM ${records})`,
     column: (name) => `spiral_f[${index.get(name) ?? 0}]`,
   };
