@@ -269,7 +269,7 @@ async function inflateToTemp(path: string): Promise<{ dir: string; file: string;
   let lastByte = 0x0a;
   const error = await new Promise<Error | null>((resolve) => {
     const src = createReadStream(path);
-    const gunzip = createGunzip({ finishFlush: zlibConstants.Z_SYNC_FLUSH });
+    const gunzip = createGunzip(); // Z_FINISH: a truncated stream emits what it could inflate, then fails
     const out = createWriteStream(file);
     let failure: Error | null = null;
     src.on('data', (chunk) => { consumed += chunk.length; });
