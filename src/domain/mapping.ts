@@ -10,7 +10,8 @@
  *     "type": { "column": "behavior", "values": { "pv": "view", "fav": "save", "buy": "purchase" } },
  *     "channel": { "const": "web" }                                // the same value on every row
  *   },
- *   "props": ["category_id"]                                       // columns kept in the props JSON
+ *   "props": ["category_id"],                                      // columns kept in the props JSON
+ *   "limits": { "id": 256, "string": 4096, "text": 32768 }       // max bytes per field (these are the defaults)
  * }
  */
 import { z } from 'zod';
@@ -60,6 +61,25 @@ export const SourceSchema = z
   })
   .strict();
 
+/** Longest value, in bytes (UTF-8), a field may hold; a row with a longer one is rejected with the reason. */
+export const DEFAULT_LIMITS = {
+  /** event_id, customer_id, item_id, peer_id. */
+  id: 256,
+  /** type, channel, and each value kept in props. */
+  string: 4096,
+  /** text (Segment caps a whole event at 32 KB). */
+  text: 32768,
+} as const;
+
+export const LimitsSchema = z
+  .object({
+    id: z.number().int().positive().optional(),
+    string: z.number().int().positive().optional(),
+    text: z.number().int().positive().optional(),
+  })
+  .strict();
+export type Limits = { [K in keyof typeof DEFAULT_LIMITS]: number };
+
 export const MappingSchema = z
   .object({
     $schema: z.string().optional(),
@@ -75,6 +95,8 @@ export const MappingSchema = z
       )
       .strict(),
     props: z.array(z.string().min(1)).optional(),
+    /** Maximum field lengths in bytes (DEFAULT_LIMITS where not given). */
+    limits: LimitsSchema.optional(),
   })
   .strict()
   .superRefine((m, ctx) => {
@@ -121,6 +143,11 @@ export function parseMapping(json: unknown, origin = 'mapping'): Mapping {
     return `${origin}: ${path}: ${i.message}`;
   });
   throw new MappingError(lines.join('\n'));
+}
+
+/** The mapping's field length limits, defaults filled in. */
+export function mappingLimits(m: Mapping): Limits {
+  return { ...DEFAULT_LIMITS, ...m.limits };
 }
 
 /** Normalises a field spec to its object form. */

@@ -3,7 +3,7 @@
  * first problem of a row (null for a good row). Everything here runs inside the store.
  */
 import { EVENT_TYPES } from '../domain/events.js';
-import { fieldObject, type FieldObject, type Mapping, type TsFormat } from '../domain/mapping.js';
+import { fieldObject, mappingLimits, type FieldObject, type Mapping, type TsFormat } from '../domain/mapping.js';
 import { lit } from '../sql/quote.js';
 import type { SourceReader } from './reader.js';
 
@@ -142,7 +142,10 @@ export function buildMappedSelect(reader: SourceReader, mapping: Mapping): strin
     mapping.props?.length
       ? `json_object(${mapping.props.map((p) => `${lit(p)}, ${reader.column(p)}`).join(', ')}) AS props`
       : 'CAST(NULL AS JSON) AS props',
+    ...(mapping.props ?? []).map((p, i) => `CAST(${reader.column(p)} AS VARCHAR) AS r_prop_${i}`),
     ...(reader.rawExpr ? [`${reader.rawExpr} AS spiral_raw`] : []),
+    ...(reader.errorExpr ? [`${reader.errorExpr} AS spiral_error`] : []),
+    ...(reader.passthrough ?? []),
     ...(reader.format === 'ndjson' ? ['spiral_line', 'j'] : reader.format === 'json-array' ? ['j'] : []),
   ];
   const parsed = [
@@ -154,6 +157,7 @@ export function buildMappedSelect(reader: SourceReader, mapping: Mapping): strin
     `TRY_CAST(r_rating AS DOUBLE) AS v_rating`,
   ];
   const reasons: string[] = [];
+  if (reader.errorExpr) reasons.push(`WHEN spiral_error IS NOT NULL THEN spiral_error`);
   if (reader.format === 'ndjson') {
     reasons.push(`WHEN spiral_line IS NULL OR trim(spiral_line) = '' THEN '(blank)'`, `WHEN j IS NULL THEN 'not valid JSON'`);
   } else if (reader.format === 'json-array') {
@@ -170,6 +174,7 @@ export function buildMappedSelect(reader: SourceReader, mapping: Mapping): strin
   for (const name of ['amount', 'quantity', 'rating'] as const) {
     reasons.push(`WHEN r_${name} IS NOT NULL AND (v_${name} IS NULL OR NOT isfinite(v_${name})) THEN '${name} ' || ${shown(`r_${name}`)} || ' is not a number'`);
   }
+  reasons.push(...stringChecks(mapping, f, reader.exact === true));
   const reason = `CASE ${reasons.join(' ')} END`;
   const outer = [
     `${idSpec ? withPrefix('r_event_id', idSpec) : NULL_TEXT} AS event_id`,
@@ -178,12 +183,45 @@ export function buildMappedSelect(reader: SourceReader, mapping: Mapping): strin
     'v_rating AS rating', 'text', 'props',
     `${reason} AS reason`,
     ...(reader.rawExpr ? ['spiral_raw'] : []),
+    ...(reader.passthrough ?? []),
   ];
   const select = `SELECT ${outer.join(', ')} FROM (SELECT ${parsed.join(', ')} FROM (SELECT ${inner.join(', ')} FROM ${reader.from}) src)`;
   // the raw text is kept only for rejected rows
   return reader.rawExpr
     ? `SELECT * EXCLUDE (spiral_raw), CASE WHEN reason IS NOT NULL THEN spiral_raw END AS raw FROM (${select})`
     : select;
+}
+
+/**
+ * The checks every text value passes: no NUL byte (damage, never part of a value) and at most the
+ * mapping's length limit in bytes (mapping.ts, DEFAULT_LIMITS). `strlen` is O(1) on DuckDB strings.
+ */
+function stringChecks(mapping: Mapping, f: (name: keyof Mapping['fields']) => FieldObject | undefined, exact: boolean): string[] {
+  const limits = mappingLimits(mapping);
+  const checked: [string, string, number][] = [];
+  const add = (name: keyof Mapping['fields'], expr: string, limit: number) => {
+    const spec = f(name);
+    if (spec?.column !== undefined) checked.push([name, expr, limit]);
+  };
+  add('event_id', 'r_event_id', limits.id);
+  add('customer_id', 'r_customer_id', limits.id);
+  add('item_id', 'item_id', limits.id);
+  add('peer_id', 'peer_id', limits.id);
+  add('type', 'r_type', limits.string);
+  add('channel', 'channel', limits.string);
+  add('text', 'text', limits.text);
+  (mapping.props ?? []).forEach((p, i) => checked.push([`props.${p}`, `r_prop_${i}`, limits.string]));
+  // A line break in an id or a type can only come from a quote that ran over lines: the exact
+  // reader (lines.ts) rejects it, so the record is re-read line by line. DuckDB's reader never gets
+  // here with one: a record over several lines sends the file to the exact reader.
+  const lineBreak = (name: string, expr: string) => exact && !name.startsWith('props.') && name !== 'text'
+    ? [`WHEN contains(${expr}, chr(10)) OR contains(${expr}, chr(13)) THEN '${name} contains a line break'`]
+    : [];
+  return checked.flatMap(([name, expr, limit]) => [
+    `WHEN strlen(${expr}) > ${limit} THEN '${name} is ' || strlen(${expr}) || ' bytes long (the limit is ${limit}: limits in the mapping)'`,
+    `WHEN contains(${expr}, chr(0)) THEN '${name} contains a NUL byte'`,
+    ...lineBreak(name, expr),
+  ]);
 }
 
 /** Columns a mapping reads from the source (to check they exist before scanning). */

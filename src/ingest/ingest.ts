@@ -14,10 +14,9 @@ import type { Store } from '../store/types.js';
 import { MappingError, type Mapping } from '../domain/mapping.js';
 import { ident, lit } from '../sql/quote.js';
 import { buildMappedSelect, mappedColumns } from './fields.js';
-import { openReader, SourceError, type SourceReader } from './reader.js';
+import { linesFrom, openReader, openRepairReader, SourceError, type SourceReader } from './reader.js';
 import { withCrashHook } from '../store/crash-hook.js';
 import { appendNewEvents, inTransaction, recordIngest, type InsertCounts } from './insert.js';
-import { buildCsvLineMap, dropCsvLineMap, rawRecordSql } from './lines.js';
 
 export interface IngestOptions {
   /** Where rejected rows go (CSV: source,line,reason,raw). Written only when there are rejects. */
@@ -61,15 +60,32 @@ export async function ingestFiles(store: Store, files: string[], mapping: Mappin
     const progress = (step: 'scan' | 'insert' | 'rejects' | 'done') =>
       opts.onProgress?.({ file: path, index: i, files: files.length, step });
     const tag = `${process.pid}_${i}`;
-    const reader = openReader(path, mapping, tag);
-    await checkColumns(db, reader, mapping);
-    // One transaction per file holds its events and its provenance row (see ingestWithIds).
-    const provenance = { runId, source: basename(path) };
-    const counts = mapping.fields.event_id !== undefined
-      ? await ingestWithIds(db, reader, mapping, tag, progress, provenance)
-      : await ingestDerivingIds(db, reader, mapping, progress, provenance);
-    progress('rejects');
-    const rejected = await collectRejects(db, reader, mapping, tag, counts.bad);
+    let reader = await openReader(path, mapping, tag);
+    let counts: FileCounts;
+    let rejected: number;
+    try {
+      await checkColumns(db, reader, mapping);
+      // One transaction per file holds its events and its provenance row (see commitFile).
+      const provenance = { runId, source: basename(path) };
+      const read = () => mapping.fields.event_id !== undefined
+        ? ingestWithIds(db, reader, mapping, tag, progress, provenance)
+        : ingestDerivingIds(db, reader, mapping, progress, provenance);
+      // DuckDB's reader first; a file it reports damage in is rolled back and read again, exactly
+      // (reader.ts, lines.ts), so the store never sees the first attempt.
+      const fast = await read().catch((err: unknown) => {
+        if (err instanceof ExactReadNeeded) return null;
+        return reader.format === 'csv' || reader.format === 'ndjson' ? null : Promise.reject(err);
+      });
+      if (fast === null) {
+        await db.exec(`DROP TABLE IF EXISTS ${STAGE}`);
+        reader = await openRepairReader(db, reader, mapping, tag);
+        counts = await read();
+      } else counts = fast;
+      progress('rejects');
+      rejected = await collectRejects(db, reader, mapping, tag, counts.bad);
+    } finally {
+      await reader.dispose(db);
+    }
     await db.exec(`DROP TABLE IF EXISTS ${STAGE}`);
     const { good, accepted } = counts;
     const rep: FileReport = {
@@ -150,12 +166,18 @@ function sum(rs: FileReport[], k: 'accepted' | 'rejected' | 'duplicates'): numbe
 async function checkColumns(store: Store, reader: SourceReader, mapping: Mapping): Promise<void> {
   if (reader.format !== 'csv' && reader.format !== 'parquet') return;
   let cols: string[];
-  try {
-    const rows = await store.query<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM ${reader.from}`);
-    cols = rows.map((r) => r.column_name);
-    if (reader.format === 'parquet') reader.types = new Map(rows.map((r) => [r.column_name, r.column_type]));
-  } catch (e) {
-    throw new SourceError(`${reader.path}: cannot be read as ${reader.format}: ${firstLine((e as Error).message)}`);
+  if (reader.columns) {
+    // CSV: the header line's names (read with the mapping's dialect, no sniffing)
+    if (reader.columns.length === 0) throw new SourceError(`${reader.path}: the file is empty (no header line)`);
+    cols = reader.columns;
+  } else {
+    try {
+      const rows = await store.query<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM ${reader.from}`);
+      cols = rows.map((r) => r.column_name);
+      reader.types = new Map(rows.map((r) => [r.column_name, r.column_type]));
+    } catch (e) {
+      throw new SourceError(`${reader.path}: cannot be read as ${reader.format}: ${firstLine((e as Error).message)}`);
+    }
   }
   const missing = mappedColumns(mapping).filter((c) => !cols.includes(c));
   if (missing.length) {
@@ -180,7 +202,12 @@ interface FileCounts {
   bad: number;
   /** Good rows inserted (the rest were duplicates). */
   accepted: number;
+  /** Whether `good + bad` came from counting the file's lines (so no separate check is needed). */
+  counted?: boolean;
 }
+
+/** Thrown inside a file's transaction when DuckDB's reader may have misread the file: it rolls back. */
+class ExactReadNeeded extends Error {}
 
 type Progress = (step: 'scan' | 'insert' | 'rejects' | 'done') => void;
 
@@ -195,7 +222,8 @@ const eventColumns = (source: string) =>
  * re-run writes again).
  */
 async function commitFile(
-  store: Store, reader: SourceReader, select: string, provenance: FileProvenance, count: (inserted: number) => Promise<number>,
+  store: Store, reader: SourceReader, select: string, provenance: FileProvenance,
+  count: (inserted: number) => Promise<{ bad: number; counted: boolean }>,
 ): Promise<FileCounts> {
   return inTransaction(store, async () => {
     let ins: InsertCounts;
@@ -204,14 +232,11 @@ async function commitFile(
     } catch (err) {
       throw new SourceError(`${reader.path}: ${firstLine((err as Error).message)}`);
     }
-    const bad = await count(ins.rows);
-    let csvRejects = 0;
-    if (reader.rejectsTable) {
-      const [{ n }] = await store.query<{ n: number }>(`SELECT count(DISTINCT line) AS n FROM ${reader.rejectsTable}`);
-      csvRejects = n;
-    }
-    await recordIngest(store, { ...provenance, rejected: bad + csvRejects }, ins);
-    return { good: ins.rows, bad, accepted: ins.accepted };
+    const { bad, counted } = await count(ins.rows);
+    const counts: FileCounts = { good: ins.rows, bad, accepted: ins.accepted, counted };
+    if (await needsExactRead(store, reader, counts)) throw new ExactReadNeeded();
+    await recordIngest(store, { ...provenance, rejected: bad + reader.notes.length }, ins);
+    return counts;
   });
 }
 
@@ -235,19 +260,50 @@ async function ingestWithIds(
       FROM (SELECT event_id AS eid, * EXCLUDE (event_id) FROM (${buildMappedSelect(reader, mapping)}) WHERE reason IS NULL) s`;
   const counts = await commitFile(store, reader, select, provenance, async (good) => {
     progress('scan');
-    return (await countRecords(store, reader, mapping, tag)) - good;
+    return { bad: (await countRecords(store, reader)) - good, counted: true };
   });
-  if (counts.bad > 0) await stage(store, reader, mapping, 'reason, raw');
+  // CSV and NDJSON with bad rows were read exactly (needsExactRead), so their reasons are staged then
+  if (counts.bad > 0 && (reader.exact || (reader.format !== 'csv' && reader.format !== 'ndjson'))) await stage(store, reader, mapping, 'reason, raw');
   return counts;
 }
 
-/** Records in the file that the CSV reader can parse (blank NDJSON lines excluded): a bare scan. */
-async function countRecords(store: Store, reader: SourceReader, mapping: Mapping, tag: string): Promise<number> {
-  let sql = `SELECT count(*) AS n FROM ${reader.from}`; // Parquet: from its metadata
-  if (reader.format === 'csv') sql = `SELECT count(*) AS n FROM ${openReader(reader.path, mapping, `${tag}c`, { recordRejects: false }).from}`;
-  else if (reader.format === 'ndjson') sql += ` WHERE spiral_line IS NOT NULL AND trim(spiral_line) <> ''`;
-  const [{ n }] = await store.query<{ n: number }>(sql);
-  return n;
+/**
+ * Records in the file (blank lines excluded). DuckDB's readers: the file's non-blank physical lines
+ * (without the header), a bare scan; a file whose records are not one line each, or that has
+ * rejects, is read again exactly, where records are counted. Parquet: from its metadata.
+ */
+async function countRecords(store: Store, reader: SourceReader): Promise<number> {
+  let sql = `SELECT count(*) AS n FROM ${reader.from}`;
+  const lines = !reader.exact && (reader.format === 'csv' || reader.format === 'ndjson');
+  if (lines) {
+    sql = `SELECT count(*) FILTER (WHERE spiral_line IS NOT NULL AND trim(spiral_line, ' \t\r') <> '') AS n FROM ${linesFrom(reader.dataPath)}`;
+  } else if (reader.format === 'ndjson') sql += ` WHERE spiral_line IS NOT NULL AND trim(spiral_line) <> ''`;
+  let n: number;
+  try {
+    [{ n }] = await store.query<{ n: number }>(sql);
+  } catch (err) {
+    if (!lines) throw err;
+    return -1; // bytes that are not UTF-8: the counts can never match, so the file is read exactly
+  }
+  return reader.format === 'csv' && reader.header && !reader.exact ? Math.max(0, n - 1) : n;
+}
+
+/**
+ * Whether DuckDB's reader may have misread the file, so it must be read again exactly: some rows
+ * failed the mapping (their physical lines are needed), or the file's physical lines are not its
+ * records plus the line breaks inside their text. (A file DuckDB could not parse threw already.)
+ */
+async function needsExactRead(store: Store, reader: SourceReader, counts: FileCounts): Promise<boolean> {
+  if (reader.exact || (reader.format !== 'csv' && reader.format !== 'ndjson')) return false;
+  if (counts.bad !== 0) return true;
+  if (counts.counted) return false; // ids path: every non-blank line was a good record
+  const lines = await countRecords(store, reader);
+  if (lines === counts.good) return false;
+  // line breaks inside quoted text values (the derived-id path staged them)
+  const [{ breaks }] = await store.query<{ breaks: number | null }>(
+    `SELECT sum(length(text) - length(replace(text, chr(10), ''))) AS breaks FROM ${STAGE} WHERE reason IS NULL`,
+  );
+  return lines !== counts.good + (breaks ?? 0);
 }
 
 /**
@@ -267,13 +323,14 @@ async function ingestDerivingIds(
           FROM (SELECT ${content} AS content, * EXCLUDE (event_id) FROM ${STAGE} WHERE reason IS NULL)) s`;
   return commitFile(store, reader, select, provenance, async () => {
     const [{ bad }] = await store.query<{ bad: number }>(`SELECT count(*) FILTER (WHERE reason <> '(blank)') AS bad FROM ${STAGE}`);
-    return bad;
+    return { bad, counted: false };
   });
 }
 
 /** Materialises the mapped rows in source order (rowid = record index) for id derivation and reject lines. */
 async function stage(store: Store, reader: SourceReader, mapping: Mapping, columns: string): Promise<void> {
-  const cols = columns === 'reason, raw' && !reader.rawExpr ? 'reason' : columns;
+  let cols = columns === 'reason, raw' && !reader.rawExpr ? 'reason' : columns;
+  if (cols === 'reason, raw' && reader.exact) cols = 'reason, raw, spiral_start';
   const sql = `CREATE OR REPLACE TEMP TABLE ${STAGE} AS SELECT ${cols} FROM (${buildMappedSelect(reader, mapping)})`;
   try {
     await store.exec(sql);
@@ -285,55 +342,25 @@ async function stage(store: Store, reader: SourceReader, mapping: Mapping, colum
 const CONTENT = ['customer_id', 'ts', 'type', 'item_id', 'amount', 'quantity', 'peer_id', 'channel', 'rating', 'text', 'props'];
 
 /** Collects this file's rejects into the run's reject table; returns how many. */
-async function collectRejects(store: Store, reader: SourceReader, mapping: Mapping, tag: string, staged: number): Promise<number> {
+async function collectRejects(store: Store, reader: SourceReader, _mapping: Mapping, _tag: string, staged: number): Promise<number> {
   const source = lit(basename(reader.path));
-  let csvRejectLines: number[] = [];
-  if (reader.rejectsTable) {
-    const rows = await store.query<{ line: number }>(`SELECT DISTINCT line FROM ${reader.rejectsTable} ORDER BY line`);
-    csvRejectLines = rows.map((r) => r.line);
+  for (const note of reader.notes) {
+    await store.exec(`INSERT INTO ${REJECTS} VALUES (${source}, ${note.line}, ${lit(note.reason)}, '')`);
   }
-  if (staged === 0 && csvRejectLines.length === 0) {
-    if (reader.rejectsTable) await store.exec(`DROP TABLE IF EXISTS ${reader.rejectsTable}; DROP TABLE IF EXISTS spiral_rejscan_${tag}`);
-    return 0;
-  }
-  if (reader.format === 'csv') {
-    const map = await buildCsvLineMap(store, reader.path, {
-      header: reader.header,
-      quote: mapping.source?.quote ?? '"',
-      rejectLines: csvRejectLines,
-      tag,
-    });
+  if (staged === 0) return reader.notes.length;
+  if (reader.exact) {
+    // CSV and NDJSON read exactly (lines.ts): each record knows its first physical line
     await store.exec(`INSERT INTO ${REJECTS}
-      SELECT ${source}, r.pline, s.reason, ${rawRecordSql(tag, 'r.pline')}
-      FROM (SELECT rowid AS k, reason FROM ${STAGE} WHERE reason IS NOT NULL) s
-      JOIN ${map.recordTable} r USING (k)`);
-    if (csvRejectLines.length) {
-      await store.exec(`INSERT INTO ${REJECTS}
-        SELECT ${source}, l.pline, e.reason, ${rawRecordSql(tag, 'l.pline')}
-        FROM (SELECT line, arg_min(${CSV_REASON}, column_idx) AS reason FROM ${reader.rejectsTable} GROUP BY line) e
-        JOIN ${map.logicalTable} l ON l.logical = e.line`);
-      await store.exec(`DROP TABLE IF EXISTS ${reader.rejectsTable}; DROP TABLE IF EXISTS spiral_rejscan_${tag}`);
-    }
-    await dropCsvLineMap(store, tag);
+      SELECT ${source}, spiral_start, reason, raw FROM ${STAGE} WHERE reason IS NOT NULL AND reason <> '(blank)'`);
   } else if (reader.format === 'parquet') {
     await store.exec(`INSERT INTO ${REJECTS}
       SELECT ${source}, s.k + 1, s.reason, CAST(to_json(t) AS VARCHAR)
       FROM (SELECT rowid AS k, reason FROM ${STAGE} WHERE reason IS NOT NULL) s
       JOIN read_parquet(${lit(reader.path)}, file_row_number=true) t ON t.file_row_number = s.k`);
   } else {
-    // NDJSON: one staged row per physical line, blank ones included, so rowid + 1 is the line.
     // JSON array: the element's position.
     await store.exec(`INSERT INTO ${REJECTS}
       SELECT ${source}, rowid + 1, reason, raw FROM ${STAGE} WHERE reason IS NOT NULL AND reason <> '(blank)'`);
   }
-  return staged + csvRejectLines.length;
+  return staged + reader.notes.length;
 }
-
-/** DuckDB's CSV error types, said plainly. */
-const CSV_REASON = `CASE error_type
-  WHEN 'TOO MANY COLUMNS' THEN 'wrong number of columns: ' || error_message
-  WHEN 'MISSING COLUMNS' THEN 'wrong number of columns: ' || error_message
-  WHEN 'INVALID ENCODING' THEN 'bad encoding: not valid UTF-8'
-  WHEN 'UNQUOTED VALUE' THEN 'bad quoting: ' || error_message
-  WHEN 'LINE SIZE OVER MAXIMUM' THEN 'line too long'
-  ELSE lower(error_type) || ': ' || error_message END`;
