@@ -35,10 +35,12 @@ function sqlString(v: string): string {
 }
 
 const ident = (c: string): string => `"${c.replace(/"/g, '""')}"`;
-/** Text cell → DOUBLE, or NULL when it is not a decimal number (as written, surrounding blanks ignored). */
-const parsed = (c: Column): string =>
-  `CASE WHEN regexp_full_match(trim(${ident(`${c}_raw`)}, ' \t\r\n'), '[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?') ` +
-  `THEN TRY_CAST(trim(${ident(`${c}_raw`)}, ' \t\r\n') AS DOUBLE) END`;
+/**
+ * Text cell → DOUBLE, or NULL when it is not a number. DuckDB's cast takes what JavaScript's
+ * Number() takes for decimal numbers (surrounding blanks, sign, exponent, inf/nan words that the
+ * finiteness check then rejects) except digit separators ('1_000'), which are refused here too.
+ */
+const parsed = (text: string): string => `CASE WHEN NOT contains(${text}, '_') THEN TRY_CAST(${text} AS DOUBLE) END`;
 const isEmpty = (c: Column): string => `(${ident(`${c}_raw`)} IS NULL OR trim(${ident(`${c}_raw`)}, ' \t\r\n') = '')`;
 const isNumber = (c: Column): string => `(${ident(c)} IS NOT NULL AND isfinite(${ident(c)}))`;
 
@@ -104,13 +106,18 @@ function goodRowSql(has: (c: Column) => boolean): string {
   return `coalesce(${checks.join(' AND ')}, false)`;
 }
 
-/** Distinct tuples of `keys` with summed counts, in order of first appearance, as columns. */
+/**
+ * Distinct tuples of `keys` with summed counts, in order of first appearance, as columns. They come
+ * back as one row of lists (a few hundred thousand numbers each), not one JavaScript object per tuple.
+ */
 async function compress(store: Store, keys: Column[], count: string, where: string): Promise<Float64Array[]> {
   const cols = keys.map(ident).join(', ');
-  const rows = await store.query<Record<string, number>>(
-    `SELECT ${cols}, SUM(${count})::DOUBLE AS "count" FROM ${ROWS_TABLE} ${where} GROUP BY ${cols} ORDER BY MIN(line)`,
+  const names = [...keys, 'count'];
+  const [lists] = await store.query<Record<string, number[] | null>>(
+    `WITH t AS (SELECT ${cols}, SUM(${count})::DOUBLE AS "count", MIN(rowid) AS first FROM ${ROWS_TABLE} ${where} GROUP BY ${cols}) ` +
+      `SELECT ${names.map((k) => `list(${ident(k)} ORDER BY first) AS ${ident(k)}`).join(', ')} FROM t`,
   );
-  return [...keys, 'count'].map((k) => Float64Array.from(rows, (r) => r[k]));
+  return names.map((k) => Float64Array.from(lists[k] ?? []));
 }
 
 export async function readSummaryCsv(store: Store, path: string): Promise<SummaryCsv> {
@@ -131,21 +138,17 @@ export async function readSummaryCsv(store: Store, path: string): Promise<Summar
   }
   if (!has('T') && !has('n')) throw new ClvInputError(`${file}: no column "T" (or "n" for bgbb) (have: ${raw.join(', ')})`);
   const wanted = COLUMNS.filter(has);
-  // The text as read (rowid = position in the file, line 1 is the header), then each cell parsed.
-  await store.exec(`CREATE OR REPLACE TEMP TABLE ${ROWS_TABLE}_text AS SELECT ${wanted.map((c) => `${ident(raw[col(c)])} AS ${ident(`${c}_raw`)}`).join(', ')} FROM ${src}`);
-  try {
-    await store.exec(
-      `CREATE OR REPLACE TEMP TABLE ${ROWS_TABLE} AS SELECT rowid + 2 AS line, ${wanted.map((c) => `${ident(`${c}_raw`)}, ${parsed(c)} AS ${ident(c)}`).join(', ')} ` +
-        `FROM ${ROWS_TABLE}_text`,
-    );
-  } finally {
-    await store.exec(`DROP TABLE IF EXISTS ${ROWS_TABLE}_text`);
-  }
+  // One pass over the file: each cell as written and parsed; rowid = position in the file (line 1 is the header).
+  await store.exec(
+    `CREATE OR REPLACE TEMP TABLE ${ROWS_TABLE} AS SELECT ` +
+      wanted.map((c) => `${ident(raw[col(c)])} AS ${ident(`${c}_raw`)}, ${parsed(ident(raw[col(c)]))} AS ${ident(c)}`).join(', ') +
+      ` FROM ${src}`,
+  );
   try {
     const [{ rows }] = await store.query<{ rows: number }>(`SELECT count(*) AS rows FROM ${ROWS_TABLE}`);
     if (rows === 0) throw new ClvInputError(`${file}: no rows`);
     const [bad] = await store.query<Record<string, string | number | null>>(
-      `SELECT * FROM ${ROWS_TABLE} WHERE NOT ${goodRowSql(has)} ORDER BY line LIMIT 1`,
+      `SELECT *, rowid + 2 AS line FROM ${ROWS_TABLE} WHERE NOT ${goodRowSql(has)} ORDER BY rowid LIMIT 1`,
     );
     if (bad) {
       const cells: RowCells = {};
