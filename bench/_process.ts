@@ -65,3 +65,94 @@ export function spiralCli(): string[] {
 export const fileMiB = (path: string): number => statSync(path).size / 2 ** 20;
 export const mib = (b: number): string => (Number.isFinite(b) ? (b / 2 ** 20).toLocaleString('en-US', { maximumFractionDigits: 0 }) : 'n/a');
 export const secs = (s: number, d = 2): string => s.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+
+export interface StepMeasure {
+  step: string;
+  seconds: number;
+  /** Largest resident set sampled while the step ran (every 50 ms). */
+  maxRssBytes: number;
+  /** The process's peak RSS so far when the step ended (VmHWM). */
+  peakSoFarBytes: number;
+}
+
+export interface SteppedMeasure extends ProcessMeasure {
+  steps: StepMeasure[];
+}
+
+function procStatusBytes(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  try {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+function childPid(pid: number): number | null {
+  try {
+    const c = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    return c.length ? c[0] : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * As measureProcess, and splits the run into steps: each stderr line matching `stepLine` (its first
+ * group names the step) starts one, and the RSS of the process is sampled from /proc every 50 ms,
+ * so the step that drives the peak is named. Linux only (falls back to no steps elsewhere).
+ */
+export async function measureProcessSteps(argv: string[], env: NodeJS.ProcessEnv, stepLine: RegExp, label = argv.join(' ')): Promise<SteppedMeasure> {
+  const { spawn } = await import('node:child_process');
+  const useTime = existsSync(GNU_TIME);
+  const rssFile = join(tmpdir(), `spiral-bench-rss-${process.pid}-${Date.now()}.txt`);
+  const cmd = useTime ? [GNU_TIME, '-f', '%M', '-o', rssFile, ...argv] : argv;
+  const t0 = performance.now();
+  const child = spawn(cmd[0], cmd.slice(1), { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '', stderr = '', pending = '';
+  const steps: StepMeasure[] = [];
+  let current: { step: string; start: number; maxRss: number } = { step: 'startup', start: t0, maxRss: 0 };
+  let target: number | null = useTime ? null : child.pid ?? null;
+  let lastHwm = 0;
+  const closeStep = (now: number): void => {
+    steps.push({ step: current.step, seconds: (now - current.start) / 1000, maxRssBytes: current.maxRss, peakSoFarBytes: lastHwm });
+  };
+  const sample = (): void => {
+    if (target === null && child.pid) target = childPid(child.pid);
+    if (target === null) return;
+    const rss = procStatusBytes(target, 'VmRSS');
+    const hwm = procStatusBytes(target, 'VmHWM');
+    if (Number.isFinite(rss)) current.maxRss = Math.max(current.maxRss, rss);
+    if (Number.isFinite(hwm)) lastHwm = hwm;
+  };
+  const timer = setInterval(sample, 50);
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    stderr += d;
+    pending += d;
+    const lines = pending.split('\n');
+    pending = lines.pop()!;
+    for (const line of lines) {
+      const m = stepLine.exec(line);
+      if (!m) continue;
+      sample();
+      const now = performance.now();
+      closeStep(now);
+      current = { step: m[1], start: now, maxRss: 0 };
+    }
+  });
+  const code: number | null = await new Promise((res) => child.on('close', (c) => res(c)));
+  clearInterval(timer);
+  const seconds = (performance.now() - t0) / 1000;
+  closeStep(performance.now());
+  let maxRssBytes = lastHwm;
+  if (useTime && existsSync(rssFile)) {
+    const lines = readFileSync(rssFile, 'utf8').trim().split('\n');
+    maxRssBytes = Number(lines[lines.length - 1]) * 1024;
+    rmSync(rssFile, { force: true });
+  }
+  if (code !== 0) throw new Error(`bench: ${label} failed (exit ${code}): ${stderr.trim().split('\n').slice(-5).join(' | ')}`);
+  // The last step's peak: what the whole process reached (the final samples may miss the last 50 ms).
+  if (steps.length) steps[steps.length - 1].peakSoFarBytes = Math.max(steps[steps.length - 1].peakSoFarBytes, maxRssBytes);
+  return { seconds, maxRssBytes, rssSource: useTime ? 'GNU time' : 'resourceUsage', stdout, stderr, steps };
+}

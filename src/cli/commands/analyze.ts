@@ -31,6 +31,7 @@ export function registerAnalyze(program: Command, out: (json: boolean) => Output
     .action(async (flags: { db: string; out: string; report?: string; title?: string; json?: boolean }) => {
       const o = out(Boolean(flags.json));
       const result = await analyzeDb(flags.db, o);
+      o.info(flags.report ? 'analysing: writing the result and the report' : 'analysing: writing the result');
       const outPath = resolve(flags.out);
       writeFileSync(outPath, `${JSON.stringify(result, null, 2)}\n`);
       const reportPath = flags.report ? writeReport(result, flags.report, flags.title) : null;
