@@ -2,19 +2,19 @@
 import { existsSync } from 'node:fs';
 import type { Warning } from '../domain/result.js';
 import type { Store } from '../store/types.js';
-import { openDuckDb, type DuckDbStore } from '../store/duckdb/index.js';
+import { openDuckDb, type DuckDbOptions, type DuckDbStore } from '../store/duckdb/index.js';
 import { UsageError } from './errors.js';
 import type { Output } from './io.js';
 
 /** Opens a store that must already exist (commands other than ingest never create one). */
-export async function openExistingStore(db: string): Promise<DuckDbStore> {
+export async function openExistingStore(db: string, opts: DuckDbOptions = {}): Promise<DuckDbStore> {
   if (!existsSync(db)) throw new UsageError(`--db: ${db}: no such store (create it with spiral ingest)`);
-  return openDuckDb(db);
+  return openDuckDb(db, opts);
 }
 
 /** Runs `work` on the store at `db` and closes it whatever happens. */
-export async function withStore<T>(db: string, work: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openExistingStore(db);
+export async function withStore<T>(db: string, work: (store: Store) => Promise<T>, opts: DuckDbOptions = {}): Promise<T> {
+  const store = await openExistingStore(db, opts);
   try {
     return await work(store);
   } finally {
