@@ -24,6 +24,7 @@ import { createRng } from '../src/models/numeric/random.js';
 import { simulateBgnbd } from '../src/models/clv/simulate.js';
 import { fitBgnbd } from '../src/models/clv/bgnbd.js';
 import { summary } from '../src/network/histogram.js';
+import { summaryCliSection } from './_clv-summary-cli.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DATA = join(here, '.data', 'clv');
@@ -131,6 +132,7 @@ export async function run(): Promise<string> {
   const dT0 = performance.now();
   const directFit = fitBgnbd(direct);
   const directSeconds = (performance.now() - dT0) / 1000;
+  const summaryCli = await summaryCliSection(direct, DATA);
 
   const ok = (v: number, target: number): string => (v <= target ? 'met' : `**missed by ${f(v - target)} (${f((100 * (v - target)) / target, 0)}%)**`);
   return `## CLV: 1M customers (clv)
@@ -169,5 +171,6 @@ BG/NBD on ${CUSTOMERS.toLocaleString('en-US')} customers drawn from the model's 
 | parameter | true | fitted | SE | z | within 2 SE |
 |---|---:|---:|---:|---:|:---:|
 ${truthRows(directFit as unknown as { params: Record<string, number>; stdErrors: Record<string, number> }, bgTrue, ['r', 'alpha', 'a', 'b']).join('\n')}
-`;
+
+${summaryCli}`;
 }

@@ -33,7 +33,15 @@ export async function runBrandSection(store: Store, opts: BrandSectionOptions, w
     onProgress: opts.onProgress,
   });
   if (result.status === 'no-events') return undefined;
-  const section = BrandSectionSchema.parse(result);
+  // How many texts this run had to score depends on earlier runs (scores are kept in the store), so it
+  // is progress output, not part of the result: the same store analysed twice gives the same section.
+  let listening = result.listening;
+  if (listening && listening.status === 'ok') {
+    const { scoring, ...rest } = listening;
+    opts.onProgress?.(`brand: listening scored ${scoring.textsScored} texts for ${scoring.eventsScored} events (${scoring.eventsAlreadyScored} already scored)`);
+    listening = rest as typeof listening;
+  }
+  const section = BrandSectionSchema.parse({ ...result, listening });
   if (section.message) warnings.push({ section: 'brand', message: section.message });
   for (const w of section.warnings) warnings.push({ section: 'brand', message: w });
   if (section.status === 'ok') for (const n of brandModelNotes(section)) warnings.push({ section: 'brand', message: n });

@@ -1,10 +1,16 @@
-/** The brand result: plain, JSON-serialisable data; a missing number is null, never NaN. */
+/**
+ * The brand result: plain, JSON-serialisable data; a missing number is null, never NaN.
+ *
+ * Its shape is written once, as the brand section's schema in src/domain/sections/brand.ts; the
+ * types here are that schema's, with the model outcomes narrowed to each model's own result type
+ * (the schema keeps them as loose objects so nothing a model says is lost).
+ */
 import type { BassResult } from '../models/diffusion/index.js';
 import type { PreorderResult } from '../models/cocreation/index.js';
 import type { AdstockResult, MomentumResult } from '../models/stockflow/index.js';
 import type { VarResult } from '../models/var/index.js';
 import type { ListeningResult } from '../listening/index.js';
-import type { BrandPeriod } from './periods.js';
+import type { BrandSection } from '../domain/sections/brand.js';
 
 /** A model that threw instead of returning a status (e.g. an optimiser that did not converge). */
 export interface FailedModel {
@@ -22,44 +28,17 @@ export interface NotApplicable {
 
 export type Outcome<T> = T | FailedModel | NotApplicable;
 
-export interface TypeSeries {
-  type: string;
-  values: number[];
-}
+export type BrandSeries = BrandSection['series'];
+export type TypeSeries = BrandSeries['flowByType'][number];
+export type ActiveRule = BrandSection['activeRule'];
+export type IdeaSummary = BrandSection['cocreation']['ideas'][number];
+export type ShareOfVoice = NonNullable<BrandSection['shareOfVoice']>;
 
-export interface BrandSeries {
-  /** Spontaneous actions per period (all flow types). */
-  flow: number[];
-  flowByType: TypeSeries[];
-  /** Distinct customers with a flow event per period. */
-  flowCustomers: number[];
-  /** Active customers per period by the recency rule. */
-  activeCustomers: number[];
-  /** flow / active customers; null when nobody is active. */
-  flowPerActive: (number | null)[];
-  purchases: number[];
-  newCustomers: number[];
-}
-
-export interface ActiveRule {
-  kind: 'recency';
-  periods: number;
-  description: string;
-}
-
-export interface SpiralModel {
-  /** Variables of the VAR, in order, and what each is. */
-  variables: { name: string; description: string }[];
-  /** The third variable: purchases, or new customers when the data has no purchases. */
-  target: 'purchases' | 'new customers';
-  /** Where the stock series comes from. */
-  stock: 'goodwill' | 'active customers';
+export interface SpiralModel extends Omit<NonNullable<BrandSection['overall']['spiral']>, 'result'> {
   result: Outcome<VarResult>;
 }
 
-export interface GoodwillStock {
-  /** What the stock explains in the λ fit. */
-  target: 'purchases' | 'new customers';
+export interface GoodwillStock extends Omit<BrandSection['overall']['stock'], 'result'> {
   result: Outcome<AdstockResult>;
 }
 
@@ -69,70 +48,20 @@ export interface BrandModels {
   spiral: SpiralModel | null;
 }
 
-export interface BrandSlice extends BrandModels {
-  itemId: string;
-  events: number;
-  customers: number;
-  shareOfVoice: number;
-  flow: number[];
-  purchases: number[];
-}
+export interface BrandSlice extends BrandModels, Omit<BrandSection['brands'][number], keyof BrandModels> {}
 
-export interface IdeaSummary {
-  itemId: string;
-  status: 'launched' | 'open';
-  ideas: number;
-  votes: number;
-  firstVotePeriod: string | null;
-  firstSalePeriod: string | null;
-  /** Orders in the period of the first purchase (launched ideas). */
-  orders: number | null;
-}
-
-export interface CoCreation {
-  rule: string;
-  ideas: IdeaSummary[];
+export interface CoCreation extends Omit<BrandSection['cocreation'], 'result'> {
   result: Outcome<PreorderResult>;
 }
 
-export interface Diffusion {
-  adopters: 'first purchase' | 'first event';
-  /** First period of the fit (the launch). */
-  from: string | null;
-  actual: number[];
+export interface Diffusion extends Omit<BrandSection['diffusion'], 'result'> {
   result: Outcome<BassResult>;
 }
 
-export interface ShareOfVoice {
-  /** Brands (distinct item ids) with any flow. */
-  brands: number;
-  totalEvents: number;
-  items: { itemId: string; events: number; customers: number; share: number }[];
-}
-
-export interface BrandResult {
-  status: 'ok' | 'no-events' | 'no-flow';
-  message: string | null;
-  warnings: string[];
-  period: BrandPeriod;
-  window: { from: string | null; to: string | null };
-  flowTypes: string[];
-  countingNote: string;
-  periods: string[];
-  /** Periods the models use (the last is left out when the data end part-way through it). */
-  modelPeriods: number;
-  partialLastPeriod: { period: string; coverage: number } | null;
-  activeRule: ActiveRule;
-  totals: { events: number; flowEvents: number; purchases: number; customers: number; flowCustomers: number };
-  flowByType: { type: string; events: number; customers: number }[];
-  flowByChannel: { channel: string | null; events: number }[];
-  series: BrandSeries;
-  /** Σ P(alive) and customer equity from clv_scores, when present (a snapshot at the end, not a series). */
-  clv: { customers: number; pAliveSum: number | null; equity: number | null; note: string } | null;
+export interface BrandResult extends Omit<BrandSection, 'overall' | 'diffusion' | 'cocreation' | 'brands' | 'listening'> {
   overall: BrandModels;
   diffusion: Diffusion;
   cocreation: CoCreation;
-  shareOfVoice: ShareOfVoice | null;
   brands: BrandSlice[];
   /** analyzeListening's result (with status 'ok'), a failure, or null when there is no review/mention text. */
   listening: (ListeningResult & { status: 'ok'; message: null }) | FailedModel | null;

@@ -2,7 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Warning } from '../domain/result.js';
 import type { Store } from '../store/types.js';
-import { isDuckDbFile, openDuckDb, type DuckDbStore } from '../store/duckdb/index.js';
+import { isDuckDbFile, openDuckDb, type DuckDbOptions, type DuckDbStore } from '../store/duckdb/index.js';
 import { StoreError } from '../store/types.js';
 import { scopeToPlausibleDates } from '../analysis/scope.js';
 import { UsageError } from './errors.js';
@@ -20,11 +20,12 @@ export function checkStorePath(db: string): void {
 }
 
 /** Opens the store at `--db`, creating it when `create` (ingest) and it does not exist yet. */
-export async function openStoreFlag(db: string, opts: { create: boolean }): Promise<DuckDbStore> {
+export async function openStoreFlag(db: string, opts: { create: boolean } & DuckDbOptions): Promise<DuckDbStore> {
   checkStorePath(db);
   if (!opts.create && !existsSync(db)) throw new UsageError(`--db: ${db}: no such store (create it with spiral ingest)`);
   try {
-    return await openDuckDb(db);
+    const { create: _create, ...duck } = opts;
+    return await openDuckDb(db, duck);
   } catch (e) {
     if (e instanceof StoreError) throw new UsageError(`--db: ${e.message}`);
     throw e;
@@ -32,13 +33,13 @@ export async function openStoreFlag(db: string, opts: { create: boolean }): Prom
 }
 
 /** Opens a store that must already exist (commands other than ingest never create one). */
-export async function openExistingStore(db: string): Promise<DuckDbStore> {
-  return openStoreFlag(db, { create: false });
+export async function openExistingStore(db: string, opts: DuckDbOptions = {}): Promise<DuckDbStore> {
+  return openStoreFlag(db, { ...opts, create: false });
 }
 
 /** Runs `work` on the store at `db` and closes it whatever happens. */
-export async function withStore<T>(db: string, work: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openExistingStore(db);
+export async function withStore<T>(db: string, work: (store: Store) => Promise<T>, opts: DuckDbOptions = {}): Promise<T> {
+  const store = await openExistingStore(db, opts);
   try {
     return await work(store);
   } finally {

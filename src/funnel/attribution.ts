@@ -14,8 +14,10 @@
  *    in proportion to RE; conversions without any touch are "none".
  *  - Mantel–Haenszel risk ratio (Rothman, Greenland & Lash, Modern Epidemiology, ch. 15) of
  *    conversion, touched vs untouched, within strata, with the Greenland–Robins (1985) variance of
- *    its logarithm for a 95% interval.
+ *    its logarithm for a 95% interval (src/models/stats/mantel-haenszel.ts, shared with the
+ *    network's peer effect).
  */
+import { mantelHaenszelRiskRatio } from '../models/stats/mantel-haenszel.js';
 
 export interface PathCell {
   /** The matching stratum (e.g. the activity level). */
@@ -201,21 +203,7 @@ export function touchEffect(cells: readonly PathCell[], channel: Channel, minTre
   };
   const none = (message: string, k = 0): EffectEstimate => ({ status: 'insufficient', message, riskRatio: null, lower: null, upper: null, strata: k, ...base });
   if (N1 < minTreated) return none(`${N1} customers had a ${channel} touch; the ${channel} effect needs at least ${minTreated}`);
-  let num = 0, den = 0, v = 0, used = 0;
-  for (const s of strata.values()) {
-    const N = s.n1 + s.n0;
-    if (s.n1 === 0 || s.n0 === 0) continue; // a stratum without both groups carries no comparison
-    used++;
-    num += (s.a * s.n0) / N;
-    den += (s.c * s.n1) / N;
-    v += (s.n1 * s.n0 * (s.a + s.c) - s.a * s.c * N) / (N * N);
-  }
-  if (used === 0 || num === 0 || den === 0) return none(`no stratum has both converting ${channel}-touched and untouched customers`, used);
-  const rr = num / den;
-  const se = Math.sqrt(v / (num * den));
-  return {
-    status: 'ok', message: null,
-    riskRatio: rr, lower: finite(Math.exp(Math.log(rr) - 1.96 * se)), upper: finite(Math.exp(Math.log(rr) + 1.96 * se)),
-    strata: used, ...base,
-  };
+  const mh = mantelHaenszelRiskRatio(strata.values(), { level: 0.95, minControls: 1 });
+  if (mh.estimate === null) return none(`no stratum has both converting ${channel}-touched and untouched customers`, mh.strata);
+  return { status: 'ok', message: null, riskRatio: mh.estimate, lower: mh.lower, upper: mh.upper, strata: mh.strata, ...base };
 }

@@ -16,7 +16,7 @@
  *
  * On 2 cores the three lanes overlap: the SQL side (cascades, referral value, the homophily
  * attribute) runs in DuckDB's threads, typed-array Louvain on a worker thread, PageRank / reach /
- * homophily on the main thread. timingsMs reports each lane's own durations and the waits.
+ * homophily on the main thread. onTimings receives each lane's own durations and the waits.
  */
 import { createRng } from '../models/numeric/random.js';
 import type { Store } from '../store/types.js';
@@ -47,7 +47,7 @@ import {
   type NetworkResult,
   type ReferralValueResult,
   type TopCustomer,
-} from './result.js';
+} from '../domain/sections/network.js';
 import { SCORES_TABLE, writeScores } from './scores.js';
 
 export interface HomophilyAttribute {
@@ -91,6 +91,12 @@ export interface AnalyzeNetworkOptions {
   writeScores: boolean;
   /** Run typed-array Louvain on a worker thread beside the other graph steps. */
   parallel: boolean;
+  /**
+   * Receives the milliseconds per phase when the analysis is done (progress output for logs and
+   * benches, kept out of the result so two runs on one store give the same document); cascades,
+   * referralValue, homophilyAttributeSql and louvainWorker ran concurrently with the rest.
+   */
+  onTimings?: (timingsMs: Record<string, number>) => void;
 }
 
 export const ANALYZE_NETWORK_DEFAULTS: AnalyzeNetworkOptions = {
@@ -484,6 +490,7 @@ export async function analyzeNetwork(store: Store, options: Partial<AnalyzeNetwo
     await lap('writeScores');
   }
   timingsMs.total = Math.round(performance.now() - started);
+  o.onTimings?.(timingsMs);
 
   const pagerankOpts = { ...PAGERANK_DEFAULTS, ...o.pagerank };
   let maxCore: number | null = null;
@@ -535,7 +542,6 @@ export async function analyzeNetwork(store: Store, options: Partial<AnalyzeNetwo
     networkValue: side.networkValue,
     graphSample,
     scoresTable: o.writeScores ? SCORES_TABLE : null,
-    timingsMs,
     warnings,
   };
 }

@@ -27,6 +27,6 @@ export type { LayoutOptions } from './layout.js';
 export { writeScores, SCORES_TABLE } from './scores.js';
 export { toDirectedGraph, toUndirectedGraph } from './graphology.js';
 export { integerHistogram } from './histogram.js';
-export { NetworkResultSchema, NETWORK_RESULT_VERSION } from './result.js';
-export type { NetworkResult, TopCustomer, HomophilyResult, CascadesResult, ReferralValueResult, PeerEffectResult, PeerDecisionsResult, NetworkValueResult, GraphSample, Histogram } from './result.js';
+export { NetworkResultSchema, NETWORK_RESULT_VERSION } from '../domain/sections/network.js';
+export type { NetworkResult, TopCustomer, HomophilyResult, CascadesResult, ReferralValueResult, PeerEffectResult, PeerDecisionsResult, NetworkValueResult, GraphSample, Histogram } from '../domain/sections/network.js';
 export { ConvergenceError, GraphStructureError, InvalidArgumentsError } from './errors.js';

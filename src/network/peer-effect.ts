@@ -64,6 +64,7 @@ import type { Store } from '../store/types.js';
 import { edgeEventFilter } from './edges.js';
 import { InvalidArgumentsError } from './errors.js';
 import { normalQuantile } from '../models/var/special.js';
+import { mantelHaenszelRiskRatio as mantelHaenszel, type RiskStratum } from '../models/stats/mantel-haenszel.js';
 
 export const PEER_TOUCH_TYPES = ['share', 'referral', 'follow'] as const;
 export type PeerTouchType = (typeof PEER_TOUCH_TYPES)[number];
@@ -296,27 +297,15 @@ const scale = (e: Estimate, k: number | null): Estimate =>
  */
 export function mantelHaenszelRiskRatio(rows: readonly StratumStats[], level = PEER_EFFECT_DEFAULTS.level, minControls = PEER_EFFECT_DEFAULTS.minControls): Estimate & { strata: number } {
   if (!(level > 0 && level < 1)) throw new InvalidArgumentsError(`peerEffect: level must be in (0,1), got ${level}`);
-  const z = normalQuantile(0.5 + level / 2);
-  const byStratum = new Map<string, { a: number; n1: number; c: number; n0: number }>();
+  const byStratum = new Map<string, RiskStratum>();
   for (const r of rows) {
     const e = byStratum.get(r.stratum) ?? { a: 0, n1: 0, c: 0, n0: 0 };
     if (r.treated) (e.a += r.sumPost), (e.n1 += r.n);
     else (e.c += r.sumPost), (e.n0 += r.n);
     byStratum.set(r.stratum, e);
   }
-  let num = 0, den = 0, v = 0, strata = 0;
-  for (const s of byStratum.values()) {
-    if (s.n1 === 0 || s.n0 < minControls) continue;
-    const N = s.n1 + s.n0;
-    strata++;
-    num += (s.a * s.n0) / N;
-    den += (s.c * s.n1) / N;
-    v += (s.n1 * s.n0 * (s.a + s.c) - s.a * s.c * N) / (N * N);
-  }
-  if (num === 0 || den === 0) return { estimate: null, se: null, lower: null, upper: null, strata };
-  const rr = num / den;
-  const seLog = Math.sqrt(Math.max(0, v) / (num * den));
-  return { estimate: finite(rr), se: finite(rr * seLog), lower: finite(rr * Math.exp(-z * seLog)), upper: finite(rr * Math.exp(z * seLog)), strata };
+  const mh = mantelHaenszel(byStratum.values(), { level, minControls });
+  return { estimate: mh.estimate, se: mh.se, lower: mh.lower, upper: mh.upper, strata: mh.strata };
 }
 
 /** Prospects' decision units: one row per (person, item) considered before the person's first purchase. */

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { analyzeNetwork } from '../../src/network/analyze.js';
-import type { NetworkResult } from '../../src/network/result.js';
+import type { NetworkResult } from '../../src/domain/sections/network.js';
 import { renderReport } from '../../src/report/index.js';
 import { simulate } from '../../src/simulate/index.js';
 import { buildResult } from '../fixtures/result.js';

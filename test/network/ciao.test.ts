@@ -15,7 +15,7 @@ import { pagerank } from '../../src/network/pagerank.js';
 import { communities } from '../../src/network/louvain.js';
 import { graphologyModularity, graphologyPagerank, toDirectedGraph, toUndirectedGraph } from '../../src/network/graphology.js';
 import { analyzeNetwork } from '../../src/network/analyze.js';
-import { NetworkResultSchema } from '../../src/network/result.js';
+import { NetworkResultSchema } from '../../src/domain/sections/network.js';
 import { sharedData } from '../helpers/paths.js';
 
 const TRUST = sharedData('ciao', 'ciao_trust.csv');

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simulate, type SimulationTruth } from '../../src/simulate/index.js';
 import { analyzeNetwork } from '../../src/network/analyze.js';
-import type { NetworkResult } from '../../src/network/result.js';
+import type { NetworkResult } from '../../src/domain/sections/network.js';
 import type { DuckDbStore } from '../../src/store/duckdb/index.js';
 import { memoryStoreWith } from '../helpers/ingest.js';
 import { scratchDir } from '../helpers/paths.js';

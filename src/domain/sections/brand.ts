@@ -2,7 +2,8 @@
  * The brand section of the analysis result (issue 5): flow and stock, momentum, Spiral In / Spiral
  * Out, Bass diffusion, co-creation and social listening. The fields the report and the API read
  * are typed here; each model's full output is kept (loose objects) so nothing it says is lost.
- * A missing number is null, never 0.
+ * A missing number is null, never 0. This is the one definition of the brand result's shape:
+ * src/brand/types.ts derives its types from it and only narrows the model outcomes.
  */
 import { z } from 'zod';
 
