@@ -349,23 +349,23 @@ export const DEFAULT_PEER_EFFECTS: PeerEffectsOptions = {
 };
 
 /**
- * Personas defaults: four segments whose multipliers form a Latin square over the levels 0.3, 1, 2.5, 6
+ * Personas defaults: four segments whose multipliers form a Latin square over the levels 0.2, 0.7, 2.5, 8
  * (each behaviour separates all four segments), experience types in equal shares.
  */
 export const DEFAULT_PERSONAS: PersonasOptions = {
   segments: [
-    { name: 'connectors', share: 0.25, propensity: { access: 2.5, engage: 1, customize: 0.3, connect: 6, collaborate: 6 } },
-    { name: 'explorers', share: 0.25, propensity: { access: 0.3, engage: 6, customize: 6, connect: 1, collaborate: 0.3 } },
-    { name: 'mobile-first', share: 0.25, propensity: { access: 6, engage: 2.5, customize: 1, connect: 0.3, collaborate: 1 } },
-    { name: 'steady', share: 0.25, propensity: { access: 1, engage: 0.3, customize: 2.5, connect: 2.5, collaborate: 2.5 } },
+    { name: 'connectors', share: 0.25, propensity: { access: 2.5, engage: 0.7, customize: 0.2, connect: 8, collaborate: 8 } },
+    { name: 'explorers', share: 0.25, propensity: { access: 0.2, engage: 8, customize: 8, connect: 0.7, collaborate: 0.2 } },
+    { name: 'mobile-first', share: 0.25, propensity: { access: 8, engage: 2.5, customize: 0.7, connect: 0.2, collaborate: 0.7 } },
+    { name: 'steady', share: 0.25, propensity: { access: 0.7, engage: 0.2, customize: 2.5, connect: 2.5, collaborate: 2.5 } },
   ],
-  baseRatePerWeek: { access: 0.05, engage: 0.05, customize: 0.02, connect: 0.02, collaborate: 0.02 },
+  baseRatePerWeek: { access: 0.04, engage: 0.035, customize: 0.02, connect: 0.025, collaborate: 0.02 },
   propensitySd: 0.3,
   experienceShares: { respond: 1, curate: 1, coach: 1, automate: 1 },
   sessionsPerWeek: 0.08,
-  cycleDays: { min: 10, max: 35 },
+  cycleDays: { min: 14, max: 42 },
   cycleJitter: 0.1,
-  secondItemProb: 0.3,
+  secondItemProb: 0.2,
   maxQuantity: 3,
   meanSpend: 30,
   spendShape: 6,

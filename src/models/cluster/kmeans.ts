@@ -88,32 +88,57 @@ export function silhouette(data: readonly number[][], labels: ArrayLike<number>,
   return total / n;
 }
 
+/**
+ * BIC of a k-means fit read as a mixture of spherical Gaussians with one shared variance (X-means,
+ * Pelleg & Moore 2000, eq. 2–3): −2 log L + p log n with p = k·d + 1 + (k − 1); smaller is better.
+ */
+export function kmeansBic(n: number, d: number, sizes: ArrayLike<number>, inertia: number): number {
+  const k = sizes.length;
+  const variance = inertia / Math.max(1, (n - k) * d);
+  if (!(variance > 0)) return -Infinity;
+  let logL = 0;
+  for (let c = 0; c < k; c++) {
+    const m = sizes[c];
+    if (m > 0) logL += m * Math.log(m / n);
+  }
+  logL += (-n * d / 2) * Math.log(2 * Math.PI * variance) - ((n - k) * d) / 2;
+  return -2 * logL + (k * d + k) * Math.log(n);
+}
+
 export interface KChoice {
   k: number;
   fit: KMeansFit;
   /** Mean silhouette by k, on the subsample. */
-  scores: { k: number; silhouette: number | null; inertia: number }[];
+  scores: { k: number; silhouette: number | null; inertia: number; bic: number }[];
 }
 
 /**
- * Fits k = kMin..kMax and keeps the k with the largest mean silhouette, computed on a seeded
- * subsample of at most `silhouetteSample` points (the silhouette is O(n²)).
+ * Fits k = kMin..kMax and keeps the largest k whose mean silhouette (on a seeded subsample of at most
+ * `silhouetteSample` points; the silhouette is O(n²)) is within `tolerance` (relative) of the best:
+ * with tolerance 0 the k of the best silhouette; a small tolerance prefers the finer split when the
+ * silhouette cannot tell two k apart (thin segments).
  */
-export function chooseK(data: number[][], kMin: number, kMax: number, opts: Partial<typeof KMEANS_DEFAULTS> & { silhouetteSample?: number } = {}): KChoice {
+export function chooseK(data: number[][], kMin: number, kMax: number, opts: Partial<typeof KMEANS_DEFAULTS> & { silhouetteSample?: number; tolerance?: number } = {}): KChoice {
   if (kMin < 2 || kMax < kMin) throw new InvalidArgumentsError(`chooseK: need 2 <= kMin <= kMax, got ${kMin}..${kMax}`);
   const hi = Math.min(kMax, data.length - 1);
   if (hi < kMin) throw new InvalidArgumentsError(`chooseK: ${data.length} points are too few for ${kMin} clusters`);
   const m = Math.min(data.length, opts.silhouetteSample ?? 2000);
   const idx = shuffle(createRng((opts.seed ?? KMEANS_DEFAULTS.seed) + 7919), Int32Array.from({ length: data.length }, (_, i) => i)) as Int32Array;
   const sub = Array.from(idx.subarray(0, m), (i) => data[i]);
-  let best: { k: number; fit: KMeansFit; s: number } | null = null;
+  const fits: KMeansFit[] = [];
   const scores: KChoice['scores'] = [];
   for (let k = kMin; k <= hi; k++) {
     const fit = kmeans(data, k, opts);
     const labels = Array.from(idx.subarray(0, m), (i) => fit.labels[i]);
     const s = silhouette(sub, labels, k);
-    scores.push({ k, silhouette: s, inertia: fit.inertia });
-    if (s !== null && (best === null || s > best.s)) best = { k, fit, s };
+    const sizes = new Float64Array(k);
+    for (const l of fit.labels) sizes[l]++;
+    scores.push({ k, silhouette: s, inertia: fit.inertia, bic: kmeansBic(data.length, data[0].length, sizes, fit.inertia) });
+    fits.push(fit);
   }
-  return { k: best!.k, fit: best!.fit, scores };
+  const top = Math.max(...scores.map((x) => x.silhouette ?? -Infinity));
+  const tol = opts.tolerance ?? 0;
+  let pick = 0;
+  scores.forEach((x, i) => { if (x.silhouette !== null && x.silhouette >= top - tol * Math.abs(top)) pick = i; });
+  return { k: scores[pick].k, fit: fits[pick], scores };
 }
