@@ -11,7 +11,8 @@ import { BehavioursSectionSchema, type BehavioursSection } from '../domain/secti
 import { SegmentsSectionSchema, type SegmentsSection } from '../domain/sections/segments.js';
 import { ExperiencesSectionSchema, EXPERIENCE_NAMES, type ExperiencesSection } from '../domain/sections/experiences.js';
 import type { Store } from '../store/types.js';
-import { buildCustomerFacts, CUSTOMER_FACTS_TABLE, CUSTOMER_ITEMS_TABLE, type FactsInfo } from '../segments/facts.js';
+import { buildCustomerFacts, CLV_SCORES_TABLE, CUSTOMER_FACTS_TABLE, CUSTOMER_ITEMS_TABLE, NETWORK_SCORES_TABLE, tableExists, type FactsInfo } from '../segments/facts.js';
+import { runClvSection } from './clv.js';
 import { BEHAVIOUR_DEFAULTS, BEHAVIOURS_TABLE, scoreBehaviours } from '../segments/behaviours.js';
 import { SEGMENTS_TABLE, segmentCustomers, type SegmentationResult } from '../segments/segments.js';
 import { evaluateRules, type RuleSet } from '../segments/rules.js';
@@ -117,4 +118,20 @@ export function actionRow(r: Record<string, unknown>): ExperiencesSection['topAc
     customerId: String(r.customer_id), segment: String(r.segment), experience: String(r.experience) as (typeof EXPERIENCE_NAMES)[number],
     action: String(r.action), items: r.items == null ? null : String(r.items), due: day(r.due), expectedValue: num(r.expected_value) ?? 0, reason: String(r.reason),
   };
+}
+
+/**
+ * For the CLI commands (segments, actions, customer): scores CLV first when the store has no
+ * clv_scores yet (the CLV section's fit), then runs the step. network_scores is used when present
+ * (spiral network or spiral analyze writes it); without it a warning says so.
+ */
+export async function runSegmentsWithClv(store: Store, opts: SegmentsStepOptions, warnings: Warning[]): Promise<SegmentsStepResult> {
+  if (!(await tableExists(store, CLV_SCORES_TABLE))) {
+    opts.onProgress?.('clv');
+    await runClvSection(store, opts, warnings);
+  }
+  if (!(await tableExists(store, NETWORK_SCORES_TABLE))) {
+    warnings.push({ section: 'segments', message: 'no network_scores table: network position is not used (run spiral network or spiral analyze first)' });
+  }
+  return runSegmentsStep(store, opts, warnings);
 }

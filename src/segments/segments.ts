@@ -104,12 +104,13 @@ const finite = (v: unknown): number | null => {
 const LABEL: Record<Behaviour, string> = { access: 'app-first', engage: 'browsers', customize: 'customisers', connect: 'connectors', collaborate: 'co-creators' };
 
 /** A name from what distinguishes the segment: value level, its strongest behaviour, risk. */
-export function segmentName(p: { clvZ: number | null; behaviourZ: Partial<Record<Behaviour, number>>; pAlive: number | null; frequencyZ: number | null }): string {
+export function segmentName(p: { clvZ: number | null; behaviourZ: Partial<Record<Behaviour, number>>; pAlive: number | null; frequencyZ: number | null }, detail = 1): string {
   const parts: string[] = [];
   if (p.clvZ !== null && p.clvZ >= 0.5) parts.push('high-value');
   else if (p.clvZ !== null && p.clvZ <= -0.5) parts.push('low-value');
-  const top = Object.entries(p.behaviourZ).sort((a, b) => b[1] - a[1])[0] as [Behaviour, number] | undefined;
-  if (top && top[1] >= 0.3) parts.push(LABEL[top[0]]);
+  const ranked = (Object.entries(p.behaviourZ) as [Behaviour, number][]).sort((a, b) => b[1] - a[1]);
+  const top = ranked[0];
+  if (top && top[1] >= 0.3) parts.push(ranked.slice(0, detail).filter(([, z], i) => i === 0 || z >= 0).map(([b]) => LABEL[b]).join(' & '));
   else if (Object.values(p.behaviourZ).length && Object.values(p.behaviourZ).every((z) => z <= -0.3)) parts.push('quiet customers');
   else parts.push(p.frequencyZ !== null && p.frequencyZ >= 0.5 ? 'regular buyers' : 'customers');
   if (p.pAlive !== null && p.pAlive < 0.5) parts.push('at risk');
@@ -216,7 +217,13 @@ async function summarise(store: Store, features: Feature[], gapEffect: number, i
     }
     gaps.sort((a, b) => a.effectSize - b.effectSize);
     const meanClv = info.hasClv ? finite(r.mean_clv) : null;
-    let name = Number(r.segment) === prospectId ? PROSPECTS_NAME : segmentName({ clvZ: zOf(meanClv, B.m_clv, B.s_clv), behaviourZ, pAlive: info.hasClv ? finite(r.p_alive) : null, frequencyZ: zOf(finite(r[`f${features.findIndex((x) => x.name === 'frequency')}`]), B.m_f, B.s_f) });
+    const traits = { clvZ: zOf(meanClv, B.m_clv, B.s_clv), behaviourZ, pAlive: info.hasClv ? finite(r.p_alive) : null, frequencyZ: zOf(finite(r[`f${features.findIndex((x) => x.name === 'frequency')}`]), B.m_f, B.s_f) };
+    return { r, profile, gaps, meanClv, traits };
+  }).map(({ r, profile, gaps, meanClv, traits }, _i, all) => {
+    // the strongest behaviour names the segment; when two segments share it, the second one too
+    const first = (t: typeof traits): string => segmentName(t, 1);
+    const clash = all.filter((x) => Number(x.r.segment) !== prospectId && first(x.traits) === first(traits)).length > 1;
+    let name = Number(r.segment) === prospectId ? PROSPECTS_NAME : segmentName(traits, clash ? 2 : 1);
     const seen = (names.get(name) ?? 0) + 1;
     names.set(name, seen);
     if (seen > 1) name = `${name} (${seen})`;
