@@ -47,7 +47,7 @@ export async function assignExperiences(store: Store, info: FactsInfo, opts: Par
   const churned = clv ? `(f.p_alive < ${o.churnedPAlive} AND f.days_since_last_event > ${o.churnedDays})` : 'FALSE';
   await store.exec(`
     CREATE OR REPLACE TABLE ${EXPERIENCES_TABLE} AS
-    WITH m AS (SELECT ${clv ? 'median(clv) FILTER (WHERE n_purchase > 0)' : 'NULL::DOUBLE'} AS median_clv FROM ${CUSTOMER_FACTS_TABLE}),
+    WITH m AS (SELECT ${clv ? `median(clv) FILTER (WHERE n_purchase > 0) AS median_clv FROM ${CUSTOMER_FACTS_TABLE}` : 'NULL::DOUBLE AS median_clv'}),
     x AS (
       SELECT f.customer_id,
         CASE

@@ -123,6 +123,8 @@ export async function segmentCustomers(store: Store, info: FactsInfo, availabili
   const features = segmentFeatures(availability, info);
   const rfm = await rfmGrid(store);
   if (info.customers === 0) {
+    await store.exec(`CREATE OR REPLACE TABLE ${SEGMENTS_TABLE} (customer_id VARCHAR, segment INTEGER)`);
+    await createCustomerView(store, []);
     return {
       status: 'empty', message: 'the store has no customers', method: 'none', criterion: null, features: features.map((x) => x.name), segments: [],
       assignedCustomers: 0, customerEquity: null, equityCheck: { segmentsSum: null, customerEquity: null, relativeError: null }, rfm,
