@@ -24,6 +24,7 @@ import { simulate } from '../src/simulate/index.js';
 import { DuckDbStore } from '../src/store/duckdb/index.js';
 import { bundledMapping } from '../test/helpers/ingest.js';
 import { DATA_DIR } from './_data.js';
+import { phaseTimer } from './_phases.js';
 
 const CUSTOMERS = Number(process.env.SPIRAL_BENCH_CUSTOMERS ?? 1_000_000);
 const EVENTS_FILE = join(DATA_DIR, `sim-personas-${CUSTOMERS}.parquet`);
@@ -46,27 +47,18 @@ interface Measurement {
 async function measure(db: string): Promise<Measurement> {
   const store = await DuckDbStore.open(db);
   const [{ n }] = await store.query<{ n: number }>('SELECT count(*) AS n FROM events');
-  const phases: { step: string; s: number }[] = [];
-  let last = performance.now();
-  let lastStep = 'start';
+  const timer = phaseTimer();
   const t0 = performance.now();
-  const r = await runSegmentsStep(store, {
-    onProgress: (step) => {
-      const now = performance.now();
-      phases.push({ step: lastStep, s: (now - last) / 1000 });
-      last = now;
-      lastStep = step;
-    },
-  }, []);
+  const r = await runSegmentsStep(store, { onProgress: timer.onProgress }, []);
   const stepS = (performance.now() - t0) / 1000;
-  phases.push({ step: lastStep, s: (performance.now() - last) / 1000 });
+  const phases = timer.finish();
   const peakRssMiB = process.resourceUsage().maxRSS / 1024;
   const t1 = performance.now();
   await store.query('SELECT count(*) FROM (SELECT customer_id, count(*) AS k, min(ts) AS f, max(ts) AS l FROM events GROUP BY 1)');
   const baselineS = (performance.now() - t1) / 1000;
   await store.close();
   return {
-    events: Number(n), customers: r.info.customers, baselineS, stepS, phases: phases.filter((p) => p.step !== 'start'), peakRssMiB,
+    events: Number(n), customers: r.info.customers, baselineS, stepS, phases, peakRssMiB,
     segments: r.segments.segments.length, experiences: Object.fromEntries(r.experiences.byExperience.map((x) => [x.experience, x.customers])),
   };
 }
