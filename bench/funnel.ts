@@ -26,6 +26,7 @@ import { DuckDbStore } from '../src/store/duckdb/index.js';
 import type { Row, Store } from '../src/store/types.js';
 import { bundledMapping } from '../test/helpers/ingest.js';
 import { DATA_DIR, simulatedEvents } from './_data.js';
+import { phaseTimer } from './_phases.js';
 
 const CUSTOMERS = 1_000_000;
 const DB_FILE = join(DATA_DIR, `funnel-sim-${CUSTOMERS}.duckdb`);
@@ -104,22 +105,13 @@ interface Measurement {
 async function measure(db: string): Promise<Measurement> {
   const store = await DuckDbStore.open(db);
   const [{ n }] = await store.query<{ n: number }>('SELECT count(*) AS n FROM events');
-  const phases: { step: string; s: number }[] = [];
-  let last = performance.now();
-  let lastStep = 'start';
+  const timer = phaseTimer();
   // the funnel first, so the baseline's memory does not count in the funnel's peak RSS
   let t0 = performance.now();
   const timed = new TimedStore(store);
-  const r = await analyzeFunnel(timed, {
-    onProgress: (step) => {
-      const now = performance.now();
-      phases.push({ step: lastStep, s: (now - last) / 1000 });
-      last = now;
-      lastStep = step;
-    },
-  });
+  const r = await analyzeFunnel(timed, { onProgress: timer.onProgress });
   const funnelS = (performance.now() - t0) / 1000;
-  phases.push({ step: lastStep, s: (performance.now() - last) / 1000 });
+  const phases = timer.finish();
   const peakRssMiB = process.resourceUsage().maxRSS / 1024;
   t0 = performance.now();
   await store.query('SELECT count(*) FROM (SELECT customer_id, type, count(*) AS k FROM events GROUP BY 1, 2)');
@@ -130,7 +122,7 @@ async function measure(db: string): Promise<Measurement> {
     events: Number(n),
     baselineS,
     funnelS,
-    phases: phases.filter((p) => p.step !== 'start'),
+    phases,
     queries: timed.times.filter((q) => q.query !== 'SELECT count(*) AS events FROM events'),
     peakRssMiB,
     customers: r.customers,

@@ -50,3 +50,16 @@ export { scoreSentiment, analyzeListening, type SentimentMethod, type SentimentS
 // The customer network
 export { analyzeNetwork, loadEdges, pagerank, coreNumbers, communities, homophily, referralCascades, referralValue } from './network/index.js';
 export type { NetworkResult, AnalyzeNetworkOptions } from './network/index.js';
+
+// Every customer's next action: customer table, behaviours, segments, experiences, actions
+export { runSegmentsStep, runSegmentsWithClv, type SegmentsStepOptions, type SegmentsStepResult } from './analysis/segments.js';
+export { customerProfile, type CustomerProfile } from './analysis/customer.js';
+export { buildCustomerFacts, CUSTOMER_FACTS_TABLE, CUSTOMER_ITEMS_TABLE } from './segments/facts.js';
+export { BEHAVIOURS, BEHAVIOUR_RULES, scoreBehaviours } from './segments/behaviours.js';
+export { segmentCustomers, SEGMENTS_TABLE } from './segments/segments.js';
+export { parseRuleSet, compileCondition, evaluateRules, RuleError, type RuleSet, type Condition } from './segments/rules.js';
+export { assignExperiences, EXPERIENCES, type Experience } from './experiences/assign.js';
+export { buildActions, ACTIONS_TABLE, ACTION_COLUMNS } from './experiences/actions.js';
+export { RECOMMENDATIONS_TABLE, REPLENISHMENT_TABLE } from './experiences/contracts.js';
+export { kmeans, chooseK, silhouette, kmeansBic } from './models/cluster/kmeans.js';
+export { adjustedRandIndex, spearman } from './models/cluster/agreement.js';

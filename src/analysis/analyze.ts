@@ -10,6 +10,7 @@ import { runBrandSection } from './brand.js';
 import { runClvSection } from './clv.js';
 import { runFunnelSection } from './funnel.js';
 import { runNetworkSection } from './network.js';
+import { runSegmentsStep } from './segments.js';
 
 const require = createRequire(import.meta.url);
 export const SPIRAL_VERSION: string = (require('../../package.json') as { version: string }).version;
@@ -38,6 +39,7 @@ export async function analyze(store: Store, opts: AnalyzeOptions = {}): Promise<
   const brand = await runBrandSection(store, opts, warnings);
   const network = await runNetworkSection(store, opts, warnings);
   const funnel = await runFunnelSection(store, opts, warnings);
+  const { behaviours, segments, experiences } = overview.events > 0 ? await runSegmentsStep(store, opts, warnings) : ({} as Partial<Awaited<ReturnType<typeof runSegmentsStep>>>);
   const result: AnalysisResult = {
     schemaVersion: SCHEMA_VERSION,
     generatedAt: (opts.now?.() ?? new Date()).toISOString(),
@@ -48,6 +50,9 @@ export async function analyze(store: Store, opts: AnalyzeOptions = {}): Promise<
     brand,
     network,
     funnel,
+    behaviours,
+    segments,
+    experiences,
     warnings,
   };
   return AnalysisResultSchema.parse(result);

@@ -13,6 +13,9 @@ import { registerClv } from './commands/clv.js';
 import { registerBrand } from './commands/brand.js';
 import { registerFunnel } from './commands/funnel.js';
 import { registerNetwork } from './commands/network.js';
+import { registerSegments } from './commands/segments.js';
+import { registerActions } from './commands/actions.js';
+import { registerCustomer } from './commands/customer.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -31,6 +34,9 @@ export function buildProgram(): Command {
   registerBrand(program, makeOutput);
   registerNetwork(program, makeOutput);
   registerFunnel(program, makeOutput);
+  registerSegments(program, makeOutput);
+  registerActions(program, makeOutput);
+  registerCustomer(program, makeOutput);
   return program;
 }
 

@@ -11,6 +11,9 @@ import { BrandSectionSchema } from './sections/brand.js';
 import { ClvSectionSchema } from './sections/clv.js';
 import { FunnelSectionSchema } from './sections/funnel.js';
 import { NetworkSectionSchema } from './sections/network.js';
+import { BehavioursSectionSchema } from './sections/behaviours.js';
+import { SegmentsSectionSchema } from './sections/segments.js';
+import { ExperiencesSectionSchema } from './sections/experiences.js';
 
 export const SCHEMA_VERSION = '1.0.0';
 
@@ -59,6 +62,9 @@ export const AnalysisResultSchema = z.object({
   brand: BrandSectionSchema.optional(),
   network: NetworkSectionSchema.optional(),
   funnel: FunnelSectionSchema.optional(),
+  behaviours: BehavioursSectionSchema.optional(),
+  segments: SegmentsSectionSchema.optional(),
+  experiences: ExperiencesSectionSchema.optional(),
   warnings: z.array(WarningSchema),
 });
 export type AnalysisResult = z.infer<typeof AnalysisResultSchema>;

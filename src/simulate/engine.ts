@@ -25,6 +25,7 @@ import { PeerEffects } from './mechanisms/peer-effects.js';
 import { PurchaseProcess, WEEK_SECONDS } from './mechanisms/purchases.js';
 import { RATING_SENTIMENT, REVIEW_TEXTS } from './mechanisms/review-text.js';
 import { Social } from './mechanisms/social.js';
+import { BEHAVIOUR_NAMES, Personas, type PersonaDraw } from './mechanisms/personas.js';
 import type { SimulationParams } from './options.js';
 import { CustomerTruthWriter } from './output/customer-truth.js';
 import { EventCsvWriter, idFormat } from './output/event-writer.js';
@@ -33,6 +34,8 @@ import { stream } from './streams.js';
 import { TRUTH_SCHEMA_VERSION, type SimulationTruth } from './truth.js';
 
 const DAY = 86_400;
+/** Per-customer truth columns added when personas are on. */
+export const PERSONA_TRUTH_FIELDS = ['segment', ...BEHAVIOUR_NAMES.map((b) => `p_${b}`), 'experience', 'replenish'] as const;
 const PROGRESS_EVERY = 1 << 14;
 const QUANTITY_EXTRA_MEAN = 0.2;
 
@@ -69,6 +72,7 @@ class Simulation {
   private readonly social: Social;
   private readonly brand: BrandDynamics | null;
   private readonly peerEffects: PeerEffects | null;
+  private readonly personas: Personas | null;
   private readonly rngItems: Xoshiro128;
   private readonly rngFollow: Xoshiro128;
   private readonly block = new EventBlock();
@@ -106,6 +110,7 @@ class Simulation {
     const a = this.acquisition;
     this.brand = params.brand ? new BrandDynamics(params.brand, this.nCustomers, params.weeks, this.catalogue.size, a.customerArrivals, a.lastArrivalSec, stream(seed, 'brand')) : null;
     this.peerEffects = params.peerEffects ? new PeerEffects(params.peerEffects, this.endSec, this.catalogue.size + (this.brand?.items ?? 0), stream(seed, 'peer-effects')) : null;
+    this.personas = params.personas ? new Personas(params.personas, this.catalogue, this.endSec, stream(seed, 'personas')) : null;
     this.rngItems = stream(seed, 'items');
     this.rngFollow = stream(seed, 'follows');
     this.person = new Int32Array(this.nCustomers);
@@ -121,7 +126,7 @@ class Simulation {
     const ts = new TimestampFormatter(this.startMs, this.params.weeks * 7 + 1);
     const ids = this.ids();
     const events = await EventCsvWriter.create(files.eventsCsv, ts, ids, this.social.texts);
-    const customers = files.customersCsv ? await CustomerTruthWriter.create(files.customersCsv, ts, ids) : null;
+    const customers = files.customersCsv ? await CustomerTruthWriter.create(files.customersCsv, ts, ids, this.personas ? PERSONA_TRUTH_FIELDS : []) : null;
     const cArr = this.acquisition.customerArrivals;
     const pArr = this.acquisition.prospectArrivals;
     let c = 0;
@@ -229,6 +234,7 @@ class Simulation {
     this.follows(j, person, trial, referrer);
     this.wordOfMouth(j, person);
     this.brand?.addEvents(block, j, person);
+    const persona = this.personas?.addEvents(block, person, firstSec, trial, firstItem) ?? null;
 
     // truth
     const weeksObserved = (end - trial) / WEEK_SECONDS;
@@ -252,7 +258,15 @@ class Simulation {
       repeatDays,
       alive: pp.alive,
       dropoutSec: pp.dropoutSec,
+      ...(persona ? { extra: this.personaColumns(persona) } : {}),
     });
+  }
+
+  /** The persona truth columns (PERSONA_TRUTH_FIELDS) of one customer. */
+  private personaColumns(d: PersonaDraw): string {
+    const ids = this.ids();
+    const pairs = d.replenish.map((r) => `${ids.item(r.item)}:${r.cycleDays.toFixed(3)}:${r.quantity}`).join(';');
+    return `${d.segment},${Array.from(d.propensity, (x) => x.toPrecision(6)).join(',')},${d.experience},${pairs}`;
   }
 
   private purchase(person: number, ts: number, item: number, channel: number): void {
@@ -416,6 +430,7 @@ class Simulation {
       catalogue: this.catalogue.truth(),
       ...(this.brand ? { brand: this.brand.truth((k) => ids.item(k)) } : {}),
       ...(this.peerEffects ? { peerEffects: this.peerEffects.truth((k) => ids.item(k)) } : {}),
+      ...(this.personas ? { personas: this.personas.truth() } : {}),
     };
   }
 }

@@ -10,7 +10,7 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { EventType } from '../domain/events.js';
-import { runSimulation } from './engine.js';
+import { PERSONA_TRUTH_FIELDS, runSimulation } from './engine.js';
 import { resolveOptions, type SimulateOptions } from './options.js';
 import { CUSTOMER_TRUTH_FIELDS } from './output/customer-truth.js';
 import { CSV_FIELDS } from './output/event-writer.js';
@@ -52,6 +52,10 @@ const CUSTOMER_COLUMN_TYPES: ColumnTypes = {
   purchases: 'INTEGER', repeat_purchase_days: 'INTEGER', alive_at_end: 'BOOLEAN', dropout_ts: 'TIMESTAMP',
 };
 
+const PERSONA_COLUMN_TYPES: ColumnTypes = Object.fromEntries(
+  PERSONA_TRUTH_FIELDS.map((f) => [f, f === 'segment' ? 'INTEGER' : f.startsWith('p_') ? 'DOUBLE' : 'VARCHAR']),
+);
+
 /** `<out without extension>` + suffix. */
 function beside(out: string, suffix: string): string {
   return out.replace(/\.(csv|parquet)$/i, '') + suffix;
@@ -84,7 +88,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationSumm
     );
     if (o.format === 'parquet') {
       await csvToParquet(eventsCsv, o.out, EVENT_COLUMN_TYPES);
-      if (customersCsv && customerTruthPath) await csvToParquet(customersCsv, customerTruthPath, CUSTOMER_COLUMN_TYPES);
+      if (customersCsv && customerTruthPath) await csvToParquet(customersCsv, customerTruthPath, o.params.personas ? { ...CUSTOMER_COLUMN_TYPES, ...PERSONA_COLUMN_TYPES } : CUSTOMER_COLUMN_TYPES);
       await rm(eventsCsv, { force: true });
       if (customersCsv) await rm(customersCsv, { force: true });
     } else {

@@ -191,6 +191,30 @@ export const PeerEffectsSchema = z
   })
   .strict();
 
+const behaviourRates = z.object({ access: nonNegative.max(50), engage: nonNegative.max(50), customize: nonNegative.max(50), connect: nonNegative.max(50), collaborate: nonNegative.max(50) }).strict();
+/** Personas (mechanisms/personas.ts): latent segments, behaviour propensities, experience types; off unless the block is given. */
+export const PersonasSchema = z
+  .object({
+    /** Latent segments: a share of customers each and a rate multiplier per behaviour. */
+    segments: z.array(z.object({ name: z.string().min(1), share: positive, propensity: behaviourRates }).strict()).min(1).max(20),
+    /** Events per week that express each behaviour at propensity 1. */
+    baseRatePerWeek: behaviourRates,
+    /** Sd of the log of a customer's propensity around the segment's multiplier. */
+    propensitySd: nonNegative.max(3),
+    experienceShares: z.object({ respond: nonNegative, curate: nonNegative, coach: nonNegative, automate: nonNegative }).strict(),
+    /** Sessions per week of the respond / curate / coach types. */
+    sessionsPerWeek: nonNegative.max(20),
+    /** Replenishment cycles (days) of the automate type, their relative jitter, a second item's probability, max quantity. */
+    cycleDays: z.object({ min: positive.max(365), max: positive.max(365) }).strict(),
+    cycleJitter: nonNegative.max(1),
+    secondItemProb: probability,
+    maxQuantity: z.number().int().min(1).max(100),
+    /** Spend of the mechanism's purchases: Gamma(spendShape) with mean meanSpend per unit. */
+    meanSpend: positive,
+    spendShape: positive,
+  })
+  .strict();
+
 const OUT_RE = /\.(csv|parquet)$/i;
 
 export const SimulateOptionsSchema = z
@@ -217,6 +241,8 @@ export const SimulateOptionsSchema = z
     brand: BrandSimInputSchema.optional(),
     /** Peer and firm effects on a population of considerers with known risk ratios; off when absent. */
     peerEffects: PeerEffectsSchema.partial().optional(),
+    /** Latent segments, behaviour propensities and experience types with the events that express them; off when absent. */
+    personas: PersonasSchema.partial().optional(),
     /** Also write per-customer truth (lambda, p, nu, alive, referrer, …) beside the output. */
     customerTruth: z.boolean().optional(),
     /** Called now and then with people done and people in all (customers + prospects); the Parquet conversion comes after. */
@@ -235,6 +261,7 @@ export type NetworkOptions = z.infer<typeof NetworkSchema>;
 export type SocialOptions = z.infer<typeof SocialSchema>;
 export type BrandSimOptions = z.infer<typeof BrandSimSchema>;
 export type PeerEffectsOptions = z.infer<typeof PeerEffectsSchema>;
+export type PersonasOptions = z.infer<typeof PersonasSchema>;
 export type SimulateOptions = z.input<typeof SimulateOptionsSchema>;
 
 /** The fully resolved parameters: what the engine runs and what the truth JSON records. */
@@ -256,6 +283,8 @@ export interface SimulationParams {
   brand?: BrandSimOptions;
   /** Present only when peer effects are on. */
   peerEffects?: PeerEffectsOptions;
+  /** Present only when personas are on. */
+  personas?: PersonasOptions;
 }
 
 export interface ResolvedOptions {
@@ -323,6 +352,29 @@ export const DEFAULT_PEER_EFFECTS: PeerEffectsOptions = {
   price: 25,
 };
 
+/**
+ * Personas defaults: four segments whose multipliers form a Latin square over the levels 0.2, 0.7, 2.5, 8
+ * (each behaviour separates all four segments), experience types in equal shares.
+ */
+export const DEFAULT_PERSONAS: PersonasOptions = {
+  segments: [
+    { name: 'connectors', share: 0.25, propensity: { access: 2.5, engage: 0.7, customize: 0.2, connect: 8, collaborate: 8 } },
+    { name: 'explorers', share: 0.25, propensity: { access: 0.2, engage: 8, customize: 8, connect: 0.7, collaborate: 0.2 } },
+    { name: 'mobile-first', share: 0.25, propensity: { access: 8, engage: 2.5, customize: 0.7, connect: 0.2, collaborate: 0.7 } },
+    { name: 'steady', share: 0.25, propensity: { access: 0.7, engage: 0.2, customize: 2.5, connect: 2.5, collaborate: 2.5 } },
+  ],
+  baseRatePerWeek: { access: 0.04, engage: 0.035, customize: 0.02, connect: 0.025, collaborate: 0.02 },
+  propensitySd: 0.3,
+  experienceShares: { respond: 1, curate: 1, coach: 1, automate: 1 },
+  sessionsPerWeek: 0.08,
+  cycleDays: { min: 14, max: 42 },
+  cycleJitter: 0.1,
+  secondItemProb: 0.2,
+  maxQuantity: 3,
+  meanSpend: 30,
+  spendShape: 6,
+};
+
 function describeIssues(error: z.ZodError): string {
   return error.issues
     .map((i) => `${i.path.length ? i.path.map(String).join('.') : '(options)'}: ${i.message}`)
@@ -369,6 +421,11 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     const top = pe.baseConversion * (1 + pe.activityLift * 4) * Math.max(1, pe.peerEffect) * Math.max(1, pe.firmEffect);
     if (top > 1) throw new InvalidArgumentsError(`simulate: peerEffects: baseConversion·(1 + 4·activityLift)·peerEffect·firmEffect must be <= 1 (a probability), got ${top.toFixed(3)}`);
     params.peerEffects = pe;
+  }
+  if (o.personas) {
+    const pe = { ...DEFAULT_PERSONAS, ...o.personas };
+    if (pe.cycleDays.min > pe.cycleDays.max) throw new InvalidArgumentsError('simulate: personas.cycleDays: min must be <= max');
+    params.personas = pe;
   }
   const acqWeeks = params.acquisition.weeks;
   if (acqWeeks !== null && acqWeeks > params.weeks) {

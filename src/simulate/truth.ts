@@ -11,6 +11,7 @@ import type { CatalogueTruth } from './mechanisms/catalogue.js';
 import type { FunnelCounts } from './mechanisms/funnel.js';
 import type { NetworkTruth } from './mechanisms/network.js';
 import type { PeerEffectsTruth } from './mechanisms/peer-effects.js';
+import type { PersonasTruth } from './mechanisms/personas.js';
 import type { SocialCounts } from './mechanisms/social.js';
 import type { BgNbdParams, GammaGammaParams, SimulationParams } from './options.js';
 
@@ -90,4 +91,6 @@ export interface SimulationTruth {
   brand?: BrandTruth;
   /** Peer and firm effects on considerers; present only when they were on. */
   peerEffects?: PeerEffectsTruth;
+  /** Latent segments, behaviour propensities, experience types and replenishment cycles; present only when personas were on. */
+  personas?: PersonasTruth;
 }

@@ -7,7 +7,6 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { analyzeNetwork } from '../../src/network/analyze.js';
 import type { NetworkResult } from '../../src/domain/sections/network.js';
@@ -16,15 +15,15 @@ import { simulate } from '../../src/simulate/index.js';
 import { buildResult } from '../fixtures/result.js';
 import { memoryStoreWith } from '../helpers/ingest.js';
 import { scratchDir } from '../helpers/paths.js';
-import { launchChromium } from './chromium.js';
+import { launchChromium, openReportFile } from './chromium.js';
 
 describe('network report section in headless Chromium', () => {
   const scratch = scratchDir('spiral-network-browser-');
   let browser: Browser;
   let network: NetworkResult;
   let page: Page;
-  const errors: string[] = [];
-  const foreign: string[] = [];
+  let errors: string[] = [];
+  let foreign: string[] = [];
 
   before(async () => {
     const out = join(scratch.dir, 'events.parquet');
@@ -37,21 +36,8 @@ describe('network report section in headless Chromium', () => {
     }
     const file = join(scratch.dir, 'report.html');
     writeFileSync(file, renderReport(buildResult({ network })));
-    const url = pathToFileURL(file).href;
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-    await context.route('**/*', async (route) => {
-      if (route.request().url() === url) return route.continue();
-      foreign.push(route.request().url());
-      return route.abort();
-    });
-    page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') errors.push(`console.${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    await page.goto(url, { waitUntil: 'load' });
-    await page.waitForSelector('html[data-charts]', { timeout: 15_000 });
+    ({ page, errors, foreign } = await openReportFile(browser, file));
   });
   after(async () => {
     await browser?.close();

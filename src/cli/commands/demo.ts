@@ -31,7 +31,7 @@ export function registerDemo(program: Command, out: (json: boolean) => Output): 
       rmSync(`${db}.wal`, { force: true });
       o.info(`1/4 simulating ${fmtInt(customers)} customers (seed ${seed})…`);
       // Every mechanism on, so each section of the report has something to show.
-      const sim = await simulate({ customers, seed, out: eventsPath, brand: {}, peerEffects: {} });
+      const sim = await simulate({ customers, seed, out: eventsPath, brand: {}, peerEffects: {}, personas: {} });
       o.info(`2/4 ingesting ${fmtInt(sim.events)} events into ${db}…`);
       const store = await openDuckDb(db);
       try {

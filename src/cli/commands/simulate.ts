@@ -12,6 +12,7 @@ interface SimulateFlags {
   weeks?: string;
   brandDynamics?: boolean;
   peerEffects?: boolean;
+  personas?: boolean;
   json?: boolean;
 }
 
@@ -26,6 +27,7 @@ export function registerSimulate(program: Command, out: (json: boolean) => Outpu
     .option('--weeks <n>', 'length of the window in weeks')
     .option('--brand-dynamics', 'add brand dynamics with known truth: Bass adoption, goodwill stock, flow/stock VAR, ideas and votes')
     .option('--peer-effects', 'add considerers whose purchases respond to peer and firm touches with known effects')
+    .option('--personas', 'give customers latent segments, behaviour propensities and experience types (with replenishment cycles) and the events that express them')
     .option('--json', 'print one JSON summary as the last line of stdout')
     .addHelpText('after', `
 The simulated events use the canonical column names; ingest them with the bundled mapping:
@@ -49,6 +51,7 @@ The simulated events use the canonical column names; ingest them with the bundle
           ...(weeks ? { weeks } : {}),
           ...(flags.brandDynamics ? { brand: {} } : {}),
           ...(flags.peerEffects ? { peerEffects: {} } : {}),
+          ...(flags.personas ? { personas: {} } : {}),
           onProgress: (done: number) => bar.update(done),
         });
       } finally {

@@ -23,6 +23,9 @@ import { clvSection } from './clv.js';
 import { funnelSection } from './funnel.js';
 import { networkSection } from './network.js';
 import { warningsSection } from './warnings.js';
+import { behavioursSection } from './behaviours.js';
+import { segmentsSection } from './segments.js';
+import { experiencesSection } from './experiences.js';
 
 export const SECTIONS: readonly SectionRenderer[] = [
   overviewSection,
@@ -31,5 +34,8 @@ export const SECTIONS: readonly SectionRenderer[] = [
   brandSection,
   networkSection,
   funnelSection,
+  behavioursSection,
+  segmentsSection,
+  experiencesSection,
   warningsSection,
 ];

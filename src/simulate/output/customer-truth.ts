@@ -24,6 +24,8 @@ export interface CustomerTruthRow {
   repeatDays: number;
   alive: boolean;
   dropoutSec: number;
+  /** Extra columns' values (already CSV-safe), when a mechanism adds columns (see create's extraFields). */
+  extra?: string;
 }
 
 function num(x: number): string {
@@ -33,9 +35,9 @@ function num(x: number): string {
 export class CustomerTruthWriter {
   private constructor(private readonly file: ChunkedFileWriter, private readonly ts: TimestampFormatter, private readonly ids: IdFormat) {}
 
-  static async create(path: string, ts: TimestampFormatter, ids: IdFormat): Promise<CustomerTruthWriter> {
+  static async create(path: string, ts: TimestampFormatter, ids: IdFormat, extraFields: readonly string[] = []): Promise<CustomerTruthWriter> {
     const w = new CustomerTruthWriter(await ChunkedFileWriter.create(path), ts, ids);
-    w.file.text(`${CUSTOMER_TRUTH_FIELDS.join(',')}\n`);
+    w.file.text(`${[...CUSTOMER_TRUTH_FIELDS, ...extraFields].join(',')}\n`);
     return w;
   }
 
@@ -43,7 +45,7 @@ export class CustomerTruthWriter {
     this.file.text(
       `${this.ids.customer(r.person)},${r.acquisition},${r.referrer < 0 ? '' : this.ids.customer(r.referrer)},${r.depth},` +
         `${this.ts.format(r.firstSec)},${this.ts.format(r.trialSec)},${num(r.lambda)},${num(r.p)},${num(r.nu)},` +
-        `${r.purchases},${r.repeatDays},${r.alive},${r.alive ? '' : this.ts.format(r.dropoutSec)}\n`,
+        `${r.purchases},${r.repeatDays},${r.alive},${r.alive ? '' : this.ts.format(r.dropoutSec)}${r.extra === undefined ? '' : `,${r.extra}`}\n`,
     );
   }
 

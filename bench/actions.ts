@@ -1,0 +1,118 @@
+/**
+ * Issue 10 scale check: the "next action" step — customer table, behaviour scores, segments,
+ * experiences and actions (runSegmentsStep) — on the 1M-customer simulated store with the personas
+ * mechanism on (`spiral simulate --customers 1000000 --seed 1 --personas`), against ≤ 30 s and
+ * ≤ 2 GiB peak RSS. Recommendations and replenishment come from another branch (the `recs` engineer):
+ * they are not timed here; the actions use their fallbacks. CLV scores (clv_scores) are computed once
+ * while preparing the store (the CLV step has its own bench); network_scores is not (the network step
+ * has its own bench), so network position is not a segment feature here.
+ *
+ *   npm run bench -- actions                      (run(): simulate + ingest + CLV once, measure in a child)
+ *   node --import tsx bench/actions.ts measure <db>
+ *
+ * Baseline, same child and store: one GROUP BY customer_id over all events, reported as a ratio.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runClvSection } from '../src/analysis/clv.js';
+import { runSegmentsStep } from '../src/analysis/segments.js';
+import { ingestFiles } from '../src/ingest/ingest.js';
+import { simulate } from '../src/simulate/index.js';
+import { DuckDbStore } from '../src/store/duckdb/index.js';
+import { bundledMapping } from '../test/helpers/ingest.js';
+import { DATA_DIR } from './_data.js';
+import { phaseTimer } from './_phases.js';
+
+const CUSTOMERS = Number(process.env.SPIRAL_BENCH_CUSTOMERS ?? 1_000_000);
+const EVENTS_FILE = join(DATA_DIR, `sim-personas-${CUSTOMERS}.parquet`);
+const DB_FILE = join(DATA_DIR, `actions-sim-${CUSTOMERS}.duckdb`);
+const BUDGET_S = 30;
+const BUDGET_RSS_MIB = 2048;
+const MEMORY_LIMIT = process.env.SPIRAL_DUCKDB_MEMORY_LIMIT ?? '1500MB';
+
+interface Measurement {
+  events: number;
+  customers: number;
+  baselineS: number;
+  stepS: number;
+  phases: { step: string; s: number }[];
+  peakRssMiB: number;
+  segments: number;
+  experiences: Record<string, number>;
+}
+
+async function measure(db: string): Promise<Measurement> {
+  const store = await DuckDbStore.open(db);
+  const [{ n }] = await store.query<{ n: number }>('SELECT count(*) AS n FROM events');
+  const timer = phaseTimer();
+  const t0 = performance.now();
+  const r = await runSegmentsStep(store, { onProgress: timer.onProgress }, []);
+  const stepS = (performance.now() - t0) / 1000;
+  const phases = timer.finish();
+  const peakRssMiB = process.resourceUsage().maxRSS / 1024;
+  const t1 = performance.now();
+  await store.query('SELECT count(*) FROM (SELECT customer_id, count(*) AS k, min(ts) AS f, max(ts) AS l FROM events GROUP BY 1)');
+  const baselineS = (performance.now() - t1) / 1000;
+  await store.close();
+  return {
+    events: Number(n), customers: r.info.customers, baselineS, stepS, phases, peakRssMiB,
+    segments: r.segments.segments.length, experiences: Object.fromEntries(r.experiences.byExperience.map((x) => [x.experience, x.customers])),
+  };
+}
+
+async function prepare(): Promise<{ prepS: number | null }> {
+  if (existsSync(DB_FILE)) return { prepS: null };
+  mkdirSync(DATA_DIR, { recursive: true });
+  const t0 = performance.now();
+  if (!existsSync(EVENTS_FILE)) {
+    process.stderr.write(`bench: simulating ${CUSTOMERS} customers with personas → ${EVENTS_FILE}\n`);
+    await simulate({ customers: CUSTOMERS, seed: 1, out: EVENTS_FILE, personas: {}, customerTruth: false });
+  }
+  const store = await DuckDbStore.open(`${DB_FILE}.tmp`);
+  await ingestFiles(store, [EVENTS_FILE], bundledMapping('simulated'), { rejectFile: '/dev/null' });
+  await runClvSection(store, {}, []);
+  await store.close();
+  spawnSync('mv', [`${DB_FILE}.tmp`, DB_FILE]);
+  return { prepS: (performance.now() - t0) / 1000 };
+}
+
+export async function run(): Promise<string> {
+  const prep = await prepare();
+  const loadBefore = loadavg();
+  const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), 'measure', DB_FILE], {
+    encoding: 'utf8', maxBuffer: 1 << 24, env: { ...process.env, SPIRAL_DUCKDB_MEMORY_LIMIT: MEMORY_LIMIT },
+  });
+  const loadAfter = loadavg();
+  if (child.status !== 0) throw new Error(`bench actions: measuring child failed: ${child.stderr}`);
+  const m = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Measurement;
+  const f = (x: number): string => x.toFixed(2);
+  const load = (l: number[]): string => l.map((x) => x.toFixed(2)).join(' / ');
+  return [
+    '## Next-action step on the 1M-customer personas store (issue 10)',
+    '',
+    `${m.events.toLocaleString('en-US')} events of ${m.customers.toLocaleString('en-US')} customers (\`spiral simulate --customers ${CUSTOMERS.toLocaleString('en-US')} --seed 1 --personas\`, ` +
+      `${prep.prepS === null ? 'store cached' : `simulated, ingested and CLV-scored in ${f(prep.prepS)} s`}; the personas mechanism adds the behaviour, experience and replenishment events, so the store is larger than the default 10.8M). ` +
+      'The step = `runSegmentsStep`: customer_facts (one window pass) and customer_item_facts, behaviour scores, k-means segments (fit on a 20,000-customer sample, everyone assigned in SQL), ' +
+      'experiences and actions. Not timed: recommendations and replenishment (the `recs` branch; the actions use their fallbacks here), the CLV scores (prepared once; `npm run bench -- clv`) and the network (`npm run bench -- network`). ' +
+      `Measured in a child process, DuckDB memory_limit ${MEMORY_LIMIT}; load average (1 / 5 / 15 min) ${load(loadBefore)} before and ${load(loadAfter)} after — the machine is shared, so times vary widely between runs.`,
+    '',
+    '| measure | value |',
+    '|---|---:|',
+    `| next-action step | **${f(m.stepS)} s** (budget ≤ ${BUDGET_S} s: ${m.stepS <= BUDGET_S ? 'met' : 'NOT met'}) |`,
+    `| baseline: one GROUP BY customer over all events | ${f(m.baselineS)} s |`,
+    `| ratio step / baseline | ${(m.stepS / m.baselineS).toFixed(1)}× |`,
+    `| peak RSS of the measuring process | ${m.peakRssMiB.toFixed(0)} MiB (budget ≤ ${BUDGET_RSS_MIB} MiB: ${m.peakRssMiB <= BUDGET_RSS_MIB ? 'met' : 'NOT met'}) |`,
+    `| segments | ${m.segments} |`,
+    `| customers per experience | ${Object.entries(m.experiences).map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`).join(', ')} |`,
+    '',
+    'Phases (s): ' + m.phases.map((p) => `${p.step} ${f(p.s)}`).join(' · '),
+  ].join('\n');
+}
+
+if (process.argv[2] === 'measure') {
+  const m = await measure(process.argv[3]);
+  process.stdout.write(`${JSON.stringify(m)}\n`);
+}

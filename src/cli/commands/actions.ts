@@ -1,0 +1,52 @@
+/**
+ * `spiral actions --db <db> --out <actions.csv|.parquet> [--json]`: every customer's experience and
+ * next action, one row each: customer_id,segment,experience,action,items,due,expected_value,reason.
+ */
+import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { runSegmentsWithClv } from '../../analysis/segments.js';
+import type { Warning } from '../../domain/result.js';
+import { ACTION_COLUMNS, ACTIONS_TABLE } from '../../experiences/actions.js';
+import { lit } from '../../sql/quote.js';
+import { UsageError } from '../errors.js';
+import { fmtInt, type Output } from '../io.js';
+import { withStore } from '../store.js';
+
+export function registerActions(program: Command, out: (json: boolean) => Output): void {
+  program
+    .command('actions')
+    .description('every customer\'s connected experience (respond, curate, coach, automate or none) and next action, with the reason and expected value')
+    .requiredOption('--db <path>', 'DuckDB store file')
+    .requiredOption('--out <file>', 'actions file: .csv or .parquet')
+    .option('--json', 'print the summary (customers per experience) as JSON on the last line of stdout')
+    .addHelpText('after', `
+One row per customer: customer_id,segment,experience,action,items,due,expected_value,reason. Items are
+space-separated item ids; due is a date (YYYY-MM-DD) or empty. Uses the store tables recommendations and
+replenishment when they exist, else the customer's own items / the brand's popular items (the reason says
+which). Scores CLV first when the store has no clv_scores table. Exit codes: 0 ok, 1 failed, 2 bad usage.
+
+Examples:
+  spiral actions --db shop.duckdb --out actions.csv
+  spiral actions --db shop.duckdb --out actions.parquet --json`)
+    .action(async (flags: { db: string; out: string; json?: boolean }) => {
+      const o = out(Boolean(flags.json));
+      const m = /\.(csv|parquet)$/i.exec(flags.out);
+      if (!m) throw new UsageError(`--out must end in .csv or .parquet, got "${flags.out}"`);
+      const path = resolve(flags.out);
+      const warnings: Warning[] = [];
+      const r = await withStore(flags.db, async (store) => {
+        const res = await runSegmentsWithClv(store, { onProgress: (s) => o.info(s) }, warnings);
+        const format = m[1].toLowerCase() === 'csv' ? 'FORMAT csv, HEADER true' : 'FORMAT parquet';
+        const cols = ACTION_COLUMNS.map((c) => (c === 'due' ? `strftime(due, '%Y-%m-%d') AS due` : c)).join(', ');
+        await store.exec(`COPY (SELECT ${cols} FROM ${ACTIONS_TABLE} ORDER BY customer_id) TO ${lit(path)} (${format})`);
+        return res;
+      });
+      const e = r.experiences;
+      const counts = Object.fromEntries(e.byExperience.map((x) => [x.experience, x.customers]));
+      o.result(
+        { out: path, customers: e.customers, experiences: counts, expectedValue: Object.fromEntries(e.byExperience.map((x) => [x.experience, x.expectedValue])), sources: e.sources, warnings },
+        `${fmtInt(e.customers)} customers → ${path}\n` + e.byExperience.map((x) => `  ${x.experience}: ${fmtInt(x.customers)} (${(x.share * 100).toFixed(1)}%), expected value ${x.expectedValue.toFixed(0)}`).join('\n') +
+          warnings.map((w) => `\nwarning: ${w.message}`).join(''),
+      );
+    });
+}

@@ -1,0 +1,116 @@
+/**
+ * The five behaviours of networked customers (access, engage, customize, connect, collaborate),
+ * scored 0–100 per customer from customer_facts only.
+ *
+ * Rule (the same for each behaviour): count the customer's events that express it (BEHAVIOUR_RULES),
+ * turn the count into a rate per week observed (first event → end of the data), shrunk toward the
+ * brand's rate with a prior worth `priorWeeks` weeks — (count + priorWeeks · brandRate) / (weeks +
+ * priorWeeks), so a customer seen for two days is not an outlier — and score it as the mid-percentile
+ * of that rate among all customers: 100 · (customers below + ½ · customers tied) / customers. The brand
+ * average is therefore 50 by construction; a score says where a customer stands in their brand.
+ * A behaviour whose events the store does not record at all is null for everyone, with the reason.
+ */
+import type { Store } from '../store/types.js';
+import { CUSTOMER_FACTS_TABLE, type FactsInfo } from './facts.js';
+
+export const BEHAVIOURS_TABLE = 'customer_behaviours';
+export const BEHAVIOURS = ['access', 'engage', 'customize', 'connect', 'collaborate'] as const;
+export type Behaviour = (typeof BEHAVIOURS)[number];
+
+export const BEHAVIOUR_DEFAULTS = {
+  /** Weight of the brand's rate in a customer's rate, in weeks of observation. */
+  priorWeeks: 4,
+};
+
+export interface BehaviourRule {
+  behaviour: Behaviour;
+  /** The rule in words (README and result). */
+  rule: string;
+  /** SQL over customer_facts: the count of the customer's events that express the behaviour. */
+  countSql: string;
+  /** Whether the store records the behaviour at all, from the event counts. */
+  recorded: (info: FactsInfo) => boolean;
+  missing: string;
+}
+
+const n = (info: FactsInfo, ...types: string[]): number => types.reduce((s, t) => s + (info.eventsByType[t] ?? 0), 0);
+
+export const BEHAVIOUR_RULES: readonly BehaviourRule[] = [
+  {
+    behaviour: 'access',
+    rule: 'events through an app or mobile channel (channel app, mobile, ios, android; not firm exposures) per week observed: reaching the brand from anywhere, any time',
+    countSql: 'app_events',
+    recorded: (i) => i.appEvents > 0,
+    missing: 'no event arrives through an app or mobile channel (channel app/mobile/ios/android), so access cannot be measured',
+  },
+  {
+    behaviour: 'engage',
+    rule: 'views outside buying sessions (browsing items, content, reviews read: views minus those in the 30 minutes before a purchase) per week observed',
+    countSql: 'greatest(n_view - coalesce(views_before_purchases, 0), 0)',
+    recorded: (i) => n(i, 'view') > 0,
+    missing: 'the store has no view events',
+  },
+  {
+    behaviour: 'customize',
+    rule: 'saves (wishlists, favourites) and configured carts (carts carrying props) per week observed',
+    countSql: '(n_save + configured_carts)',
+    recorded: (i) => n(i, 'save') > 0 || i.propsEvents > 0,
+    missing: 'the store has no save events and no carts with personal props',
+  },
+  {
+    behaviour: 'connect',
+    rule: 'shares, reviews, mentions, follows and support answers to other customers per week observed',
+    countSql: '(n_share + n_review + n_mention + n_follow + n_support)',
+    recorded: (i) => n(i, 'share', 'review', 'mention', 'follow', 'support') > 0,
+    missing: 'the store has no share, review, mention, follow or support events',
+  },
+  {
+    behaviour: 'collaborate',
+    rule: 'ideas, votes and referrals per week observed',
+    countSql: '(n_idea + n_vote + n_referral)',
+    recorded: (i) => n(i, 'idea', 'vote', 'referral') > 0,
+    missing: 'the store has no idea, vote or referral events',
+  },
+];
+
+export interface BehaviourAvailability {
+  behaviour: Behaviour;
+  rule: string;
+  available: boolean;
+  reason: string | null;
+  /** Events counted, and the brand's rate per customer-week. */
+  events: number;
+  brandRatePerWeek: number | null;
+}
+
+/** Writes customer_behaviours(customer_id, <behaviour> score 0–100 or NULL, <behaviour>_rate) and says which behaviours exist. */
+export async function scoreBehaviours(store: Store, info: FactsInfo, opts: Partial<typeof BEHAVIOUR_DEFAULTS> = {}): Promise<BehaviourAvailability[]> {
+  const o = { ...BEHAVIOUR_DEFAULTS, ...opts };
+  const sums = BEHAVIOUR_RULES.map((r) => `coalesce(sum(${r.countSql}), 0) AS "${r.behaviour}"`).join(', ');
+  const [tot] = await store.query<Record<string, unknown>>(`SELECT ${sums}, coalesce(sum(greatest(weeks_observed, 1.0 / 7)), 0) AS weeks FROM ${CUSTOMER_FACTS_TABLE}`);
+  const weeks = Number(tot.weeks);
+  const out: BehaviourAvailability[] = BEHAVIOUR_RULES.map((r) => {
+    const available = r.recorded(info) && Number(tot[r.behaviour]) > 0;
+    return {
+      behaviour: r.behaviour, rule: r.rule, available, reason: available ? null : r.missing,
+      events: Number(tot[r.behaviour]), brandRatePerWeek: available && weeks > 0 ? Number(tot[r.behaviour]) / weeks : null,
+    };
+  });
+  const cols: string[] = [];
+  const rates: string[] = [];
+  for (const [i, r] of BEHAVIOUR_RULES.entries()) {
+    const a = out[i];
+    if (!a.available) {
+      rates.push(`NULL::DOUBLE AS ${r.behaviour}_rate`);
+      cols.push(`NULL::DOUBLE AS ${r.behaviour}`);
+      continue;
+    }
+    rates.push(`(${r.countSql} + ${o.priorWeeks} * ${a.brandRatePerWeek}) / (greatest(weeks_observed, 1.0 / 7) + ${o.priorWeeks}) AS ${r.behaviour}_rate`);
+    cols.push(`100.0 * (rank() OVER (ORDER BY ${r.behaviour}_rate) - 1 + 0.5 * count(*) OVER (PARTITION BY ${r.behaviour}_rate)) / count(*) OVER () AS ${r.behaviour}`);
+  }
+  await store.exec(`
+    CREATE OR REPLACE TABLE ${BEHAVIOURS_TABLE} AS
+    WITH r AS (SELECT customer_id, ${rates.join(', ')} FROM ${CUSTOMER_FACTS_TABLE})
+    SELECT customer_id, ${cols.join(', ')}, ${BEHAVIOURS.map((b) => `${b}_rate`).join(', ')} FROM r`);
+  return out;
+}

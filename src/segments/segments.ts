@@ -1,0 +1,260 @@
+/**
+ * Thin segments: k-means (k-means++ seeding, ml-kmeans) over standardised features of every customer with a purchase —
+ * the available behaviour scores, RFM (days since the last event, purchase days, spend per purchase
+ * day), CLV, P(alive) and network position (PageRank) — with k chosen by the mean silhouette
+ * (Rousseeuw 1987) on a seeded subsample. Each feature is first turned into its mid-percentile among
+ * customers (heavy tails such as CLV would otherwise make their own clusters), then standardised. The
+ * fit runs on a seeded sample of at most `sample` customers; every customer is then assigned to the
+ * nearest centroid in SQL (table customer_segments). Customers without a purchase (no RFM, CLV or
+ * P(alive)) are not clustered: they are one segment of their own, "prospects", numbered last. Per segment: size, equity Σ CLV, mean CLV, atRisk
+ * = Σ (1 − P(alive)) · CLV, gaps (behaviours whose mean score is below the brand's by at least
+ * `gapEffect` standard deviations: Cohen's d) and a name from what sets it apart.
+ * Also the classic RFM grid (recency × frequency quintiles of purchasers).
+ */
+import type { Store } from '../store/types.js';
+import { chooseK, kmeans, type KChoice } from '../models/cluster/kmeans.js';
+import { BEHAVIOURS, BEHAVIOURS_TABLE, type Behaviour, type BehaviourAvailability } from './behaviours.js';
+import { CUSTOMER_FACTS_TABLE, type FactsInfo } from './facts.js';
+
+export const SEGMENTS_TABLE = 'customer_segments';
+/** customer_facts joined to behaviours and segments: what rule segments and the profile read. */
+export const CUSTOMER_VIEW = 'customer_table';
+
+/** Customers without a purchase have no RFM, CLV or P(alive): they form their own segment, not clustered. */
+export const PROSPECTS_NAME = 'prospects (no purchase yet)';
+
+export const SEGMENT_DEFAULTS = {
+  kMin: 2,
+  kMax: 8,
+  /** Customers the k-means fit sees (a seeded sample); all are assigned. */
+  sample: 20_000,
+  silhouetteSample: 2_000,
+  /** The largest k whose mean silhouette is within this share of the best one (thin segments: the finer split when the silhouette cannot tell). */
+  silhouetteTolerance: 0.02,
+  seed: 1,
+  restarts: 3,
+  /** Cohen's d at or below −gapEffect is a gap. */
+  gapEffect: 0.5,
+  /**
+   * Weight of the value features (RFM, CLV, P(alive), PageRank) relative to the behaviour scores after
+   * standardising: the behaviours say what customers do, value refines it; with equal weights the six
+   * value features (mostly driven by one thing, how much a customer buys) outvote the five behaviours.
+   */
+  valueWeight: 0.3,
+  /**
+   * The fit prefers customers observed at least this many weeks (their behaviour rates rest on enough
+   * weeks to rank them); others fill the sample only when too few are; everyone is assigned.
+   */
+  fitMinWeeks: 12,
+  /** Fewer customers than this: one segment, no clustering. */
+  minCustomers: 10,
+};
+
+export interface Feature { name: string; sql: string }
+
+export interface SegmentGap { behaviour: Behaviour; segmentMean: number; brandMean: number; effectSize: number }
+
+export interface SegmentSummary {
+  id: number;
+  name: string;
+  size: number;
+  share: number;
+  equity: number | null;
+  meanClv: number | null;
+  atRisk: number | null;
+  gaps: SegmentGap[];
+  /** Mean of each feature's raw value in the segment (behaviour scores 0–100, days, counts, money). */
+  profile: Record<string, number | null>;
+}
+
+export interface RfmCell { r: number; f: number; customers: number; meanMonetary: number | null; equity: number | null }
+
+export interface SegmentationResult {
+  status: 'ok' | 'single' | 'empty';
+  message: string | null;
+  method: string;
+  criterion: { name: 'silhouette'; rule: string; chosenK: number; scores: { k: number; silhouette: number | null; bic: number }[]; sample: number; seed: number } | null;
+  features: string[];
+  segments: SegmentSummary[];
+  assignedCustomers: number;
+  customerEquity: number | null;
+  equityCheck: { segmentsSum: number | null; customerEquity: number | null; relativeError: number | null };
+  rfm: { cells: RfmCell[]; purchasers: number; note: string };
+}
+
+/** Features the clustering uses, given what the store has: [name, raw SQL over facts ⋈ behaviours]. */
+export function segmentFeatures(availability: readonly BehaviourAvailability[], info: FactsInfo): Feature[] {
+  const f: Feature[] = availability.filter((a) => a.available).map((a) => ({ name: a.behaviour, sql: `b.${a.behaviour}` }));
+  f.push({ name: 'recencyDays', sql: 'f.days_since_last_event' });
+  f.push({ name: 'frequency', sql: 'f.purchase_days' });
+  f.push({ name: 'monetary', sql: 'coalesce(f.spend / nullif(f.purchase_days, 0), 0)' });
+  if (info.hasClv) {
+    f.push({ name: 'clv', sql: 'coalesce(f.clv, 0)' });
+    f.push({ name: 'pAlive', sql: 'coalesce(f.p_alive, 0)' });
+  }
+  if (info.hasNetwork) f.push({ name: 'pagerank', sql: 'coalesce(f.pagerank, 0)' });
+  return f;
+}
+
+const finite = (v: unknown): number | null => {
+  const x = v === null || v === undefined ? NaN : Number(v);
+  return Number.isFinite(x) ? x : null;
+};
+
+const LABEL: Record<Behaviour, string> = { access: 'app-first', engage: 'browsers', customize: 'customisers', connect: 'connectors', collaborate: 'co-creators' };
+
+/** A name from what distinguishes the segment: value level, its strongest behaviour, risk. */
+export function segmentName(p: { clvZ: number | null; behaviourZ: Partial<Record<Behaviour, number>>; pAlive: number | null; frequencyZ: number | null }, detail = 1): string {
+  const parts: string[] = [];
+  if (p.clvZ !== null && p.clvZ >= 0.5) parts.push('high-value');
+  else if (p.clvZ !== null && p.clvZ <= -0.5) parts.push('low-value');
+  const ranked = (Object.entries(p.behaviourZ) as [Behaviour, number][]).sort((a, b) => b[1] - a[1]);
+  const top = ranked[0];
+  if (top && top[1] >= 0.3) parts.push(ranked.slice(0, detail).filter(([, z], i) => i === 0 || z >= 0).map(([b]) => LABEL[b]).join(' & '));
+  else if (Object.values(p.behaviourZ).length && Object.values(p.behaviourZ).every((z) => z <= -0.3)) parts.push('quiet customers');
+  else parts.push(p.frequencyZ !== null && p.frequencyZ >= 0.5 ? 'regular buyers' : 'customers');
+  if (p.pAlive !== null && p.pAlive < 0.5) parts.push('at risk');
+  return parts.join(' ');
+}
+
+/** Builds customer_segments(customer_id, segment) and the segment summaries. */
+export async function segmentCustomers(store: Store, info: FactsInfo, availability: readonly BehaviourAvailability[], opts: Partial<typeof SEGMENT_DEFAULTS> = {}): Promise<SegmentationResult> {
+  const o = { ...SEGMENT_DEFAULTS, ...opts };
+  const features = segmentFeatures(availability, info);
+  const rfm = await rfmGrid(store);
+  if (info.customers === 0) {
+    await store.exec(`CREATE OR REPLACE TABLE ${SEGMENTS_TABLE} (customer_id VARCHAR, segment INTEGER)`);
+    await createCustomerView(store, []);
+    return {
+      status: 'empty', message: 'the store has no customers', method: 'none', criterion: null, features: features.map((x) => x.name), segments: [],
+      assignedCustomers: 0, customerEquity: null, equityCheck: { segmentsSum: null, customerEquity: null, relativeError: null }, rfm,
+    };
+  }
+  // mid-percentile of each feature, then the sample the fit sees
+  const pct = features.map((x, i) => `(rank() OVER (ORDER BY v${i}) - 1 + 0.5 * count(*) OVER (PARTITION BY v${i})) / count(*) OVER () AS p${i}`);
+  await store.exec(`
+    CREATE OR REPLACE TEMP TABLE segment_features AS
+    WITH raw AS (SELECT f.customer_id, ${features.map((x, i) => `CAST(${x.sql} AS DOUBLE) AS v${i}`).join(', ')}, f.weeks_observed AS w
+                 FROM ${CUSTOMER_FACTS_TABLE} f JOIN ${BEHAVIOURS_TABLE} b USING (customer_id) WHERE f.n_purchase > 0)
+    SELECT customer_id, ${pct.join(', ')}, hash(customer_id || '${o.seed}') AS h, w FROM raw`);
+  const stats = await store.query<Record<string, number>>(`SELECT ${features.map((_, i) => `avg(p${i}) AS m${i}, coalesce(stddev_pop(p${i}), 0) AS s${i}`).join(', ')} FROM segment_features`);
+  const mean = features.map((_, i) => Number(stats[0][`m${i}`]));
+  const sd = features.map((_, i) => Number(stats[0][`s${i}`]) || 1);
+  const weight = features.map((x) => ((BEHAVIOURS as readonly string[]).includes(x.name) ? 1 : o.valueWeight));
+  const z = (i: number): string => `${weight[i]} * (p${i} - ${mean[i]}) / ${sd[i]}`;
+  let method: string;
+  let criterion: SegmentationResult['criterion'] = null;
+  let centroids: number[][];
+  let status: SegmentationResult['status'] = 'ok';
+  let message: string | null = null;
+  const [{ buyers }] = await store.query<{ buyers: number }>('SELECT count(*) AS buyers FROM segment_features');
+  if (Number(buyers) < o.minCustomers || features.length === 0) {
+    status = 'single';
+    message = `only ${Number(buyers)} customers with a purchase: one segment of buyers, no clustering (needs at least ${o.minCustomers})`;
+    method = 'single segment';
+    centroids = [features.map(() => 0)];
+  } else {
+    const rows = await store.query<Record<string, number>>(`SELECT ${features.map((_, i) => `${z(i)} AS z${i}`).join(', ')} FROM segment_features
+      ORDER BY (w >= ${o.fitMinWeeks}) DESC, h, customer_id LIMIT ${o.sample}`);
+    const data = rows.map((r) => features.map((_, i) => Number(r[`z${i}`])));
+    let choice: KChoice | null = null;
+    const kMax = Math.min(o.kMax, Math.floor(data.length / 5));
+    if (kMax >= o.kMin) choice = chooseK(data, o.kMin, kMax, { seed: o.seed, restarts: o.restarts, silhouetteSample: o.silhouetteSample, tolerance: o.silhouetteTolerance });
+    const fit = choice?.fit ?? kmeans(data, 1, { seed: o.seed });
+    centroids = fit.centroids;
+    method = `k-means (k-means++ seeding, ${o.restarts} restarts, seed ${o.seed}) on ${data.length} sampled customers over ${features.length} standardised percentile features; every customer assigned to the nearest centroid`;
+    criterion = choice ? { name: 'silhouette', rule: `k in ${o.kMin}..${kMax}: the largest k whose mean silhouette (on ${Math.min(data.length, o.silhouetteSample)} sampled customers) is within ${o.silhouetteTolerance * 100}% of the best`, chosenK: choice.k, scores: choice.scores.map((s) => ({ k: s.k, silhouette: s.silhouette, bic: s.bic })), sample: Math.min(data.length, o.silhouetteSample), seed: o.seed } : null;
+  }
+  // assign everyone in SQL: argmin of the squared distance to each centroid
+  const dist = centroids.map((c) => (features.length ? c.map((m, i) => `pow(${z(i)} - (${m}), 2)`).join(' + ') : '0'));
+  await store.exec(`
+    CREATE OR REPLACE TABLE ${SEGMENTS_TABLE} AS
+    SELECT customer_id, CAST(list_position(d, list_min(d)) - 1 AS INTEGER) AS segment
+    FROM (SELECT customer_id, [${dist.map((d) => `(${d})`).join(', ')}]::DOUBLE[] AS d FROM segment_features)
+    UNION ALL
+    SELECT customer_id, ${centroids.length} AS segment FROM ${CUSTOMER_FACTS_TABLE} WHERE n_purchase = 0`);
+  const segments = await summarise(store, features, o.gapEffect, info, centroids.length);
+  await createCustomerView(store, segments);
+  const [eq] = await store.query<{ equity: unknown }>(`SELECT sum(clv) AS equity FROM ${CUSTOMER_FACTS_TABLE}`);
+  const customerEquity = info.hasClv ? finite(eq.equity) : null;
+  const segSum = customerEquity === null ? null : segments.reduce((s, x) => s + (x.equity ?? 0), 0);
+  return {
+    status, message, method, criterion, features: features.map((x) => x.name), segments,
+    assignedCustomers: segments.reduce((s, x) => s + x.size, 0), customerEquity,
+    equityCheck: {
+      segmentsSum: segSum, customerEquity,
+      relativeError: segSum !== null && customerEquity !== null && customerEquity !== 0 ? Math.abs(segSum - customerEquity) / Math.abs(customerEquity) : null,
+    },
+    rfm,
+  };
+}
+
+async function summarise(store: Store, features: Feature[], gapEffect: number, info: FactsInfo, prospectId: number): Promise<SegmentSummary[]> {
+  const beh = features.filter((x) => (BEHAVIOURS as readonly string[]).includes(x.name)).map((x) => x.name as Behaviour);
+  const brand = await store.query<Record<string, unknown>>(`
+    SELECT ${[...beh.map((b) => `avg(b.${b}) AS m_${b}, stddev_pop(b.${b}) AS s_${b}`), 'avg(f.clv) AS m_clv, stddev_pop(f.clv) AS s_clv', 'avg(f.purchase_days) AS m_f, stddev_pop(f.purchase_days) AS s_f'].join(', ')}
+    FROM ${CUSTOMER_FACTS_TABLE} f JOIN ${BEHAVIOURS_TABLE} b USING (customer_id)`);
+  const B = brand[0];
+  const rows = await store.query<Record<string, unknown>>(`
+    SELECT s.segment, count(*) AS size, sum(f.clv) AS equity, avg(f.clv) AS mean_clv, sum((1 - f.p_alive) * f.clv) AS at_risk, avg(f.p_alive) AS p_alive,
+      ${features.map((x, i) => `avg(${x.sql}) AS f${i}`).join(', ')}
+    FROM ${SEGMENTS_TABLE} s JOIN ${CUSTOMER_FACTS_TABLE} f USING (customer_id) JOIN ${BEHAVIOURS_TABLE} b USING (customer_id)
+    GROUP BY s.segment ORDER BY s.segment`);
+  const total = rows.reduce((s, r) => s + Number(r.size), 0);
+  const zOf = (v: number | null, m: unknown, s: unknown): number | null => {
+    const mm = finite(m), ss = finite(s);
+    return v === null || mm === null || ss === null || ss === 0 ? null : (v - mm) / ss;
+  };
+  const names = new Map<string, number>();
+  return rows.map((r) => {
+    const profile: Record<string, number | null> = {};
+    features.forEach((x, i) => (profile[x.name] = finite(r[`f${i}`])));
+    const gaps: SegmentGap[] = [];
+    const behaviourZ: Partial<Record<Behaviour, number>> = {};
+    for (const b of beh) {
+      const d = zOf(profile[b], B[`m_${b}`], B[`s_${b}`]);
+      if (d === null) continue;
+      behaviourZ[b] = d;
+      if (d <= -gapEffect) gaps.push({ behaviour: b, segmentMean: profile[b]!, brandMean: Number(B[`m_${b}`]), effectSize: d });
+    }
+    gaps.sort((a, b) => a.effectSize - b.effectSize);
+    const meanClv = info.hasClv ? finite(r.mean_clv) : null;
+    const traits = { clvZ: zOf(meanClv, B.m_clv, B.s_clv), behaviourZ, pAlive: info.hasClv ? finite(r.p_alive) : null, frequencyZ: zOf(finite(r[`f${features.findIndex((x) => x.name === 'frequency')}`]), B.m_f, B.s_f) };
+    return { r, profile, gaps, meanClv, traits };
+  }).map(({ r, profile, gaps, meanClv, traits }, _i, all) => {
+    // the strongest behaviour names the segment; when two segments share it, the second one too
+    const first = (t: typeof traits): string => segmentName(t, 1);
+    const clash = all.filter((x) => Number(x.r.segment) !== prospectId && first(x.traits) === first(traits)).length > 1;
+    let name = Number(r.segment) === prospectId ? PROSPECTS_NAME : segmentName(traits, clash ? 2 : 1);
+    const seen = (names.get(name) ?? 0) + 1;
+    names.set(name, seen);
+    if (seen > 1) name = `${name} (${seen})`;
+    return {
+      id: Number(r.segment), name, size: Number(r.size), share: total ? Number(r.size) / total : 0,
+      equity: info.hasClv ? finite(r.equity) ?? 0 : null, meanClv, atRisk: info.hasClv ? finite(r.at_risk) ?? 0 : null, gaps, profile,
+    };
+  });
+}
+
+/** The customer table rule segments and `spiral customer` read: facts ⋈ behaviours ⋈ segment (with its name). */
+async function createCustomerView(store: Store, segments: SegmentSummary[]): Promise<void> {
+  const names = segments.length ? `CASE s.segment ${segments.map((x) => `WHEN ${x.id} THEN '${x.name.replace(/'/g, "''")}'`).join(' ')} END` : 'NULL';
+  await store.exec(`
+    CREATE OR REPLACE VIEW ${CUSTOMER_VIEW} AS
+    SELECT f.*, ${BEHAVIOURS.map((b) => `b.${b}`).join(', ')}, s.segment, ${names} AS segment_name
+    FROM ${CUSTOMER_FACTS_TABLE} f JOIN ${BEHAVIOURS_TABLE} b USING (customer_id) LEFT JOIN ${SEGMENTS_TABLE} s USING (customer_id)`);
+}
+
+/** Recency × frequency quintiles (5 = most recent / most frequent) of purchasers, with mean spend and equity per cell. */
+async function rfmGrid(store: Store): Promise<SegmentationResult['rfm']> {
+  const rows = await store.query<Record<string, unknown>>(`
+    WITH p AS (SELECT customer_id, days_since_last_purchase AS rec, purchase_days AS freq, spend / nullif(purchase_days, 0) AS mon, clv
+               FROM ${CUSTOMER_FACTS_TABLE} WHERE n_purchase > 0),
+    q AS (SELECT *, ntile(5) OVER (ORDER BY rec DESC) AS r, ntile(5) OVER (ORDER BY freq) AS f FROM p)
+    SELECT r, f, count(*) AS customers, avg(mon) AS mon, sum(clv) AS equity FROM q GROUP BY r, f ORDER BY r, f`);
+  const cells = rows.map((x) => ({ r: Number(x.r), f: Number(x.f), customers: Number(x.customers), meanMonetary: finite(x.mon), equity: finite(x.equity) }));
+  return {
+    cells, purchasers: cells.reduce((s, c) => s + c.customers, 0),
+    note: 'Purchasers in recency quintiles (r = 5: bought most recently) × frequency quintiles of purchase days (f = 5: most days); ties are split by ntile.',
+  };
+}
