@@ -13,6 +13,8 @@ import { registerClv } from './commands/clv.js';
 import { registerBrand } from './commands/brand.js';
 import { registerFunnel } from './commands/funnel.js';
 import { registerNetwork } from './commands/network.js';
+import { registerRecommend } from './commands/recommend.js';
+import { registerReplenish } from './commands/replenish.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -31,6 +33,8 @@ export function buildProgram(): Command {
   registerBrand(program, makeOutput);
   registerNetwork(program, makeOutput);
   registerFunnel(program, makeOutput);
+  registerRecommend(program, makeOutput);
+  registerReplenish(program, makeOutput);
   return program;
 }
 

@@ -290,6 +290,8 @@ export interface EvaluateOptions {
   holdoutFrom: string;
   k?: number;
   model?: ModelChoice | string;
+  /** Models evaluated on the holdout besides the chosen one and the baselines (default: all). */
+  compare?: readonly ModelName[];
   options?: Partial<typeof RECOMMEND_DEFAULTS>;
 }
 
@@ -304,8 +306,8 @@ export interface Evaluation {
   hitRate: number | null;
   coverage: number | null;
   baselines: { popularity: Metrics; recent: Metrics };
-  /** Every model on the same holdout (null with a reason when it cannot run). */
-  models: Record<ModelName, Metrics>;
+  /** The models compared on the same holdout (null metrics with a reason when one cannot run). */
+  models: Partial<Record<ModelName, Metrics>>;
   relevance: 'actions' | 'ratings';
   selection: Selection;
   reason?: string;
@@ -336,9 +338,11 @@ export async function evaluateRecommendations(store: Store, o: EvaluateOptions):
     const selection = await given(store, model, k, opts, () => chooseModel(store, basis, iso(innerFrom), iso(from), k, opts));
     const customers = await buildRelevant(store, basis, iso(from), null, null);
     const win = await Window.open(store, iso(from), iso(from), k, opts);
-    const models = {} as Record<ModelName, Metrics>;
+    const models: Partial<Record<ModelName, Metrics>> = {};
     const weights = selection.weights ?? personalGrid()[0];
-    for (const name of ['popularity', 'recent', 'repeat', 'itemknn', 'ease', 'social', 'blend'] as const) {
+    const all: readonly ModelName[] = ['popularity', 'recent', 'repeat', 'itemknn', 'ease', 'social', 'blend'];
+    const compare = new Set<ModelName>(['popularity', 'recent', selection.model, ...(o.compare ?? all)]);
+    for (const name of all.filter((m) => compare.has(m))) {
       const why = win.unavailable(name);
       if (why) {
         models[name] = { recall: null, ndcg: null, hitRate: null, coverage: null, customers, reason: why };
@@ -347,11 +351,11 @@ export async function evaluateRecommendations(store: Store, o: EvaluateOptions):
       await win.rank({ name, weights });
       models[name] = await win.metrics();
     }
-    const chosen = models[selection.model];
+    const chosen = models[selection.model] as Metrics;
     const out: Evaluation = {
       k, holdoutFrom: o.holdoutFrom, customers, model: selection.model, params: selection.params,
       recall: chosen.recall, ndcg: chosen.ndcg, hitRate: chosen.hitRate, coverage: chosen.coverage,
-      baselines: { popularity: models.popularity, recent: models.recent }, models, relevance: basis, selection, warnings: selection.warnings,
+      baselines: { popularity: models.popularity as Metrics, recent: models.recent as Metrics }, models, relevance: basis, selection, warnings: selection.warnings,
     };
     if (chosen.reason) out.reason = chosen.reason;
     return out;

@@ -20,12 +20,12 @@ export interface PersonalWeights {
 
 export const RECENT_ONLY: PersonalWeights = { tauDays: null, countExponent: 0, daysExponent: 0, cart: 0, save: 0, purchase: 0, like: 0 };
 
-/** The grid `--model auto` searches (27 settings): decay × (count, days) exponents × action boosts. */
+/** The grid `--model auto` searches (12 settings): decay × (count, days) exponents × action boosts. */
 export function personalGrid(): PersonalWeights[] {
   const grid: PersonalWeights[] = [];
   for (const tauDays of [1, 4, null]) {
-    for (const [countExponent, daysExponent] of [[1, 0], [0.5, 1], [0, 1]] as const) {
-      for (const [cart, save, purchase, like] of [[0, 0, 0, 0], [1, 0.5, 1, 1], [4, 0.5, 2, 2]] as const) {
+    for (const [countExponent, daysExponent] of [[1, 0], [0.5, 1]] as const) {
+      for (const [cart, save, purchase, like] of [[0, 0, 0, 0], [4, 0.5, 2, 2]] as const) {
         grid.push({ tauDays, countExponent, daysExponent, cart, save, purchase, like });
       }
     }
