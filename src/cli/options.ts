@@ -18,7 +18,8 @@ export function rateFlag(name: string, value: string | undefined): number | unde
 
 export function dateFlag(name: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  const ok = /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) === value;
+  const d = new Date(`${value}T00:00:00Z`);
+  const ok = /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
   if (!ok) throw new UsageError(`--${name} must be a date YYYY-MM-DD, got "${value}"`);
   return value;
 }

@@ -164,19 +164,19 @@ class Window {
         return [candidates.repeat(w, this.ref), fill];
       case 'itemknn':
         await this.need('itemknn');
-        return [candidates.neighbours('rec_nb_itemknn', 'itemknn'), fill];
+        return [candidates.neighbours('rec_nb_itemknn', 'itemknn', this.k), fill];
       case 'ease':
         await this.need('ease');
-        return [candidates.neighbours('rec_nb_ease', 'ease'), fill];
+        return [candidates.neighbours('rec_nb_ease', 'ease', this.k), fill];
       case 'social': {
         const why = this.unavailable('social');
         if (why) throw new InvalidArgumentsError(`recommend --model social: ${why}`);
-        return [candidates.social(this.positives > 0), fill];
+        return [candidates.social(this.positives > 0, this.k), fill];
       }
       case 'blend': {
         await this.need('itemknn');
-        const parts = [candidates.repeat(w, this.ref, 0), candidates.neighbours('rec_nb_itemknn', 'itemknn', 1)];
-        if (this.follows > 0) parts.push(candidates.social(this.positives > 0, 2));
+        const parts = [candidates.repeat(w, this.ref, 0), candidates.neighbours('rec_nb_itemknn', 'itemknn', this.k, 1)];
+        if (this.follows > 0) parts.push(candidates.social(this.positives > 0, this.k, 2));
         return [...parts, fill];
       }
     }

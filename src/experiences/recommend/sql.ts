@@ -98,6 +98,18 @@ export type ModelName = 'popularity' | 'recent' | 'repeat' | 'itemknn' | 'ease' 
 
 const CAND = 'customer_id, item_id, score, tiebreak, tier, model';
 
+/**
+ * Scored (customer_id, item_id, score) rows without the customer's own items, cut to the items
+ * whose score ranks in the top k (ties kept, so the cut never changes the final top k) before the
+ * popularity tiebreak is joined: collaborative candidates run to thousands per customer.
+ */
+function pruned(scored: string, model: ModelName, k: number, tier: number): string {
+  return `SELECT s.customer_id, s.item_id, s.score, coalesce(p.customers, 0) AS tiebreak, ${tier} AS tier, ${lit(model)} AS model FROM (
+      SELECT s.* FROM (${scored}) s ANTI JOIN rec_ui u ON u.customer_id = s.customer_id AND u.item_id = s.item_id
+      QUALIFY rank() OVER (PARTITION BY s.customer_id ORDER BY s.score DESC) <= ${num(k)}) s
+    LEFT JOIN rec_pop p ON p.item_id = s.item_id`;
+}
+
 export const candidates = {
   popularity(k: number, tier = 0, model: ModelName = 'popularity'): string {
     return `SELECT t.customer_id, p.item_id, p.customers AS score, 0.0 AS tiebreak, ${tier} AS tier, ${lit(model)} AS model
@@ -112,23 +124,17 @@ export const candidates = {
       FROM rec_ui u SEMI JOIN rec_targets t ON t.customer_id = u.customer_id`;
   },
   /** Σ over the profile's items of the neighbour weights, items the customer already has left out. */
-  neighbours(table: 'rec_nb_itemknn' | 'rec_nb_ease', model: ModelName, tier = 0): string {
-    return `SELECT s.customer_id, s.item_id, s.score, coalesce(p.customers, 0) AS tiebreak, ${tier} AS tier, ${lit(model)} AS model FROM (
-        SELECT pr.customer_id, nb.neighbour AS item_id, sum(nb.weight) AS score
-        FROM rec_profile pr SEMI JOIN rec_targets t ON t.customer_id = pr.customer_id
-        JOIN ${table} nb ON nb.item_id = pr.item_id GROUP BY pr.customer_id, nb.neighbour) s
-      ANTI JOIN rec_ui u ON u.customer_id = s.customer_id AND u.item_id = s.item_id
-      LEFT JOIN rec_pop p ON p.item_id = s.item_id`;
+  neighbours(table: 'rec_nb_itemknn' | 'rec_nb_ease', model: ModelName, k: number, tier = 0): string {
+    return pruned(`SELECT pr.customer_id, nb.neighbour AS item_id, sum(nb.weight) AS score
+        FROM rec_profile pr JOIN rec_targets t ON t.customer_id = pr.customer_id
+        JOIN ${table} nb ON nb.item_id = pr.item_id GROUP BY pr.customer_id, nb.neighbour`, model, k, tier);
   },
   /** How many of the people one follows liked / bought / carted / saved the item (any interaction when the data has none of those). */
-  social(positiveOnly: boolean, tier = 0): string {
+  social(positiveOnly: boolean, k: number, tier = 0): string {
     const positive = positiveOnly ? 'AND (u.liked OR u.bought OR u.carted OR u.saved)' : '';
-    return `SELECT s.customer_id, s.item_id, s.score, coalesce(p.customers, 0) AS tiebreak, ${tier} AS tier, 'social' AS model FROM (
-        SELECT f.customer_id, u.item_id, count(*)::DOUBLE AS score
-        FROM rec_follows f SEMI JOIN rec_targets t ON t.customer_id = f.customer_id
-        JOIN rec_ui u ON u.customer_id = f.peer_id ${positive} GROUP BY f.customer_id, u.item_id) s
-      ANTI JOIN rec_ui u ON u.customer_id = s.customer_id AND u.item_id = s.item_id
-      LEFT JOIN rec_pop p ON p.item_id = s.item_id`;
+    return pruned(`SELECT f.customer_id, u.item_id, count(*)::DOUBLE AS score
+        FROM (SELECT f.customer_id, f.peer_id FROM rec_follows f JOIN rec_targets t ON t.customer_id = f.customer_id) f
+        JOIN rec_ui u ON u.customer_id = f.peer_id ${positive} GROUP BY f.customer_id, u.item_id`, 'social', k, tier);
   },
 };
 
