@@ -82,7 +82,8 @@ export interface PairForecasts {
 /** Forecasts (as day numbers) for the pairs at `refDay`, the first day not yet observed. */
 function forecast(c: PairColumns, refDay: number, level: number): PairForecasts {
   const P = c.length;
-  const groups = P === 0 ? 1 : Math.max(...c.gid) + 1;
+  let groups = 1;
+  for (let p = 0; p < P; p++) if (c.gid[p] + 1 > groups) groups = c.gid[p] + 1; // no spread: millions of pairs overflow the stack
   const interval = fitShrinkage({ n: c.n, mean: c.meanLog, variance: c.varLog, group: c.gid, groups }, {}, 'replenish intervals');
   let qTotal = 0;
   for (let p = 0; p < P; p++) qTotal += c.qn[p];
