@@ -16,6 +16,8 @@ import { registerNetwork } from './commands/network.js';
 import { registerSegments } from './commands/segments.js';
 import { registerActions } from './commands/actions.js';
 import { registerCustomer } from './commands/customer.js';
+import { registerRecommend } from './commands/recommend.js';
+import { registerReplenish } from './commands/replenish.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -37,6 +39,8 @@ export function buildProgram(): Command {
   registerSegments(program, makeOutput);
   registerActions(program, makeOutput);
   registerCustomer(program, makeOutput);
+  registerRecommend(program, makeOutput);
+  registerReplenish(program, makeOutput);
   return program;
 }
 

@@ -1,0 +1,484 @@
+/**
+ * Recommendations (the "curated offering" experience): top-k items per customer from the store.
+ * Models: popularity and the customer's recent items (the baselines), "repeat" (the customer's own
+ * items by a tuned time-decayed, type-weighted frequency), item-kNN (cosine with shrinkage on SQL
+ * co-occurrence counts), EASE (Steck 2019) on the most popular items, a social model (what the
+ * people one follows liked or bought) and a blend (own items, then item-kNN, then the network).
+ * Every model but the two baselines is filled up to k with the most popular items.
+ * `auto` chooses on an inner validation split inside the training period (see chooseModel).
+ */
+import type { Store } from '../../store/types.js';
+import { InvalidArgumentsError } from '../../models/numeric/errors.js';
+import { rankingMetrics, coverage as coverageOf, type CustomerHits } from '../../models/recommend/metrics.js';
+import { personalGrid, describePersonal, type PersonalWeights } from '../../models/recommend/personal.js';
+import { chooseBest } from '../../models/recommend/select.js';
+import { lit, num } from '../../sql/quote.js';
+import {
+  buildInteractions, buildProfile, buildItemKnn, buildFollows, candidates, rankTopK, tsLit, RELEVANT_TYPES, type ModelName,
+} from './sql.js';
+import { buildEase, type EaseInfo } from './ease.js';
+
+/** The store table the actions step reads: the top k per customer. */
+export const RECOMMENDATIONS_TABLE = 'recommendations';
+
+export const RECOMMEND_DEFAULTS = {
+  k: 10,
+  /** Items per customer profile for item-kNN / EASE (the most recent ones). */
+  profileItems: 30,
+  /** Shrinkage of the item-kNN cosine. */
+  shrink: 10,
+  /** Neighbours kept per item. */
+  neighbours: 50,
+  /** Co-occurrences an item pair needs to count. */
+  minCoCount: 1,
+  /** Items kept for EASE's dense solve (the most popular). */
+  easeItems: 1000,
+  /** Customers the inner validation split evaluates (a fixed hash sample above this). */
+  innerCustomers: 20000,
+  /** Share of the time span used as the validation window when there is no holdout. */
+  validationShare: 0.1,
+};
+
+export const MODEL_CHOICES = ['auto', 'popularity', 'recent', 'repeat', 'itemknn', 'ease', 'social', 'blend'] as const;
+export type ModelChoice = (typeof MODEL_CHOICES)[number];
+
+export interface ModelSpec {
+  name: ModelName;
+  /** The personal weights of `repeat` and `blend`. */
+  weights?: PersonalWeights;
+}
+
+export interface Metrics {
+  recall: number | null;
+  ndcg: number | null;
+  hitRate: number | null;
+  coverage: number | null;
+  customers: number;
+  /** Why the metrics are null, when they are. */
+  reason?: string;
+}
+
+export interface CandidateScore {
+  model: ModelName;
+  params: string | null;
+  recall: number | null;
+  ndcg: number | null;
+  reason?: string;
+}
+
+export interface Selection {
+  model: ModelName;
+  params: string | null;
+  weights: PersonalWeights | null;
+  /** The inner split the choice was made on (null when a model was given). */
+  inner: { trainEnd: string; validationEnd: string; customers: number } | null;
+  candidates: CandidateScore[];
+  warnings: string[];
+}
+
+interface Span {
+  min: Date;
+  max: Date;
+  itemEvents: number;
+}
+
+const DAY = 86_400_000;
+const iso = (d: Date): string => d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, '').replace('Z', '');
+
+async function span(store: Store): Promise<Span | null> {
+  const [r] = await store.query<{ lo: Date | null; hi: Date | null; items: number }>(
+    'SELECT min(ts) AS lo, max(ts) AS hi, count(item_id)::DOUBLE AS items FROM events');
+  if (!r || r.lo === null || r.hi === null) return null;
+  return { min: r.lo, max: r.hi, itemEvents: Number(r.items) };
+}
+
+/** The store's events and items, or a clear error when there is nothing to recommend from. */
+async function requireItems(store: Store): Promise<Span> {
+  const s = await span(store);
+  if (s === null) throw new InvalidArgumentsError('recommend: the store has no events: ingest a file first');
+  if (s.itemEvents === 0) throw new InvalidArgumentsError('recommend: the store has no items (no event has an item_id), so there is nothing to recommend');
+  return s;
+}
+
+/** Whether relevance is "saved, carted or bought" or, when nobody does those, "reviewed with rating ≥ 4". */
+async function relevanceBasis(store: Store): Promise<'actions' | 'ratings'> {
+  const [r] = await store.query<{ n: number }>(`SELECT count(*)::DOUBLE AS n FROM events WHERE item_id IS NOT NULL AND type IN (${RELEVANT_TYPES.map(lit).join(', ')})`);
+  return Number(r.n) > 0 ? 'actions' : 'ratings';
+}
+
+/**
+ * rec_rel: distinct (customer, item) relevant in [from, to), among customers with an event before
+ * `from`; rec_targets: those customers (a fixed hash sample of `cap` when there are more).
+ */
+async function buildRelevant(store: Store, basis: 'actions' | 'ratings', from: string, to: string | null, cap: number | null): Promise<number> {
+  const rel = basis === 'actions' ? `type IN (${RELEVANT_TYPES.map(lit).join(', ')})` : `type = 'review' AND rating >= 4`;
+  const until = to === null ? '' : `AND ts < ${tsLit(to)}`;
+  await store.exec(`CREATE OR REPLACE TEMP TABLE rec_rel AS
+    SELECT DISTINCT customer_id, item_id FROM events
+    WHERE item_id IS NOT NULL AND ${rel} AND ts >= ${tsLit(from)} ${until}
+      AND customer_id IN (SELECT customer_id FROM events WHERE ts < ${tsLit(from)})`);
+  if (cap !== null) {
+    await store.exec(`CREATE OR REPLACE TEMP TABLE rec_targets AS
+      SELECT customer_id FROM (SELECT DISTINCT customer_id FROM rec_rel) ORDER BY hash(customer_id), customer_id LIMIT ${num(cap)}`);
+    await store.exec('DELETE FROM rec_rel WHERE customer_id NOT IN (SELECT customer_id FROM rec_targets)');
+  } else {
+    await store.exec('CREATE OR REPLACE TEMP TABLE rec_targets AS SELECT DISTINCT customer_id FROM rec_rel');
+  }
+  const [r] = await store.query<{ n: number }>('SELECT count(*)::DOUBLE AS n FROM rec_targets');
+  return Number(r.n);
+}
+
+/** The state of one training window: what has been built, and the facts the models need. */
+class Window {
+  private built = new Set<string>();
+  follows = 0;
+  positives = 0;
+  ease: EaseInfo | null = null;
+  constructor(readonly store: Store, readonly ref: string, readonly k: number, readonly opts: typeof RECOMMEND_DEFAULTS) {}
+
+  static async open(store: Store, cutoff: string | null, refIso: string, k: number, opts: typeof RECOMMEND_DEFAULTS): Promise<Window> {
+    await buildInteractions(store, cutoff);
+    await buildProfile(store, opts.profileItems);
+    const w = new Window(store, tsLit(refIso), k, opts);
+    w.follows = await buildFollows(store);
+    const [p] = await store.query<{ n: number }>('SELECT count(*)::DOUBLE AS n FROM rec_ui WHERE liked OR bought OR carted OR saved');
+    w.positives = Number(p.n);
+    return w;
+  }
+
+  /** Why a model cannot run on this store, or null. */
+  unavailable(name: ModelName): string | null {
+    if (name === 'social' && this.follows === 0) return 'no network: the store has no follow events with a peer_id (who follows or trusts whom)';
+    return null;
+  }
+
+  async parts(spec: ModelSpec): Promise<string[]> {
+    const fill = candidates.popularity(this.k, 9, 'popularity');
+    const w = spec.weights ?? personalGrid()[0];
+    switch (spec.name) {
+      case 'popularity':
+        return [candidates.popularity(this.k)];
+      case 'recent':
+        return [candidates.recent()];
+      case 'repeat':
+        return [candidates.repeat(w, this.ref), fill];
+      case 'itemknn':
+        await this.need('itemknn');
+        return [candidates.neighbours('rec_nb_itemknn', 'itemknn', this.k), fill];
+      case 'ease':
+        await this.need('ease');
+        return [candidates.neighbours('rec_nb_ease', 'ease', this.k), fill];
+      case 'social': {
+        const why = this.unavailable('social');
+        if (why) throw new InvalidArgumentsError(`recommend --model social: ${why}`);
+        return [candidates.social(this.positives > 0, this.k), fill];
+      }
+      case 'blend': {
+        await this.need('itemknn');
+        const parts = [candidates.repeat(w, this.ref, 0), candidates.neighbours('rec_nb_itemknn', 'itemknn', this.k, 1)];
+        if (this.follows > 0) parts.push(candidates.social(this.positives > 0, this.k, 2));
+        return [...parts, fill];
+      }
+    }
+  }
+
+  private async need(what: 'itemknn' | 'ease'): Promise<void> {
+    if (this.built.has(what)) return;
+    if (what === 'itemknn') await buildItemKnn(this.store, this.opts.shrink, this.opts.neighbours, this.opts.minCoCount);
+    else this.ease = await buildEase(this.store, this.opts.easeItems, this.opts.neighbours);
+    this.built.add(what);
+  }
+
+  async rank(spec: ModelSpec, table = 'rec_top'): Promise<void> {
+    await rankTopK(this.store, await this.parts(spec), this.k, table);
+  }
+
+  /** Metrics of rec_top against rec_rel. */
+  async metrics(): Promise<Metrics> {
+    const rows = await this.store.query<{ relevant: number; ranks: string }>(`
+      SELECT r.n::INTEGER AS relevant, coalesce(string_agg(h.rank::VARCHAR, ','), '') AS ranks
+      FROM (SELECT customer_id, count(*) AS n FROM rec_rel GROUP BY customer_id) r
+      LEFT JOIN (SELECT t.customer_id, t.rank FROM rec_top t SEMI JOIN rec_rel x ON x.customer_id = t.customer_id AND x.item_id = t.item_id) h
+        ON h.customer_id = r.customer_id
+      GROUP BY r.customer_id, r.n`);
+    const hits: CustomerHits[] = rows.map((r) => ({ relevant: Number(r.relevant), hitRanks: r.ranks ? r.ranks.split(',').map(Number) : [] }));
+    const m = rankingMetrics(hits, this.k);
+    const [c] = await this.store.query<{ rec: number; cat: number }>(
+      'SELECT (SELECT count(DISTINCT item_id) FROM rec_top)::DOUBLE AS rec, (SELECT count(*) FROM rec_pop)::DOUBLE AS cat');
+    const out: Metrics = { recall: m.recall, ndcg: m.ndcg, hitRate: m.hitRate, coverage: coverageOf(Number(c.rec), Number(c.cat)), customers: m.customers };
+    if (m.customers === 0) out.reason = 'no customer has both an event before the split and a relevant item after it';
+    return out;
+  }
+}
+
+function specLabel(spec: ModelSpec): string | null {
+  return spec.weights && (spec.name === 'repeat' || spec.name === 'blend') ? describePersonal(spec.weights) : null;
+}
+
+/**
+ * Chooses a model on the inner split [trainEnd, validationEnd): the best of the personal-weight
+ * grid becomes `repeat`, then popularity, recent, repeat, item-kNN, EASE, social (with a network)
+ * and the blend compete on recall@k (ties: NDCG@k, then the simpler model).
+ */
+async function chooseModel(store: Store, basis: 'actions' | 'ratings', trainEnd: string, validationEnd: string, k: number, opts: typeof RECOMMEND_DEFAULTS): Promise<Selection> {
+  const warnings: string[] = [];
+  const customers = await buildRelevant(store, basis, trainEnd, validationEnd, opts.innerCustomers);
+  const inner = { trainEnd, validationEnd, customers };
+  const fallback = (why: string): Selection => {
+    warnings.push(`recommend: ${why}; using the blend with default weights`);
+    return { model: 'blend', params: describePersonal(personalGrid()[0]), weights: personalGrid()[0], inner, candidates: [], warnings };
+  };
+  if (customers === 0) return fallback(`the inner validation split (${trainEnd} to ${validationEnd}) has no customer to evaluate`);
+  const win = await Window.open(store, trainEnd, trainEnd, k, opts);
+  const scoredWeights = [];
+  for (const w of personalGrid()) {
+    await win.rank({ name: 'repeat', weights: w });
+    const m = await win.metrics();
+    scoredWeights.push({ candidate: w, recall: m.recall, ndcg: m.ndcg });
+  }
+  const bestW = chooseBest(scoredWeights)?.candidate ?? personalGrid()[0];
+  const specs: ModelSpec[] = [
+    { name: 'popularity' }, { name: 'recent' }, { name: 'repeat', weights: bestW }, { name: 'itemknn' }, { name: 'ease' }, { name: 'social' }, { name: 'blend', weights: bestW },
+  ];
+  const scored: { candidate: ModelSpec; recall: number | null; ndcg: number | null }[] = [];
+  const table: CandidateScore[] = [];
+  for (const spec of specs) {
+    const why = win.unavailable(spec.name);
+    if (why) {
+      table.push({ model: spec.name, params: null, recall: null, ndcg: null, reason: why });
+      continue;
+    }
+    await win.rank(spec);
+    const m = await win.metrics();
+    scored.push({ candidate: spec, recall: m.recall, ndcg: m.ndcg });
+    table.push({ model: spec.name, params: specLabel(spec), recall: m.recall, ndcg: m.ndcg });
+  }
+  const best = chooseBest(scored);
+  if (!best) return fallback('no candidate could be evaluated on the inner split');
+  return { model: best.candidate.name, params: specLabel(best.candidate), weights: best.candidate.weights ?? null, inner, candidates: table, warnings };
+}
+
+function checkModel(model: string): ModelChoice {
+  if (!(MODEL_CHOICES as readonly string[]).includes(model)) throw new InvalidArgumentsError(`recommend: --model must be one of ${MODEL_CHOICES.join(', ')}, got "${model}"`);
+  return model as ModelChoice;
+}
+
+function checkK(k: number): number {
+  if (!Number.isInteger(k) || k < 1 || k > 1000) throw new InvalidArgumentsError(`recommend: k must be an integer in 1..1000, got ${k}`);
+  return k;
+}
+
+async function dropTemps(store: Store): Promise<void> {
+  for (const t of ['rec_ui', 'rec_pop', 'rec_profile', 'rec_nb_itemknn', 'rec_nb_ease', 'rec_ease_items', 'rec_ease_w', 'rec_follows', 'rec_targets', 'rec_rel', 'rec_top']) {
+    await store.exec(`DROP TABLE IF EXISTS ${t}`);
+  }
+}
+
+async function given(store: Store, model: ModelChoice, k: number, opts: typeof RECOMMEND_DEFAULTS, inner: () => Promise<Selection>): Promise<Selection> {
+  if (model === 'auto') return inner();
+  if (model === 'social' && (await buildFollows(store)) === 0) {
+    throw new InvalidArgumentsError('recommend --model social: no network: the store has no follow events with a peer_id (who follows or trusts whom)');
+  }
+  const w = model === 'repeat' || model === 'blend' ? personalGrid()[0] : null;
+  return { model, params: w ? describePersonal(w) : null, weights: w, inner: null, candidates: [], warnings: [] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation on a time split
+
+export interface EvaluateOptions {
+  holdoutFrom: string;
+  k?: number;
+  model?: ModelChoice | string;
+  /** Models evaluated on the holdout besides the chosen one and the baselines (default: all). */
+  compare?: readonly ModelName[];
+  options?: Partial<typeof RECOMMEND_DEFAULTS>;
+}
+
+export interface Evaluation {
+  k: number;
+  holdoutFrom: string;
+  customers: number;
+  model: ModelName;
+  params: string | null;
+  recall: number | null;
+  ndcg: number | null;
+  hitRate: number | null;
+  coverage: number | null;
+  baselines: { popularity: Metrics; recent: Metrics };
+  /** The models compared on the same holdout (null metrics with a reason when one cannot run). */
+  models: Partial<Record<ModelName, Metrics>>;
+  relevance: 'actions' | 'ratings';
+  selection: Selection;
+  reason?: string;
+  warnings: string[];
+}
+
+/**
+ * Trains on events before `holdoutFrom` and evaluates on the rest: relevant items are the distinct
+ * items a customer saves, carts or buys from `holdoutFrom` on (reviews with rating ≥ 4 when the
+ * store has none of those), among customers with an event before it. `auto` chooses on an inner
+ * split: the last stretch of the training period as long as the holdout.
+ */
+export async function evaluateRecommendations(store: Store, o: EvaluateOptions): Promise<Evaluation> {
+  const k = checkK(o.k ?? RECOMMEND_DEFAULTS.k);
+  const model = checkModel(o.model ?? 'auto');
+  const opts = { ...RECOMMEND_DEFAULTS, ...o.options };
+  const s = await requireItems(store);
+  const from = new Date(`${o.holdoutFrom}T00:00:00Z`);
+  if (Number.isNaN(from.getTime())) throw new InvalidArgumentsError(`recommend: --holdout-from "${o.holdoutFrom}" is not a date YYYY-MM-DD`);
+  if (!(from > s.min && from <= s.max)) {
+    throw new InvalidArgumentsError(`recommend: --holdout-from ${o.holdoutFrom} is outside the data (events from ${iso(s.min)} to ${iso(s.max)}): it must leave events on both sides`);
+  }
+  const basis = await relevanceBasis(store);
+  try {
+    const length = s.max.getTime() + 1000 - from.getTime();
+    let innerFrom = new Date(from.getTime() - length);
+    if (innerFrom <= s.min) innerFrom = new Date(s.min.getTime() + (from.getTime() - s.min.getTime()) / 2);
+    const selection = await given(store, model, k, opts, () => chooseModel(store, basis, iso(innerFrom), iso(from), k, opts));
+    const customers = await buildRelevant(store, basis, iso(from), null, null);
+    const win = await Window.open(store, iso(from), iso(from), k, opts);
+    const models: Partial<Record<ModelName, Metrics>> = {};
+    const weights = selection.weights ?? personalGrid()[0];
+    const all: readonly ModelName[] = ['popularity', 'recent', 'repeat', 'itemknn', 'ease', 'social', 'blend'];
+    const compare = new Set<ModelName>(['popularity', 'recent', selection.model, ...(o.compare ?? all)]);
+    for (const name of all.filter((m) => compare.has(m))) {
+      const why = win.unavailable(name);
+      if (why) {
+        models[name] = { recall: null, ndcg: null, hitRate: null, coverage: null, customers, reason: why };
+        continue;
+      }
+      await win.rank({ name, weights });
+      models[name] = await win.metrics();
+    }
+    const chosen = models[selection.model] as Metrics;
+    const out: Evaluation = {
+      k, holdoutFrom: o.holdoutFrom, customers, model: selection.model, params: selection.params,
+      recall: chosen.recall, ndcg: chosen.ndcg, hitRate: chosen.hitRate, coverage: chosen.coverage,
+      baselines: { popularity: models.popularity as Metrics, recent: models.recent as Metrics }, models, relevance: basis, selection, warnings: selection.warnings,
+    };
+    if (chosen.reason) out.reason = chosen.reason;
+    return out;
+  } finally {
+    await dropTemps(store);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Recommendations for every customer (the store table) and for one customer
+
+export interface RecommendOptions {
+  k?: number;
+  model?: ModelChoice | string;
+  options?: Partial<typeof RECOMMEND_DEFAULTS>;
+}
+
+export interface RecommendSummary {
+  table: string;
+  k: number;
+  model: ModelName;
+  params: string | null;
+  customers: number;
+  rows: number;
+  /** Customers with fewer than k recommendations (a catalogue smaller than k, or a baseline with little history). */
+  customersShort: number;
+  /** Rows filled with popular items because the model had fewer than k for the customer. */
+  popularityFill: number;
+  coverage: number | null;
+  selection: Selection;
+  warnings: string[];
+}
+
+async function selectForStore(store: Store, s: Span, model: ModelChoice, k: number, opts: typeof RECOMMEND_DEFAULTS): Promise<Selection> {
+  return given(store, model, k, opts, async () => {
+    const spanMs = s.max.getTime() + 1000 - s.min.getTime();
+    const window = Math.max(DAY, spanMs * opts.validationShare);
+    const from = new Date(s.max.getTime() + 1000 - window);
+    if (from <= s.min) {
+      const w = personalGrid()[0];
+      return { model: 'blend', params: describePersonal(w), weights: w, inner: null, candidates: [], warnings: ['recommend: the data spans less than two validation windows; using the blend with default weights'] };
+    }
+    return chooseModel(store, await relevanceBasis(store), iso(from), iso(new Date(s.max.getTime() + 1000)), k, opts);
+  });
+}
+
+/** Writes the top k for every customer of the store to `recommendations`. */
+export async function writeRecommendations(store: Store, o: RecommendOptions = {}): Promise<RecommendSummary> {
+  const k = checkK(o.k ?? RECOMMEND_DEFAULTS.k);
+  const model = checkModel(o.model ?? 'auto');
+  const opts = { ...RECOMMEND_DEFAULTS, ...o.options };
+  const s = await requireItems(store);
+  try {
+    const selection = await selectForStore(store, s, model, k, opts);
+    const win = await Window.open(store, null, iso(new Date(s.max.getTime() + 1000)), k, opts);
+    await store.exec('CREATE OR REPLACE TEMP TABLE rec_targets AS SELECT DISTINCT customer_id FROM events');
+    await win.rank({ name: selection.model, weights: selection.weights ?? undefined });
+    await store.exec(`CREATE OR REPLACE TABLE ${RECOMMENDATIONS_TABLE} AS
+      SELECT customer_id::VARCHAR AS customer_id, rank::INTEGER AS rank, item_id::VARCHAR AS item_id, score::DOUBLE AS score, model::VARCHAR AS model
+      FROM rec_top ORDER BY customer_id, rank`);
+    const [r] = await store.query<{ customers: number; rows: number; short: number; fill: number; items: number; cat: number }>(`
+      SELECT (SELECT count(*) FROM rec_targets)::DOUBLE AS customers, (SELECT count(*) FROM ${RECOMMENDATIONS_TABLE})::DOUBLE AS rows,
+        (SELECT count(*) FROM rec_targets t LEFT JOIN (SELECT customer_id, count(*) AS n FROM ${RECOMMENDATIONS_TABLE} GROUP BY 1) c USING (customer_id)
+          WHERE coalesce(c.n, 0) < ${num(k)})::DOUBLE AS short,
+        (SELECT count(*) FROM ${RECOMMENDATIONS_TABLE} WHERE model <> ${lit(selection.model)})::DOUBLE AS fill,
+        (SELECT count(DISTINCT item_id) FROM ${RECOMMENDATIONS_TABLE})::DOUBLE AS items, (SELECT count(*) FROM rec_pop)::DOUBLE AS cat`);
+    return {
+      table: RECOMMENDATIONS_TABLE, k, model: selection.model, params: selection.params, customers: Number(r.customers), rows: Number(r.rows),
+      customersShort: Number(r.short), popularityFill: Number(r.fill), coverage: coverageOf(Number(r.items), Number(r.cat)), selection, warnings: selection.warnings,
+    };
+  } finally {
+    await dropTemps(store);
+  }
+}
+
+export interface Recommendation {
+  rank: number;
+  itemId: string;
+  score: number;
+  model: string;
+}
+
+export interface CustomerRecommendations {
+  customerId: string;
+  k: number;
+  model: ModelName | string;
+  source: 'table' | 'computed';
+  items: Recommendation[];
+  reason?: string;
+}
+
+async function tableExists(store: Store, name: string): Promise<boolean> {
+  const r = await store.query(`SELECT 1 FROM information_schema.tables WHERE table_name = ${lit(name)} AND table_schema = 'main'`);
+  return r.length > 0;
+}
+
+/** The top k for one customer: from the `recommendations` table when it exists (and `auto`), else computed. */
+export async function recommendFor(store: Store, customerId: string, o: RecommendOptions = {}): Promise<CustomerRecommendations> {
+  const k = checkK(o.k ?? RECOMMEND_DEFAULTS.k);
+  const model = checkModel(o.model ?? 'auto');
+  const opts = { ...RECOMMEND_DEFAULTS, ...o.options };
+  const s = await requireItems(store);
+  const [known] = await store.query<{ n: number }>('SELECT count(*)::DOUBLE AS n FROM events WHERE customer_id = ?', [customerId]);
+  if (Number(known.n) === 0) throw new InvalidArgumentsError(`recommend: unknown customer "${customerId}" (no event in the store has this customer_id)`);
+  const read = async (sql: string, params: unknown[]): Promise<Recommendation[]> =>
+    (await store.query<{ rank: number; item_id: string; score: number; model: string }>(sql, params)).map((r) => ({
+      rank: Number(r.rank), itemId: String(r.item_id), score: Number(r.score), model: String(r.model),
+    }));
+  if (model === 'auto' && (await tableExists(store, RECOMMENDATIONS_TABLE))) {
+    const items = await read(`SELECT rank, item_id, score, model FROM ${RECOMMENDATIONS_TABLE} WHERE customer_id = ? AND rank <= ? ORDER BY rank`, [customerId, k]);
+    const [m] = await store.query<{ model: string | null }>(`SELECT mode(model) AS model FROM ${RECOMMENDATIONS_TABLE} WHERE rank = 1`);
+    if (items.length >= Math.min(k, 1)) return { customerId, k, model: m?.model ?? 'auto', source: 'table', items };
+  }
+  try {
+    const selection = await selectForStore(store, s, model, k, opts);
+    const win = await Window.open(store, null, iso(new Date(s.max.getTime() + 1000)), k, opts);
+    await store.exec(`CREATE OR REPLACE TEMP TABLE rec_targets AS SELECT ${lit(customerId)}::VARCHAR AS customer_id`);
+    await win.rank({ name: selection.model, weights: selection.weights ?? undefined });
+    const items = await read('SELECT rank, item_id, score, model FROM rec_top ORDER BY rank', []);
+    const out: CustomerRecommendations = { customerId, k, model: selection.model, source: 'computed', items };
+    if (items.length === 0) out.reason = `the ${selection.model} model has no item for this customer (no history${selection.model === 'recent' ? '' : ' and no popular items'})`;
+    return out;
+  } finally {
+    await dropTemps(store);
+  }
+}

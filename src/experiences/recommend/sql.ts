@@ -1,0 +1,154 @@
+/**
+ * The SQL of the recommenders. Everything that touches events runs in the store and leaves small
+ * temporary tables (prefix rec_):
+ *   rec_ui        one row per (customer, item) before the cutoff: events, distinct days, last event,
+ *                 whether the customer carted / saved / bought / rated it ≥ 4
+ *   rec_pop       customers per item (popularity)
+ *   rec_profile   each customer's `profileItems` most recent items (the item-kNN profile)
+ *   rec_nb_<m>    item → neighbour weights (item-kNN cosine with shrinkage, or pruned EASE)
+ *   rec_follows   who follows / trusts whom (follow events with a peer_id)
+ *   rec_targets   the customers to recommend for
+ * and each model is a SELECT of candidate rows (customer_id, item_id, score, tiebreak, tier, model)
+ * that one ranking query turns into the top k per customer.
+ */
+import type { Store } from '../../store/types.js';
+import { lit, num } from '../../sql/quote.js';
+import type { PersonalWeights } from '../../models/recommend/personal.js';
+
+/** Event types that express a customer's interest in an item (exposures and returns do not). */
+export const INTERACTION_TYPES = ['view', 'search', 'save', 'cart', 'purchase', 'review', 'share', 'mention', 'vote', 'idea', 'support'] as const;
+/** Event types whose items count as relevant in a holdout (reviews with rating ≥ 4 when nobody buys). */
+export const RELEVANT_TYPES = ['save', 'cart', 'purchase'] as const;
+
+const typeList = (types: readonly string[]): string => types.map(lit).join(', ');
+
+/** A timestamp literal for a cutoff (YYYY-MM-DD or an ISO instant). */
+export function tsLit(t: string): string {
+  return `TIMESTAMP ${lit(t.replace('T', ' ').replace(/Z$/, ''))}`;
+}
+
+/** rec_ui and rec_pop from the events before `cutoff` (all events when null). */
+export async function buildInteractions(store: Store, cutoff: string | null): Promise<void> {
+  const before = cutoff === null ? '' : `AND ts < ${tsLit(cutoff)}`;
+  await store.exec(`CREATE OR REPLACE TEMP TABLE rec_ui AS
+    SELECT customer_id, item_id, count(*)::DOUBLE AS n, count(DISTINCT CAST(ts AS DATE))::DOUBLE AS days, max(ts) AS last_ts,
+      bool_or(type = 'cart') AS carted, bool_or(type = 'save') AS saved, bool_or(type = 'purchase') AS bought,
+      bool_or(type = 'review' AND rating >= 4) AS liked
+    FROM events WHERE item_id IS NOT NULL AND type IN (${typeList(INTERACTION_TYPES)}) ${before}
+    GROUP BY customer_id, item_id`);
+  await store.exec(`CREATE OR REPLACE TEMP TABLE rec_pop AS
+    SELECT item_id, count(*)::DOUBLE AS customers FROM rec_ui GROUP BY item_id`);
+}
+
+/** rec_profile: each customer's most recent `profileItems` items. */
+export async function buildProfile(store: Store, profileItems: number): Promise<void> {
+  await store.exec(`CREATE OR REPLACE TEMP TABLE rec_profile AS
+    SELECT customer_id, item_id, last_ts FROM rec_ui
+    QUALIFY row_number() OVER (PARTITION BY customer_id ORDER BY last_ts DESC, item_id) <= ${num(profileItems)}`);
+}
+
+/**
+ * rec_nb_itemknn: cosine similarity of items over the customer profiles with a shrinkage term,
+ *   sim(i, j) = |C_i ∩ C_j| / (sqrt(|C_i| · |C_j|) + shrink)
+ * (C_i = customers with i in their profile; Sarwar et al. 2001, shrinkage as in Ferrari Dacrema et
+ * al. 2019), pairs counted in SQL and pruned to each item's `neighbours` most similar items.
+ */
+export async function buildItemKnn(store: Store, shrink: number, neighbours: number, minCoCount: number): Promise<void> {
+  await store.exec(`CREATE OR REPLACE TEMP TABLE rec_nb_itemknn AS
+    WITH deg AS (SELECT item_id, count(*)::DOUBLE AS d FROM rec_profile GROUP BY item_id),
+    co AS (
+      SELECT a.item_id AS i, b.item_id AS j, count(*)::DOUBLE AS c
+      FROM rec_profile a JOIN rec_profile b ON a.customer_id = b.customer_id AND a.item_id <> b.item_id
+      GROUP BY a.item_id, b.item_id HAVING count(*) >= ${num(minCoCount)})
+    SELECT co.i AS item_id, co.j AS neighbour, co.c / (sqrt(di.d * dj.d) + ${num(shrink)}) AS weight
+    FROM co JOIN deg di ON di.item_id = co.i JOIN deg dj ON dj.item_id = co.j
+    QUALIFY row_number() OVER (PARTITION BY co.i ORDER BY weight DESC, co.j) <= ${num(neighbours)}`);
+}
+
+/** The `maxItems` most popular items and their co-occurrence counts (the Gram matrix XᵀX of EASE). */
+export async function easeGramSql(store: Store, maxItems: number): Promise<{ items: string[]; pairs: { i: number; j: number; c: number }[] }> {
+  await store.exec(`CREATE OR REPLACE TEMP TABLE rec_ease_items AS
+    SELECT item_id, (row_number() OVER (ORDER BY customers DESC, item_id) - 1)::INTEGER AS idx FROM rec_pop
+    QUALIFY idx < ${num(maxItems)}`);
+  const items = (await store.query<{ item_id: string }>('SELECT item_id FROM rec_ease_items ORDER BY idx')).map((r) => r.item_id);
+  const pairs = await store.query<{ i: number; j: number; c: number }>(`
+    WITH x AS (SELECT p.customer_id, e.idx FROM rec_profile p JOIN rec_ease_items e USING (item_id))
+    SELECT a.idx AS i, b.idx AS j, count(*)::DOUBLE AS c FROM x a JOIN x b ON a.customer_id = b.customer_id AND a.idx <= b.idx
+    GROUP BY a.idx, b.idx`);
+  return { items, pairs };
+}
+
+/** rec_follows: distinct follow edges (customer follows / trusts peer), whatever their date. */
+export async function buildFollows(store: Store): Promise<number> {
+  await store.exec(`CREATE OR REPLACE TEMP TABLE rec_follows AS
+    SELECT DISTINCT customer_id, peer_id FROM events WHERE type = 'follow' AND peer_id IS NOT NULL AND peer_id <> customer_id`);
+  const [r] = await store.query<{ n: number }>('SELECT count(*)::DOUBLE AS n FROM rec_follows');
+  return Number(r.n);
+}
+
+/** The personal score of a rec_ui row (alias u) at the reference time `ref`. */
+export function personalScoreSql(w: PersonalWeights, ref: string): string {
+  const age = `(epoch(${ref}) - epoch(u.last_ts)) / 86400.0`;
+  const decay = w.tauDays === null ? '1.0' : `exp(-(${age}) / ${num(w.tauDays)})`;
+  const boost = `(1 + ${num(w.cart)} * u.carted::INT + ${num(w.save)} * u.saved::INT + ${num(w.purchase)} * u.bought::INT + ${num(w.like)} * u.liked::INT)`;
+  return `${decay} * pow(u.n, ${num(w.countExponent)}) * pow(u.days, ${num(w.daysExponent)}) * ${boost}`;
+}
+
+export type ModelName = 'popularity' | 'recent' | 'repeat' | 'itemknn' | 'ease' | 'social' | 'blend';
+
+const CAND = 'customer_id, item_id, score, tiebreak, tier, model';
+
+/**
+ * Scored (customer_id, item_id, score) rows without the customer's own items, cut to the items
+ * whose score ranks in the top k (ties kept, so the cut never changes the final top k) before the
+ * popularity tiebreak is joined: collaborative candidates run to thousands per customer.
+ */
+function pruned(scored: string, model: ModelName, k: number, tier: number): string {
+  return `SELECT s.customer_id, s.item_id, s.score, coalesce(p.customers, 0) AS tiebreak, ${tier} AS tier, ${lit(model)} AS model FROM (
+      SELECT s.* FROM (${scored}) s ANTI JOIN rec_ui u ON u.customer_id = s.customer_id AND u.item_id = s.item_id
+      QUALIFY rank() OVER (PARTITION BY s.customer_id ORDER BY s.score DESC) <= ${num(k)}) s
+    LEFT JOIN rec_pop p ON p.item_id = s.item_id`;
+}
+
+export const candidates = {
+  popularity(k: number, tier = 0, model: ModelName = 'popularity'): string {
+    return `SELECT t.customer_id, p.item_id, p.customers AS score, 0.0 AS tiebreak, ${tier} AS tier, ${lit(model)} AS model
+      FROM rec_targets t CROSS JOIN (SELECT item_id, customers FROM rec_pop ORDER BY customers DESC, item_id LIMIT ${num(k)}) p`;
+  },
+  recent(): string {
+    return `SELECT u.customer_id, u.item_id, epoch(u.last_ts)::DOUBLE AS score, 0.0 AS tiebreak, 0 AS tier, 'recent' AS model
+      FROM rec_ui u SEMI JOIN rec_targets t ON t.customer_id = u.customer_id`;
+  },
+  repeat(w: PersonalWeights, ref: string, tier = 0): string {
+    return `SELECT u.customer_id, u.item_id, ${personalScoreSql(w, ref)} AS score, epoch(u.last_ts)::DOUBLE AS tiebreak, ${tier} AS tier, 'repeat' AS model
+      FROM rec_ui u SEMI JOIN rec_targets t ON t.customer_id = u.customer_id`;
+  },
+  /** Σ over the profile's items of the neighbour weights, items the customer already has left out. */
+  neighbours(table: 'rec_nb_itemknn' | 'rec_nb_ease', model: ModelName, k: number, tier = 0): string {
+    return pruned(`SELECT pr.customer_id, nb.neighbour AS item_id, sum(nb.weight) AS score
+        FROM rec_profile pr JOIN rec_targets t ON t.customer_id = pr.customer_id
+        JOIN ${table} nb ON nb.item_id = pr.item_id GROUP BY pr.customer_id, nb.neighbour`, model, k, tier);
+  },
+  /** How many of the people one follows liked / bought / carted / saved the item (any interaction when the data has none of those). */
+  social(positiveOnly: boolean, k: number, tier = 0): string {
+    const positive = positiveOnly ? 'AND (u.liked OR u.bought OR u.carted OR u.saved)' : '';
+    return pruned(`SELECT f.customer_id, u.item_id, count(*)::DOUBLE AS score
+        FROM (SELECT f.customer_id, f.peer_id FROM rec_follows f JOIN rec_targets t ON t.customer_id = f.customer_id) f
+        JOIN rec_ui u ON u.customer_id = f.peer_id ${positive} GROUP BY f.customer_id, u.item_id`, 'social', k, tier);
+  },
+};
+
+/**
+ * rec_top(customer_id, rank, item_id, score, model): the top k per target from the candidate
+ * SELECTs, each (customer, item) kept once at its best tier, ranked by tier, score, tiebreak, item.
+ */
+export async function rankTopK(store: Store, parts: readonly string[], k: number, table = 'rec_top'): Promise<void> {
+  const union = parts.map((p) => `(${p})`).join(' UNION ALL ');
+  const dedupe = parts.length > 1 ? 'QUALIFY row_number() OVER (PARTITION BY customer_id, item_id ORDER BY tier, score DESC) = 1' : '';
+  await store.exec(`CREATE OR REPLACE TEMP TABLE ${table} AS
+    SELECT customer_id, rank, item_id, score, model FROM (
+      SELECT customer_id, item_id, score, model,
+        row_number() OVER (PARTITION BY customer_id ORDER BY tier, score DESC, tiebreak DESC, item_id)::INTEGER AS rank
+      FROM (SELECT ${CAND} FROM (${union}) c ${dedupe}) d
+      QUALIFY rank <= ${num(k)})`);
+}

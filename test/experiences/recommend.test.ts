@@ -1,0 +1,169 @@
+/**
+ * Recommendations on small stores with planted structure (item pairs bought together, customers who
+ * buy what the people they follow bought), on degenerate stores, and the exact output table.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { memoryStoreWith } from '../helpers/ingest.js';
+import { scratchDir } from '../helpers/paths.js';
+import { assertJsonSafe } from '../helpers/json-safe.js';
+import { createRng, randomInt } from '../../src/models/numeric/random.js';
+import {
+  evaluateRecommendations, writeRecommendations, recommendFor, RECOMMENDATIONS_TABLE,
+} from '../../src/experiences/recommend/recommend.js';
+
+const { dir, cleanup } = scratchDir('spiral-recs-');
+after(cleanup);
+
+const HEADER = 'event_id,customer_id,ts,type,item_id,amount,quantity,peer_id,channel,rating,text';
+let fileNo = 0;
+function csv(rows: string[]): string {
+  const file = join(dir, `events-${fileNo++}.csv`);
+  writeFileSync(file, `${[HEADER, ...rows].join('\n')}\n`);
+  return file;
+}
+const day = (d: number, h = 12): string => new Date(Date.UTC(2024, 0, 1 + d, h)).toISOString();
+
+/**
+ * 40 items in 20 pairs (2k, 2k+1). Each customer buys one item of a pair before day 60 and its
+ * partner after; a popular decoy item 'hot' is viewed by everybody. Item-kNN learns the pairs from
+ * customers whose both purchases fall before the split.
+ */
+function pairedStore(seed: number, withFollows = false): string {
+  const rng = createRng(seed);
+  const rows: string[] = [];
+  let id = 0;
+  for (let c = 0; c < 600; c++) {
+    const pair = randomInt(rng, 20);
+    const first = 2 * pair + randomInt(rng, 2);
+    const second = first ^ 1;
+    rows.push(`e${id++},c${c},${day(randomInt(rng, 10))},view,hot,,,,web,,`);
+    const t1 = randomInt(rng, 40);
+    rows.push(`e${id++},c${c},${day(t1)},purchase,i${first},10,1,,web,,`);
+    // Two thirds buy the partner before the split (training signal), a third after (the holdout).
+    const t2 = c % 3 === 0 ? 62 + randomInt(rng, 20) : t1 + 1 + randomInt(rng, 15);
+    rows.push(`e${id++},c${c},${day(t2)},purchase,i${second},10,1,,web,,`);
+    if (withFollows && c > 0) rows.push(`e${id++},c${c},${day(0)},follow,,,,c${c - 1},web,,`);
+  }
+  return csv(rows);
+}
+
+test('item-kNN learns items bought together and beats both baselines on the holdout', async () => {
+  const { store } = await memoryStoreWith([pairedStore(1)], 'simulated');
+  try {
+    const e = await evaluateRecommendations(store, { holdoutFrom: '2024-03-01', k: 3, model: 'itemknn', compare: ['itemknn', 'ease'] });
+    assertJsonSafe(JSON.parse(JSON.stringify(e)));
+    assert.equal(e.model, 'itemknn');
+    assert.ok(e.customers > 150, `${e.customers} customers evaluated`);
+    // The partner of the item bought before is the only relevant item; item-kNN ranks it first.
+    assert.ok((e.recall as number) > 0.9, `item-kNN recall@3 ${e.recall}`);
+    assert.ok((e.models.ease?.recall as number) > 0.9, `EASE recall@3 ${e.models.ease?.recall}`);
+    assert.ok((e.baselines.popularity.recall as number) < 0.2);
+    assert.equal(e.baselines.recent.recall, 0, 'the partner was never bought before, so recent items cannot hit');
+  } finally {
+    await store.close();
+  }
+});
+
+test('auto chooses on the inner split and is never worse than the better baseline here', async () => {
+  const { store } = await memoryStoreWith([pairedStore(2)], 'simulated');
+  try {
+    const e = await evaluateRecommendations(store, { holdoutFrom: '2024-03-01', k: 3, compare: [] });
+    assert.ok(e.selection.inner, 'an inner split was used');
+    assert.ok(e.selection.candidates.length >= 6);
+    const best = Math.max(e.baselines.popularity.recall ?? 0, e.baselines.recent.recall ?? 0);
+    assert.ok((e.recall as number) >= best, `chosen ${e.model} ${e.recall} vs baselines ${best}`);
+  } finally {
+    await store.close();
+  }
+});
+
+test('the social model recommends what the people one follows bought', async () => {
+  // Customer c(n) follows c(n−1) and buys, after the split, the item c(n−1) bought before it.
+  const rng = createRng(5);
+  const rows: string[] = [];
+  let id = 0;
+  for (let c = 0; c < 300; c++) {
+    rows.push(`e${id++},c${c},${day(1)},view,hot,,,,web,,`);
+    rows.push(`e${id++},c${c},${day(2 + randomInt(rng, 30))},purchase,i${c},10,1,,web,,`);
+    if (c > 0) {
+      rows.push(`e${id++},c${c},${day(0)},follow,,,,c${c - 1},web,,`);
+      rows.push(`e${id++},c${c},${day(70 + randomInt(rng, 10))},purchase,i${c - 1},10,1,,web,,`);
+    }
+  }
+  const { store } = await memoryStoreWith([csv(rows)], 'simulated');
+  try {
+    const e = await evaluateRecommendations(store, { holdoutFrom: '2024-03-01', k: 5, model: 'social', compare: ['itemknn'] });
+    assert.equal(e.model, 'social');
+    assert.ok((e.recall as number) > 0.95, `social recall ${e.recall}`);
+    assert.ok((e.models.itemknn?.recall as number) < 0.2, `item-kNN has no signal here: ${e.models.itemknn?.recall}`);
+  } finally {
+    await store.close();
+  }
+});
+
+test('the recommendations table has the exact columns, k rows per customer, and one customer can be read back', async () => {
+  const { store } = await memoryStoreWith([pairedStore(3, true)], 'simulated');
+  try {
+    const s = await writeRecommendations(store, { k: 4 });
+    assertJsonSafe(JSON.parse(JSON.stringify(s)));
+    assert.equal(s.table, RECOMMENDATIONS_TABLE);
+    assert.equal(s.customers, 600);
+    const cols = await store.query<{ column_name: string; data_type: string }>(
+      `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = '${RECOMMENDATIONS_TABLE}' ORDER BY ordinal_position`);
+    assert.deepEqual(cols.map((c) => `${c.column_name} ${c.data_type}`), ['customer_id VARCHAR', 'rank INTEGER', 'item_id VARCHAR', 'score DOUBLE', 'model VARCHAR']);
+    const [r] = await store.query<{ bad: number; n: number }>(`SELECT count(*) FILTER (WHERE score IS NULL OR isnan(score))::INT AS bad, count(DISTINCT customer_id)::INT AS n FROM ${RECOMMENDATIONS_TABLE}`);
+    assert.equal(r.bad, 0);
+    assert.equal(r.n, 600);
+    const [k] = await store.query<{ ok: boolean }>(`SELECT bool_and(n = 4) AS ok FROM (SELECT customer_id, count(*) AS n, max(rank) AS r FROM ${RECOMMENDATIONS_TABLE} GROUP BY 1)`);
+    assert.equal(k.ok, true);
+    const one = await recommendFor(store, 'c7', { k: 4 });
+    assert.equal(one.source, 'table');
+    assert.deepEqual(one.items.map((i) => i.rank), [1, 2, 3, 4]);
+    await assert.rejects(recommendFor(store, 'nobody'), /unknown customer "nobody"/);
+  } finally {
+    await store.close();
+  }
+});
+
+test('degenerate stores: one customer, no items, no network, no purchases, a date outside the data', async () => {
+  const one = await memoryStoreWith([csv([`e1,solo,${day(1)},purchase,a,1,1,,web,,`, `e2,solo,${day(5)},view,b,,,,web,,`, `e3,solo,${day(9)},cart,c,,,,web,,`])], 'simulated');
+  try {
+    const s = await writeRecommendations(one.store, { k: 10 });
+    assert.equal(s.customers, 1);
+    assert.ok(s.rows >= 1 && s.rows <= 3);
+    assert.ok(s.customersShort === 1, 'a catalogue of 3 items cannot fill 10 slots');
+    const e = await evaluateRecommendations(one.store, { holdoutFrom: '2024-01-08', k: 10 });
+    assertJsonSafe(JSON.parse(JSON.stringify(e)));
+    assert.equal(e.customers, 1);
+    await assert.rejects(evaluateRecommendations(one.store, { holdoutFrom: '2030-01-01' }), /outside the data/);
+    await assert.rejects(writeRecommendations(one.store, { model: 'social' }), /no network/);
+  } finally {
+    await one.store.close();
+  }
+  const noItems = await memoryStoreWith([csv([`e1,a,${day(1)},purchase,,1,1,,web,,`, `e2,b,${day(2)},purchase,,1,1,,web,,`])], 'simulated');
+  try {
+    await assert.rejects(writeRecommendations(noItems.store), /no items/);
+  } finally {
+    await noItems.store.close();
+  }
+  // Reviews only: relevance falls back to ratings >= 4; nobody follows anybody, so social is null with a reason.
+  const rows: string[] = [];
+  for (let c = 0; c < 30; c++) {
+    rows.push(`r${c}a,u${c},${day(c % 20)},review,p${c % 7},,,,web,5,`);
+    rows.push(`r${c}b,u${c},${day(40 + (c % 10))},review,p${(c + 1) % 7},,,,web,${c % 2 ? 4 : 2},`);
+  }
+  const reviews = await memoryStoreWith([csv(rows)], 'simulated');
+  try {
+    const e = await evaluateRecommendations(reviews.store, { holdoutFrom: '2024-02-05', k: 3 });
+    assertJsonSafe(JSON.parse(JSON.stringify(e)));
+    assert.equal(e.relevance, 'ratings');
+    assert.equal(e.customers, 15, 'the 15 customers with a rating >= 4 in the holdout');
+    assert.equal(e.models.social?.recall, null);
+    assert.match(e.models.social?.reason ?? '', /no network/);
+  } finally {
+    await reviews.store.close();
+  }
+});
