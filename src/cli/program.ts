@@ -13,6 +13,7 @@ import { registerClv } from './commands/clv.js';
 import { registerBrand } from './commands/brand.js';
 import { registerFunnel } from './commands/funnel.js';
 import { registerNetwork } from './commands/network.js';
+import { registerExperiment } from './commands/experiment.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerBrand(program, makeOutput);
   registerNetwork(program, makeOutput);
   registerFunnel(program, makeOutput);
+  registerExperiment(program, makeOutput);
   return program;
 }
 
