@@ -19,6 +19,7 @@ import { Acquisition, type AcquisitionKind } from './mechanisms/acquisition.js';
 import { BrandDynamics } from './mechanisms/brand.js';
 import { Catalogue, round } from './mechanisms/catalogue.js';
 import { Exposures } from './mechanisms/exposures.js';
+import { ExperimentRun } from './mechanisms/experiment.js';
 import { Funnel } from './mechanisms/funnel.js';
 import { Network } from './mechanisms/network.js';
 import { PeerEffects } from './mechanisms/peer-effects.js';
@@ -69,6 +70,7 @@ class Simulation {
   private readonly social: Social;
   private readonly brand: BrandDynamics | null;
   private readonly peerEffects: PeerEffects | null;
+  private readonly experiment: ExperimentRun | null;
   private readonly rngItems: Xoshiro128;
   private readonly rngFollow: Xoshiro128;
   private readonly block = new EventBlock();
@@ -106,6 +108,7 @@ class Simulation {
     const a = this.acquisition;
     this.brand = params.brand ? new BrandDynamics(params.brand, this.nCustomers, params.weeks, this.catalogue.size, a.customerArrivals, a.lastArrivalSec, stream(seed, 'brand')) : null;
     this.peerEffects = params.peerEffects ? new PeerEffects(params.peerEffects, this.endSec, this.catalogue.size + (this.brand?.items ?? 0), stream(seed, 'peer-effects')) : null;
+    this.experiment = params.experiment ? new ExperimentRun(params.experiment, this.startMs, params.weeks, params.gammaGamma.p, stream(seed, 'experiment')) : null;
     this.rngItems = stream(seed, 'items');
     this.rngFollow = stream(seed, 'follows');
     this.person = new Int32Array(this.nCustomers);
@@ -120,7 +123,8 @@ class Simulation {
     const people = this.nCustomers + this.nProspects;
     const ts = new TimestampFormatter(this.startMs, this.params.weeks * 7 + 1);
     const ids = this.ids();
-    const events = await EventCsvWriter.create(files.eventsCsv, ts, ids, this.social.texts);
+    const ex = this.experiment;
+    const events = await EventCsvWriter.create(files.eventsCsv, ts, ids, this.social.texts, ex ? { id: ex.options.id, variants: ex.variantNames } : null);
     const customers = files.customersCsv ? await CustomerTruthWriter.create(files.customersCsv, ts, ids) : null;
     const cArr = this.acquisition.customerArrivals;
     const pArr = this.acquisition.prospectArrivals;
@@ -225,6 +229,7 @@ class Simulation {
       this.funnel.abandoned(block, person, start, end, this.catalogue.pick(this.rngItems), 'any');
     }
 
+    this.enrolInExperiment(person, trial, firstItem);
     this.exposures.campaigns(block, person, firstSec);
     this.follows(j, person, trial, referrer);
     this.wordOfMouth(j, person);
@@ -253,6 +258,18 @@ class Simulation {
       alive: pp.alive,
       dropoutSec: pp.dropoutSec,
     });
+  }
+
+  /** The experiment (if any): an exposure, and the purchase the treatment adds, written like any purchase. */
+  private enrolInExperiment(person: number, trial: number, item: number): void {
+    const ex = this.experiment;
+    if (ex === null) return;
+    const pp = this.purchases;
+    const at = ex.enrol(this.block, person, trial, pp.lambda, pp.dropoutSec, pp.repeats, pp.nu);
+    if (at < 0) return;
+    const e = this.block.add(person, at, T.purchase, CH.email, item);
+    this.block.amount[e] = ex.spend(pp.nu);
+    this.block.quantity[e] = 1;
   }
 
   private purchase(person: number, ts: number, item: number, channel: number): void {
@@ -416,6 +433,7 @@ class Simulation {
       catalogue: this.catalogue.truth(),
       ...(this.brand ? { brand: this.brand.truth((k) => ids.item(k)) } : {}),
       ...(this.peerEffects ? { peerEffects: this.peerEffects.truth((k) => ids.item(k)) } : {}),
+      ...(this.experiment ? { experiment: this.experiment.truth(ts.format(this.experiment.startSec)) } : {}),
     };
   }
 }

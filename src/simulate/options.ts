@@ -187,6 +187,32 @@ export const PeerEffectsSchema = z
   })
   .strict();
 
+/**
+ * An experiment with a known lift (mechanisms/experiment.ts); off unless the block is given. Customers
+ * who bought before `start` are enrolled with probability `enrolledShare`, get one exposure event with
+ * props experiment/variant at the start, and a variant's `lift` raises their probability of a purchase in
+ * the `windowDays` after it by that relative amount.
+ */
+const ExperimentVariantSchema = z
+  .object({
+    name: z.string().min(1).max(64).regex(/^[^,"\n\r]+$/, 'must not contain commas, quotes or line breaks'),
+    /** Planned share (any positive scale: 50/50, 0.9/0.1). */
+    split: positive,
+    /** True relative lift of the window's purchase probability (0 = none, 0.1 = +10%). */
+    lift: nonNegative.max(10),
+  })
+  .strict();
+export const ExperimentSimSchema = z
+  .object({
+    id: z.string().min(1).max(64).regex(/^[^,"\n\r]+$/, 'must not contain commas, quotes or line breaks'),
+    variants: z.array(ExperimentVariantSchema).min(1).max(20),
+    enrolledShare: probability,
+    /** Exposure day, YYYY-MM-DD; default: the middle of the window. */
+    start: isoDate.nullable(),
+    windowDays: z.number().int().min(1).max(365),
+  })
+  .strict();
+
 const OUT_RE = /\.(csv|parquet)$/i;
 
 export const SimulateOptionsSchema = z
@@ -213,6 +239,8 @@ export const SimulateOptionsSchema = z
     brand: BrandSimInputSchema.optional(),
     /** Peer and firm effects on a population of considerers with known risk ratios; off when absent. */
     peerEffects: PeerEffectsSchema.partial().optional(),
+    /** An experiment with a known lift (exposures with props experiment/variant); off when absent. */
+    experiment: ExperimentSimSchema.partial().optional(),
     /** Also write per-customer truth (lambda, p, nu, alive, referrer, …) beside the output. */
     customerTruth: z.boolean().optional(),
     /** Called now and then with people done and people in all (customers + prospects); the Parquet conversion comes after. */
@@ -231,6 +259,7 @@ export type NetworkOptions = z.infer<typeof NetworkSchema>;
 export type SocialOptions = z.infer<typeof SocialSchema>;
 export type BrandSimOptions = z.infer<typeof BrandSimSchema>;
 export type PeerEffectsOptions = z.infer<typeof PeerEffectsSchema>;
+export type ExperimentSimOptions = z.infer<typeof ExperimentSimSchema>;
 export type SimulateOptions = z.input<typeof SimulateOptionsSchema>;
 
 /** The fully resolved parameters: what the engine runs and what the truth JSON records. */
@@ -252,6 +281,8 @@ export interface SimulationParams {
   brand?: BrandSimOptions;
   /** Present only when peer effects are on. */
   peerEffects?: PeerEffectsOptions;
+  /** Present only when an experiment runs. */
+  experiment?: ExperimentSimOptions;
 }
 
 export interface ResolvedOptions {
@@ -319,6 +350,18 @@ export const DEFAULT_PEER_EFFECTS: PeerEffectsOptions = {
   price: 25,
 };
 
+/** Experiment defaults: half the customers enrolled, 50/50, treatment +10% purchase probability over 14 days. */
+export const DEFAULT_EXPERIMENT: ExperimentSimOptions = {
+  id: 'exp-1',
+  variants: [
+    { name: 'control', split: 50, lift: 0 },
+    { name: 'treatment', split: 50, lift: 0.1 },
+  ],
+  enrolledShare: 0.5,
+  start: null,
+  windowDays: 14,
+};
+
 function describeIssues(error: z.ZodError): string {
   return error.issues
     .map((i) => `${i.path.length ? i.path.map(String).join('.') : '(options)'}: ${i.message}`)
@@ -365,6 +408,16 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     const top = pe.baseConversion * (1 + pe.activityLift * 4) * Math.max(1, pe.peerEffect) * Math.max(1, pe.firmEffect);
     if (top > 1) throw new InvalidArgumentsError(`simulate: peerEffects: baseConversion·(1 + 4·activityLift)·peerEffect·firmEffect must be <= 1 (a probability), got ${top.toFixed(3)}`);
     params.peerEffects = pe;
+  }
+  if (o.experiment) {
+    const ex = { ...DEFAULT_EXPERIMENT, ...o.experiment };
+    const names = new Set(ex.variants.map((v) => v.name));
+    if (names.size !== ex.variants.length) throw new InvalidArgumentsError('simulate: experiment.variants: names must be distinct');
+    const startDay = ex.start === null ? Math.floor((params.weeks * 7) / 2) : (Date.parse(`${ex.start}T00:00:00Z`) - Date.parse(`${params.start}T00:00:00Z`)) / 86_400_000;
+    if (!(startDay >= 0 && startDay + ex.windowDays + 1 <= params.weeks * 7)) {
+      throw new InvalidArgumentsError(`simulate: experiment: start + windowDays must fall inside the ${params.weeks}-week window starting ${params.start}`);
+    }
+    params.experiment = ex;
   }
   const acqWeeks = params.acquisition.weeks;
   if (acqWeeks !== null && acqWeeks > params.weeks) {

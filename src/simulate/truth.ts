@@ -14,6 +14,8 @@ import type { PeerEffectsTruth } from './mechanisms/peer-effects.js';
 import type { SocialCounts } from './mechanisms/social.js';
 import type { BgNbdParams, GammaGammaParams, SimulationParams } from './options.js';
 
+import type { ExperimentTruth } from './mechanisms/experiment.js';
+
 export const TRUTH_SCHEMA_VERSION = 1;
 
 export interface PurchaseTruth {
@@ -90,4 +92,6 @@ export interface SimulationTruth {
   brand?: BrandTruth;
   /** Peer and firm effects on considerers; present only when they were on. */
   peerEffects?: PeerEffectsTruth;
+  /** An experiment with a known lift; present only when one ran. */
+  experiment?: ExperimentTruth;
 }
