@@ -229,11 +229,12 @@ class Simulation {
       this.funnel.abandoned(block, person, start, end, this.catalogue.pick(this.rngItems), 'any');
     }
 
-    this.enrolInExperiment(person, trial, firstItem);
     this.exposures.campaigns(block, person, firstSec);
     this.follows(j, person, trial, referrer);
     this.wordOfMouth(j, person);
     this.brand?.addEvents(block, j, person);
+    // last, so the purchase it may add is not seen by word of mouth (whose draws would shift)
+    this.enrolInExperiment(person, trial, firstItem);
 
     // truth
     const weeksObserved = (end - trial) / WEEK_SECONDS;
