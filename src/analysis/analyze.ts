@@ -9,6 +9,7 @@ import { runBrandSection } from './brand.js';
 import { runClvSection } from './clv.js';
 import { runFunnelSection } from './funnel.js';
 import { runNetworkSection } from './network.js';
+import { runExperimentsSection } from './experiments.js';
 
 const require = createRequire(import.meta.url);
 export const SPIRAL_VERSION: string = (require('../../package.json') as { version: string }).version;
@@ -34,6 +35,7 @@ export async function analyze(store: Store, opts: AnalyzeOptions = {}): Promise<
   const brand = await runBrandSection(store, opts, warnings);
   const network = await runNetworkSection(store, opts, warnings);
   const funnel = await runFunnelSection(store, opts, warnings);
+  const experiments = await runExperimentsSection(store, opts, warnings);
   const result: AnalysisResult = {
     schemaVersion: SCHEMA_VERSION,
     generatedAt: (opts.now?.() ?? new Date()).toISOString(),
@@ -44,6 +46,7 @@ export async function analyze(store: Store, opts: AnalyzeOptions = {}): Promise<
     brand,
     network,
     funnel,
+    experiments,
     warnings,
   };
   return AnalysisResultSchema.parse(result);

@@ -11,6 +11,7 @@ import { BrandSectionSchema } from './sections/brand.js';
 import { ClvSectionSchema } from './sections/clv.js';
 import { FunnelSectionSchema } from './sections/funnel.js';
 import { NetworkSectionSchema } from './sections/network.js';
+import { ExperimentsSectionSchema } from './sections/experiments.js';
 
 export const SCHEMA_VERSION = '1.0.0';
 
@@ -59,6 +60,7 @@ export const AnalysisResultSchema = z.object({
   brand: BrandSectionSchema.optional(),
   network: NetworkSectionSchema.optional(),
   funnel: FunnelSectionSchema.optional(),
+  experiments: ExperimentsSectionSchema.optional(),
   warnings: z.array(WarningSchema),
 });
 export type AnalysisResult = z.infer<typeof AnalysisResultSchema>;

@@ -14,6 +14,11 @@ import { ExperimentReadoutSchema } from '../../src/domain/sections/experiments.j
 import { InvalidArgumentsError } from '../../src/models/numeric/errors.js';
 import { spiral } from '../helpers/cli.js';
 import { scratchDir } from '../helpers/paths.js';
+import { analyze } from '../../src/analysis/analyze.js';
+import { experimentsSection } from '../../src/report/sections/experiments.js';
+import { renderReport } from '../../src/report/index.js';
+import { formatPercent } from '../../src/report/format.js';
+import { buildResult } from '../fixtures/result.js';
 
 const scratch = scratchDir('spiral-experiment-');
 const db = join(scratch.dir, 'exp.duckdb');
@@ -231,4 +236,28 @@ test('design --db --segment: baseline, traffic and days from the store when cust
   const unknown = spiral(['experiment', 'design', '--db', copy, '--segment', 'nope', '--mde', '0.2']);
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /segments: s \(60\), other \(20\)/);
+});
+
+test('spiral analyze includes the experiments section and the report renders it; results without it render without it', async () => {
+  const store = await DuckDbStore.open(db, { readOnly: true });
+  let result;
+  try {
+    result = await analyze(store, { now: () => new Date('2024-07-01T00:00:00Z') });
+    const direct = await readoutExperiment(store, 'promo');
+    assert.deepEqual(result.experiments?.readouts.find((r) => r.experiment === 'promo'), direct);
+  } finally {
+    await store.close();
+  }
+  const s = result.experiments!;
+  assert.deepEqual(s.found.map((e) => e.experiment), ['other', 'promo']);
+  assert.equal(s.readouts.find((r) => r.experiment === 'other')!.status, 'one-variant');
+  assert.ok(result.warnings.some((w) => w.section === 'experiments' && /other: only one variant/.test(w.message)));
+  const section = experimentsSection(result)!;
+  const body = section.html.toString();
+  assert.match(body, /data-experiment="promo"/);
+  assert.match(body, /treatment/);
+  const promo = s.readouts.find((r) => r.experiment === 'promo')!;
+  assert.ok(body.includes(formatPercent(promo.variants[1].lift.relative!)), 'the lift is shown as computed');
+  assert.equal(experimentsSection(buildResult()), null);
+  assert.match(renderReport(result), /id="experiments"/);
 });

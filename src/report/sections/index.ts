@@ -22,6 +22,7 @@ import { brandSection } from './brand.js';
 import { clvSection } from './clv.js';
 import { funnelSection } from './funnel.js';
 import { networkSection } from './network.js';
+import { experimentsSection } from './experiments.js';
 import { warningsSection } from './warnings.js';
 
 export const SECTIONS: readonly SectionRenderer[] = [
@@ -31,5 +32,6 @@ export const SECTIONS: readonly SectionRenderer[] = [
   brandSection,
   networkSection,
   funnelSection,
+  experimentsSection,
   warningsSection,
 ];
