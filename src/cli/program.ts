@@ -14,6 +14,7 @@ import { registerBrand } from './commands/brand.js';
 import { registerFunnel } from './commands/funnel.js';
 import { registerNetwork } from './commands/network.js';
 import { registerExperiment } from './commands/experiment.js';
+import { registerStrategy } from './commands/strategy.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerNetwork(program, makeOutput);
   registerFunnel(program, makeOutput);
   registerExperiment(program, makeOutput);
+  registerStrategy(program, makeOutput);
   return program;
 }
 
