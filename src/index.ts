@@ -50,3 +50,14 @@ export { scoreSentiment, analyzeListening, type SentimentMethod, type SentimentS
 // The customer network
 export { analyzeNetwork, loadEdges, pagerank, coreNumbers, communities, homophily, referralCascades, referralValue } from './network/index.js';
 export type { NetworkResult, AnalyzeNetworkOptions } from './network/index.js';
+
+// Experiments and the strategy generator
+export { twoProportionDesign, meansDesign, compareArms, compareArmsCuped, cupedTheta, sampleRatioMismatch, type ArmMoments, type Design } from './models/stats/index.js';
+export { readoutExperiment, buildReadout, UnknownExperimentError, type ReadoutOptions } from './strategy/experiments/readout.js';
+export { listExperiments } from './strategy/experiments/queries.js';
+export { designForSegment, NoSegmentsError } from './strategy/experiments/design.js';
+export type { ExperimentReadout, ExperimentsSection } from './domain/sections/experiments.js';
+export { buildPlan, readSegments } from './strategy/generate.js';
+export { planFromStore } from './analysis/strategy.js';
+export { renderPlanMarkdown, renderPlanHtml } from './report/plan.js';
+export { OBJECTIVES, STRATEGIES, StrategyPlanSchema, type StrategyPlan, type ObjectiveName } from './strategy/plan.js';
