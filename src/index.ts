@@ -63,3 +63,14 @@ export { buildActions, ACTIONS_TABLE, ACTION_COLUMNS } from './experiences/actio
 export { RECOMMENDATIONS_TABLE, REPLENISHMENT_TABLE } from './experiences/contracts.js';
 export { kmeans, chooseK, silhouette, kmeansBic } from './models/cluster/kmeans.js';
 export { adjustedRandIndex, spearman } from './models/cluster/agreement.js';
+
+// Experiments and the strategy generator
+export { twoProportionDesign, meansDesign, compareArms, compareArmsCuped, cupedTheta, sampleRatioMismatch, type ArmMoments, type Design } from './models/stats/index.js';
+export { readoutExperiment, buildReadout, UnknownExperimentError, type ReadoutOptions } from './strategy/experiments/readout.js';
+export { listExperiments } from './strategy/experiments/queries.js';
+export { designForSegment, NoSegmentsError } from './strategy/experiments/design.js';
+export type { ExperimentReadout, ExperimentsSection } from './domain/sections/experiments.js';
+export { buildPlan, readSegments } from './strategy/generate.js';
+export { planFromStore } from './analysis/strategy.js';
+export { renderPlanMarkdown, renderPlanHtml } from './report/plan.js';
+export { OBJECTIVES, STRATEGIES, StrategyPlanSchema, type StrategyPlan, type ObjectiveName } from './strategy/plan.js';

@@ -11,6 +11,7 @@ import { runClvSection } from './clv.js';
 import { runFunnelSection } from './funnel.js';
 import { runNetworkSection } from './network.js';
 import { runSegmentsStep } from './segments.js';
+import { runExperimentsSection } from './experiments.js';
 
 const require = createRequire(import.meta.url);
 export const SPIRAL_VERSION: string = (require('../../package.json') as { version: string }).version;
@@ -40,6 +41,7 @@ export async function analyze(store: Store, opts: AnalyzeOptions = {}): Promise<
   const network = await runNetworkSection(store, opts, warnings);
   const funnel = await runFunnelSection(store, opts, warnings);
   const { behaviours, segments, experiences } = overview.events > 0 ? await runSegmentsStep(store, opts, warnings) : ({} as Partial<Awaited<ReturnType<typeof runSegmentsStep>>>);
+  const experiments = await runExperimentsSection(store, opts, warnings);
   const result: AnalysisResult = {
     schemaVersion: SCHEMA_VERSION,
     generatedAt: (opts.now?.() ?? new Date()).toISOString(),
@@ -53,6 +55,7 @@ export async function analyze(store: Store, opts: AnalyzeOptions = {}): Promise<
     behaviours,
     segments,
     experiences,
+    experiments,
     warnings,
   };
   return AnalysisResultSchema.parse(result);

@@ -18,6 +18,8 @@ import { registerActions } from './commands/actions.js';
 import { registerCustomer } from './commands/customer.js';
 import { registerRecommend } from './commands/recommend.js';
 import { registerReplenish } from './commands/replenish.js';
+import { registerExperiment } from './commands/experiment.js';
+import { registerStrategy } from './commands/strategy.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -41,6 +43,8 @@ export function buildProgram(): Command {
   registerCustomer(program, makeOutput);
   registerRecommend(program, makeOutput);
   registerReplenish(program, makeOutput);
+  registerExperiment(program, makeOutput);
+  registerStrategy(program, makeOutput);
   return program;
 }
 

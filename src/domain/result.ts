@@ -14,6 +14,7 @@ import { NetworkSectionSchema } from './sections/network.js';
 import { BehavioursSectionSchema } from './sections/behaviours.js';
 import { SegmentsSectionSchema } from './sections/segments.js';
 import { ExperiencesSectionSchema } from './sections/experiences.js';
+import { ExperimentsSectionSchema } from './sections/experiments.js';
 
 export const SCHEMA_VERSION = '1.0.0';
 
@@ -65,6 +66,7 @@ export const AnalysisResultSchema = z.object({
   behaviours: BehavioursSectionSchema.optional(),
   segments: SegmentsSectionSchema.optional(),
   experiences: ExperiencesSectionSchema.optional(),
+  experiments: ExperimentsSectionSchema.optional(),
   warnings: z.array(WarningSchema),
 });
 export type AnalysisResult = z.infer<typeof AnalysisResultSchema>;

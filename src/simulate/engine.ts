@@ -19,6 +19,7 @@ import { Acquisition, type AcquisitionKind } from './mechanisms/acquisition.js';
 import { BrandDynamics } from './mechanisms/brand.js';
 import { Catalogue, round } from './mechanisms/catalogue.js';
 import { Exposures } from './mechanisms/exposures.js';
+import { ExperimentRun } from './mechanisms/experiment.js';
 import { Funnel } from './mechanisms/funnel.js';
 import { Network } from './mechanisms/network.js';
 import { PeerEffects } from './mechanisms/peer-effects.js';
@@ -73,6 +74,7 @@ class Simulation {
   private readonly brand: BrandDynamics | null;
   private readonly peerEffects: PeerEffects | null;
   private readonly personas: Personas | null;
+  private readonly experiment: ExperimentRun | null;
   private readonly rngItems: Xoshiro128;
   private readonly rngFollow: Xoshiro128;
   private readonly block = new EventBlock();
@@ -111,6 +113,7 @@ class Simulation {
     this.brand = params.brand ? new BrandDynamics(params.brand, this.nCustomers, params.weeks, this.catalogue.size, a.customerArrivals, a.lastArrivalSec, stream(seed, 'brand')) : null;
     this.peerEffects = params.peerEffects ? new PeerEffects(params.peerEffects, this.endSec, this.catalogue.size + (this.brand?.items ?? 0), stream(seed, 'peer-effects')) : null;
     this.personas = params.personas ? new Personas(params.personas, this.catalogue, this.endSec, stream(seed, 'personas')) : null;
+    this.experiment = params.experiment ? new ExperimentRun(params.experiment, this.startMs, params.weeks, params.gammaGamma.p, stream(seed, 'experiment')) : null;
     this.rngItems = stream(seed, 'items');
     this.rngFollow = stream(seed, 'follows');
     this.person = new Int32Array(this.nCustomers);
@@ -125,7 +128,8 @@ class Simulation {
     const people = this.nCustomers + this.nProspects;
     const ts = new TimestampFormatter(this.startMs, this.params.weeks * 7 + 1);
     const ids = this.ids();
-    const events = await EventCsvWriter.create(files.eventsCsv, ts, ids, this.social.texts);
+    const ex = this.experiment;
+    const events = await EventCsvWriter.create(files.eventsCsv, ts, ids, this.social.texts, ex ? { id: ex.options.id, variants: ex.variantNames } : null);
     const customers = files.customersCsv ? await CustomerTruthWriter.create(files.customersCsv, ts, ids, this.personas ? PERSONA_TRUTH_FIELDS : []) : null;
     const cArr = this.acquisition.customerArrivals;
     const pArr = this.acquisition.prospectArrivals;
@@ -235,6 +239,8 @@ class Simulation {
     this.wordOfMouth(j, person);
     this.brand?.addEvents(block, j, person);
     const persona = this.personas?.addEvents(block, person, firstSec, trial, firstItem) ?? null;
+    // last, so the purchase it may add is not seen by word of mouth (whose draws would shift)
+    this.enrolInExperiment(person, trial, firstItem);
 
     // truth
     const weeksObserved = (end - trial) / WEEK_SECONDS;
@@ -267,6 +273,18 @@ class Simulation {
     const ids = this.ids();
     const pairs = d.replenish.map((r) => `${ids.item(r.item)}:${r.cycleDays.toFixed(3)}:${r.quantity}`).join(';');
     return `${d.segment},${Array.from(d.propensity, (x) => x.toPrecision(6)).join(',')},${d.experience},${pairs}`;
+  }
+
+  /** The experiment (if any): an exposure, and the purchase the treatment adds, written like any purchase. */
+  private enrolInExperiment(person: number, trial: number, item: number): void {
+    const ex = this.experiment;
+    if (ex === null) return;
+    const pp = this.purchases;
+    const at = ex.enrol(this.block, person, trial, pp.lambda, pp.dropoutSec, pp.repeats, pp.nu);
+    if (at < 0) return;
+    const e = this.block.add(person, at, T.purchase, CH.email, item);
+    this.block.amount[e] = ex.spend(pp.nu);
+    this.block.quantity[e] = 1;
   }
 
   private purchase(person: number, ts: number, item: number, channel: number): void {
@@ -431,6 +449,7 @@ class Simulation {
       ...(this.brand ? { brand: this.brand.truth((k) => ids.item(k)) } : {}),
       ...(this.peerEffects ? { peerEffects: this.peerEffects.truth((k) => ids.item(k)) } : {}),
       ...(this.personas ? { personas: this.personas.truth() } : {}),
+      ...(this.experiment ? { experiment: this.experiment.truth(ts.format(this.experiment.startSec)) } : {}),
     };
   }
 }

@@ -37,6 +37,8 @@ export class EventBlock {
   readonly rating: number[] = [];
   /** Index into the review texts or NONE. */
   readonly text: number[] = [];
+  /** Index of the experiment variant an exposure assigns (props.variant), or NONE. */
+  readonly variant: number[] = [];
   private order: number[] = [];
 
   clear(): void {
@@ -55,6 +57,7 @@ export class EventBlock {
     this.channel[i] = channel;
     this.rating[i] = NONE;
     this.text[i] = NONE;
+    this.variant[i] = NONE;
     return i;
   }
 

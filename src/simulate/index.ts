@@ -87,7 +87,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationSumm
       o.onProgress,
     );
     if (o.format === 'parquet') {
-      await csvToParquet(eventsCsv, o.out, EVENT_COLUMN_TYPES);
+      await csvToParquet(eventsCsv, o.out, o.params.experiment ? { ...EVENT_COLUMN_TYPES, experiment: 'VARCHAR', variant: 'VARCHAR' } : EVENT_COLUMN_TYPES);
       if (customersCsv && customerTruthPath) await csvToParquet(customersCsv, customerTruthPath, o.params.personas ? { ...CUSTOMER_COLUMN_TYPES, ...PERSONA_COLUMN_TYPES } : CUSTOMER_COLUMN_TYPES);
       await rm(eventsCsv, { force: true });
       if (customersCsv) await rm(customersCsv, { force: true });

@@ -215,6 +215,32 @@ export const PersonasSchema = z
   })
   .strict();
 
+/**
+ * An experiment with a known lift (mechanisms/experiment.ts); off unless the block is given. Customers
+ * who bought before `start` are enrolled with probability `enrolledShare`, get one exposure event with
+ * props experiment/variant at the start, and a variant's `lift` raises their probability of a purchase in
+ * the `windowDays` after it by that relative amount.
+ */
+const ExperimentVariantSchema = z
+  .object({
+    name: z.string().min(1).max(64).regex(/^[^,"\n\r]+$/, 'must not contain commas, quotes or line breaks'),
+    /** Planned share (any positive scale: 50/50, 0.9/0.1). */
+    split: positive,
+    /** True relative lift of the window's purchase probability (0 = none, 0.1 = +10%). */
+    lift: nonNegative.max(10),
+  })
+  .strict();
+export const ExperimentSimSchema = z
+  .object({
+    id: z.string().min(1).max(64).regex(/^[^,"\n\r]+$/, 'must not contain commas, quotes or line breaks'),
+    variants: z.array(ExperimentVariantSchema).min(1).max(20),
+    enrolledShare: probability,
+    /** Exposure day, YYYY-MM-DD; default: the middle of the window. */
+    start: isoDate.nullable(),
+    windowDays: z.number().int().min(1).max(365),
+  })
+  .strict();
+
 const OUT_RE = /\.(csv|parquet)$/i;
 
 export const SimulateOptionsSchema = z
@@ -243,6 +269,8 @@ export const SimulateOptionsSchema = z
     peerEffects: PeerEffectsSchema.partial().optional(),
     /** Latent segments, behaviour propensities and experience types with the events that express them; off when absent. */
     personas: PersonasSchema.partial().optional(),
+    /** An experiment with a known lift (exposures with props experiment/variant); off when absent. */
+    experiment: ExperimentSimSchema.partial().optional(),
     /** Also write per-customer truth (lambda, p, nu, alive, referrer, …) beside the output. */
     customerTruth: z.boolean().optional(),
     /** Called now and then with people done and people in all (customers + prospects); the Parquet conversion comes after. */
@@ -262,6 +290,7 @@ export type SocialOptions = z.infer<typeof SocialSchema>;
 export type BrandSimOptions = z.infer<typeof BrandSimSchema>;
 export type PeerEffectsOptions = z.infer<typeof PeerEffectsSchema>;
 export type PersonasOptions = z.infer<typeof PersonasSchema>;
+export type ExperimentSimOptions = z.infer<typeof ExperimentSimSchema>;
 export type SimulateOptions = z.input<typeof SimulateOptionsSchema>;
 
 /** The fully resolved parameters: what the engine runs and what the truth JSON records. */
@@ -285,6 +314,8 @@ export interface SimulationParams {
   peerEffects?: PeerEffectsOptions;
   /** Present only when personas are on. */
   personas?: PersonasOptions;
+  /** Present only when an experiment runs. */
+  experiment?: ExperimentSimOptions;
 }
 
 export interface ResolvedOptions {
@@ -375,6 +406,18 @@ export const DEFAULT_PERSONAS: PersonasOptions = {
   spendShape: 6,
 };
 
+/** Experiment defaults: half the customers enrolled, 50/50, treatment +10% purchase probability over 14 days. */
+export const DEFAULT_EXPERIMENT: ExperimentSimOptions = {
+  id: 'exp-1',
+  variants: [
+    { name: 'control', split: 50, lift: 0 },
+    { name: 'treatment', split: 50, lift: 0.1 },
+  ],
+  enrolledShare: 0.5,
+  start: null,
+  windowDays: 14,
+};
+
 function describeIssues(error: z.ZodError): string {
   return error.issues
     .map((i) => `${i.path.length ? i.path.map(String).join('.') : '(options)'}: ${i.message}`)
@@ -426,6 +469,16 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     const pe = { ...DEFAULT_PERSONAS, ...o.personas };
     if (pe.cycleDays.min > pe.cycleDays.max) throw new InvalidArgumentsError('simulate: personas.cycleDays: min must be <= max');
     params.personas = pe;
+  }
+  if (o.experiment) {
+    const ex = { ...DEFAULT_EXPERIMENT, ...o.experiment };
+    const names = new Set(ex.variants.map((v) => v.name));
+    if (names.size !== ex.variants.length) throw new InvalidArgumentsError('simulate: experiment.variants: names must be distinct');
+    const startDay = ex.start === null ? Math.floor((params.weeks * 7) / 2) : (Date.parse(`${ex.start}T00:00:00Z`) - Date.parse(`${params.start}T00:00:00Z`)) / 86_400_000;
+    if (!(startDay >= 0 && startDay + ex.windowDays + 1 <= params.weeks * 7)) {
+      throw new InvalidArgumentsError(`simulate: experiment: start + windowDays must fall inside the ${params.weeks}-week window starting ${params.start}`);
+    }
+    params.experiment = ex;
   }
   const acqWeeks = params.acquisition.weeks;
   if (acqWeeks !== null && acqWeeks > params.weeks) {

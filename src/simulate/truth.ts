@@ -15,6 +15,8 @@ import type { PersonasTruth } from './mechanisms/personas.js';
 import type { SocialCounts } from './mechanisms/social.js';
 import type { BgNbdParams, GammaGammaParams, SimulationParams } from './options.js';
 
+import type { ExperimentTruth } from './mechanisms/experiment.js';
+
 export const TRUTH_SCHEMA_VERSION = 1;
 
 export interface PurchaseTruth {
@@ -93,4 +95,6 @@ export interface SimulationTruth {
   peerEffects?: PeerEffectsTruth;
   /** Latent segments, behaviour propensities, experience types and replenishment cycles; present only when personas were on. */
   personas?: PersonasTruth;
+  /** An experiment with a known lift; present only when one ran. */
+  experiment?: ExperimentTruth;
 }

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { simulate } from '../../simulate/index.js';
 import { fmtInt, type Output } from '../io.js';
 import { dateFlag, intFlag, writableFile } from '../options.js';
+import { UsageError } from '../errors.js';
 
 interface SimulateFlags {
   customers: string;
@@ -13,7 +14,17 @@ interface SimulateFlags {
   brandDynamics?: boolean;
   peerEffects?: boolean;
   personas?: boolean;
+  experiment?: boolean;
+  experimentLift?: string;
   json?: boolean;
+}
+
+/** The experiment block of `--experiment [--experiment-lift L]`: control vs treatment, 50/50. */
+function experimentBlock(lift: string | undefined): { variants?: { name: string; split: number; lift: number }[] } {
+  if (lift === undefined) return {};
+  const l = Number(lift);
+  if (lift.trim() === '' || !Number.isFinite(l) || l < 0 || l > 10) throw new UsageError(`--experiment-lift must be a number in [0, 10], got "${lift}"`);
+  return { variants: [{ name: 'control', split: 50, lift: 0 }, { name: 'treatment', split: 50, lift: l }] };
 }
 
 export function registerSimulate(program: Command, out: (json: boolean) => Output): void {
@@ -28,6 +39,8 @@ export function registerSimulate(program: Command, out: (json: boolean) => Outpu
     .option('--brand-dynamics', 'add brand dynamics with known truth: Bass adoption, goodwill stock, flow/stock VAR, ideas and votes')
     .option('--peer-effects', 'add considerers whose purchases respond to peer and firm touches with known effects')
     .option('--personas', 'give customers latent segments, behaviour propensities and experience types (with replenishment cycles) and the events that express them')
+    .option('--experiment', 'run an A/B experiment with a known lift (exposures carry experiment/variant columns; ingest with --mapping simulated-experiment)')
+    .option('--experiment-lift <l>', 'the treatment\'s true relative lift of the 14-day purchase probability (default 0.1; 0 = an A/A test)')
     .option('--json', 'print one JSON summary as the last line of stdout')
     .addHelpText('after', `
 The simulated events use the canonical column names; ingest them with the bundled mapping:
@@ -52,6 +65,7 @@ The simulated events use the canonical column names; ingest them with the bundle
           ...(flags.brandDynamics ? { brand: {} } : {}),
           ...(flags.peerEffects ? { peerEffects: {} } : {}),
           ...(flags.personas ? { personas: {} } : {}),
+          ...(flags.experiment || flags.experimentLift !== undefined ? { experiment: experimentBlock(flags.experimentLift) } : {}),
           onProgress: (done: number) => bar.update(done),
         });
       } finally {

@@ -22,6 +22,7 @@ import { brandSection } from './brand.js';
 import { clvSection } from './clv.js';
 import { funnelSection } from './funnel.js';
 import { networkSection } from './network.js';
+import { experimentsSection } from './experiments.js';
 import { warningsSection } from './warnings.js';
 import { behavioursSection } from './behaviours.js';
 import { segmentsSection } from './segments.js';
@@ -37,5 +38,6 @@ export const SECTIONS: readonly SectionRenderer[] = [
   behavioursSection,
   segmentsSection,
   experiencesSection,
+  experimentsSection,
   warningsSection,
 ];

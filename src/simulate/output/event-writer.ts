@@ -11,6 +11,14 @@ export const CSV_FIELDS = [
   'event_id', 'customer_id', 'ts', 'type', 'item_id', 'amount', 'quantity', 'peer_id', 'channel', 'rating', 'text',
 ] as const;
 
+/** The columns an experiment run adds (examples/mappings/simulated-experiment.json keeps them as props). */
+export const EXPERIMENT_CSV_FIELDS = ['experiment', 'variant'] as const;
+
+export interface ExperimentColumns {
+  id: string;
+  variants: readonly string[];
+}
+
 const LOWER_C = 0x63;
 const LOWER_E = 0x65;
 const LOWER_I = 0x69;
@@ -57,22 +65,30 @@ export class EventCsvWriter {
   private readonly texts: Uint8Array[];
   private readonly maxRow: number;
   private readonly eventId = new DecimalCounter();
+  /** `,<experiment id>,` then each variant's name: the two extra columns of an experiment run. */
+  private readonly experimentBytes: Uint8Array | null;
+  private readonly variantBytes: Uint8Array[];
 
   private constructor(
     private readonly file: ChunkedFileWriter,
     private readonly ts: TimestampFormatter,
     private readonly ids: IdFormat,
     texts: readonly string[],
+    experiment: ExperimentColumns | null,
   ) {
     this.texts = texts.map((t) => ascii(csvField(t)));
+    this.experimentBytes = experiment ? ascii(`,${csvField(experiment.id)},`) : null;
+    this.variantBytes = experiment ? experiment.variants.map((v) => ascii(csvField(v))) : [];
     const longestText = this.texts.reduce((m, t) => Math.max(m, t.length), 0);
     // event id, two customer ids, item, timestamp, type, amount, quantity, channel, rating, commas
-    this.maxRow = 20 + 2 * (ids.customerWidth + 1) + ids.itemWidth + 1 + TimestampFormatter.BYTES + 16 + 40 + 64 + 4 + longestText + 16;
+    const longestExperiment = (this.experimentBytes?.length ?? 0) + this.variantBytes.reduce((m, v) => Math.max(m, v.length), 0) + 2;
+    this.maxRow = 20 + 2 * (ids.customerWidth + 1) + ids.itemWidth + 1 + TimestampFormatter.BYTES + 16 + 40 + 64 + 4 + longestText + 16 + longestExperiment;
   }
 
-  static async create(path: string, ts: TimestampFormatter, ids: IdFormat, texts: readonly string[]): Promise<EventCsvWriter> {
-    const w = new EventCsvWriter(await ChunkedFileWriter.create(path), ts, ids, texts);
-    w.file.text(`${CSV_FIELDS.join(',')}\n`);
+  /** With `experiment`, two more columns (experiment, variant) are written, filled on the experiment's exposures. */
+  static async create(path: string, ts: TimestampFormatter, ids: IdFormat, texts: readonly string[], experiment: ExperimentColumns | null = null): Promise<EventCsvWriter> {
+    const w = new EventCsvWriter(await ChunkedFileWriter.create(path), ts, ids, texts, experiment);
+    w.file.text(`${CSV_FIELDS.join(',')}${experiment ? `,${EXPERIMENT_CSV_FIELDS.join(',')}` : ''}\n`);
     return w;
   }
 
@@ -131,6 +147,16 @@ export class EventCsvWriter {
       f.byte(COMMA);
       const text = block.text[i];
       if (text !== NONE) f.bytes(this.texts[text]);
+      if (this.experimentBytes !== null) {
+        const variant = block.variant[i];
+        if (variant !== NONE) {
+          f.bytes(this.experimentBytes);
+          f.bytes(this.variantBytes[variant]);
+        } else {
+          f.byte(COMMA);
+          f.byte(COMMA);
+        }
+      }
       f.byte(NEWLINE);
     }
   }

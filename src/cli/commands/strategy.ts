@@ -1,0 +1,39 @@
+/**
+ * `spiral strategy --db <path> --objective <name> [--json] [--out plan.html|plan.md]`: the Customer
+ * Network Strategy Generator's five steps computed from the store's analysis.
+ */
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { planFromStore } from '../../analysis/strategy.js';
+import { renderPlanHtml, renderPlanMarkdown } from '../../report/plan.js';
+import { OBJECTIVES, type ObjectiveName } from '../../strategy/plan.js';
+import { UsageError } from '../errors.js';
+import type { Output } from '../io.js';
+import { withStore } from '../store.js';
+
+interface StrategyFlags { db: string; objective: string; out?: string; json?: boolean }
+
+export function registerStrategy(program: Command, out: (json: boolean) => Output): void {
+  program
+    .command('strategy')
+    .description('a strategy plan for an objective: objective → customer selection → strategy selection → concepts → impact')
+    .requiredOption('--db <path>', 'DuckDB store file')
+    .requiredOption('--objective <name>', `one of ${OBJECTIVES.join(', ')}`)
+    .option('--out <file>', 'write the plan as .html or .md')
+    .option('--json', 'print the plan as JSON on the last line of stdout')
+    .addHelpText('after', `
+Every number in the plan names the analysis-result fields it comes from. Customer selection ranks the
+segments of the store table customer_segments(customer_id, segment) once the segments step has written it.`)
+    .action(async (flags: StrategyFlags) => {
+      const o = out(Boolean(flags.json));
+      if (!(OBJECTIVES as readonly string[]).includes(flags.objective)) throw new UsageError(`--objective must be one of ${OBJECTIVES.join(', ')}, got "${flags.objective}"`);
+      if (flags.out !== undefined && !/\.(html?|md)$/i.test(flags.out)) throw new UsageError(`--out ${flags.out}: must end in .html or .md`);
+      const { plan } = await withStore(flags.db, (store) => planFromStore(store, flags.objective as ObjectiveName, (step) => o.info(step)));
+      const md = renderPlanMarkdown(plan);
+      if (flags.out) {
+        writeFileSync(flags.out, /\.md$/i.test(flags.out) ? md : renderPlanHtml(plan));
+        o.info(`plan written to ${flags.out}`);
+      }
+      o.result(plan, md);
+    });
+}

@@ -1,0 +1,80 @@
+/**
+ * The strategy plan (issue 11, the Customer Network Strategy Generator): objective → customer
+ * selection → strategy selection → concepts → impact, as one typed document. Every number is a
+ * Metric naming the analysis-result fields it comes from; a step without data says why.
+ */
+import { z } from 'zod';
+
+export const OBJECTIVES = ['reduce-attrition', 'increase-repeat', 'grow-referrals', 'grow-flow', 'launch-idea', 'faster-service'] as const;
+export type ObjectiveName = (typeof OBJECTIVES)[number];
+export const STRATEGIES = ['access', 'engage', 'customize', 'connect', 'collaborate'] as const;
+export type StrategyName = (typeof STRATEGIES)[number];
+
+export const MetricSchema = z.object({
+  label: z.string(),
+  value: z.number().nullable(),
+  /** The arithmetic over result fields (a single path for a plain field). */
+  formula: z.string(),
+  /** Each analysis-result field used, with its value. */
+  inputs: z.array(z.object({ path: z.string(), value: z.number().nullable() })),
+  /** Why value is null. */
+  reason: z.string().nullable(),
+});
+export type Metric = z.infer<typeof MetricSchema>;
+
+const StepStatus = z.enum(['ok', 'no-data', 'no-segments']);
+
+export const StrategyPlanSchema = z.object({
+  objective: z.object({
+    name: z.enum(OBJECTIVES),
+    title: z.string(),
+    kpi: MetricSchema,
+    kpiDefinition: z.string(),
+    /** Customer equity (or what stands for it), the higher-order objective. */
+    higherOrder: MetricSchema,
+    higherOrderDefinition: z.string(),
+  }),
+  customerSelection: z.object({
+    status: StepStatus,
+    message: z.string().nullable(),
+    relevance: z.string(),
+    segments: z.array(z.object({ segment: z.string(), customers: z.number().int().nonnegative(), relevance: MetricSchema, selected: z.boolean() })),
+  }),
+  strategySelection: z.object({
+    status: StepStatus,
+    message: z.string().nullable(),
+    strategies: z.array(z.object({
+      strategy: z.enum(STRATEGIES),
+      /** Share of customers who show the behaviour (its events), and the gap 1 − share. */
+      prevalence: MetricSchema,
+      gap: MetricSchema,
+      /** Association of the behaviour with the KPI: needs per-customer behaviour scores (segments). */
+      association: MetricSchema,
+      fitsObjective: z.boolean(),
+      selected: z.boolean(),
+      why: z.string(),
+    })),
+    note: z.string(),
+  }),
+  concepts: z.array(z.object({
+    strategy: z.enum(STRATEGIES),
+    concept: z.string(),
+    guidingQuestion: z.string(),
+    evidence: z.array(MetricSchema),
+  })),
+  impact: z.array(z.object({
+    strategy: z.enum(STRATEGIES),
+    concept: z.string(),
+    kpi: z.string(),
+    baseline: MetricSchema,
+    /** Minimum detectable effect, relative. */
+    target: MetricSchema,
+    perArm: MetricSchema,
+    total: MetricSchema,
+    days: MetricSchema,
+    equityChange: MetricSchema,
+    note: z.string().nullable(),
+  })),
+  generatedFrom: z.object({ schemaVersion: z.string(), generatedAt: z.string(), store: z.string() }),
+});
+export type StrategyPlan = z.infer<typeof StrategyPlanSchema>;
