@@ -13,6 +13,8 @@ import { registerClv } from './commands/clv.js';
 import { registerBrand } from './commands/brand.js';
 import { registerFunnel } from './commands/funnel.js';
 import { registerNetwork } from './commands/network.js';
+import { registerServe } from './commands/serve.js';
+import { registerKeys } from './commands/keys.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -31,6 +33,8 @@ export function buildProgram(): Command {
   registerBrand(program, makeOutput);
   registerNetwork(program, makeOutput);
   registerFunnel(program, makeOutput);
+  registerServe(program, makeOutput);
+  registerKeys(program, makeOutput);
   return program;
 }
 
