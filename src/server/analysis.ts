@@ -4,7 +4,6 @@
  * the report and the dashboard.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { analyze } from '../analysis/analyze.js';
 import { AnalysisResultSchema, type AnalysisResult } from '../domain/result.js';
 import type { ServerContext } from './context.js';
 import { analysisPath } from './workspaces.js';
@@ -28,6 +27,8 @@ export async function startAnalysis(ctx: ServerContext, workspace: string) {
   return ctx.jobs.start(workspace, async (progress) => {
     const conn = await w.store.connect();
     try {
+      // Loaded on first use: the service starts without the analysis pipeline in memory.
+      const { analyze } = await import('../analysis/analyze.js');
       const result = await analyze(conn, { onProgress: progress });
       // The result names the workspace, not the server's file path.
       writeAnalysis(ctx.options.dataDir, workspace, { ...result, store: { dialect: result.store.dialect, location: `workspace:${workspace}` } });

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
-import { SPIRAL_VERSION } from '../analysis/analyze.js';
+import { SERVER_VERSION as SPIRAL_VERSION } from './version.js';
 import type { AppEnv, ServerContext } from './context.js';
 import { ApiError } from './errors.js';
 import { REFERENCE_HTML } from './reference.js';

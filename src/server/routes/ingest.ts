@@ -61,7 +61,7 @@ function parseJson(text: string): unknown {
 }
 
 /** Maps each message, stores the good ones, and answers with counts and each bad message's index and reason. */
-async function ingest(c: Context<AppEnv>, messages: unknown[]) {
+async function ingest(c: Context<AppEnv>, messages: unknown[], bodyIsOneEvent: boolean) {
   const ctx = c.get('ctx');
   const { workspace } = c.get('principal');
   const w = await ctx.workspace(workspace);
@@ -71,7 +71,8 @@ async function ingest(c: Context<AppEnv>, messages: unknown[]) {
   const max = ctx.limits.maxEventBytes;
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i];
-    const size = messages.length === 1 ? 0 : Buffer.byteLength(JSON.stringify(m) ?? '');
+    // /v1/track's body limit is already the event limit.
+    const size = bodyIsOneEvent ? 0 : Buffer.byteLength(JSON.stringify(m) ?? '');
     if (size > max) {
       rejects.push({ index: i, reason: `the event is ${fmt(size)} bytes, over the ${fmt(max)}-byte limit per event` });
       continue;
@@ -122,13 +123,13 @@ export function registerIngestRoutes(app: OpenAPIHono<AppEnv>): void {
     const body = parseJson(await readBody(c, c.get('ctx').limits.maxBatchBytes));
     const env = BatchEnvelopeSchema.safeParse(body);
     if (!env.success) throw new ApiError(400, 'bad_request', 'the body must be a JSON object {"batch": [ …messages ]}');
-    return ingest(c, env.data.batch);
+    return ingest(c, env.data.batch, false);
   });
 
   app.post('/v1/track', requireKey('ingest'), async (c) => {
     const limits = c.get('ctx').limits;
     const body = parseJson(await readBody(c, Math.min(limits.maxEventBytes, limits.maxBatchBytes)));
     const msg = body !== null && typeof body === 'object' && !Array.isArray(body) ? { type: 'track', ...body } : body;
-    return ingest(c, [msg]);
+    return ingest(c, [msg], true);
   });
 }

@@ -1,7 +1,6 @@
 /** The query API: profile, analysis (read and run), jobs, report, segments, actions, recommendations. */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { AnalysisResultSchema } from '../../domain/result.js';
-import { renderReport } from '../../report/index.js';
 import { requireKey } from '../auth.js';
 import type { AppEnv } from '../context.js';
 import { ApiError, notComputed, notFound } from '../errors.js';
@@ -85,7 +84,8 @@ export function registerQueryRoutes(app: OpenAPIHono<AppEnv>): void {
       summary: 'The self-contained HTML report of the latest analysis',
       responses: { 200: { description: 'the report', content: { 'text/html': { schema: z.string() } } }, 404: json(ErrorSchema, 'no analysis yet'), ...refusals },
     }),
-    (c) => {
+    async (c) => {
+      const { renderReport } = await import('../../report/index.js');
       const { workspace } = c.get('principal');
       const r = readAnalysis(c.get('ctx').options.dataDir, workspace);
       if (!r) throw new ApiError(404, 'not_computed', 'no analysis yet: POST /v1/analysis with an admin key');
