@@ -2,6 +2,7 @@
  * A seeded generator of malformed and hostile requests for the service, each with what a correct
  * service must answer: the status, and for batches which indices are bad and which event ids are good.
  */
+import assert from 'node:assert/strict';
 import { randomInt, type Rng } from '../../src/models/numeric/random.js';
 import { track } from './helpers.js';
 
@@ -110,4 +111,18 @@ export function fuzzCase(rng: Rng, n: number, auth: string): FuzzCase {
     kind: 'batch', method: 'POST', path: '/v1/batch', body: JSON.stringify({ batch, unknownTopLevel: [1] }), headers: h,
     statuses: goodIds.length ? [200] : [400], badIndices, goodIds,
   };
+}
+
+/** Sends one case and checks the answer: never 500, an expected status, the bad indices and the good count. */
+export async function checkCase(send: (c: FuzzCase) => Promise<Response>, c: FuzzCase, n: number): Promise<void> {
+  const r = await send(c);
+  const text = await r.text();
+  assert.notEqual(r.status, 500, `request ${n} (${c.kind} ${c.path}) got 500: ${text.slice(0, 300)}`);
+  assert.ok(c.statuses.includes(r.status), `request ${n} (${c.kind} ${c.method} ${c.path}): status ${r.status}, expected ${c.statuses.join('|')}: ${text.slice(0, 300)}`);
+  if (c.badIndices && (r.status === 200 || (r.status === 400 && c.badIndices.length))) {
+    const body = JSON.parse(text) as { rejects: { index: number; reason: string }[]; accepted: number; duplicates: number };
+    assert.deepEqual(body.rejects.map((x) => x.index), c.badIndices, `request ${n}: reported bad indices`);
+    for (const x of body.rejects) assert.ok(x.reason.length > 5, `request ${n}: index ${x.index} has no reason`);
+    assert.equal(body.accepted + body.duplicates, c.goodIds!.length, `request ${n}: good events counted`);
+  }
 }

@@ -11,7 +11,7 @@ import { createApp } from '../../src/server/app.js';
 import { ServerContext } from '../../src/server/context.js';
 import { scratchDir } from '../helpers/paths.js';
 import { basic, makeKey } from './helpers.js';
-import { fuzzCase, type FuzzCase } from './fuzz-cases.js';
+import { checkCase, fuzzCase, type FuzzCase } from './fuzz-cases.js';
 
 const N = Number(process.env.SPIRAL_FUZZ_N ?? 10_000);
 const CONCURRENCY = 256;
@@ -30,19 +30,6 @@ after(async () => {
   await ctx.close();
   scratch.cleanup();
 });
-
-export async function checkCase(send: (c: FuzzCase) => Promise<Response>, c: FuzzCase, n: number): Promise<void> {
-  const r = await send(c);
-  const text = await r.text();
-  assert.notEqual(r.status, 500, `request ${n} (${c.kind} ${c.path}) got 500: ${text.slice(0, 300)}`);
-  assert.ok(c.statuses.includes(r.status), `request ${n} (${c.kind} ${c.method} ${c.path}): status ${r.status}, expected ${c.statuses.join('|')}: ${text.slice(0, 300)}`);
-  if (c.badIndices && (r.status === 200 || (r.status === 400 && c.badIndices.length))) {
-    const body = JSON.parse(text) as { rejects: { index: number; reason: string }[]; accepted: number; duplicates: number };
-    assert.deepEqual(body.rejects.map((x) => x.index), c.badIndices, `request ${n}: reported bad indices`);
-    for (const x of body.rejects) assert.ok(x.reason.length > 5, `request ${n}: index ${x.index} has no reason`);
-    assert.equal(body.accepted + body.duplicates, c.goodIds!.length, `request ${n}: good events counted`);
-  }
-}
 
 test(`${N.toLocaleString('en-US')} seeded malformed and hostile requests: no 500, bad events named by index, good events kept`, { timeout: 900_000 }, async (t) => {
   const rng = createRng(12);
