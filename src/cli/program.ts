@@ -20,6 +20,8 @@ import { registerRecommend } from './commands/recommend.js';
 import { registerReplenish } from './commands/replenish.js';
 import { registerExperiment } from './commands/experiment.js';
 import { registerStrategy } from './commands/strategy.js';
+import { registerServe } from './commands/serve.js';
+import { registerKeys } from './commands/keys.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -45,6 +47,8 @@ export function buildProgram(): Command {
   registerReplenish(program, makeOutput);
   registerExperiment(program, makeOutput);
   registerStrategy(program, makeOutput);
+  registerServe(program, makeOutput);
+  registerKeys(program, makeOutput);
   return program;
 }
 

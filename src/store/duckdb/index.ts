@@ -36,6 +36,7 @@ export class DuckDbStore implements Store {
     readonly location: string,
     private readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
+    private readonly ownsInstance = true,
   ) {}
 
   static async open(path: string, opts: DuckDbOptions = {}): Promise<DuckDbStore> {
@@ -95,7 +96,17 @@ export class DuckDbStore implements Store {
 
   async close(): Promise<void> {
     this.conn.closeSync();
-    this.instance.closeSync();
+    if (this.ownsInstance) this.instance.closeSync();
+  }
+
+  /**
+   * Another connection to the same database, with its own transactions (DuckDB allows one process
+   * per file, several connections inside it). Closing it leaves this store open.
+   */
+  async connect(): Promise<DuckDbStore> {
+    const store = new DuckDbStore(this.location, this.instance, await this.instance.connect(), false);
+    await store.exec("SET TimeZone = 'UTC'");
+    return store;
   }
 }
 

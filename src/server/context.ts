@@ -1,0 +1,72 @@
+/** What every route shares: the data folder, keys, open workspaces, their ingest queues, jobs, limits and the log. */
+import { KeyStore, type Principal } from './keys.js';
+import { Workspaces, type Workspace } from './workspaces.js';
+import { GroupCommitQueue } from './ingest/queue.js';
+import { buildMapper, DEFAULT_LIMITS, type IngestLimits, type MessageMapper } from './ingest/segment.js';
+import { Jobs } from './jobs.js';
+
+export type Log = (line: string) => void;
+
+export interface ServerOptions {
+  dataDir: string;
+  limits?: Partial<IngestLimits>;
+  /** One line per request and event (default: stderr). Keys never reach it. */
+  log?: Log;
+  /** Folder with the built dashboard (index.html); default: dashboard/dist beside the package. */
+  dashboardDir?: string | null;
+}
+
+export interface OpenWorkspace extends Workspace {
+  queue: GroupCommitQueue;
+  mapper: MessageMapper;
+}
+
+export class ServerContext {
+  readonly keys: KeyStore;
+  readonly workspaces: Workspaces;
+  readonly limits: IngestLimits;
+  readonly jobs = new Jobs();
+  readonly log: Log;
+  private readonly extras = new Map<string, { queue: GroupCommitQueue; mapper: MessageMapper }>();
+  ready = false;
+  draining = false;
+  /** Requests being handled now (graceful shutdown waits for them). */
+  inflight = 0;
+
+  constructor(readonly options: ServerOptions) {
+    this.keys = new KeyStore(options.dataDir);
+    this.workspaces = new Workspaces(options.dataDir);
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
+  }
+
+  async workspace(name: string): Promise<OpenWorkspace> {
+    const w = await this.workspaces.get(name);
+    let x = this.extras.get(name);
+    if (!x) {
+      x = { queue: new GroupCommitQueue(w.ingest), mapper: buildMapper(w.mapping) };
+      this.extras.set(name, x);
+    }
+    return { ...w, ...x };
+  }
+
+  /** Opens the store of every workspace that has a key, so the service is ready when it listens. */
+  async openAll(): Promise<string[]> {
+    const names = this.keys.workspaces();
+    for (const n of names) await this.workspace(n);
+    this.ready = true;
+    return names;
+  }
+
+  /** Graceful stop: refuse new ingest, commit what was accepted, wait for jobs, close the stores. */
+  async close(drainMs = 30_000): Promise<void> {
+    this.draining = true;
+    const until = Date.now() + drainMs;
+    while (this.inflight > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    for (const x of this.extras.values()) await x.queue.close();
+    await this.jobs.waitAll();
+    await this.workspaces.closeAll();
+  }
+}
+
+export type AppEnv = { Variables: { principal: Principal; ctx: ServerContext } };

@@ -1,0 +1,93 @@
+/**
+ * Group commit: requests hand their rows to the workspace's queue and wait; the queue commits
+ * whatever has arrived in one transaction (./insert.ts), then answers every request in it. While
+ * a commit runs, new requests gather for the next one, so the commit rate adapts to the load and
+ * each acknowledgement still means "committed". If a group's transaction fails, its requests are
+ * retried one by one so a single poisoned batch cannot fail the others.
+ */
+import type { Store } from '../../store/types.js';
+import { insertNewEvents } from './insert.js';
+import type { CanonicalRow } from './segment.js';
+
+interface Pending {
+  rows: CanonicalRow[];
+  resolve: (inserted: number) => void;
+  reject: (e: unknown) => void;
+}
+
+export interface QueueStats {
+  commits: number;
+  rows: number;
+}
+
+export class QueueClosedError extends Error {
+  constructor() {
+    super('the service is shutting down');
+    this.name = 'QueueClosedError';
+  }
+}
+
+export class GroupCommitQueue {
+  private pending: Pending[] = [];
+  private running: Promise<void> | null = null;
+  private closed = false;
+  readonly stats: QueueStats = { commits: 0, rows: 0 };
+
+  /** @param maxRows rows per transaction at most (a larger backlog is committed in several). */
+  constructor(private readonly store: Store, private readonly maxRows = 50_000) {}
+
+  /** Commits the rows (with the rows of other requests that arrive meanwhile); resolves with how many were new. */
+  submit(rows: CanonicalRow[]): Promise<number> {
+    if (this.closed) return Promise.reject(new QueueClosedError());
+    if (rows.length === 0) return Promise.resolve(0);
+    return new Promise((resolve, reject) => {
+      this.pending.push({ rows, resolve, reject });
+      this.running ??= this.drain().finally(() => {
+        this.running = null;
+      });
+    });
+  }
+
+  private async drain(): Promise<void> {
+    // Let requests that arrived in the same tick join the first group.
+    await new Promise((r) => setImmediate(r));
+    while (this.pending.length > 0) {
+      const group: Pending[] = [];
+      let n = 0;
+      while (this.pending.length > 0 && (group.length === 0 || n + this.pending[0].rows.length <= this.maxRows)) {
+        const p = this.pending.shift()!;
+        group.push(p);
+        n += p.rows.length;
+      }
+      await this.commit(group);
+    }
+  }
+
+  private async commit(group: Pending[]): Promise<void> {
+    try {
+      const inserted = await insertNewEvents(this.store, group.flatMap((p) => p.rows));
+      this.stats.commits++;
+      this.stats.rows += inserted.size;
+      for (const p of group) {
+        let k = 0;
+        for (const r of p.rows) {
+          // An id is credited to the first request that carried it.
+          if (inserted.delete(r.event_id)) k++;
+        }
+        p.resolve(k);
+      }
+    } catch (e) {
+      if (group.length === 1) {
+        group[0].reject(e);
+        return;
+      }
+      for (const p of group) await this.commit([p]);
+    }
+  }
+
+  /** Refuses new requests and waits until every accepted one is committed (or failed). */
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.running) await this.running;
+  }
+}
