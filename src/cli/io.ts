@@ -5,6 +5,8 @@ export interface Output {
   json: boolean;
   /** A line for people (suppressed with --json). */
   info(line: string): void;
+  /** A warning about the data: on stderr even with --json (stdout keeps the one JSON line). */
+  warn(line: string): void;
   /** The command's result: JSON on stdout with --json, else a human summary. */
   result(payload: unknown, human: string): void;
   progress(label: string, total: number): Progress;
@@ -23,6 +25,9 @@ export function makeOutput(json: boolean): Output {
     json,
     info(line) {
       if (!json) process.stderr.write(`${line}\n`);
+    },
+    warn(line) {
+      process.stderr.write(`${line}\n`);
     },
     result(payload, human) {
       if (json) process.stdout.write(`${JSON.stringify(payload)}\n`);

@@ -64,7 +64,7 @@ export async function printSection<S>(
     const scope = await scopeToPlausibleDates(store);
     if (scope) {
       warnings.push(scope);
-      o.info(`warning (${scope.section}): ${scope.message}`);
+      o.warn(`warning (${scope.section}): ${scope.message}`);
     }
     return run(store, warnings);
   });

@@ -163,8 +163,22 @@ test('clv --help shows the shapes and examples', () => {
 // Issue #15 (nbd, --horizon inf) and issue #17 item 6 (messages)
 
 /** The CDNOW sample with every amount replaced, ingested into its own store. */
-function cdnowWithAmounts(name: string, amount: (line: number) => string): string {
-  const lines = readFileSync(sharedData('cdnow', 'cdnow_sample_elog.csv'), 'utf8').trim().split('\n');
+/**
+ * CDNOW's sample with every amount replaced. With `onePerDay`, only a customer's first line of a day is
+ * kept: the models count purchase *days* and sum a day's amounts, so equal amounts per line give equal
+ * spend per purchase day only when there is one line a day.
+ */
+function cdnowWithAmounts(name: string, amount: (line: number) => string, onePerDay = false): string {
+  const all = readFileSync(sharedData('cdnow', 'cdnow_sample_elog.csv'), 'utf8').trim().split('\n');
+  const seen = new Set<string>();
+  const lines = onePerDay ? all.filter((l, i) => {
+    if (i === 0) return true;
+    const [master, , date] = l.split(',');
+    const key = `${master},${date}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  }) : all;
   const csv = join(scratch.dir, `${name}.csv`);
   writeFileSync(csv, [lines[0], ...lines.slice(1).map((l, i) => l.replace(/,[^,]*$/, `,${amount(i)}`))].join('\n') + '\n');
   const store = join(scratch.dir, `${name}.duckdb`);
@@ -233,7 +247,7 @@ test('issue #17: all amounts zero → the spend model says it needs positive amo
 });
 
 test('issue #17: every customer spending the same → finite CLV for everyone, a clear note, no NaN', () => {
-  const same = cdnowWithAmounts('same-amounts', () => '12.5');
+  const same = cdnowWithAmounts('same-amounts', () => '12.5', true);
   const out = join(scratch.dir, 'same.csv');
   const s = spiral(['clv', 'score', '--db', same, '--model', 'bgnbd', ...CAL, '--out', out, '--json']);
   assert.equal(s.code, 0, s.stderr);

@@ -239,7 +239,7 @@ test('design --db --segment: baseline, traffic and days from the store when cust
 });
 
 test('spiral analyze includes the experiments section and the report renders it; results without it render without it', async () => {
-  const store = await DuckDbStore.open(db, { readOnly: true });
+  const store = await DuckDbStore.open(db); // analyze writes clv_scores and the customer tables
   let result;
   try {
     result = await analyze(store, { now: () => new Date('2024-07-01T00:00:00Z') });

@@ -142,3 +142,13 @@ test('NDJSON: a line that is not UTF-8 and a lone CR are rejects at their lines,
   assert.match(rejects[0].raw, /\\xFF/);
   await store.close();
 });
+
+test('a 10,000-column line is one reject that says how many columns it has (issue 17 item 6)', async () => {
+  const wide = Array.from({ length: 10_000 }, () => '7').join(',');
+  const rows = [HEADER, '1,1997-01-01,1,11.77', wide, '2,1997-01-03,2,20.76'];
+  const { store, report, rejects } = await ingestBytes('wide.csv', Buffer.from(rows.join('\n') + '\n'));
+  assert.deepEqual([report.accepted, report.rejected], [2, 1]);
+  assert.equal(rejects[0].line, 3);
+  assert.match(rejects[0].reason, /^wrong number of columns: .*Expected Number of Columns: 4 Found: 10000/);
+  await store.close();
+});

@@ -14,6 +14,7 @@ import { DuckDbStore } from '../../src/store/duckdb/index.js';
 import { zodSummary } from '../../src/cli/errors.js';
 import { scratchDir } from '../helpers/paths.js';
 import { ingestInto } from '../helpers/ingest.js';
+import { spiral } from '../helpers/cli.js';
 
 const scratch = scratchDir();
 after(() => scratch.cleanup());
@@ -48,4 +49,22 @@ test('a result that fails validation prints the first 5 paths and a count, not a
   assert.match(lines[0], /^tracking\.0\.predicted: /);
   assert.equal(lines[5], '… and 10,431 more invalid values (10,436 in all)');
   assert.ok(msg.length < 1000, `${msg.length} characters`);
+});
+
+test('spiral clv fit and score --db leave the outlying dates out too, with the warning (issue 17.3)', async () => {
+  const file = join(scratch.dir, 'clv-brand.csv');
+  await simulate({ customers: 400, seed: 6, out: file });
+  appendFileSync(file, 'far-future-2,c_far2,2100-01-01T00:00:00Z,purchase,i1,10,1,,web,,\n');
+  const db = join(scratch.dir, 'clv-brand.duckdb');
+  assert.equal(spiral(['ingest', file, '--mapping', 'simulated', '--db', db]).code, 0);
+  const cal = ['--unit', 'week', '--calibration-end', '2025-06-30'];
+  const fit = spiral(['clv', 'fit', '--db', db, '--model', 'bgnbd', ...cal, '--holdout-end', '2025-12-28', '--json']);
+  assert.equal(fit.code, 0, fit.stderr);
+  assert.match(fit.stderr, /1 events? dated outside 1970-01-01/);
+  const j = fit.json<{ tracking: { predicted: number }[] | null }>();
+  assert.ok(j.tracking && j.tracking.every((t) => Number.isFinite(t.predicted)), 'no NaN in the tracking');
+  const out = join(scratch.dir, 'clv-brand-scores.csv');
+  const score = spiral(['clv', 'score', '--db', db, '--model', 'bgnbd', ...cal, '--out', out, '--json']);
+  assert.equal(score.code, 0, score.stderr);
+  assert.match(score.stderr, /dated outside 1970-01-01/);
 });

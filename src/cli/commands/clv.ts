@@ -1,5 +1,6 @@
 import { openExistingStore } from '../store.js';
-import { openDuckDb } from '../../store/duckdb/index.js';
+import { openDuckDb, type DuckDbStore } from '../../store/duckdb/index.js';
+import { scopeToPlausibleDates } from '../../analysis/scope.js';
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import {
@@ -61,7 +62,21 @@ function numberFlag(name: string, v: string | undefined, min: number): number | 
   return n;
 }
 
-const openStore = openExistingStore;
+/**
+ * Opens the store for a CLV command with the analysis's date scope: events dated after the latest
+ * ingest or before 1970 are left out of the models, with a warning (issue 17.3), as in analyze.
+ */
+async function openStore(db: string, o: Output): Promise<DuckDbStore> {
+  const store = await openExistingStore(db);
+  try {
+    const scope = await scopeToPlausibleDates(store);
+    if (scope) o.warn(`warning (${scope.section}): ${scope.message}`);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  return store;
+}
 
 /** Bad input found by the CLV code is a usage error (exit 2); a fit that fails stays exit 1. */
 async function asUsage<T>(work: () => Promise<T>): Promise<T> {
@@ -163,7 +178,7 @@ Examples:
         const calibrationEnd = dateFlag('calibration-end', flags.calibrationEnd);
         if (calibrationEnd === undefined) throw new UsageError('--calibration-end is required with --db (YYYY-MM-DD)');
         const holdoutEnd = dateFlag('holdout-end', flags.holdoutEnd);
-        const store = await openStore(flags.db!);
+        const store = await openStore(flags.db!, o);
         try {
           return await fitFromStore(store, { model, unit, calibrationEnd, ...(holdoutEnd ? { holdoutEnd } : {}), fitOptions });
         } finally {
@@ -214,7 +229,7 @@ Examples:
       const outPath = resolve(flags.out);
       if (!/\.(parquet|csv)$/i.test(outPath)) throw new UsageError(`--out must end in .parquet or .csv, got "${flags.out}"`);
       writableFile('--out', outPath);
-      const store = await openStore(flags.db);
+      const store = await openStore(flags.db, o);
       try {
         const r = await asUsage(() => scoreStore(store, {
           model: model as PurchaseModelName | 'auto', unit, calibrationEnd, ...(holdoutEnd ? { holdoutEnd } : {}),
@@ -231,7 +246,7 @@ Examples:
           requestedModel: model,
           unit, calibrationEnd, holdoutEnd: holdoutEnd ?? null,
           spend: r.spend ? fitSummary(r.spend) : null,
-          spendNote: r.spendError,
+          spendNote: r.spendError ?? r.spendNote,
           candidates: r.choice.candidates,
           selection: r.choice.selection,
           horizon: r.discount.horizonPeriods === Infinity ? 'inf' : r.discount.horizonPeriods,

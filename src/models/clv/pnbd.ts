@@ -51,6 +51,13 @@ export const PNBD_DEFAULTS = {
    * there with a ConvergenceError that says so; BG/NBD's no-dropout limit or the NBD fit such data.
    */
   ridgeBeta: 20,
+  /**
+   * A gamma shape (r or s) above this: the rates no longer differ between customers (the data show
+   * no spread, e.g. every customer with the same x, t_x, T). The likelihood is flat as the shape and
+   * scale grow together, and each 2F1 then needs ever more quadrature nodes (a fit on one repeated
+   * tuple spent minutes there); the fit stops with a ConvergenceError that says so.
+   */
+  maxShape: 1e6,
 };
 export type PnbdFit = FitResult<'pnbd', PnbdParams>;
 
@@ -250,6 +257,13 @@ export function fitPnbd(tuples: RfmTuples, options: FitOptions = {}): PnbdFit {
       throw new ConvergenceError(
         `fitPnbd: ran along the no-dropout ridge (s = ${theta[2].toPrecision(4)}, β = ${theta[3].toPrecision(4)} > ${PNBD_DEFAULTS.ridgeBeta} × (α + T)): ` +
           'the data do not identify dropout (customers are all still buying); BG/NBD at its no-dropout limit or the NBD (--model nbd) fit such data',
+        0, NaN,
+      );
+    }
+    if (theta[0] > PNBD_DEFAULTS.maxShape || theta[2] > PNBD_DEFAULTS.maxShape) {
+      throw new ConvergenceError(
+        `fitPnbd: the data do not identify the parameters: a gamma shape ran past ${PNBD_DEFAULTS.maxShape} (r = ${theta[0].toPrecision(4)}, s = ${theta[2].toPrecision(4)}), ` +
+          'so the rates show no spread between customers',
         0, NaN,
       );
     }
