@@ -32,18 +32,27 @@ export function renderPlanMarkdown(plan: StrategyPlan): string {
   if (plan.customerSelection.segments.length === 0) L.push(`_${plan.customerSelection.message ?? 'no segments'}_`, '');
   else {
     L.push('| segment | customers | relevance | selected |', '|---|---:|---:|:---:|');
-    for (const s of plan.customerSelection.segments) L.push(`| ${cell(s.segment)} | ${formatNumber(s.customers, 0)} | ${metricText(s.relevance)} | ${s.selected ? '✓' : ''} |`);
+    for (const s of plan.customerSelection.segments) L.push(`| ${cell(s.name === s.segment ? s.segment : `${s.segment} ${s.name}`)} | ${formatNumber(s.customers, 0)} | ${metricText(s.relevance)} | ${s.selected ? '✓' : ''} |`);
     L.push('');
+    for (const s of plan.customerSelection.segments.filter((x) => x.selected && (x.barriers.length > 0 || x.equity.value !== null))) {
+      L.push(`**${s.segment} ${s.name}** — objective: ${s.uniqueObjective}. Value proposition: ${s.valueProposition}. Equity ${metricText(s.equity)}, at risk ${metricText(s.atRisk)}.`, '');
+      for (const b of s.barriers) L.push(`- barrier (${b.kind}): ${b.text}`);
+      L.push('');
+    }
   }
   L.push('## 3. Strategy selection', '');
   if (plan.strategySelection.message) L.push(`_${plan.strategySelection.message}_`, '');
-  L.push('| strategy | prevalence | gap | association with the KPI | selected | why |', '|---|---:|---:|---|:---:|---|');
+  L.push('| strategy | prevalence | gap | segment gap | association with the KPI (95%) | gap × association | selected | why |', '|---|---:|---:|---:|---|---:|:---:|---|');
+  const pts = (m: Metric): string => (m.value === null ? '—' : `${(m.value * 100).toFixed(1)}`);
   for (const s of plan.strategySelection.strategies) {
-    L.push(`| ${s.strategy} | ${metricText(s.prevalence)} | ${metricText(s.gap)} | ${metricText(s.association)} | ${s.selected ? '✓' : ''} | ${cell(s.why)} |`);
+    const assoc = s.association.value === null ? metricText(s.association) : `${pts(s.association)} points (${pts(s.associationLower)} … ${pts(s.associationUpper)})${s.associationOverlap ? ' †' : ''}`;
+    const score = s.score.value === null ? '—' : formatNumber(s.score.value * 100, 2);
+    L.push(`| ${s.strategy} | ${metricText(s.prevalence)} | ${metricText(s.gap)} | ${metricText(s.segmentGap)} | ${cell(assoc)} | ${score} | ${s.selected ? '✓' : ''} | ${cell(s.why)} |`);
   }
+  if (plan.strategySelection.strategies.some((s) => s.associationOverlap && s.association.value !== null)) L.push('', '† the behaviour score counts some of the KPI\'s own events: the association is partly by construction.');
   L.push('', plan.strategySelection.note, '');
   L.push('## 4. Concepts', '');
-  for (const c of plan.concepts) L.push(`- **${c.strategy}: ${c.concept}** — ${c.guidingQuestion} (${c.evidence.map((e) => `${e.label} ${metricText(e)}`).join('; ')})`);
+  for (const c of plan.concepts) L.push(`- **${c.strategy}: ${c.concept}** — ${c.guidingQuestion} ${c.detail ? `${c.detail} ` : ''}(${c.evidence.map((e) => `${e.label} ${metricText(e)}`).join('; ')})`);
   L.push('', '## 5. Impact', '');
   L.push('| concept | baseline | target | per arm | in all | days | Δ customer equity |', '|---|---:|---:|---:|---:|---:|---:|');
   for (const i of plan.impact) {
