@@ -5,8 +5,8 @@
  * Customer selection ranks the k-means segments of the result's segments section by the objective's
  * relevance, with barriers from the strategy section's per-segment evidence (selection.ts); strategy
  * selection weighs each behaviour's gap in the selected segments by its measured association with the
- * KPI (strategy.associations). A result without those sections (or a caller passing store rankings
- * from readSegments) falls back to the ranking given and prevalence-based gaps.
+ * KPI (strategy.associations). A caller passing its own ranking (readSegments, hand-made rows) gets
+ * that ranking; a result without those sections gets prevalence-based gaps only.
  */
 import type { AnalysisResult } from '../domain/result.js';
 import { twoProportionDesign } from '../models/stats/design.js';
@@ -101,8 +101,9 @@ export function buildPlan(result: AnalysisResult, objective: ObjectiveName, segm
   const kpi = def.kpi(result);
   const equity = higherOrder(result);
 
-  // Customer selection: the result's segments (segments + strategy sections), else a given ranking (a caller with only a store).
-  const fromResult = result.segments !== undefined && result.strategy !== undefined && result.strategy.status === 'ok';
+  // Customer selection: a ranking the caller gives (readSegments, hand-made rows), else the result's
+  // segments (segments + strategy sections).
+  const fromResult = segments.status !== 'ok' && result.segments !== undefined && result.strategy !== undefined && result.strategy.status === 'ok';
   const seg = fromResult
     ? selectSegments(result, objective, STRATEGY_DEFAULTS.selectSegments)
     : segments.rows.map((r, i) => ({
