@@ -4,10 +4,10 @@
  * Metric naming the analysis-result fields it comes from; a step without data says why.
  */
 import { z } from 'zod';
+import { OBJECTIVES, STRATEGIES } from '../domain/sections/strategy.js';
 
-export const OBJECTIVES = ['reduce-attrition', 'increase-repeat', 'grow-referrals', 'grow-flow', 'launch-idea', 'faster-service'] as const;
+export { OBJECTIVES, STRATEGIES };
 export type ObjectiveName = (typeof OBJECTIVES)[number];
-export const STRATEGIES = ['access', 'engage', 'customize', 'connect', 'collaborate'] as const;
 export type StrategyName = (typeof STRATEGIES)[number];
 
 export const MetricSchema = z.object({

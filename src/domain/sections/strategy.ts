@@ -7,7 +7,10 @@
  * A number that could not be computed is null, never NaN.
  */
 import { z } from 'zod';
-import { OBJECTIVES, STRATEGIES } from '../../strategy/plan.js';
+
+/** The objectives a plan starts from and the five behaviour strategies (src/strategy/plan.ts re-exports them). */
+export const OBJECTIVES = ['reduce-attrition', 'increase-repeat', 'grow-referrals', 'grow-flow', 'launch-idea', 'faster-service'] as const;
+export const STRATEGIES = ['access', 'engage', 'customize', 'connect', 'collaborate'] as const;
 
 const nnum = z.number().nullable();
 const count = z.number().int().nonnegative();
