@@ -54,9 +54,9 @@ export function renderPlanMarkdown(plan: StrategyPlan): string {
   L.push('## 4. Concepts', '');
   for (const c of plan.concepts) L.push(`- **${c.strategy}: ${c.concept}** — ${c.guidingQuestion} ${c.detail ? `${c.detail} ` : ''}(${c.evidence.map((e) => `${e.label} ${metricText(e)}`).join('; ')})`);
   L.push('', '## 5. Impact', '');
-  L.push('| concept | baseline | target | per arm | in all | days | Δ customer equity |', '|---|---:|---:|---:|---:|---:|---:|');
+  L.push('| concept | baseline | target | per arm | in all | days | days on the selected segments | Δ customer equity |', '|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const i of plan.impact) {
-    L.push(`| ${i.strategy}: ${cell(i.concept)} | ${metricText(i.baseline)} | ${metricText(i.target)} | ${metricText(i.perArm)} | ${metricText(i.total)} | ${metricText(i.days)} | ${metricText(i.equityChange)} |`);
+    L.push(`| ${i.strategy}: ${cell(i.concept)} | ${metricText(i.baseline)} | ${metricText(i.target)} | ${metricText(i.perArm)} | ${metricText(i.total)} | ${metricText(i.days)} | ${metricText(i.segmentDays)} | ${metricText(i.equityChange)} |`);
   }
   L.push('', `KPI: ${plan.objective.kpiDefinition}. Sample sizes: ${plan.impact[0]?.perArm.formula ?? '—'}. Δ customer equity: ${plan.impact[0]?.equityChange.formula ?? '—'}.`, '');
   L.push('## Where the numbers come from', '');

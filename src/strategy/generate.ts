@@ -188,6 +188,16 @@ export function buildPlan(result: AnalysisResult, objective: ObjectiveName, segm
 
   const traffic = derivedMetric(result, 'customers per day', ['overview.customers', 'overview.span.days'], 'overview.customers / overview.span.days',
     (n, d) => (d > 0 ? n / d : null), 'the log spans no time');
+  // The selected segments' own traffic: their customers over the days the log spans.
+  const segPaths = fromResult ? chosen.map((c) => `strategy.segments[id=${c.segment}].customers`) : [];
+  const segTraffic = segPaths.length
+    ? derivedMetric(result, 'selected segments\' customers per day', [...segPaths, 'overview.span.days'], `(${segPaths.join(' + ')}) / overview.span.days`,
+      (...v) => { const d = v[v.length - 1]; return d > 0 ? v.slice(0, -1).reduce((a, x) => a + x, 0) / d : null; }, 'the log spans no time')
+    : null;
+  const segmentDays = (perArm: number | null, note: string | null): Metric => segTraffic === null
+    ? computedMetric('days of the selected segments\' traffic', null, 'ceil(customers in all / selected segments\' customers per day)', [], 'no segments selected')
+    : computedMetric('days of the selected segments\' traffic', perArm !== null && segTraffic.value !== null && segTraffic.value > 0 ? Math.ceil((2 * perArm) / segTraffic.value) : null,
+      `ceil(customers in all / (${segTraffic.formula}))`, [...kpi.inputs, ...segTraffic.inputs], segTraffic.reason ?? note ?? 'no design');
   const impact = selected.map((s) => {
     const concept = CATALOGUE.find((c) => c.strategy === s.strategy)!.concepts[0].concept;
     const t = STRATEGY_DEFAULTS.targetRelative;
@@ -225,6 +235,7 @@ export function buildPlan(result: AnalysisResult, objective: ObjectiveName, segm
       days: daysM,
       equityChange: computedMetric('expected change in customer equity', eq, eqFormula, [...equity.inputs, ...kpi.inputs], equity.reason ?? kpi.reason ?? 'no equity'),
       note,
+      segmentDays: segmentDays(perArm, note),
     };
   });
 

@@ -100,6 +100,8 @@ export const StrategyPlanSchema = z.object({
     days: MetricSchema,
     equityChange: MetricSchema,
     note: z.string().nullable(),
+    /** Days the selected segments' own traffic needs for the design (an experiment run on them alone). */
+    segmentDays: MetricSchema,
   })),
   generatedFrom: z.object({ schemaVersion: z.string(), generatedAt: z.string(), store: z.string() }),
 });

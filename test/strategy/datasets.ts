@@ -38,7 +38,7 @@ export async function plansFor(files: string[], mapping: string): Promise<Datase
       plan.objective.kpi, plan.objective.higherOrder,
       ...plan.customerSelection.segments.flatMap((s) => [s.relevance, s.equity, s.atRisk, ...s.barriers.flatMap((b) => b.evidence)]),
       ...plan.strategySelection.strategies.flatMap((s) => [s.prevalence, s.gap, s.association, s.associationLower, s.associationUpper, s.segmentGap, s.score]),
-      ...plan.impact.flatMap((i) => [i.baseline, i.perArm, i.days, i.equityChange]),
+      ...plan.impact.flatMap((i) => [i.baseline, i.perArm, i.days, i.equityChange, i.segmentDays]),
     ];
     for (const m of all) {
       assert.ok(m.value === null ? (m.reason ?? '').length > 0 : Number.isFinite(m.value), `${mapping}/${objective}: ${m.label}`);

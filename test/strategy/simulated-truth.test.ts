@@ -56,6 +56,9 @@ test('grow-referrals selects first the segment with a low true connect propensit
   const ev = result.strategy!.segments.find((s) => String(s.id) === top.segment)!;
   assert.ok(Math.abs(top.relevance.value! - ev.reach! * (1 - ev.scores.connect! / 100)) < 1e-12);
   assert.match(renderPlanMarkdown(plan), new RegExp(`barrier \\(`));
+  // the selected segments' own traffic: days = ceil(2 × per arm / (their customers / days spanned))
+  const chosen = plan.customerSelection.segments.filter((s) => s.selected).reduce((a, s) => a + s.customers, 0);
+  for (const i of plan.impact) assert.equal(i.segmentDays.value, Math.ceil(i.total.value! / (chosen / result.overview.span.days!)));
 });
 
 test('every clear measured association (95% interval excludes 0) has the sign the latent propensities give', async () => {
