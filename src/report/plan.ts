@@ -12,7 +12,7 @@ import { REPORT_CSS } from './style.js';
 export function metricText(m: Metric): string {
   if (m.value === null) return `— (${m.reason ?? 'not available'})`;
   const v = m.value;
-  if (/share|rate|prevalence|gap|target/i.test(m.label) && Math.abs(v) <= 1) return `${(v * 100).toFixed(1)}%`;
+  if (/share|rate|prevalence|gap|target|association/i.test(m.label) && Math.abs(v) <= 1) return `${(v * 100).toFixed(1)}%`;
   if (Number.isInteger(v)) return formatNumber(v, 0);
   return formatNumber(v, Math.abs(v) >= 100 ? 0 : 2);
 }
@@ -61,7 +61,7 @@ export function renderPlanMarkdown(plan: StrategyPlan): string {
   L.push('', `KPI: ${plan.objective.kpiDefinition}. Sample sizes: ${plan.impact[0]?.perArm.formula ?? '—'}. Δ customer equity: ${plan.impact[0]?.equityChange.formula ?? '—'}.`, '');
   L.push('## Where the numbers come from', '');
   const seen = new Set<string>();
-  for (const m of [o.kpi, o.higherOrder, ...plan.strategySelection.strategies.map((s) => s.prevalence), ...plan.impact.flatMap((i) => [i.days, i.equityChange])]) {
+  for (const m of [o.kpi, o.higherOrder, ...plan.customerSelection.segments.map((s) => s.relevance), ...plan.strategySelection.strategies.flatMap((s) => [s.prevalence, s.association, s.segmentGap]), ...plan.impact.flatMap((i) => [i.days, i.segmentDays, i.equityChange])]) {
     for (const x of m.inputs) {
       if (seen.has(x.path)) continue;
       seen.add(x.path);

@@ -59,7 +59,7 @@ function barriersOf(result: AnalysisResult, e: SegmentEvidence): Barrier[] {
   if (e.funnel.rate !== null && e.funnel.dropFrom && e.funnel.dropTo) {
     out.push({
       kind: 'funnel',
-      text: `drops off most from ${e.funnel.dropFrom} to ${e.funnel.dropTo}: ${pct(e.funnel.rate)} continue`,
+      text: `weakest funnel step ${e.funnel.dropFrom} → ${e.funnel.dropTo}: ${pct(e.funnel.rate)} continue`,
       evidence: [fieldMetric(result, `${ev(e.id)}.funnel.rate`, 'funnel step conversion rate', 'no funnel')],
     });
   }
