@@ -12,6 +12,7 @@ import { runFunnelSection } from './funnel.js';
 import { runNetworkSection } from './network.js';
 import { runSegmentsStep } from './segments.js';
 import { runExperimentsSection } from './experiments.js';
+import { runStrategySection } from './strategy.js';
 
 const require = createRequire(import.meta.url);
 export const SPIRAL_VERSION: string = (require('../../package.json') as { version: string }).version;
@@ -58,5 +59,6 @@ export async function analyze(store: Store, opts: AnalyzeOptions = {}): Promise<
     experiments,
     warnings,
   };
+  result.strategy = await runStrategySection(store, result, warnings, opts);
   return AnalysisResultSchema.parse(result);
 }
