@@ -16,8 +16,9 @@ export async function segmentsPage(s: Session): Promise<HTMLElement> {
   }
   const section_ = (await analysis(s))?.segments ?? null;
   const named = (section_?.segments ?? []) as NamedSegment[];
-  const nameOf = new Map(named.map((x) => [String(x.id), x.name]));
-  const label = (id: string) => nameOf.get(id) ?? id;
+  const byId = new Map(named.map((x) => [String(x.id), x]));
+  const label = (id: string) => byId.get(id)?.name ?? id;
+  const value = (id: string, field: 'equity' | 'meanClv' | 'atRisk') => { const v = byId.get(id)?.[field]; return v == null ? num(null) : formatAmount(v); };
   return h(
     'div',
     {},
@@ -35,9 +36,9 @@ export async function segmentsPage(s: Session): Promise<HTMLElement> {
         { label: 'Segment', cell: (x) => label(x.segment) },
         { label: 'Customers', cell: (x) => num(x.customers), numeric: true },
         { label: 'Share', cell: (x) => pct(seg.customers ? x.customers / seg.customers : null) ?? num(null), numeric: true },
-        { label: 'Equity', cell: (x) => { const n = named.find((y) => String(y.id) === x.segment); return n?.equity == null ? num(null) : formatAmount(n.equity); }, numeric: true },
-        { label: 'Mean CLV', cell: (x) => { const n = named.find((y) => String(y.id) === x.segment); return n?.meanClv == null ? num(null) : formatAmount(n.meanClv); }, numeric: true },
-        { label: 'Value at risk', cell: (x) => { const n = named.find((y) => String(y.id) === x.segment); return n?.atRisk == null ? num(null) : formatAmount(n.atRisk); }, numeric: true },
+        { label: 'Equity', cell: (x) => value(x.segment, 'equity'), numeric: true },
+        { label: 'Mean CLV', cell: (x) => value(x.segment, 'meanClv'), numeric: true },
+        { label: 'Value at risk', cell: (x) => value(x.segment, 'atRisk'), numeric: true },
       ], { id: 'segments-table' }),
     ),
   );
