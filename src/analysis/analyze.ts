@@ -1,7 +1,6 @@
 /**
  * Runs the pipeline: store → sufficient statistics (SQL) → models → one AnalysisResult.
  */
-import { createRequire } from 'node:module';
 import { AnalysisResultSchema, SCHEMA_VERSION, type AnalysisResult, type Warning } from '../domain/result.js';
 import type { Store } from '../store/types.js';
 import { computeOverview } from './overview.js';
@@ -14,8 +13,9 @@ import { runSegmentsStep } from './segments.js';
 import { runExperimentsSection } from './experiments.js';
 import { runStrategySection } from './strategy.js';
 
-const require = createRequire(import.meta.url);
-export const SPIRAL_VERSION: string = (require('../../package.json') as { version: string }).version;
+import { SPIRAL_VERSION } from '../version.js';
+
+export { SPIRAL_VERSION };
 
 export interface AnalyzeOptions {
   /** Clock for `generatedAt` (injected so results can be reproduced). */

@@ -1,7 +1,5 @@
 /** Exit codes (STYLE.md): 0 ok, 1 failed, 2 bad usage or bad input. */
-import { ZodError } from 'zod';
-import { MappingError } from '../domain/mapping.js';
-import { SourceError } from '../ingest/reader.js';
+import type { ZodError } from 'zod';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -23,14 +21,22 @@ export class ThresholdError extends Error {
   }
 }
 
+/**
+ * The errors that mean bad usage or bad input (exit 2), by name: matching by name rather than by
+ * class keeps this module free of the modules that define them (domain/mapping's MappingError,
+ * ingest/reader's SourceError, models' InvalidArgumentsError, zod), so a command loads only what it runs.
+ */
+const BAD_INPUT_ERRORS: ReadonlySet<string> = new Set(['UsageError', 'MappingError', 'SourceError', 'ZodError', 'InvalidArgumentsError']);
+
+const isZodError = (e: unknown): e is ZodError => e instanceof Error && e.name === 'ZodError' && Array.isArray((e as { issues?: unknown }).issues);
+
 export function exitCodeFor(e: unknown): number {
-  if (e instanceof UsageError || e instanceof MappingError || e instanceof SourceError || e instanceof ZodError) return EXIT_USAGE;
-  if (e instanceof Error && e.name === 'InvalidArgumentsError') return EXIT_USAGE;
+  if (e instanceof Error && BAD_INPUT_ERRORS.has(e.name)) return EXIT_USAGE;
   return EXIT_FAILED;
 }
 
 export function messageFor(e: unknown): string {
-  if (e instanceof ZodError) return zodSummary(e);
+  if (isZodError(e)) return zodSummary(e);
   return e instanceof Error ? e.message : String(e);
 }
 
