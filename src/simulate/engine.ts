@@ -12,6 +12,7 @@
  *   4. its block in truth.ts, filled in `truth()`.
  * A new stream leaves the other mechanisms' draws, and so their output, unchanged.
  */
+import { MechanismSpend } from './mechanisms/spend.js';
 import { exponential, poisson, type Xoshiro128 } from '../models/numeric/random.js';
 import { CH, EventBlock, NONE, T } from './event-block.js';
 import { bgnbdExpectedRepeats, gammaGammaMeanSpend } from './expectations.js';
@@ -110,8 +111,8 @@ class Simulation {
     this.network = new Network(this.nCustomers, params.network.uniformShare, stream(seed, 'network'));
     this.social = new Social(params.social, this.catalogue, stream(seed, 'social'));
     const a = this.acquisition;
-    this.brand = params.brand ? new BrandDynamics(params.brand, this.nCustomers, params.weeks, this.catalogue.size, a.customerArrivals, a.lastArrivalSec, stream(seed, 'brand')) : null;
-    this.peerEffects = params.peerEffects ? new PeerEffects(params.peerEffects, this.endSec, this.catalogue.size + (this.brand?.items ?? 0), stream(seed, 'peer-effects')) : null;
+    this.brand = params.brand ? new BrandDynamics(params.brand, this.nCustomers, params.weeks, this.catalogue.size, a.customerArrivals, a.lastArrivalSec, stream(seed, 'brand'), new MechanismSpend(params.gammaGamma, params.brand.price, stream(seed, 'brand-spend'))) : null;
+    this.peerEffects = params.peerEffects ? new PeerEffects(params.peerEffects, this.endSec, this.catalogue.size + (this.brand?.items ?? 0), stream(seed, 'peer-effects'), new MechanismSpend(params.gammaGamma, params.peerEffects.price, stream(seed, 'peer-effects-spend'))) : null;
     this.personas = params.personas ? new Personas(params.personas, this.catalogue, this.endSec, stream(seed, 'personas')) : null;
     this.experiment = params.experiment ? new ExperimentRun(params.experiment, this.startMs, params.weeks, params.gammaGamma.p, stream(seed, 'experiment')) : null;
     this.rngItems = stream(seed, 'items');

@@ -144,6 +144,7 @@ export const BrandSimSchema = z
     flow: BrandFlowSchema,
     /** Purchases of the brand item per week ~ Poisson(intercept + slope·S_{t−1}). */
     purchases: z.object({ intercept: nonNegative, slope: nonNegative }).strict(),
+    /** Mean spend per brand purchase: each buyer ν ~ Gamma(q, ·), each purchase ~ Gamma(p, ν), with the core Gamma-Gamma p and q (mechanisms/spend.ts). */
     price: positive,
     ideas: BrandIdeasSchema,
   })
@@ -187,6 +188,7 @@ export const PeerEffectsSchema = z
     loyaltyDays: positive.max(365),
     /** P(a buyer answers another customer: a `support` event). */
     advocacyProb: probability,
+    /** Mean spend per purchase, drawn as for brand purchases (mechanisms/spend.ts). */
     price: positive,
   })
   .strict();

@@ -22,6 +22,7 @@
  * Everything is drawn up front from the mechanism's own stream and kept per customer (sorted by
  * customer), so the engine only adds each customer's brand events to their block.
  */
+import type { MechanismSpend } from './spend.js';
 import { normal, poisson, type Rng } from '../../models/numeric/random.js';
 import { CH, T, type EventBlock } from '../event-block.js';
 import type { BrandSimOptions } from '../options.js';
@@ -98,6 +99,7 @@ export class BrandDynamics {
     arrivals: Float64Array,
     lastArrivalSec: number,
     rng: Rng,
+    private readonly spend: MechanismSpend,
   ) {
     // 1. Bass adoption: reshape the arrivals in place (monotone, so still sorted)
     let bassTruth: BrandTruth['bass'] = null;
@@ -223,11 +225,10 @@ export class BrandDynamics {
 
   /** Adds customer j's brand events to the block. */
   addEvents(block: EventBlock, j: number, person: number): void {
-    const price = this.opts.price;
     for (let k = this.offsets[j]; k < this.offsets[j + 1]; k++) {
       const e = block.add(person, this.evTs[k], this.evType[k], this.evChannel[k], this.evItem[k]);
       if (this.evType[k] === T.purchase) {
-        block.amount[e] = price;
+        block.amount[e] = this.spend.amount(person);
         block.quantity[e] = 1;
       }
     }

@@ -23,6 +23,7 @@
  * touched, else v(P)−v(∅), firm likewise — summed and divided by Σ p_i; and the expected funnel
  * transitions consideration → preference (cart, or a second view) → action → loyalty.
  */
+import type { MechanismSpend } from './spend.js';
 import { exponential, poisson, type Rng } from '../../models/numeric/random.js';
 import { CH, NONE, T, type EventBlock } from '../event-block.js';
 import type { PeerEffectsOptions } from '../options.js';
@@ -66,6 +67,7 @@ export class PeerEffects {
     endSec: number,
     private readonly firstItem: number,
     private readonly rng: Rng,
+    private readonly spend: MechanismSpend,
   ) {
     this.people = opts.people;
     const to = Math.max(1, endSec - END_MARGIN);
@@ -160,7 +162,7 @@ export class PeerEffects {
 
   private purchase(block: EventBlock, person: number, ts: number, item: number, channel: number): void {
     const e = block.add(person, ts, T.purchase, channel, item);
-    block.amount[e] = this.opts.price;
+    block.amount[e] = this.spend.amount(person);
     block.quantity[e] = 1;
   }
 
