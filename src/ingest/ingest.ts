@@ -275,12 +275,16 @@ async function ingestWithIds(
 async function countRecords(store: Store, reader: SourceReader): Promise<number> {
   let sql = `SELECT count(*) AS n FROM ${reader.from}`;
   const lines = !reader.exact && (reader.format === 'csv' || reader.format === 'ndjson');
+  // A reader that leaves NUL bytes to this scan (reader.ts, nulChecked): one in any line sends the file to the exact reader.
+  const nul = lines && reader.nulChecked ? `count(*) FILTER (WHERE contains(spiral_line, chr(0)))` : '0';
   if (lines) {
-    sql = `SELECT count(*) FILTER (WHERE spiral_line IS NOT NULL AND trim(spiral_line, ' \t\r') <> '') AS n FROM ${linesFrom(reader.dataPath)}`;
+    sql = `SELECT count(*) FILTER (WHERE spiral_line IS NOT NULL AND trim(spiral_line, ' \t\r') <> '') AS n, ${nul} AS nul FROM ${linesFrom(reader.dataPath)}`;
   } else if (reader.format === 'ndjson') sql += ` WHERE spiral_line IS NOT NULL AND trim(spiral_line) <> ''`;
   let n: number;
   try {
-    [{ n }] = await store.query<{ n: number }>(sql);
+    let nuls: number | undefined;
+    [{ n, nul: nuls }] = await store.query<{ n: number; nul?: number }>(sql);
+    if (nuls) return -1; // NUL bytes: the counts can never match, so the file is read exactly
   } catch (err) {
     if (!lines) throw err;
     return -1; // bytes that are not UTF-8: the counts can never match, so the file is read exactly

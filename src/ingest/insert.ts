@@ -87,8 +87,10 @@ export async function appendNewEvents(store: Store, selectSql: string): Promise<
     removed += Number(r[0]?.Count ?? 0);
   }
   if (rows > 1) {
+    // Distinct 64-bit hashes, not strings (cheaper to hash and compare). A hash collision can only make this
+    // count too high, which runs the exact window below (it finds no repeat); never too low.
     const [{ repeats }] = await store.query<{ repeats: number }>(
-      `SELECT count(*) - count(DISTINCT event_id) AS repeats FROM events WHERE ${fresh}`,
+      `SELECT count(*) - count(DISTINCT hash(event_id)) AS repeats FROM events WHERE ${fresh}`,
     );
     if (repeats > 0) {
       const r = await store.query<{ Count: number }>(`DELETE FROM events WHERE rowid IN (

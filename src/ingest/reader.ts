@@ -16,7 +16,7 @@ import { constants as zlibConstants, createGunzip, gunzipSync } from 'node:zlib'
 import type { Mapping } from '../domain/mapping.js';
 import type { Store } from '../store/types.js';
 import { ident, lit } from '../sql/quote.js';
-import { buildMappedSelect } from './fields.js';
+import { buildMappedSelect, mappedColumns } from './fields.js';
 import { buildRepairTable, dropRepairTables, recordsTable, type Dialect } from './lines.js';
 
 export type SourceFormat = 'csv' | 'parquet' | 'ndjson' | 'json-array';
@@ -44,6 +44,8 @@ export interface SourceReader {
   errorExpr?: string;
   /** Columns of `from` carried unchanged into the mapped rows (the exact reader's line numbers). */
   passthrough?: string[];
+  /** NUL bytes are looked for in whole lines (ingest.ts, countRecords), not per field in the mapping. */
+  nulChecked?: boolean;
   /** Damage found outside any record (a truncated gzip): reported as rejects of their own. */
   notes: { line: number; reason: string }[];
   /** Removes the temporary files and tables of this reader. */
@@ -210,13 +212,17 @@ export async function openReader(path: string, mapping: Mapping, tag: string): P
   const found = readHeader(dataPath, delimiter, quote);
   const columns = mapping.source?.columns ?? found.names;
   const spec = { dataPath, columns, header, crlf: found.crlf };
+  // Every column is read: on a damaged file DuckDB 1.5 then fails with an ordinary error; with
+  // columns pruned it can fail with an INTERNAL error that invalidates the whole database. The
+  // mapped columns are read by the mapping anyway; an always-true filter over the others keeps
+  // DuckDB from pruning them (over every column it cost ~15% of the read, bench/results/ingest.md).
+  const mapped = new Set(mappedColumns(mapping));
+  const unread = columns.filter((c) => !mapped.has(c));
+  const csv = `read_csv(${lit(dataPath)}, ${csvOptions(spec, mapping)})`;
   return {
-    ...base, dataPath, notes, dispose, format, header, rawExpr: null, columns,
-    // Every column is read (the always-true filter keeps DuckDB from pruning columns): on a damaged
-    // file DuckDB 1.5 then fails with an ordinary error; with columns pruned it can fail with an
-    // INTERNAL error that invalidates the whole database.
-    from: `(SELECT * FROM read_csv(${lit(dataPath)}, ${csvOptions(spec, mapping)})
-      WHERE ${columns.map((c) => `coalesce(strlen(${ident(c)}), 0)`).join(' + ') || '0'} >= 0)`,
+    ...base, dataPath, notes, dispose, format, header, rawExpr: null, columns, nulChecked: true,
+    from: unread.length === 0 ? csv
+      : `(SELECT * FROM ${csv} WHERE ${unread.map((c) => `coalesce(strlen(${ident(c)}), 0)`).join(' + ')} >= 0)`,
     column: (name) => ident(name),
   };
 }
@@ -230,7 +236,7 @@ export async function openRepairReader(store: Store, fast: SourceReader, mapping
   const passthrough = ['spiral_start', 'spiral_last'];
   if (fast.format === 'ndjson') {
     const reader: SourceReader = {
-      ...fast, exact: true, rawExpr: 'spiral_raw', errorExpr: 'spiral_perr', passthrough,
+      ...fast, exact: true, nulChecked: false, rawExpr: 'spiral_raw', errorExpr: 'spiral_perr', passthrough,
       from: `(SELECT spiral_start, spiral_last, spiral_raw, spiral_perr, spiral_value AS spiral_line,
         CASE WHEN spiral_perr IS NULL AND json_valid(spiral_value) THEN json(spiral_value) END AS j FROM ${records})`,
     };
@@ -247,7 +253,7 @@ export async function openRepairReader(store: Store, fast: SourceReader, mapping
     columns: columns.length,
   };
   const reader: SourceReader = {
-    ...fast, exact: true, rawExpr: 'spiral_raw', errorExpr: 'spiral_perr', passthrough,
+    ...fast, exact: true, nulChecked: false, rawExpr: 'spiral_raw', errorExpr: 'spiral_perr', passthrough,
     from: `(SELECT spiral_start, spiral_last, spiral_raw, spiral_perr, spiral_f FROM ${records})`,
     column: (name) => `spiral_f[${index.get(name) ?? 0}]`,
   };
