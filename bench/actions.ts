@@ -94,11 +94,11 @@ export async function run(): Promise<string> {
   const f = (x: number): string => x.toFixed(2);
   const load = (l: number[]): string => l.map((x) => x.toFixed(2)).join(' / ');
   return [
-    '## Next-action step on the 1M-customer personas store (issue 10)',
+    `## Next-action step on the 1M-customer ${PERSONAS ? 'personas ' : ''}store (issue 10)`,
     '',
     `${m.events.toLocaleString('en-US')} events of ${m.customers.toLocaleString('en-US')} customers (\`spiral simulate --customers ${CUSTOMERS.toLocaleString('en-US')} --seed 1 --personas\`, ` +
-      `${prep.prepS === null ? 'store cached' : `simulated, ingested and CLV-scored in ${f(prep.prepS)} s`}; the personas mechanism adds the behaviour, experience and replenishment events, so the store is larger than the default 10.8M). ` +
-      'The step = `runSegmentsStep`: customer_facts (one window pass) and customer_item_facts, behaviour scores, k-means segments (fit on a 20,000-customer sample, everyone assigned in SQL), ' +
+      `${prep.prepS === null ? 'store cached' : `ingested and CLV-scored in ${f(prep.prepS)} s`}${PERSONAS ? '; the personas mechanism adds the behaviour, experience and replenishment events, so the store is larger than the default 10.8M' : '; the issue\'s acceptance store'}). ` +
+      'The step = `runSegmentsStep`: customer_facts (hash aggregations and joins, no window over all events) and customer_item_facts, behaviour scores, k-means segments (fit on a 20,000-customer sample, everyone assigned in SQL), ' +
       'experiences and actions. Not timed: recommendations and replenishment (the `recs` branch; the actions use their fallbacks here), the CLV scores (prepared once; `npm run bench -- clv`) and the network (`npm run bench -- network`). ' +
       `Measured in a child process, DuckDB memory_limit ${MEMORY_LIMIT}; load average (1 / 5 / 15 min) ${load(loadBefore)} before and ${load(loadAfter)} after — the machine is shared, so times vary widely between runs.`,
     '',
