@@ -96,7 +96,7 @@ export async function run(): Promise<string> {
   return [
     `## Next-action step on the 1M-customer ${PERSONAS ? 'personas ' : ''}store (issue 10)`,
     '',
-    `${m.events.toLocaleString('en-US')} events of ${m.customers.toLocaleString('en-US')} customers (\`spiral simulate --customers ${CUSTOMERS.toLocaleString('en-US')} --seed 1 --personas\`, ` +
+    `${m.events.toLocaleString('en-US')} events of ${m.customers.toLocaleString('en-US')} customers (\`spiral simulate --customers ${CUSTOMERS.toLocaleString('en-US')} --seed 1${PERSONAS ? ' --personas' : ''}\`, ` +
       `${prep.prepS === null ? 'store cached' : `ingested and CLV-scored in ${f(prep.prepS)} s`}${PERSONAS ? '; the personas mechanism adds the behaviour, experience and replenishment events, so the store is larger than the default 10.8M' : '; the issue\'s acceptance store'}). ` +
       'The step = `runSegmentsStep`: customer_facts (hash aggregations and joins, no window over all events) and customer_item_facts, behaviour scores, k-means segments (fit on a 20,000-customer sample, everyone assigned in SQL), ' +
       'experiences and actions. Not timed: recommendations and replenishment (the `recs` branch; the actions use their fallbacks here), the CLV scores (prepared once; `npm run bench -- clv`) and the network (`npm run bench -- network`). ' +
