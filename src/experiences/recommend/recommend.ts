@@ -152,32 +152,32 @@ class Window {
     return null;
   }
 
-  async parts(spec: ModelSpec): Promise<string[]> {
-    const fill = candidates.popularity(this.k, 9, 'popularity');
+  /** The candidate SELECTs of a model, and whether short lists are filled with popular items. */
+  async parts(spec: ModelSpec): Promise<{ parts: string[]; fill: boolean }> {
     const w = spec.weights ?? personalGrid()[0];
     switch (spec.name) {
       case 'popularity':
-        return [candidates.popularity(this.k)];
+        return { parts: [], fill: true };
       case 'recent':
-        return [candidates.recent()];
+        return { parts: [candidates.recent()], fill: false };
       case 'repeat':
-        return [candidates.repeat(w, this.ref), fill];
+        return { parts: [candidates.repeat(w, this.ref)], fill: true };
       case 'itemknn':
         await this.need('itemknn');
-        return [candidates.neighbours('rec_nb_itemknn', 'itemknn', this.k), fill];
+        return { parts: [candidates.neighbours('rec_nb_itemknn', 'itemknn', this.k)], fill: true };
       case 'ease':
         await this.need('ease');
-        return [candidates.neighbours('rec_nb_ease', 'ease', this.k), fill];
+        return { parts: [candidates.neighbours('rec_nb_ease', 'ease', this.k)], fill: true };
       case 'social': {
         const why = this.unavailable('social');
         if (why) throw new InvalidArgumentsError(`recommend --model social: ${why}`);
-        return [candidates.social(this.positives > 0, this.k), fill];
+        return { parts: [candidates.social(this.positives > 0, this.k)], fill: true };
       }
       case 'blend': {
         await this.need('itemknn');
         const parts = [candidates.repeat(w, this.ref, 0), candidates.neighbours('rec_nb_itemknn', 'itemknn', this.k, 1)];
         if (this.follows > 0) parts.push(candidates.social(this.positives > 0, this.k, 2));
-        return [...parts, fill];
+        return { parts, fill: true };
       }
     }
   }
@@ -190,7 +190,8 @@ class Window {
   }
 
   async rank(spec: ModelSpec, table = 'rec_top'): Promise<void> {
-    await rankTopK(this.store, await this.parts(spec), this.k, table);
+    const { parts, fill } = await this.parts(spec);
+    await rankTopK(this.store, parts, this.k, table, fill);
   }
 
   /** Metrics of rec_top against rec_rel. */

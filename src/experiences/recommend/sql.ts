@@ -111,10 +111,6 @@ function pruned(scored: string, model: ModelName, k: number, tier: number): stri
 }
 
 export const candidates = {
-  popularity(k: number, tier = 0, model: ModelName = 'popularity'): string {
-    return `SELECT t.customer_id, p.item_id, p.customers AS score, 0.0 AS tiebreak, ${tier} AS tier, ${lit(model)} AS model
-      FROM rec_targets t CROSS JOIN (SELECT item_id, customers FROM rec_pop ORDER BY customers DESC, item_id LIMIT ${num(k)}) p`;
-  },
   recent(): string {
     return `SELECT u.customer_id, u.item_id, epoch(u.last_ts)::DOUBLE AS score, 0.0 AS tiebreak, 0 AS tier, 'recent' AS model
       FROM rec_ui u SEMI JOIN rec_targets t ON t.customer_id = u.customer_id`;
@@ -139,16 +135,39 @@ export const candidates = {
 };
 
 /**
- * rec_top(customer_id, rank, item_id, score, model): the top k per target from the candidate
- * SELECTs, each (customer, item) kept once at its best tier, ranked by tier, score, tiebreak, item.
+ * The top k per target (columns customer_id, rank, item_id, score, model) from the candidate
+ * SELECTs, each (customer, item) kept once at its best tier, ranked by tier, score, tiebreak, item;
+ * with `fill`, a customer with fewer than k is filled with the most popular items not already in
+ * their list (model 'popularity'). The fill is list arithmetic per short customer against one small
+ * ranked list of the k most popular items, not a cross join of every customer with the catalogue.
  */
-export async function rankTopK(store: Store, parts: readonly string[], k: number, table = 'rec_top'): Promise<void> {
+export function topKSql(parts: readonly string[], k: number, fill: boolean): string {
   const union = parts.map((p) => `(${p})`).join(' UNION ALL ');
   const dedupe = parts.length > 1 ? 'QUALIFY row_number() OVER (PARTITION BY customer_id, item_id ORDER BY tier, score DESC) = 1' : '';
-  await store.exec(`CREATE OR REPLACE TEMP TABLE ${table} AS
-    SELECT customer_id, rank, item_id, score, model FROM (
+  const ranked = parts.length === 0
+    ? 'SELECT NULL::VARCHAR AS customer_id, NULL::INTEGER AS rank, NULL::VARCHAR AS item_id, NULL::DOUBLE AS score, NULL::VARCHAR AS model WHERE false'
+    : `SELECT customer_id::VARCHAR AS customer_id, rank, item_id::VARCHAR AS item_id, score::DOUBLE AS score, model::VARCHAR AS model FROM (
       SELECT customer_id, item_id, score, model,
         row_number() OVER (PARTITION BY customer_id ORDER BY tier, score DESC, tiebreak DESC, item_id)::INTEGER AS rank
       FROM (SELECT ${CAND} FROM (${union}) c ${dedupe}) d
-      QUALIFY rank <= ${num(k)})`);
+      QUALIFY rank <= ${num(k)})`;
+  if (!fill) return ranked;
+  return `WITH ranked AS (${ranked}),
+    top AS (SELECT list(item_id ORDER BY customers DESC, item_id) AS items, list(customers ORDER BY customers DESC, item_id) AS scores
+      FROM (SELECT item_id::VARCHAR AS item_id, customers::DOUBLE AS customers FROM rec_pop ORDER BY customers DESC, item_id LIMIT ${num(k)})),
+    own AS (SELECT customer_id, count(*) AS n, list(item_id) AS items FROM ranked GROUP BY customer_id),
+    short AS (
+      SELECT t.customer_id::VARCHAR AS customer_id, coalesce(o.n, 0) AS n,
+        list_filter(range(1, len(top.items) + 1), i -> NOT list_contains(coalesce(o.items, []::VARCHAR[]), top.items[i])) AS idx
+      FROM rec_targets t LEFT JOIN own o ON o.customer_id = t.customer_id CROSS JOIN top WHERE coalesce(o.n, 0) < ${num(k)}),
+    f AS (SELECT customer_id, n, unnest(idx) AS i, generate_subscripts(idx, 1) AS pos FROM short)
+    SELECT * FROM ranked
+    UNION ALL
+    SELECT f.customer_id, (f.n + f.pos)::INTEGER AS rank, top.items[f.i] AS item_id, top.scores[f.i] AS score, 'popularity' AS model
+    FROM f CROSS JOIN top WHERE f.n + f.pos <= ${num(k)}`;
+}
+
+/** rec_top (or `table`): the top k per target, see topKSql. */
+export async function rankTopK(store: Store, parts: readonly string[], k: number, table = 'rec_top', fill = false): Promise<void> {
+  await store.exec(`CREATE OR REPLACE TEMP TABLE ${table} AS ${topKSql(parts, k, fill)}`);
 }
