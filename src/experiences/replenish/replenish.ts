@@ -52,12 +52,15 @@ async function buildPairs(store: Store, level: ReplenishLevel, cutoff: string | 
     WITH d AS (
       SELECT customer_id, ${item} AS item_key, CAST(ts AS DATE) AS day, sum(quantity) AS q
       FROM events WHERE ${where} GROUP BY ALL),
-    g AS (SELECT *, date_diff('day', lag(day) OVER (PARTITION BY customer_id, item_key ORDER BY day), day) AS gap FROM d),
+    multi AS (SELECT customer_id, item_key FROM d GROUP BY ALL HAVING count(*) >= 2),
+    g AS (
+      SELECT *, date_diff('day', lag(day) OVER (PARTITION BY customer_id, item_key ORDER BY day), day) AS gap
+      FROM d SEMI JOIN multi ON multi.customer_id = d.customer_id AND multi.item_key = d.item_key),
     s AS (
       SELECT customer_id, item_key, count(gap)::INTEGER AS n, avg(ln(gap)) AS mean_log, coalesce(var_samp(ln(gap)), 0) AS var_log,
         avg(gap)::DOUBLE AS mean_gap, date_diff('day', DATE '1970-01-01', max(day))::INTEGER AS last_day,
         count(q) FILTER (WHERE q > 0)::INTEGER AS q_n, avg(ln(q)) FILTER (WHERE q > 0) AS q_mean_log, coalesce(var_samp(ln(q)) FILTER (WHERE q > 0), 0) AS q_var_log
-      FROM g GROUP BY customer_id, item_key HAVING count(gap) >= 1)
+      FROM g GROUP BY customer_id, item_key)
     SELECT (row_number() OVER (ORDER BY customer_id, item_key) - 1)::INTEGER AS pid,
       (dense_rank() OVER (ORDER BY item_key) - 1)::INTEGER AS gid, * FROM s`);
   const b = await readColumns(store,
@@ -172,7 +175,7 @@ export async function writeReplenishment(store: Store, opts: { level?: number } 
       SELECT p.customer_id::VARCHAR AS customer_id, ${itemCol} AS item_id,
         (DATE '1970-01-01' + f.due)::DATE AS due, (DATE '1970-01-01' + f.lower)::DATE AS due_lower, (DATE '1970-01-01' + f.upper)::DATE AS due_upper,
         f.quantity::DOUBLE AS quantity, f.quantity_lower::DOUBLE AS quantity_lower, f.quantity_upper::DOUBLE AS quantity_upper
-      FROM rep_pairs p JOIN rep_forecast f USING (pid) ORDER BY p.customer_id, p.item_key`);
+      FROM rep_pairs p JOIN rep_forecast f USING (pid)`);
     const [r] = await store.query<{ customers: number; soon: number }>(`SELECT count(DISTINCT customer_id)::DOUBLE AS customers,
       count(*) FILTER (WHERE due < ${dateLit(span.max)} + 8)::DOUBLE AS soon FROM ${REPLENISHMENT_TABLE}`);
     const out: ReplenishSummary = { table: REPLENISHMENT_TABLE, level: lv, pairs: pairs.length, customers: Number(r.customers), dueWithinWeek: Number(r.soon), fit: fitSummary(f) };
