@@ -11,9 +11,7 @@
  * Baseline, same child and store: one GROUP BY customer_id over all events, before and after the
  * step (the mean is the ratio's denominator), so load on the shared machine shows in both.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, renameSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ingestFiles } from '../src/ingest/ingest.js';
@@ -22,6 +20,7 @@ import { writeRecommendations } from '../src/experiences/recommend/recommend.js'
 import { writeReplenishment } from '../src/experiences/replenish/replenish.js';
 import { bundledMapping } from '../test/helpers/ingest.js';
 import { DATA_DIR, simulatedEvents } from './_data.js';
+import { loadAverage, measureProcess } from './_process.js';
 
 const CUSTOMERS = Number(process.env.SPIRAL_BENCH_CUSTOMERS ?? 1_000_000);
 const DB_FILE = join(DATA_DIR, `recs-sim-${CUSTOMERS}.duckdb`);
@@ -82,15 +81,12 @@ async function prepare(): Promise<{ prepS: number | null }> {
 
 export async function run(): Promise<string> {
   const prep = await prepare();
-  const loadBefore = loadavg();
-  const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), 'measure', DB_FILE], {
-    encoding: 'utf8', maxBuffer: 1 << 24, env: { ...process.env, SPIRAL_DUCKDB_MEMORY_LIMIT: MEMORY_LIMIT },
-  });
-  const loadAfter = loadavg();
-  if (child.status !== 0) throw new Error(`bench recs: measuring child failed: ${child.stderr}`);
+  const loadBefore = loadAverage();
+  const child = measureProcess([process.execPath, '--import', 'tsx', fileURLToPath(import.meta.url), 'measure', DB_FILE],
+    { ...process.env, SPIRAL_DUCKDB_MEMORY_LIMIT: MEMORY_LIMIT }, 'bench recs: measuring child');
+  const loadAfter = loadAverage();
   const m = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Measurement;
   const f = (x: number): string => x.toFixed(2);
-  const load = (l: number[]): string => l.map((x) => x.toFixed(2)).join(' / ');
   const base = (m.baselineS[0] + m.baselineS[1]) / 2;
   const total = m.recsS + m.replenishS;
   return [
@@ -99,7 +95,7 @@ export async function run(): Promise<string> {
     `${m.events.toLocaleString('en-US')} events of ${m.customers.toLocaleString('en-US')} customers (\`spiral simulate --customers ${CUSTOMERS.toLocaleString('en-US')} --seed 1\`, ` +
       `${prep.prepS === null ? 'store cached' : `ingested in ${f(prep.prepS)} s`}). Timed: \`writeRecommendations\` (\`--model auto\`: the choice on the inner split, a hash sample of customers, then the chosen model for everyone, ` +
       `written as the table \`recommendations\`, k = 10 rows per customer) and \`writeReplenishment\` — the two calls of \`writeActionInputs\`, which the actions step runs. ` +
-      `Measured in a child process, DuckDB memory_limit ${MEMORY_LIMIT}; load average (1 / 5 / 15 min) ${load(loadBefore)} before and ${load(loadAfter)} after — the machine is shared (2 cores), so absolute times vary widely between runs; the ratio to the in-run baseline is the stable number.`,
+      `Measured in a child process, DuckDB memory_limit ${MEMORY_LIMIT}; load average (1 / 5 / 15 min) ${loadBefore} before and ${loadAfter} after — the machine is shared (2 cores), so absolute times vary widely between runs; the ratio to the in-run baseline is the stable number.`,
     '',
     '| measure | value |',
     '|---|---:|',

@@ -142,6 +142,8 @@ async function buildRelevant(store: Store, basis: 'actions' | 'ratings', from: s
 class Window {
   private built = new Set<string>();
   private positives = false;
+  /** Whether rec_targets holds every customer of the window's rec_ui (the write for everyone). */
+  everyone = false;
   ease: EaseInfo | null = null;
   constructor(readonly store: Store, readonly ref: string, readonly k: number, readonly opts: typeof RECOMMEND_DEFAULTS, readonly network: boolean) {}
 
@@ -175,9 +177,9 @@ class Window {
       case 'popularity':
         return { parts: [], fill: true };
       case 'recent':
-        return { parts: [candidates.recent()], fill: false };
+        return { parts: [candidates.recent(this.everyone)], fill: false };
       case 'repeat':
-        return { parts: [candidates.repeat(w, this.ref)], fill: true };
+        return { parts: [candidates.repeat(w, this.ref, 0, this.everyone)], fill: true };
       case 'itemknn':
         await this.need('itemknn');
         return { parts: [candidates.neighbours('rec_nb_itemknn', 'itemknn', this.k)], fill: true };
@@ -191,7 +193,7 @@ class Window {
       }
       case 'blend': {
         await this.need('itemknn');
-        const parts = [candidates.repeat(w, this.ref, 0), candidates.neighbours('rec_nb_itemknn', 'itemknn', this.k, 1)];
+        const parts = [candidates.repeat(w, this.ref, 0, this.everyone), candidates.neighbours('rec_nb_itemknn', 'itemknn', this.k, 1)];
         if (this.network) parts.push(await this.social(2));
         return { parts, fill: true };
       }
@@ -441,6 +443,7 @@ export async function writeRecommendations(store: Store, o: RecommendOptions = {
     const selection = await selectForStore(store, s, model, k, opts);
     const win = await Window.open(store, s, null, iso(new Date(s.max.getTime() + 1000)), k, opts);
     await store.exec('CREATE OR REPLACE TEMP TABLE rec_targets AS SELECT DISTINCT customer_id FROM events');
+    win.everyone = true;
     const { parts, fill } = await win.parts({ name: selection.model, weights: selection.weights ?? undefined });
     await store.exec(`CREATE OR REPLACE TABLE ${RECOMMENDATIONS_TABLE} AS ${topKSql(parts, k, fill)}`);
     // Ranks run 1..n without gaps, so a customer is short exactly when they have no row at rank k.

@@ -162,14 +162,17 @@ function pruned(scored: string, model: ModelName, k: number, tier: number): stri
     LEFT JOIN rec_pop p ON p.item_id = s.item_id`;
 }
 
+const targetsJoin = (everyone: boolean): string => (everyone ? '' : 'SEMI JOIN rec_targets t ON t.customer_id = u.customer_id');
+
 export const candidates = {
-  recent(): string {
+  /** `everyone`: the targets are every customer of rec_ui, so the join to rec_targets is skipped. */
+  recent(everyone = false): string {
     return `SELECT u.customer_id, u.item_id, epoch(u.last_ts)::DOUBLE AS score, 0.0 AS tiebreak, 0 AS tier, 'recent' AS model
-      FROM rec_ui u SEMI JOIN rec_targets t ON t.customer_id = u.customer_id`;
+      FROM rec_ui u ${targetsJoin(everyone)}`;
   },
-  repeat(w: PersonalWeights, ref: string, tier = 0): string {
+  repeat(w: PersonalWeights, ref: string, tier = 0, everyone = false): string {
     return `SELECT u.customer_id, u.item_id, ${personalScoreSql(w, ref)} AS score, epoch(u.last_ts)::DOUBLE AS tiebreak, ${tier} AS tier, 'repeat' AS model
-      FROM rec_ui u SEMI JOIN rec_targets t ON t.customer_id = u.customer_id`;
+      FROM rec_ui u ${targetsJoin(everyone)}`;
   },
   /** Σ over the profile's items of the neighbour weights, items the customer already has left out. */
   neighbours(table: 'rec_nb_itemknn' | 'rec_nb_ease', model: ModelName, k: number, tier = 0): string {

@@ -32,14 +32,6 @@ interface PairColumns {
 
 const dateLit = (d: string): string => `DATE ${lit(d)}`;
 
-/** 'item' when purchases carry items, 'customer' when none does, null without purchases. */
-async function levelOf(store: Store): Promise<ReplenishLevel | null> {
-  const [r] = await store.query<{ n: number; items: number }>(
-    "SELECT count(*)::DOUBLE AS n, count(item_id)::DOUBLE AS items FROM events WHERE type = 'purchase'");
-  if (Number(r.n) === 0) return null;
-  return Number(r.items) > 0 ? 'item' : 'customer';
-}
-
 /**
  * rep_pairs: per (customer, item) with at least two purchase days before `cutoff` — the count, mean
  * and variance of log days between purchase days, the mean gap, the last purchase day (days since
@@ -128,10 +120,21 @@ async function writeForecasts(store: Store, f: PairForecasts): Promise<void> {
   ], { temp: true });
 }
 
-async function dataSpan(store: Store): Promise<{ min: string; max: string } | null> {
-  const [r] = await store.query<{ lo: string | null; hi: string | null }>(
-    'SELECT CAST(min(ts) AS DATE)::VARCHAR AS lo, CAST(max(ts) AS DATE)::VARCHAR AS hi FROM events');
-  return r && r.lo !== null && r.hi !== null ? { min: r.lo, max: r.hi } : null;
+interface DataSpan {
+  min: string;
+  max: string;
+  /** 'item' when purchases carry items, 'customer' when none does, null without purchases. */
+  level: ReplenishLevel | null;
+}
+
+/** The data's first and last day and the forecast level, in one pass over the events. */
+async function dataSpan(store: Store): Promise<DataSpan | null> {
+  const [r] = await store.query<{ lo: string | null; hi: string | null; n: number; items: number }>(`
+    SELECT CAST(min(ts) AS DATE)::VARCHAR AS lo, CAST(max(ts) AS DATE)::VARCHAR AS hi,
+      count(*) FILTER (WHERE type = 'purchase')::DOUBLE AS n, count(item_id) FILTER (WHERE type = 'purchase')::DOUBLE AS items
+    FROM events`);
+  if (!r || r.lo === null || r.hi === null) return null;
+  return { min: r.lo, max: r.hi, level: Number(r.n) === 0 ? null : Number(r.items) > 0 ? 'item' : 'customer' };
 }
 
 async function dropTemps(store: Store): Promise<void> {
@@ -162,7 +165,7 @@ export async function writeReplenishment(store: Store, opts: { level?: number } 
   const span = await dataSpan(store);
   const empty = (why: string, lv: ReplenishLevel | null): ReplenishSummary => ({ table: null, level: lv, pairs: 0, customers: 0, dueWithinWeek: 0, fit: null, reason: why });
   if (span === null) return empty('the store has no events: ingest a file first', null);
-  const lv = await levelOf(store);
+  const lv = span.level;
   if (lv === null) return empty('the store has no purchase events, so there is nothing to replenish', null);
   try {
     const pairs = await buildPairs(store, lv, null);
@@ -219,7 +222,7 @@ export async function evaluateReplenishment(store: Store, holdoutFrom: string, o
   if (!(holdoutFrom > span.min && holdoutFrom <= span.max)) {
     throw new InvalidArgumentsError(`replenish: --holdout-from ${holdoutFrom} is outside the data (events from ${span.min} to ${span.max}): it must leave events on both sides`);
   }
-  const lv = await levelOf(store);
+  const lv = span.level;
   if (lv === null) return none('the store has no purchase events, so there is nothing to replenish', null);
   try {
     const pairs = await buildPairs(store, lv, holdoutFrom);
