@@ -18,6 +18,7 @@ import { SEGMENTS_TABLE, segmentCustomers, type SegmentationResult } from '../se
 import { evaluateRules, type RuleSet } from '../segments/rules.js';
 import { assignExperiences, EXPERIENCE_DEFAULTS, EXPERIENCES_TABLE } from '../experiences/assign.js';
 import { actionAssumptions, ACTIONS_TABLE, buildActions, ACTION_DEFAULTS } from '../experiences/actions.js';
+import { writeActionInputs } from '../experiences/recommend/step.js';
 
 export interface SegmentsStepOptions {
   onProgress?: (step: string) => void;
@@ -77,6 +78,8 @@ export async function runSegmentsStep(store: Store, opts: SegmentsStepOptions, w
   const ruleSegments = opts.rules ? await evaluateRules(store, opts.rules, info.hasClv) : [];
   const segments = SegmentsSectionSchema.parse({ ...seg, ruleSegments, table: SEGMENTS_TABLE });
 
+  opts.onProgress?.('recommendations and replenishment');
+  await writeActionInputs(store, warnings);
   opts.onProgress?.('experiences');
   await assignExperiences(store, info, opts.experiences);
   const sources = await buildActions(store, info);

@@ -13,6 +13,8 @@ import { createRng, randomInt } from '../../src/models/numeric/random.js';
 import {
   evaluateRecommendations, writeRecommendations, recommendFor, RECOMMENDATIONS_TABLE,
 } from '../../src/experiences/recommend/recommend.js';
+import { buildInteractions, candidates, personalGridHitsSql, rankTopK, tsLit } from '../../src/experiences/recommend/sql.js';
+import { personalGrid } from '../../src/models/recommend/personal.js';
 
 const { dir, cleanup } = scratchDir('spiral-recs-');
 after(cleanup);
@@ -165,5 +167,47 @@ test('degenerate stores: one customer, no items, no network, no purchases, a dat
     assert.match(e.models.social?.reason ?? '', /no network/);
   } finally {
     await reviews.store.close();
+  }
+});
+
+test('the personal grid scored in one query gives each setting the same top-k hits as ranking it alone', async () => {
+  // Random histories (views, saves, carts, purchases on different days) so the 12 settings disagree.
+  const rng = createRng(11);
+  const types = ['view', 'view', 'view', 'save', 'cart', 'purchase'];
+  const rows: string[] = [];
+  for (let c = 0; c < 150; c++) {
+    for (let e = 0; e < 4 + randomInt(rng, 30); e++) {
+      rows.push(`e${c}-${e},c${c},${day(randomInt(rng, 60), randomInt(rng, 24))},${types[randomInt(rng, types.length)]},i${randomInt(rng, 25)},10,1,,web,,`);
+    }
+  }
+  const { store } = await memoryStoreWith([csv(rows)], 'simulated');
+  try {
+    const cutoff = day(45, 0);
+    const ref = tsLit(cutoff);
+    await buildInteractions(store, cutoff);
+    await store.exec(`CREATE OR REPLACE TEMP TABLE rec_rel AS SELECT DISTINCT customer_id, item_id FROM events
+      WHERE type IN ('save', 'cart', 'purchase') AND ts >= ${ref} AND customer_id IN (SELECT customer_id FROM events WHERE ts < ${ref})`);
+    await store.exec('CREATE OR REPLACE TEMP TABLE rec_targets AS SELECT DISTINCT customer_id FROM rec_rel');
+    const k = 5;
+    const grid = personalGrid();
+    const together = await store.query<{ idx: number; relevant: number; ranks: string }>(personalGridHitsSql(grid, ref, k));
+    const key = (r: { relevant: number; ranks: string }): string => `${r.relevant}:${r.ranks.split(',').filter(Boolean).map(Number).sort((a, b) => a - b).join(',')}`;
+    const distinct = new Set<string>();
+    for (let i = 0; i < grid.length; i++) {
+      await rankTopK(store, [candidates.repeat(grid[i], ref)], k);
+      const alone = await store.query<{ customer_id: string; relevant: number; ranks: string }>(`
+        SELECT r.customer_id, r.n::INTEGER AS relevant, coalesce(string_agg(t.rank::VARCHAR, ','), '') AS ranks
+        FROM (SELECT customer_id, count(*) AS n FROM rec_rel GROUP BY 1) r
+        LEFT JOIN (SELECT t.* FROM rec_top t SEMI JOIN rec_rel x USING (customer_id, item_id)) t USING (customer_id)
+        GROUP BY r.customer_id, r.n`);
+      const a = alone.map(key).sort();
+      const b = together.filter((r) => Number(r.idx) === i).map(key).sort();
+      assert.ok(a.length > 100);
+      assert.deepEqual(b, a, `setting ${i}`);
+      distinct.add(a.join('|'));
+    }
+    assert.ok(distinct.size >= 3, `the settings rank differently (${distinct.size} distinct hit patterns)`);
+  } finally {
+    await store.close();
   }
 });

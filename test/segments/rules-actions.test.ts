@@ -12,6 +12,8 @@ import { DuckDbStore } from '../../src/store/duckdb/index.js';
 import { runSegmentsWithClv } from '../../src/analysis/segments.js';
 import { compileCondition, evaluateRules, parseRuleSet, RuleError } from '../../src/segments/rules.js';
 import { CustomerNotFoundError, customerProfile } from '../../src/analysis/customer.js';
+import { buildActions } from '../../src/experiences/actions.js';
+import type { FactsInfo } from '../../src/segments/facts.js';
 import { ingestInto } from '../helpers/ingest.js';
 import { scratchDir } from '../helpers/paths.js';
 import { spiral } from '../helpers/cli.js';
@@ -19,6 +21,7 @@ import { spiral } from '../helpers/cli.js';
 const scratch = scratchDir('spiral-segments-rules-');
 let store: DuckDbStore;
 let db: string;
+let info: FactsInfo;
 
 before(async () => {
   const out = join(scratch.dir, 'p.csv');
@@ -26,7 +29,7 @@ before(async () => {
   db = join(scratch.dir, 'p.duckdb');
   store = await DuckDbStore.open(db);
   await ingestInto(store, [out], 'simulated');
-  await runSegmentsWithClv(store, {}, []);
+  info = (await runSegmentsWithClv(store, {}, [])).info;
 });
 after(async () => {
   await store?.close();
@@ -62,15 +65,36 @@ test('a field not in the table, a bad operator or a missing value is a clear err
   assert.equal(compileCondition({ field: 'clv', op: '!=', value: "o'k" }, cols, 'x'), `("clv" <> 'o''k')`);
 });
 
+test('the step writes recommendations (k per customer) and replenishment, and the actions use them', async () => {
+  const [r] = await store.query<{ customers: number; rows: number; full: number; events: number }>(`
+    SELECT count(DISTINCT customer_id)::DOUBLE AS customers, count(*)::DOUBLE AS rows, count(*) FILTER (WHERE rank = 10)::DOUBLE AS full,
+      (SELECT count(DISTINCT customer_id) FROM events)::DOUBLE AS events FROM recommendations`);
+  assert.equal(r.customers, r.events);
+  assert.equal(r.rows, 10 * r.customers);
+  assert.equal(r.full, r.customers);
+  // Each curate customer's items are their top recommendations, in rank order.
+  const mismatched = await store.query(`
+    SELECT a.customer_id FROM customer_actions a
+    JOIN (SELECT customer_id, string_agg(item_id, ' ' ORDER BY rank) AS items FROM recommendations WHERE rank <= 10 GROUP BY 1) x USING (customer_id)
+    WHERE a.experience = 'curate' AND a.items <> x.items`);
+  assert.equal(mismatched.length, 0);
+  const [c] = await store.query<{ n: number; recs: number }>(`SELECT count(*)::DOUBLE AS n, count(*) FILTER (WHERE reason LIKE '%recommendations')::DOUBLE AS recs FROM customer_actions WHERE experience = 'curate'`);
+  assert.ok(c.n > 0 && c.recs === c.n, `${c.recs} of ${c.n} curate reasons name the recommendations`);
+  const [p] = await store.query<{ n: number; bad: number }>(`SELECT count(*)::DOUBLE AS n, count(*) FILTER (WHERE NOT (due_lower <= due AND due <= due_upper))::DOUBLE AS bad FROM replenishment`);
+  assert.ok(p.n > 0 && p.bad === 0);
+  const [a] = await store.query<{ n: number; model: number }>(`SELECT count(*)::DOUBLE AS n, count(*) FILTER (WHERE reason LIKE '%replenishment model%')::DOUBLE AS model FROM customer_actions WHERE experience = 'automate'`);
+  assert.ok(a.n > 0 && a.model > 0, `${a.model} of ${a.n} automate reasons use the replenishment model`);
+});
+
 test('actions read the recommendations and replenishment tables when they exist', async () => {
   const [cur] = await store.query<{ id: string }>(`SELECT customer_id AS id FROM customer_experiences WHERE experience = 'curate' ORDER BY customer_id LIMIT 1`);
   const [aut] = await store.query<{ id: string }>(`SELECT customer_id AS id FROM customer_experiences WHERE experience = 'automate' ORDER BY customer_id LIMIT 1`);
   await store.exec(`
-    CREATE TABLE recommendations (customer_id VARCHAR, rank INTEGER, item_id VARCHAR, score DOUBLE, model VARCHAR);
+    CREATE OR REPLACE TABLE recommendations (customer_id VARCHAR, rank INTEGER, item_id VARCHAR, score DOUBLE, model VARCHAR);
     INSERT INTO recommendations VALUES ('${cur.id}', 2, 'iB', 0.5, 'itemknn'), ('${cur.id}', 1, 'iA', 0.9, 'itemknn');
-    CREATE TABLE replenishment (customer_id VARCHAR, item_id VARCHAR, due DATE, due_lower DATE, due_upper DATE, quantity DOUBLE, quantity_lower DOUBLE, quantity_upper DOUBLE);
+    CREATE OR REPLACE TABLE replenishment (customer_id VARCHAR, item_id VARCHAR, due DATE, due_lower DATE, due_upper DATE, quantity DOUBLE, quantity_lower DOUBLE, quantity_upper DOUBLE);
     INSERT INTO replenishment VALUES ('${aut.id}', 'iZ', DATE '2026-03-01', DATE '2026-02-20', DATE '2026-03-09', 2, 1, 3);`);
-  await runSegmentsWithClv(store, {}, []);
+  await buildActions(store, info); // not the whole step, which would write the model tables over the hand-made ones
   const rows = await store.query<Record<string, unknown>>(`SELECT customer_id, items, due, reason FROM customer_actions WHERE customer_id IN ('${cur.id}', '${aut.id}') ORDER BY customer_id`);
   const c = rows.find((r) => r.customer_id === cur.id)!;
   const a = rows.find((r) => r.customer_id === aut.id)!;

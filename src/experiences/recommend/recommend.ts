@@ -14,7 +14,7 @@ import { personalGrid, describePersonal, type PersonalWeights } from '../../mode
 import { chooseBest } from '../../models/recommend/select.js';
 import { lit, num } from '../../sql/quote.js';
 import {
-  buildInteractions, buildProfile, buildItemKnn, buildFollows, candidates, rankTopK, tsLit, RELEVANT_TYPES, type ModelName,
+  buildInteractions, buildProfile, buildItemKnn, buildFollows, candidates, personalGridHitsSql, rankTopK, sampleCondition, topKSql, tsLit, RELEVANT_TYPES, type ModelName,
 } from './sql.js';
 import { buildEase, type EaseInfo } from './ease.js';
 
@@ -34,7 +34,13 @@ export const RECOMMEND_DEFAULTS = {
   /** Items kept for EASE's dense solve (the most popular). */
   easeItems: 1000,
   /** Customers the inner validation split evaluates (a fixed hash sample above this). */
-  innerCustomers: 20000,
+  innerCustomers: 10000,
+  /**
+   * Customers whose history the inner split trains on (a fixed hash sample above this; the
+   * evaluated customers are drawn from it): the choice needs popularity and item similarities
+   * that a sample estimates well, not every customer's history.
+   */
+  innerSample: 50000,
   /** Share of the time span used as the validation window when there is no holdout. */
   validationShare: 0.1,
 };
@@ -80,16 +86,26 @@ interface Span {
   min: Date;
   max: Date;
   itemEvents: number;
+  /** Whether relevance is "saved, carted or bought" or, when nobody does those, "reviewed with rating ≥ 4". */
+  basis: 'actions' | 'ratings';
+  /** Distinct customers (approximate: HyperLogLog), for the inner split's sample. */
+  customers: number;
+  /** Whether any follow event names a peer (the social model's network). */
+  network: boolean;
 }
 
 const DAY = 86_400_000;
 const iso = (d: Date): string => d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, '').replace('Z', '');
 
+/** One pass over the events: their time span, item events, relevance basis and customer count. */
 async function span(store: Store): Promise<Span | null> {
-  const [r] = await store.query<{ lo: Date | null; hi: Date | null; items: number }>(
-    'SELECT min(ts) AS lo, max(ts) AS hi, count(item_id)::DOUBLE AS items FROM events');
+  const [r] = await store.query<{ lo: Date | null; hi: Date | null; items: number; rel: number; customers: number; follows: number }>(`
+    SELECT min(ts) AS lo, max(ts) AS hi, count(item_id)::DOUBLE AS items,
+      count(item_id) FILTER (WHERE type IN (${RELEVANT_TYPES.map(lit).join(', ')}))::DOUBLE AS rel, approx_count_distinct(customer_id)::DOUBLE AS customers,
+      count(*) FILTER (WHERE type = 'follow' AND peer_id IS NOT NULL AND peer_id <> customer_id)::DOUBLE AS follows
+    FROM events`);
   if (!r || r.lo === null || r.hi === null) return null;
-  return { min: r.lo, max: r.hi, itemEvents: Number(r.items) };
+  return { min: r.lo, max: r.hi, itemEvents: Number(r.items), basis: Number(r.rel) > 0 ? 'actions' : 'ratings', customers: Number(r.customers), network: Number(r.follows) > 0 };
 }
 
 /** The store's events and items, or a clear error when there is nothing to recommend from. */
@@ -100,19 +116,13 @@ async function requireItems(store: Store): Promise<Span> {
   return s;
 }
 
-/** Whether relevance is "saved, carted or bought" or, when nobody does those, "reviewed with rating ≥ 4". */
-async function relevanceBasis(store: Store): Promise<'actions' | 'ratings'> {
-  const [r] = await store.query<{ n: number }>(`SELECT count(*)::DOUBLE AS n FROM events WHERE item_id IS NOT NULL AND type IN (${RELEVANT_TYPES.map(lit).join(', ')})`);
-  return Number(r.n) > 0 ? 'actions' : 'ratings';
-}
-
 /**
  * rec_rel: distinct (customer, item) relevant in [from, to), among customers with an event before
  * `from`; rec_targets: those customers (a fixed hash sample of `cap` when there are more).
  */
-async function buildRelevant(store: Store, basis: 'actions' | 'ratings', from: string, to: string | null, cap: number | null): Promise<number> {
+async function buildRelevant(store: Store, basis: 'actions' | 'ratings', from: string, to: string | null, cap: number | null, sample: string | null = null): Promise<number> {
   const rel = basis === 'actions' ? `type IN (${RELEVANT_TYPES.map(lit).join(', ')})` : `type = 'review' AND rating >= 4`;
-  const until = to === null ? '' : `AND ts < ${tsLit(to)}`;
+  const until = `${to === null ? '' : `AND ts < ${tsLit(to)}`} ${sample === null ? '' : `AND ${sample}`}`;
   await store.exec(`CREATE OR REPLACE TEMP TABLE rec_rel AS
     SELECT DISTINCT customer_id, item_id FROM events
     WHERE item_id IS NOT NULL AND ${rel} AND ts >= ${tsLit(from)} ${until}
@@ -131,69 +141,92 @@ async function buildRelevant(store: Store, basis: 'actions' | 'ratings', from: s
 /** The state of one training window: what has been built, and the facts the models need. */
 class Window {
   private built = new Set<string>();
-  follows = 0;
-  positives = 0;
+  private positives = false;
+  /** Whether rec_targets holds every customer of the window's rec_ui (the write for everyone). */
+  everyone = false;
   ease: EaseInfo | null = null;
-  constructor(readonly store: Store, readonly ref: string, readonly k: number, readonly opts: typeof RECOMMEND_DEFAULTS) {}
+  constructor(readonly store: Store, readonly ref: string, readonly k: number, readonly opts: typeof RECOMMEND_DEFAULTS, readonly network: boolean) {}
 
-  static async open(store: Store, cutoff: string | null, refIso: string, k: number, opts: typeof RECOMMEND_DEFAULTS): Promise<Window> {
-    await buildInteractions(store, cutoff);
-    await buildProfile(store, opts.profileItems);
-    const w = new Window(store, tsLit(refIso), k, opts);
-    w.follows = await buildFollows(store);
-    const [p] = await store.query<{ n: number }>('SELECT count(*)::DOUBLE AS n FROM rec_ui WHERE liked OR bought OR carted OR saved');
-    w.positives = Number(p.n);
-    return w;
+  /** rec_ui and rec_pop of the window; the profile, similarities and network are built when a model needs them. */
+  static async open(store: Store, s: Span, cutoff: string | null, refIso: string, k: number, opts: typeof RECOMMEND_DEFAULTS, sample: string | null = null): Promise<Window> {
+    await buildInteractions(store, cutoff, sample);
+    return new Window(store, tsLit(refIso), k, opts, s.network);
   }
 
   /** Why a model cannot run on this store, or null. */
   unavailable(name: ModelName): string | null {
-    if (name === 'social' && this.follows === 0) return 'no network: the store has no follow events with a peer_id (who follows or trusts whom)';
+    if (name === 'social' && !this.network) return 'no network: the store has no follow events with a peer_id (who follows or trusts whom)';
     return null;
   }
 
-  async parts(spec: ModelSpec): Promise<string[]> {
-    const fill = candidates.popularity(this.k, 9, 'popularity');
+  /** The social candidates: rec_follows (built once per run) and whether the window has positive interactions to count. */
+  private async social(tier = 0): Promise<string> {
+    if (!this.built.has('follows')) {
+      await buildFollows(this.store, true);
+      const [p] = await this.store.query<{ n: number }>('SELECT count(*)::DOUBLE AS n FROM rec_ui WHERE liked OR bought OR carted OR saved');
+      this.positives = Number(p.n) > 0;
+      this.built.add('follows');
+    }
+    return candidates.social(this.positives, this.k, tier);
+  }
+
+  /** The candidate SELECTs of a model, and whether short lists are filled with popular items. */
+  async parts(spec: ModelSpec): Promise<{ parts: string[]; fill: boolean }> {
     const w = spec.weights ?? personalGrid()[0];
     switch (spec.name) {
       case 'popularity':
-        return [candidates.popularity(this.k)];
+        return { parts: [], fill: true };
       case 'recent':
-        return [candidates.recent()];
+        return { parts: [candidates.recent(this.everyone)], fill: false };
       case 'repeat':
-        return [candidates.repeat(w, this.ref), fill];
+        return { parts: [candidates.repeat(w, this.ref, 0, this.everyone)], fill: true };
       case 'itemknn':
         await this.need('itemknn');
-        return [candidates.neighbours('rec_nb_itemknn', 'itemknn', this.k), fill];
+        return { parts: [candidates.neighbours('rec_nb_itemknn', 'itemknn', this.k)], fill: true };
       case 'ease':
         await this.need('ease');
-        return [candidates.neighbours('rec_nb_ease', 'ease', this.k), fill];
+        return { parts: [candidates.neighbours('rec_nb_ease', 'ease', this.k)], fill: true };
       case 'social': {
         const why = this.unavailable('social');
         if (why) throw new InvalidArgumentsError(`recommend --model social: ${why}`);
-        return [candidates.social(this.positives > 0, this.k), fill];
+        return { parts: [await this.social()], fill: true };
       }
       case 'blend': {
         await this.need('itemknn');
-        const parts = [candidates.repeat(w, this.ref, 0), candidates.neighbours('rec_nb_itemknn', 'itemknn', this.k, 1)];
-        if (this.follows > 0) parts.push(candidates.social(this.positives > 0, this.k, 2));
-        return [...parts, fill];
+        const parts = [candidates.repeat(w, this.ref, 0, this.everyone), candidates.neighbours('rec_nb_itemknn', 'itemknn', this.k, 1)];
+        if (this.network) parts.push(await this.social(2));
+        return { parts, fill: true };
       }
     }
   }
 
   private async need(what: 'itemknn' | 'ease'): Promise<void> {
     if (this.built.has(what)) return;
+    if (!this.built.has('profile')) {
+      await buildProfile(this.store, this.opts.profileItems);
+      this.built.add('profile');
+    }
     if (what === 'itemknn') await buildItemKnn(this.store, this.opts.shrink, this.opts.neighbours, this.opts.minCoCount);
     else this.ease = await buildEase(this.store, this.opts.easeItems, this.opts.neighbours);
     this.built.add(what);
   }
 
   async rank(spec: ModelSpec, table = 'rec_top'): Promise<void> {
-    await rankTopK(this.store, await this.parts(spec), this.k, table);
+    const { parts, fill } = await this.parts(spec);
+    await rankTopK(this.store, parts, this.k, table, fill);
   }
 
   /** Metrics of rec_top against rec_rel. */
+  /** The grid setting (of `grid`) with the best recall@k (ties: NDCG@k, then order) on rec_rel, scored in one query. */
+  async bestPersonal(grid: readonly PersonalWeights[]): Promise<PersonalWeights> {
+    const rows = await this.store.query<{ idx: number; relevant: number; ranks: string }>(personalGridHitsSql(grid, this.ref, this.k));
+    const scored = grid.map((candidate, i) => {
+      const m = rankingMetrics(hitsOf(rows.filter((r) => Number(r.idx) === i)), this.k);
+      return { candidate, recall: m.recall, ndcg: m.ndcg };
+    });
+    return chooseBest(scored)?.candidate ?? grid[0];
+  }
+
   async metrics(): Promise<Metrics> {
     const rows = await this.store.query<{ relevant: number; ranks: string }>(`
       SELECT r.n::INTEGER AS relevant, coalesce(string_agg(h.rank::VARCHAR, ','), '') AS ranks
@@ -201,14 +234,17 @@ class Window {
       LEFT JOIN (SELECT t.customer_id, t.rank FROM rec_top t SEMI JOIN rec_rel x ON x.customer_id = t.customer_id AND x.item_id = t.item_id) h
         ON h.customer_id = r.customer_id
       GROUP BY r.customer_id, r.n`);
-    const hits: CustomerHits[] = rows.map((r) => ({ relevant: Number(r.relevant), hitRanks: r.ranks ? r.ranks.split(',').map(Number) : [] }));
-    const m = rankingMetrics(hits, this.k);
+    const m = rankingMetrics(hitsOf(rows), this.k);
     const [c] = await this.store.query<{ rec: number; cat: number }>(
       'SELECT (SELECT count(DISTINCT item_id) FROM rec_top)::DOUBLE AS rec, (SELECT count(*) FROM rec_pop)::DOUBLE AS cat');
     const out: Metrics = { recall: m.recall, ndcg: m.ndcg, hitRate: m.hitRate, coverage: coverageOf(Number(c.rec), Number(c.cat)), customers: m.customers };
     if (m.customers === 0) out.reason = 'no customer has both an event before the split and a relevant item after it';
     return out;
   }
+}
+
+function hitsOf(rows: readonly { relevant: number; ranks: string }[]): CustomerHits[] {
+  return rows.map((r) => ({ relevant: Number(r.relevant), hitRanks: r.ranks ? r.ranks.split(',').map(Number) : [] }));
 }
 
 function specLabel(spec: ModelSpec): string | null {
@@ -220,23 +256,18 @@ function specLabel(spec: ModelSpec): string | null {
  * grid becomes `repeat`, then popularity, recent, repeat, item-kNN, EASE, social (with a network)
  * and the blend compete on recall@k (ties: NDCG@k, then the simpler model).
  */
-async function chooseModel(store: Store, basis: 'actions' | 'ratings', trainEnd: string, validationEnd: string, k: number, opts: typeof RECOMMEND_DEFAULTS): Promise<Selection> {
+async function chooseModel(store: Store, s: Span, trainEnd: string, validationEnd: string, k: number, opts: typeof RECOMMEND_DEFAULTS): Promise<Selection> {
   const warnings: string[] = [];
-  const customers = await buildRelevant(store, basis, trainEnd, validationEnd, opts.innerCustomers);
+  const sample = sampleCondition(s.customers, opts.innerSample);
+  const customers = await buildRelevant(store, s.basis, trainEnd, validationEnd, opts.innerCustomers, sample);
   const inner = { trainEnd, validationEnd, customers };
   const fallback = (why: string): Selection => {
     warnings.push(`recommend: ${why}; using the blend with default weights`);
     return { model: 'blend', params: describePersonal(personalGrid()[0]), weights: personalGrid()[0], inner, candidates: [], warnings };
   };
   if (customers === 0) return fallback(`the inner validation split (${trainEnd} to ${validationEnd}) has no customer to evaluate`);
-  const win = await Window.open(store, trainEnd, trainEnd, k, opts);
-  const scoredWeights = [];
-  for (const w of personalGrid()) {
-    await win.rank({ name: 'repeat', weights: w });
-    const m = await win.metrics();
-    scoredWeights.push({ candidate: w, recall: m.recall, ndcg: m.ndcg });
-  }
-  const bestW = chooseBest(scoredWeights)?.candidate ?? personalGrid()[0];
+  const win = await Window.open(store, s, trainEnd, trainEnd, k, opts, sample);
+  const bestW = await win.bestPersonal(personalGrid());
   const specs: ModelSpec[] = [
     { name: 'popularity' }, { name: 'recent' }, { name: 'repeat', weights: bestW }, { name: 'itemknn' }, { name: 'ease' }, { name: 'social' }, { name: 'blend', weights: bestW },
   ];
@@ -274,9 +305,9 @@ async function dropTemps(store: Store): Promise<void> {
   }
 }
 
-async function given(store: Store, model: ModelChoice, k: number, opts: typeof RECOMMEND_DEFAULTS, inner: () => Promise<Selection>): Promise<Selection> {
+async function given(s: Span, model: ModelChoice, inner: () => Promise<Selection>): Promise<Selection> {
   if (model === 'auto') return inner();
-  if (model === 'social' && (await buildFollows(store)) === 0) {
+  if (model === 'social' && !s.network) {
     throw new InvalidArgumentsError('recommend --model social: no network: the store has no follow events with a peer_id (who follows or trusts whom)');
   }
   const w = model === 'repeat' || model === 'blend' ? personalGrid()[0] : null;
@@ -330,14 +361,14 @@ export async function evaluateRecommendations(store: Store, o: EvaluateOptions):
   if (!(from > s.min && from <= s.max)) {
     throw new InvalidArgumentsError(`recommend: --holdout-from ${o.holdoutFrom} is outside the data (events from ${iso(s.min)} to ${iso(s.max)}): it must leave events on both sides`);
   }
-  const basis = await relevanceBasis(store);
+  const basis = s.basis;
   try {
     const length = s.max.getTime() + 1000 - from.getTime();
     let innerFrom = new Date(from.getTime() - length);
     if (innerFrom <= s.min) innerFrom = new Date(s.min.getTime() + (from.getTime() - s.min.getTime()) / 2);
-    const selection = await given(store, model, k, opts, () => chooseModel(store, basis, iso(innerFrom), iso(from), k, opts));
+    const selection = await given(s, model, () => chooseModel(store, s, iso(innerFrom), iso(from), k, opts));
     const customers = await buildRelevant(store, basis, iso(from), null, null);
-    const win = await Window.open(store, iso(from), iso(from), k, opts);
+    const win = await Window.open(store, s, iso(from), iso(from), k, opts);
     const models: Partial<Record<ModelName, Metrics>> = {};
     const weights = selection.weights ?? personalGrid()[0];
     const all: readonly ModelName[] = ['popularity', 'recent', 'repeat', 'itemknn', 'ease', 'social', 'blend'];
@@ -390,7 +421,7 @@ export interface RecommendSummary {
 }
 
 async function selectForStore(store: Store, s: Span, model: ModelChoice, k: number, opts: typeof RECOMMEND_DEFAULTS): Promise<Selection> {
-  return given(store, model, k, opts, async () => {
+  return given(s, model, async () => {
     const spanMs = s.max.getTime() + 1000 - s.min.getTime();
     const window = Math.max(DAY, spanMs * opts.validationShare);
     const from = new Date(s.max.getTime() + 1000 - window);
@@ -398,7 +429,7 @@ async function selectForStore(store: Store, s: Span, model: ModelChoice, k: numb
       const w = personalGrid()[0];
       return { model: 'blend', params: describePersonal(w), weights: w, inner: null, candidates: [], warnings: ['recommend: the data spans less than two validation windows; using the blend with default weights'] };
     }
-    return chooseModel(store, await relevanceBasis(store), iso(from), iso(new Date(s.max.getTime() + 1000)), k, opts);
+    return chooseModel(store, s, iso(from), iso(new Date(s.max.getTime() + 1000)), k, opts);
   });
 }
 
@@ -410,21 +441,19 @@ export async function writeRecommendations(store: Store, o: RecommendOptions = {
   const s = await requireItems(store);
   try {
     const selection = await selectForStore(store, s, model, k, opts);
-    const win = await Window.open(store, null, iso(new Date(s.max.getTime() + 1000)), k, opts);
+    const win = await Window.open(store, s, null, iso(new Date(s.max.getTime() + 1000)), k, opts);
     await store.exec('CREATE OR REPLACE TEMP TABLE rec_targets AS SELECT DISTINCT customer_id FROM events');
-    await win.rank({ name: selection.model, weights: selection.weights ?? undefined });
-    await store.exec(`CREATE OR REPLACE TABLE ${RECOMMENDATIONS_TABLE} AS
-      SELECT customer_id::VARCHAR AS customer_id, rank::INTEGER AS rank, item_id::VARCHAR AS item_id, score::DOUBLE AS score, model::VARCHAR AS model
-      FROM rec_top ORDER BY customer_id, rank`);
-    const [r] = await store.query<{ customers: number; rows: number; short: number; fill: number; items: number; cat: number }>(`
-      SELECT (SELECT count(*) FROM rec_targets)::DOUBLE AS customers, (SELECT count(*) FROM ${RECOMMENDATIONS_TABLE})::DOUBLE AS rows,
-        (SELECT count(*) FROM rec_targets t LEFT JOIN (SELECT customer_id, count(*) AS n FROM ${RECOMMENDATIONS_TABLE} GROUP BY 1) c USING (customer_id)
-          WHERE coalesce(c.n, 0) < ${num(k)})::DOUBLE AS short,
-        (SELECT count(*) FROM ${RECOMMENDATIONS_TABLE} WHERE model <> ${lit(selection.model)})::DOUBLE AS fill,
-        (SELECT count(DISTINCT item_id) FROM ${RECOMMENDATIONS_TABLE})::DOUBLE AS items, (SELECT count(*) FROM rec_pop)::DOUBLE AS cat`);
+    win.everyone = true;
+    const { parts, fill } = await win.parts({ name: selection.model, weights: selection.weights ?? undefined });
+    await store.exec(`CREATE OR REPLACE TABLE ${RECOMMENDATIONS_TABLE} AS ${topKSql(parts, k, fill)}`);
+    // Ranks run 1..n without gaps, so a customer is short exactly when they have no row at rank k.
+    const [r] = await store.query<{ customers: number; rows: number; full: number; fill: number; items: number; cat: number }>(`
+      SELECT (SELECT count(*) FROM rec_targets)::DOUBLE AS customers, count(*)::DOUBLE AS rows, count(*) FILTER (WHERE rank = ${num(k)})::DOUBLE AS full,
+        count(*) FILTER (WHERE model <> ${lit(selection.model)})::DOUBLE AS fill, count(DISTINCT item_id)::DOUBLE AS items, (SELECT count(*) FROM rec_pop)::DOUBLE AS cat
+      FROM ${RECOMMENDATIONS_TABLE}`);
     return {
       table: RECOMMENDATIONS_TABLE, k, model: selection.model, params: selection.params, customers: Number(r.customers), rows: Number(r.rows),
-      customersShort: Number(r.short), popularityFill: Number(r.fill), coverage: coverageOf(Number(r.items), Number(r.cat)), selection, warnings: selection.warnings,
+      customersShort: Number(r.customers) - Number(r.full), popularityFill: Number(r.fill), coverage: coverageOf(Number(r.items), Number(r.cat)), selection, warnings: selection.warnings,
     };
   } finally {
     await dropTemps(store);
@@ -471,7 +500,7 @@ export async function recommendFor(store: Store, customerId: string, o: Recommen
   }
   try {
     const selection = await selectForStore(store, s, model, k, opts);
-    const win = await Window.open(store, null, iso(new Date(s.max.getTime() + 1000)), k, opts);
+    const win = await Window.open(store, s, null, iso(new Date(s.max.getTime() + 1000)), k, opts);
     await store.exec(`CREATE OR REPLACE TEMP TABLE rec_targets AS SELECT ${lit(customerId)}::VARCHAR AS customer_id`);
     await win.rank({ name: selection.model, weights: selection.weights ?? undefined });
     const items = await read('SELECT rank, item_id, score, model FROM rec_top ORDER BY rank', []);

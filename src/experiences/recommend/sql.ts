@@ -27,17 +27,36 @@ export function tsLit(t: string): string {
   return `TIMESTAMP ${lit(t.replace('T', ' ').replace(/Z$/, ''))}`;
 }
 
-/** rec_ui and rec_pop from the events before `cutoff` (all events when null). */
-export async function buildInteractions(store: Store, cutoff: string | null): Promise<void> {
-  const before = cutoff === null ? '' : `AND ts < ${tsLit(cutoff)}`;
+/**
+ * rec_ui and rec_pop from the events before `cutoff` (all events when null), of the customers that
+ * satisfy `sample` (an SQL condition on customer_id; all customers when null).
+ */
+export async function buildInteractions(store: Store, cutoff: string | null, sample: string | null = null): Promise<void> {
+  const before = `${cutoff === null ? '' : `AND ts < ${tsLit(cutoff)}`} ${sample === null ? '' : `AND ${sample}`}`;
+  // Two levels (customer × item × day, then customer × item): the distinct days come from the
+  // first level's groups instead of a count(DISTINCT) per group.
   await store.exec(`CREATE OR REPLACE TEMP TABLE rec_ui AS
-    SELECT customer_id, item_id, count(*)::DOUBLE AS n, count(DISTINCT CAST(ts AS DATE))::DOUBLE AS days, max(ts) AS last_ts,
-      bool_or(type = 'cart') AS carted, bool_or(type = 'save') AS saved, bool_or(type = 'purchase') AS bought,
-      bool_or(type = 'review' AND rating >= 4) AS liked
-    FROM events WHERE item_id IS NOT NULL AND type IN (${typeList(INTERACTION_TYPES)}) ${before}
+    SELECT customer_id, item_id, sum(n)::DOUBLE AS n, count(*)::DOUBLE AS days, max(last_ts) AS last_ts,
+      bool_or(carted) AS carted, bool_or(saved) AS saved, bool_or(bought) AS bought, coalesce(bool_or(liked), false) AS liked
+    FROM (
+      SELECT customer_id, item_id, CAST(ts AS DATE) AS day, count(*) AS n, max(ts) AS last_ts,
+        bool_or(type = 'cart') AS carted, bool_or(type = 'save') AS saved, bool_or(type = 'purchase') AS bought,
+        bool_or(type = 'review' AND rating >= 4) AS liked
+      FROM events WHERE item_id IS NOT NULL AND type IN (${typeList(INTERACTION_TYPES)}) ${before}
+      GROUP BY customer_id, item_id, day)
     GROUP BY customer_id, item_id`);
   await store.exec(`CREATE OR REPLACE TEMP TABLE rec_pop AS
     SELECT item_id, count(*)::DOUBLE AS customers FROM rec_ui GROUP BY item_id`);
+}
+
+/**
+ * A fixed hash sample of about `wanted` of `customers` customers, as an SQL condition on
+ * customer_id (null = everyone, when there are not more than `wanted`).
+ */
+export function sampleCondition(customers: number, wanted: number): string | null {
+  if (!(customers > wanted)) return null;
+  const perMille = Math.max(1, Math.ceil((10_000 * wanted) / customers));
+  return `hash(customer_id) % 10000 < ${num(perMille)}`;
 }
 
 /** rec_profile: each customer's most recent `profileItems` items. */
@@ -78,20 +97,53 @@ export async function easeGramSql(store: Store, maxItems: number): Promise<{ ite
   return { items, pairs };
 }
 
-/** rec_follows: distinct follow edges (customer follows / trusts peer), whatever their date. */
-export async function buildFollows(store: Store): Promise<number> {
-  await store.exec(`CREATE OR REPLACE TEMP TABLE rec_follows AS
+/**
+ * rec_follows: distinct follow edges (customer follows / trusts peer), whatever their date (so one
+ * build serves every window: `reuse` keeps a rec_follows already built in this run).
+ */
+export async function buildFollows(store: Store, reuse = false): Promise<number> {
+  await store.exec(`CREATE ${reuse ? 'TEMP TABLE IF NOT EXISTS' : 'OR REPLACE TEMP TABLE'} rec_follows AS
     SELECT DISTINCT customer_id, peer_id FROM events WHERE type = 'follow' AND peer_id IS NOT NULL AND peer_id <> customer_id`);
   const [r] = await store.query<{ n: number }>('SELECT count(*)::DOUBLE AS n FROM rec_follows');
   return Number(r.n);
 }
 
+/** The personal score of a rec_ui row (alias u) at the reference time `ref`, from SQL expressions for the weights (tau NULL = no decay). */
+function scoreOf(w: { tau: string; n: string; d: string; cart: string; save: string; buy: string; like: string }, ref: string): string {
+  const age = `(epoch(${ref}) - epoch(u.last_ts)) / 86400.0`;
+  const boost = `(1 + ${w.cart} * u.carted::INT + ${w.save} * u.saved::INT + ${w.buy} * u.bought::INT + ${w.like} * u.liked::INT)`;
+  return `coalesce(exp(-(${age}) / ${w.tau}), 1.0) * pow(u.n, ${w.n}) * pow(u.days, ${w.d}) * ${boost}`;
+}
+
 /** The personal score of a rec_ui row (alias u) at the reference time `ref`. */
 export function personalScoreSql(w: PersonalWeights, ref: string): string {
-  const age = `(epoch(${ref}) - epoch(u.last_ts)) / 86400.0`;
-  const decay = w.tauDays === null ? '1.0' : `exp(-(${age}) / ${num(w.tauDays)})`;
-  const boost = `(1 + ${num(w.cart)} * u.carted::INT + ${num(w.save)} * u.saved::INT + ${num(w.purchase)} * u.bought::INT + ${num(w.like)} * u.liked::INT)`;
-  return `${decay} * pow(u.n, ${num(w.countExponent)}) * pow(u.days, ${num(w.daysExponent)}) * ${boost}`;
+  return scoreOf({
+    tau: w.tauDays === null ? 'NULL' : num(w.tauDays), n: num(w.countExponent), d: num(w.daysExponent),
+    cart: num(w.cart), save: num(w.save), buy: num(w.purchase), like: num(w.like),
+  }, ref);
+}
+
+/**
+ * Every setting of the personal grid in one query: (setting index, relevant items, hit ranks) per
+ * customer of rec_rel, from each setting's top k of the targets' own items (rec_ui × the grid,
+ * one window). Without the popularity fill: a customer with fewer than k own items has all of them
+ * in every setting's list, so the fill adds the same hits to every setting and cannot change which
+ * setting is best.
+ */
+export function personalGridHitsSql(grid: readonly PersonalWeights[], ref: string, k: number): string {
+  const values = grid.map((w, i) => `(${i}, ${w.tauDays === null ? 'NULL::DOUBLE' : num(w.tauDays)}, ${[w.countExponent, w.daysExponent, w.cart, w.save, w.purchase, w.like].map(num).join(', ')})`).join(', ');
+  const score = scoreOf({ tau: 'g.tau', n: 'g.ce', d: 'g.de', cart: 'g.cart', save: 'g.save', buy: 'g.buy', like: 'g.lk' }, ref);
+  return `WITH g(idx, tau, ce, de, cart, save, buy, lk) AS (VALUES ${values}),
+    top AS (
+      SELECT g.idx, u.customer_id, u.item_id,
+        row_number() OVER (PARTITION BY g.idx, u.customer_id ORDER BY ${score} DESC, epoch(u.last_ts) DESC, u.item_id) AS rank
+      FROM rec_ui u SEMI JOIN rec_targets t ON t.customer_id = u.customer_id CROSS JOIN g
+      QUALIFY rank <= ${num(k)}),
+    hits AS (SELECT t.idx, t.customer_id, t.rank FROM top t SEMI JOIN rec_rel x ON x.customer_id = t.customer_id AND x.item_id = t.item_id),
+    r AS (SELECT customer_id, count(*) AS n FROM rec_rel GROUP BY customer_id)
+    SELECT g.idx::INTEGER AS idx, r.n::INTEGER AS relevant, coalesce(string_agg(h.rank::VARCHAR, ','), '') AS ranks
+    FROM r CROSS JOIN g LEFT JOIN hits h ON h.customer_id = r.customer_id AND h.idx = g.idx
+    GROUP BY g.idx, r.customer_id, r.n`;
 }
 
 export type ModelName = 'popularity' | 'recent' | 'repeat' | 'itemknn' | 'ease' | 'social' | 'blend';
@@ -110,18 +162,17 @@ function pruned(scored: string, model: ModelName, k: number, tier: number): stri
     LEFT JOIN rec_pop p ON p.item_id = s.item_id`;
 }
 
+const targetsJoin = (everyone: boolean): string => (everyone ? '' : 'SEMI JOIN rec_targets t ON t.customer_id = u.customer_id');
+
 export const candidates = {
-  popularity(k: number, tier = 0, model: ModelName = 'popularity'): string {
-    return `SELECT t.customer_id, p.item_id, p.customers AS score, 0.0 AS tiebreak, ${tier} AS tier, ${lit(model)} AS model
-      FROM rec_targets t CROSS JOIN (SELECT item_id, customers FROM rec_pop ORDER BY customers DESC, item_id LIMIT ${num(k)}) p`;
-  },
-  recent(): string {
+  /** `everyone`: the targets are every customer of rec_ui, so the join to rec_targets is skipped. */
+  recent(everyone = false): string {
     return `SELECT u.customer_id, u.item_id, epoch(u.last_ts)::DOUBLE AS score, 0.0 AS tiebreak, 0 AS tier, 'recent' AS model
-      FROM rec_ui u SEMI JOIN rec_targets t ON t.customer_id = u.customer_id`;
+      FROM rec_ui u ${targetsJoin(everyone)}`;
   },
-  repeat(w: PersonalWeights, ref: string, tier = 0): string {
+  repeat(w: PersonalWeights, ref: string, tier = 0, everyone = false): string {
     return `SELECT u.customer_id, u.item_id, ${personalScoreSql(w, ref)} AS score, epoch(u.last_ts)::DOUBLE AS tiebreak, ${tier} AS tier, 'repeat' AS model
-      FROM rec_ui u SEMI JOIN rec_targets t ON t.customer_id = u.customer_id`;
+      FROM rec_ui u ${targetsJoin(everyone)}`;
   },
   /** Σ over the profile's items of the neighbour weights, items the customer already has left out. */
   neighbours(table: 'rec_nb_itemknn' | 'rec_nb_ease', model: ModelName, k: number, tier = 0): string {
@@ -139,16 +190,39 @@ export const candidates = {
 };
 
 /**
- * rec_top(customer_id, rank, item_id, score, model): the top k per target from the candidate
- * SELECTs, each (customer, item) kept once at its best tier, ranked by tier, score, tiebreak, item.
+ * The top k per target (columns customer_id, rank, item_id, score, model) from the candidate
+ * SELECTs, each (customer, item) kept once at its best tier, ranked by tier, score, tiebreak, item;
+ * with `fill`, a customer with fewer than k is filled with the most popular items not already in
+ * their list (model 'popularity'). The fill is list arithmetic per short customer against one small
+ * ranked list of the k most popular items, not a cross join of every customer with the catalogue.
  */
-export async function rankTopK(store: Store, parts: readonly string[], k: number, table = 'rec_top'): Promise<void> {
+export function topKSql(parts: readonly string[], k: number, fill: boolean): string {
   const union = parts.map((p) => `(${p})`).join(' UNION ALL ');
   const dedupe = parts.length > 1 ? 'QUALIFY row_number() OVER (PARTITION BY customer_id, item_id ORDER BY tier, score DESC) = 1' : '';
-  await store.exec(`CREATE OR REPLACE TEMP TABLE ${table} AS
-    SELECT customer_id, rank, item_id, score, model FROM (
+  const ranked = parts.length === 0
+    ? 'SELECT NULL::VARCHAR AS customer_id, NULL::INTEGER AS rank, NULL::VARCHAR AS item_id, NULL::DOUBLE AS score, NULL::VARCHAR AS model WHERE false'
+    : `SELECT customer_id::VARCHAR AS customer_id, rank, item_id::VARCHAR AS item_id, score::DOUBLE AS score, model::VARCHAR AS model FROM (
       SELECT customer_id, item_id, score, model,
         row_number() OVER (PARTITION BY customer_id ORDER BY tier, score DESC, tiebreak DESC, item_id)::INTEGER AS rank
       FROM (SELECT ${CAND} FROM (${union}) c ${dedupe}) d
-      QUALIFY rank <= ${num(k)})`);
+      QUALIFY rank <= ${num(k)})`;
+  if (!fill) return ranked;
+  return `WITH ranked AS (${ranked}),
+    top AS (SELECT list(item_id ORDER BY customers DESC, item_id) AS items, list(customers ORDER BY customers DESC, item_id) AS scores
+      FROM (SELECT item_id::VARCHAR AS item_id, customers::DOUBLE AS customers FROM rec_pop ORDER BY customers DESC, item_id LIMIT ${num(k)})),
+    own AS (SELECT customer_id, count(*) AS n, list(item_id) AS items FROM ranked GROUP BY customer_id),
+    short AS (
+      SELECT t.customer_id::VARCHAR AS customer_id, coalesce(o.n, 0) AS n,
+        list_filter(range(1, len(top.items) + 1), i -> NOT list_contains(coalesce(o.items, []::VARCHAR[]), top.items[i])) AS idx
+      FROM rec_targets t LEFT JOIN own o ON o.customer_id = t.customer_id CROSS JOIN top WHERE coalesce(o.n, 0) < ${num(k)}),
+    f AS (SELECT customer_id, n, unnest(idx) AS i, generate_subscripts(idx, 1) AS pos FROM short)
+    SELECT * FROM ranked
+    UNION ALL
+    SELECT f.customer_id, (f.n + f.pos)::INTEGER AS rank, top.items[f.i] AS item_id, top.scores[f.i] AS score, 'popularity' AS model
+    FROM f CROSS JOIN top WHERE f.n + f.pos <= ${num(k)}`;
+}
+
+/** rec_top (or `table`): the top k per target, see topKSql. */
+export async function rankTopK(store: Store, parts: readonly string[], k: number, table = 'rec_top', fill = false): Promise<void> {
+  await store.exec(`CREATE OR REPLACE TEMP TABLE ${table} AS ${topKSql(parts, k, fill)}`);
 }

@@ -32,14 +32,6 @@ interface PairColumns {
 
 const dateLit = (d: string): string => `DATE ${lit(d)}`;
 
-/** 'item' when purchases carry items, 'customer' when none does, null without purchases. */
-async function levelOf(store: Store): Promise<ReplenishLevel | null> {
-  const [r] = await store.query<{ n: number; items: number }>(
-    "SELECT count(*)::DOUBLE AS n, count(item_id)::DOUBLE AS items FROM events WHERE type = 'purchase'");
-  if (Number(r.n) === 0) return null;
-  return Number(r.items) > 0 ? 'item' : 'customer';
-}
-
 /**
  * rep_pairs: per (customer, item) with at least two purchase days before `cutoff` — the count, mean
  * and variance of log days between purchase days, the mean gap, the last purchase day (days since
@@ -52,12 +44,15 @@ async function buildPairs(store: Store, level: ReplenishLevel, cutoff: string | 
     WITH d AS (
       SELECT customer_id, ${item} AS item_key, CAST(ts AS DATE) AS day, sum(quantity) AS q
       FROM events WHERE ${where} GROUP BY ALL),
-    g AS (SELECT *, date_diff('day', lag(day) OVER (PARTITION BY customer_id, item_key ORDER BY day), day) AS gap FROM d),
+    multi AS (SELECT customer_id, item_key FROM d GROUP BY ALL HAVING count(*) >= 2),
+    g AS (
+      SELECT *, date_diff('day', lag(day) OVER (PARTITION BY customer_id, item_key ORDER BY day), day) AS gap
+      FROM d SEMI JOIN multi ON multi.customer_id = d.customer_id AND multi.item_key = d.item_key),
     s AS (
       SELECT customer_id, item_key, count(gap)::INTEGER AS n, avg(ln(gap)) AS mean_log, coalesce(var_samp(ln(gap)), 0) AS var_log,
         avg(gap)::DOUBLE AS mean_gap, date_diff('day', DATE '1970-01-01', max(day))::INTEGER AS last_day,
         count(q) FILTER (WHERE q > 0)::INTEGER AS q_n, avg(ln(q)) FILTER (WHERE q > 0) AS q_mean_log, coalesce(var_samp(ln(q)) FILTER (WHERE q > 0), 0) AS q_var_log
-      FROM g GROUP BY customer_id, item_key HAVING count(gap) >= 1)
+      FROM g GROUP BY customer_id, item_key)
     SELECT (row_number() OVER (ORDER BY customer_id, item_key) - 1)::INTEGER AS pid,
       (dense_rank() OVER (ORDER BY item_key) - 1)::INTEGER AS gid, * FROM s`);
   const b = await readColumns(store,
@@ -125,10 +120,21 @@ async function writeForecasts(store: Store, f: PairForecasts): Promise<void> {
   ], { temp: true });
 }
 
-async function dataSpan(store: Store): Promise<{ min: string; max: string } | null> {
-  const [r] = await store.query<{ lo: string | null; hi: string | null }>(
-    'SELECT CAST(min(ts) AS DATE)::VARCHAR AS lo, CAST(max(ts) AS DATE)::VARCHAR AS hi FROM events');
-  return r && r.lo !== null && r.hi !== null ? { min: r.lo, max: r.hi } : null;
+interface DataSpan {
+  min: string;
+  max: string;
+  /** 'item' when purchases carry items, 'customer' when none does, null without purchases. */
+  level: ReplenishLevel | null;
+}
+
+/** The data's first and last day and the forecast level, in one pass over the events. */
+async function dataSpan(store: Store): Promise<DataSpan | null> {
+  const [r] = await store.query<{ lo: string | null; hi: string | null; n: number; items: number }>(`
+    SELECT CAST(min(ts) AS DATE)::VARCHAR AS lo, CAST(max(ts) AS DATE)::VARCHAR AS hi,
+      count(*) FILTER (WHERE type = 'purchase')::DOUBLE AS n, count(item_id) FILTER (WHERE type = 'purchase')::DOUBLE AS items
+    FROM events`);
+  if (!r || r.lo === null || r.hi === null) return null;
+  return { min: r.lo, max: r.hi, level: Number(r.n) === 0 ? null : Number(r.items) > 0 ? 'item' : 'customer' };
 }
 
 async function dropTemps(store: Store): Promise<void> {
@@ -159,7 +165,7 @@ export async function writeReplenishment(store: Store, opts: { level?: number } 
   const span = await dataSpan(store);
   const empty = (why: string, lv: ReplenishLevel | null): ReplenishSummary => ({ table: null, level: lv, pairs: 0, customers: 0, dueWithinWeek: 0, fit: null, reason: why });
   if (span === null) return empty('the store has no events: ingest a file first', null);
-  const lv = await levelOf(store);
+  const lv = span.level;
   if (lv === null) return empty('the store has no purchase events, so there is nothing to replenish', null);
   try {
     const pairs = await buildPairs(store, lv, null);
@@ -172,7 +178,7 @@ export async function writeReplenishment(store: Store, opts: { level?: number } 
       SELECT p.customer_id::VARCHAR AS customer_id, ${itemCol} AS item_id,
         (DATE '1970-01-01' + f.due)::DATE AS due, (DATE '1970-01-01' + f.lower)::DATE AS due_lower, (DATE '1970-01-01' + f.upper)::DATE AS due_upper,
         f.quantity::DOUBLE AS quantity, f.quantity_lower::DOUBLE AS quantity_lower, f.quantity_upper::DOUBLE AS quantity_upper
-      FROM rep_pairs p JOIN rep_forecast f USING (pid) ORDER BY p.customer_id, p.item_key`);
+      FROM rep_pairs p JOIN rep_forecast f USING (pid)`);
     const [r] = await store.query<{ customers: number; soon: number }>(`SELECT count(DISTINCT customer_id)::DOUBLE AS customers,
       count(*) FILTER (WHERE due < ${dateLit(span.max)} + 8)::DOUBLE AS soon FROM ${REPLENISHMENT_TABLE}`);
     const out: ReplenishSummary = { table: REPLENISHMENT_TABLE, level: lv, pairs: pairs.length, customers: Number(r.customers), dueWithinWeek: Number(r.soon), fit: fitSummary(f) };
@@ -216,7 +222,7 @@ export async function evaluateReplenishment(store: Store, holdoutFrom: string, o
   if (!(holdoutFrom > span.min && holdoutFrom <= span.max)) {
     throw new InvalidArgumentsError(`replenish: --holdout-from ${holdoutFrom} is outside the data (events from ${span.min} to ${span.max}): it must leave events on both sides`);
   }
-  const lv = await levelOf(store);
+  const lv = span.level;
   if (lv === null) return none('the store has no purchase events, so there is nothing to replenish', null);
   try {
     const pairs = await buildPairs(store, lv, holdoutFrom);
