@@ -1,38 +1,33 @@
 /**
- * The one statement that stores HTTP events: in one transaction, insert the rows whose event_id
- * is not stored yet (the first of repeated ids within the rows), and return the ids inserted. The
- * rows travel as one JSON parameter that DuckDB unpacks itself (`from_json`), so no row is
- * inserted from JavaScript one by one. Either every row of the call is committed or none is.
- *
- * When file ingest gets its shared "insert the rows not yet stored" helper (branch ingest-atomic,
- * unique event ids in `events`), this function is the one place to switch to it.
+ * How HTTP events reach the store: the rows of one group commit travel as one JSON parameter that
+ * DuckDB unpacks itself (`from_json`), so no row is inserted from JavaScript one by one, and go
+ * through file ingest's atomic append (`insertEvents`, src/ingest/insert.ts): in one transaction,
+ * the rows whose event id is not stored yet (the first of ids repeated within the rows) and the
+ * service run's provenance row. Either every row of the call is committed or none is.
  */
+import { insertEvents } from '../../ingest/insert.js';
 import type { Store } from '../../store/types.js';
 import type { CanonicalRow } from './segment.js';
 
-const ROW_TYPE = `'[{"ord":"INTEGER","event_id":"VARCHAR","customer_id":"VARCHAR","ts":"TIMESTAMP","type":"VARCHAR","item_id":"VARCHAR","amount":"DOUBLE","quantity":"DOUBLE","peer_id":"VARCHAR","channel":"VARCHAR","rating":"DOUBLE","text":"VARCHAR","props":"JSON"}]'`;
+const ROW_TYPE = `'[{"event_id":"VARCHAR","customer_id":"VARCHAR","ts":"TIMESTAMP","type":"VARCHAR","item_id":"VARCHAR","amount":"DOUBLE","quantity":"DOUBLE","peer_id":"VARCHAR","channel":"VARCHAR","rating":"DOUBLE","text":"VARCHAR","props":"JSON"}]'`;
 
-/** The `source` column of events that came over HTTP. */
+/** The `source` column of events that came over HTTP, and of their provenance rows in `ingests`. */
 export const HTTP_SOURCE = 'http';
 
-export async function insertNewEvents(store: Store, rows: readonly CanonicalRow[]): Promise<Set<string>> {
+/**
+ * The rows of the JSON parameter in the events columns' order. Ids repeated within the rows are
+ * left to `appendNewEvents` (it keeps the first appended), so they count as duplicates in provenance.
+ */
+const SELECT_ROWS = `SELECT x.event_id, x.customer_id, x.ts, x.type, x.item_id, x.amount, x.quantity, x.peer_id, x.channel, x.rating, x.text, x.props, '${HTTP_SOURCE}'
+  FROM (SELECT unnest(from_json(?::JSON, ${ROW_TYPE}), max_depth := 2)) x`;
+
+/**
+ * Stores the rows not stored yet and returns their event ids. `runId` names the service run: its
+ * one provenance row (source "http") accumulates the counts of every commit of the run.
+ */
+export async function insertNewEvents(store: Store, rows: readonly CanonicalRow[], runId: string): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
-  const json = JSON.stringify(rows.map((r, ord) => ({ ord, ...r })));
-  await store.exec('BEGIN TRANSACTION');
-  try {
-    const inserted = await store.query<{ event_id: string }>(
-      `INSERT INTO events
-       SELECT x.event_id, x.customer_id, x.ts, x.type, x.item_id, x.amount, x.quantity, x.peer_id, x.channel, x.rating, x.text, x.props, '${HTTP_SOURCE}'
-       FROM (SELECT unnest(from_json(?::JSON, ${ROW_TYPE}), max_depth := 2)) x
-       WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = x.event_id)
-       QUALIFY row_number() OVER (PARTITION BY x.event_id ORDER BY x.ord) = 1
-       RETURNING event_id`,
-      [json],
-    );
-    await store.exec('COMMIT');
-    return new Set(inserted.map((r) => r.event_id));
-  } catch (e) {
-    await store.exec('ROLLBACK').catch(() => undefined);
-    throw e;
-  }
+  const json = JSON.stringify(rows);
+  const counts = await insertEvents(store, SELECT_ROWS, { runId, source: HTTP_SOURCE, accumulate: true }, { params: [json], returnIds: true });
+  return new Set(counts.ids);
 }
