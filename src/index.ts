@@ -74,6 +74,10 @@ export { buildPlan, readSegments } from './strategy/generate.js';
 export { planFromStore } from './analysis/strategy.js';
 export { renderPlanMarkdown, renderPlanHtml } from './report/plan.js';
 export { OBJECTIVES, STRATEGIES, StrategyPlanSchema, type StrategyPlan, type ObjectiveName } from './strategy/plan.js';
+// The strategy section of the analysis result (issue 11)
+export { StrategySectionSchema, type StrategySection } from './domain/sections/strategy.js';
+export { runStrategySection } from './analysis/strategy.js';
+export { resolveSegment, listSegments } from './strategy/experiments/design.js';
 
 // The library surface (issue 12 item 6): analysis options per step, the errors the calls above throw, the service
 export type { BrandSectionOptions } from './analysis/brand.js';

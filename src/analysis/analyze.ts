@@ -12,6 +12,7 @@ import { runFunnelSection, type FunnelSectionOptions } from './funnel.js';
 import { runNetworkSection, type NetworkSectionOptions } from './network.js';
 import { runSegmentsStep, type SegmentsStepOptions } from './segments.js';
 import { runExperimentsSection, type ExperimentsSectionOptions } from './experiments.js';
+import { runStrategySection } from './strategy.js';
 
 const require = createRequire(import.meta.url);
 export const SPIRAL_VERSION: string = (require('../../package.json') as { version: string }).version;
@@ -73,5 +74,6 @@ export async function analyze(store: Store, opts: AnalyzeOptions = {}): Promise<
     experiments,
     warnings,
   };
+  result.strategy = await runStrategySection(store, result, warnings, opts);
   return AnalysisResultSchema.parse(result);
 }

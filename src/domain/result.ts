@@ -15,6 +15,7 @@ import { BehavioursSectionSchema } from './sections/behaviours.js';
 import { SegmentsSectionSchema } from './sections/segments.js';
 import { ExperiencesSectionSchema } from './sections/experiences.js';
 import { ExperimentsSectionSchema } from './sections/experiments.js';
+import { StrategySectionSchema } from './sections/strategy.js';
 
 export const SCHEMA_VERSION = '1.0.0';
 
@@ -67,6 +68,7 @@ export const AnalysisResultSchema = z.object({
   segments: SegmentsSectionSchema.optional(),
   experiences: ExperiencesSectionSchema.optional(),
   experiments: ExperimentsSectionSchema.optional(),
+  strategy: StrategySectionSchema.optional(),
   warnings: z.array(WarningSchema),
 });
 export type AnalysisResult = z.infer<typeof AnalysisResultSchema>;

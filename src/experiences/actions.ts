@@ -51,50 +51,129 @@ export function actionAssumptions(lift = ACTION_DEFAULTS.lift): string[] {
   ];
 }
 
-/** Writes customer_actions; returns which model tables were used. */
+/** Scratch tables of buildActions, dropped when it returns. */
+/** Scratch tables of buildActions (the brand-wide base rows, the popular items, one experience's item lists), dropped when it returns. */
+const SCRATCH = {
+  base: '_actions_base',
+  popular: '_actions_popular',
+  rec: '_actions_rec',
+  bought: '_actions_bought',
+  own: '_actions_own',
+  list: '_actions_list',
+} as const;
+
 export async function buildActions(store: Store, info: FactsInfo, opts: Partial<typeof ACTION_DEFAULTS> = {}): Promise<ActionSources> {
   const o = { ...ACTION_DEFAULTS, ...opts, lift: { ...ACTION_DEFAULTS.lift, ...opts.lift } };
   const recs = await tableExists(store, RECOMMENDATIONS_TABLE);
   const repl = await tableExists(store, REPLENISHMENT_TABLE);
-  const next = 'CAST(b.as_of AS DATE) + 1';
   const expectedYear = info.hasClv
     ? 'coalesce(f.expected_purchases, f.purchase_days / greatest(f.weeks_observed, 1) * 52)'
     : 'f.purchase_days / greatest(f.weeks_observed, 1) * 52';
   const aov = 'coalesce(f.spend / nullif(f.n_purchase, 0), b.aov, 0)';
   const atRisk = info.hasClv ? 'coalesce((1 - f.p_alive) * f.clv, 0)' : '0';
-  await store.exec(`
-    CREATE OR REPLACE TABLE ${ACTIONS_TABLE} AS
-    WITH b AS (SELECT max(last_event) AS as_of, sum(spend) / nullif(sum(n_purchase), 0) AS aov FROM ${CUSTOMER_FACTS_TABLE}),
-    usual AS (
-      SELECT customer_id, string_agg(item_id, ' ' ORDER BY purchases DESC, item_id) AS items FROM (
-        SELECT customer_id, item_id, purchases, row_number() OVER (PARTITION BY customer_id ORDER BY purchases DESC, item_id) AS r
-        FROM ${CUSTOMER_ITEMS_TABLE} WHERE purchases > 0) WHERE r <= ${o.usualItems} GROUP BY customer_id
-    ),
-    carts AS (
-      SELECT customer_id, string_agg(item_id, ' ' ORDER BY last_cart DESC, item_id) AS items, max(last_cart) AS last_cart FROM (
-        SELECT customer_id, item_id, last_cart, row_number() OVER (PARTITION BY customer_id ORDER BY last_cart DESC, item_id) AS r
-        FROM ${CUSTOMER_ITEMS_TABLE} WHERE carts > 0 AND purchases = 0) WHERE r <= ${o.usualItems} GROUP BY customer_id
-    ),
-    curate AS (SELECT customer_id FROM ${EXPERIENCES_TABLE} WHERE experience = 'curate'),
-    ${recs ? `rec AS (
-      SELECT r.customer_id, string_agg(r.item_id, ' ' ORDER BY r.rank) AS items, min(r.model) AS model FROM ${RECOMMENDATIONS_TABLE} r
-      JOIN curate USING (customer_id) WHERE r.rank <= ${o.k} GROUP BY r.customer_id
-    ),` : ''}
-    popular AS (
-      SELECT item_id, count(*) AS buyers FROM ${CUSTOMER_ITEMS_TABLE} WHERE purchases > 0 GROUP BY item_id ORDER BY buyers DESC, item_id LIMIT ${o.k + 3 * o.usualItems + 20}
-    ),
-    pop AS (
-      SELECT customer_id, string_agg(item_id, ' ' ORDER BY buyers DESC, item_id) AS items FROM (
-        SELECT c.customer_id, p.item_id, p.buyers, row_number() OVER (PARTITION BY c.customer_id ORDER BY p.buyers DESC, p.item_id) AS r
-        FROM curate c CROSS JOIN popular p
-        WHERE NOT EXISTS (SELECT 1 FROM ${CUSTOMER_ITEMS_TABLE} i WHERE i.customer_id = c.customer_id AND i.item_id = p.item_id AND i.purchases > 0)
-      ) WHERE r <= ${o.k} GROUP BY customer_id
-    ),
-    auto AS (
+  const next = 'CAST(x.as_of AS DATE) + 1';
+  /** One experience's customers: x, their base rows. */
+  const cohort = (experience: string): string => `WITH x AS (SELECT * FROM ${SCRATCH.base} WHERE experience = '${experience}')`;
+  /**
+   * One experience's rows: first each scratch table of `lists` (a query over x, that experience's customers),
+   * each its own statement so none holds another's lists, then one INSERT joining them (`joins`) to x.
+   */
+  const insert = async (experience: string, lists: { table: string; sql: string }[], joins: string, cols: { action: string; items: string; due: string; ev: string; reason: string }): Promise<void> => {
+    for (const l of lists) await store.exec(`CREATE OR REPLACE TABLE ${l.table} AS ${cohort(experience)} ${l.sql}`);
+    await store.exec(`
+      INSERT INTO ${ACTIONS_TABLE}
+      ${cohort(experience)}
+      SELECT x.customer_id, x.segment, x.experience, ${cols.action} AS action, ${cols.items} AS items, ${cols.due} AS due,
+        ${cols.ev} AS expected_value, ${cols.reason} AS reason
+      FROM x ${joins}`);
+  };
+  /**
+   * The top `usualItems` items per customer of x among customer_item_facts rows matching `where`, smallest `key`
+   * first (a struct: lexicographic), space-separated: a top-n aggregate, so memory stays at n items per customer.
+   */
+  const topItems = (where: string, key: string, also = ''): string => `
+      SELECT i.customer_id, array_to_string(arg_min(i.item_id, ${key}, ${o.usualItems}), ' ') AS items${also}
+      FROM ${CUSTOMER_ITEMS_TABLE} i SEMI JOIN x ON x.customer_id = i.customer_id WHERE ${where} GROUP BY i.customer_id`;
+  try {
+    await store.exec(`
+      CREATE OR REPLACE TABLE ${SCRATCH.base} AS
+      WITH b AS (SELECT max(last_event) AS as_of, sum(spend) / nullif(sum(n_purchase), 0) AS aov FROM ${CUSTOMER_FACTS_TABLE})
+      SELECT f.customer_id, coalesce(v.segment_name, '(unsegmented)') AS segment, e.experience, e.reason AS why,
+        ${expectedYear} AS ey, ${aov} AS aov, ${atRisk} AS at_risk, b.as_of, f.last_purchase, f.mean_ipt_days
+      FROM ${CUSTOMER_FACTS_TABLE} f CROSS JOIN b
+      JOIN ${EXPERIENCES_TABLE} e USING (customer_id)
+      LEFT JOIN (SELECT customer_id, segment_name FROM ${CUSTOMER_VIEW}) v USING (customer_id);
+
+      CREATE OR REPLACE TABLE ${ACTIONS_TABLE} AS
+      SELECT customer_id, NULL::VARCHAR AS segment, NULL::VARCHAR AS experience, NULL::VARCHAR AS action, NULL::VARCHAR AS items,
+        NULL::DATE AS due, NULL::DOUBLE AS expected_value, NULL::VARCHAR AS reason
+      FROM ${SCRATCH.base} LIMIT 0;
+
+      CREATE OR REPLACE TABLE ${SCRATCH.popular} AS
+      SELECT item_id, buyers, row_number() OVER (ORDER BY buyers DESC, item_id) AS pr FROM (
+        SELECT item_id, count(*) AS buyers FROM ${CUSTOMER_ITEMS_TABLE} WHERE purchases > 0 GROUP BY item_id ORDER BY buyers DESC, item_id LIMIT ${o.k + 3 * o.usualItems + 20});`);
+
+    await insert('respond', [{ table: SCRATCH.list, sql: topItems('i.purchases > 0', '(-i.purchases, i.item_id)') }], `LEFT JOIN ${SCRATCH.list} u USING (customer_id)`, {
+      action: `'send a one-click reorder link for ' || coalesce(u.items, 'their last order')`,
+      items: 'u.items',
+      due: `greatest(CAST(x.last_purchase AS DATE) + CAST(round(coalesce(x.mean_ipt_days, 0)) AS INTEGER), ${next})`,
+      ev: `${o.lift.respond} * x.ey * x.aov`,
+      reason: `x.why || CASE WHEN u.items IS NULL THEN ' — no item ids recorded: the link reorders their last order' ELSE '' END`,
+    });
+
+    // curate: the recommendations when the customer has some; else the most bought items they have not bought.
+    // Only the customers who bought one of the popular items need their own list (w); the others share the top k.
+    const popItems = 'CASE WHEN w.customer_id IS NOT NULL THEN w.items ELSE top.items END';
+    await insert('curate', [
+      {
+        table: SCRATCH.rec,
+        sql: recs
+          ? `SELECT r.customer_id, string_agg(r.item_id, ' ' ORDER BY r.rank) AS items, min(r.model) AS model FROM ${RECOMMENDATIONS_TABLE} r
+             SEMI JOIN x ON x.customer_id = r.customer_id WHERE r.rank <= ${o.k} GROUP BY r.customer_id`
+          : 'SELECT NULL::VARCHAR AS customer_id, NULL::VARCHAR AS items, NULL::VARCHAR AS model WHERE FALSE',
+      },
+      {
+        table: SCRATCH.bought,
+        sql: `SELECT DISTINCT i.customer_id, p.pr FROM ${CUSTOMER_ITEMS_TABLE} i JOIN ${SCRATCH.popular} p USING (item_id)
+          SEMI JOIN x ON x.customer_id = i.customer_id ANTI JOIN ${SCRATCH.rec} r ON r.customer_id = i.customer_id
+          WHERE i.purchases > 0`,
+      },
+      {
+        table: SCRATCH.own,
+        // the popular items in rank order without the ones they bought (pr is the position in the list), first k
+        sql: `SELECT b.customer_id, CASE WHEN len(l) > 0 THEN array_to_string(l, ' ') END AS items FROM (
+            SELECT b.customer_id, list_filter(p.items, (item, pr) -> NOT list_contains(b.prs, pr))[1:${o.k}] AS l
+            FROM (SELECT customer_id, list(pr) AS prs FROM ${SCRATCH.bought} GROUP BY customer_id) b
+            CROSS JOIN (SELECT list(item_id ORDER BY pr) AS items FROM ${SCRATCH.popular}) p) b`,
+      },
+    ], `LEFT JOIN ${SCRATCH.rec} r USING (customer_id) LEFT JOIN ${SCRATCH.own} w USING (customer_id)
+      CROSS JOIN (SELECT string_agg(item_id, ' ' ORDER BY pr) AS items FROM ${SCRATCH.popular} WHERE pr <= ${o.k}) top`, {
+      action: `printf('show top-%d recommendations', ${o.k})`,
+      items: `coalesce(r.items, ${popItems})`,
+      due: next,
+      ev: `${o.lift.curate} * x.ey * x.aov`,
+      reason: `x.why || CASE WHEN r.items IS NOT NULL THEN ' — items from the ' || r.model || ' recommendations'
+          WHEN ${popItems} IS NOT NULL THEN ' — items: the brand''s most bought items they have not bought (no recommendations ${recs ? 'for this customer' : 'table'}: popularity fallback)'
+          ELSE ' — no items to recommend (the store records no purchased items)' END`,
+    });
+
+    const coachDue = `CASE
+            WHEN c.items IS NOT NULL AND x.mean_ipt_days IS NOT NULL THEN greatest(CAST(x.last_purchase AS DATE) + CAST(round(x.mean_ipt_days) AS INTEGER), ${next})
+            WHEN c.items IS NOT NULL THEN greatest(CAST(c.last_cart AS DATE) + 2, ${next})
+            ELSE CAST(x.as_of AS DATE) + 7 END`;
+    await insert('coach', [{ table: SCRATCH.list, sql: topItems('i.carts > 0 AND i.purchases = 0', '(-epoch_us(i.last_cart), i.item_id)', ', max(i.last_cart) AS last_cart') }], `LEFT JOIN ${SCRATCH.list} c USING (customer_id)`, {
+      action: `CASE WHEN c.items IS NOT NULL THEN 'nudge to complete the cart on ' || (${coachDue}) ELSE 'send a win-back nudge by ' || (${coachDue}) || ', before the predicted lapse' END`,
+      items: 'c.items',
+      due: coachDue,
+      ev: `${o.lift.coach} * greatest(x.at_risk, x.aov)`,
+      reason: `x.why || ''`,
+    });
+
+    await insert('automate', [{ table: SCRATCH.list, sql: `
       ${repl ? `SELECT customer_id, string_agg(coalesce(item_id, '(any)'), ' ' ORDER BY due, item_id) AS items, min(due) AS due,
           string_agg(printf('%s ×%s on %s (80%%: %s to %s)', coalesce(item_id, 'next order'), printf('%.1f', quantity), due, due_lower, due_upper), '; ' ORDER BY due, item_id) AS plan,
           'the replenishment model' AS source
-        FROM ${REPLENISHMENT_TABLE} GROUP BY customer_id` : `SELECT customer_id, string_agg(item_id, ' ' ORDER BY due, item_id) AS items, min(due) AS due,
+        FROM ${REPLENISHMENT_TABLE} r SEMI JOIN x ON x.customer_id = r.customer_id GROUP BY customer_id` : `SELECT customer_id, string_agg(item_id, ' ' ORDER BY due, item_id) AS items, min(due) AS due,
           string_agg(printf('%s ×%s on %s (80%%: %s to %s)', item_id, printf('%.1f', qty), due, lo, hi), '; ' ORDER BY due, item_id) AS plan,
           'each item''s own mean interval ± 1.28 sd (no replenishment table)' AS source
         FROM (
@@ -102,69 +181,19 @@ export async function buildActions(store: Store, info: FactsInfo, opts: Partial<
             greatest(i.last_purchase + CAST(round(i.mean_gap_days) AS INTEGER), ${next}) AS due,
             greatest(i.last_purchase + CAST(round(i.mean_gap_days - ${o.z80} * coalesce(i.sd_gap_days, 0)) AS INTEGER), ${next}) AS lo,
             greatest(i.last_purchase + CAST(round(i.mean_gap_days + ${o.z80} * coalesce(i.sd_gap_days, 0)) AS INTEGER), ${next}) AS hi
-          FROM ${CUSTOMER_ITEMS_TABLE} i CROSS JOIN b
-          JOIN ${EXPERIENCES_TABLE} e ON e.customer_id = i.customer_id AND e.experience = 'automate'
+          FROM ${CUSTOMER_ITEMS_TABLE} i JOIN x ON x.customer_id = i.customer_id
           WHERE i.purchase_days >= 3 AND i.mean_gap_days > 0 AND i.cv_gap <= 0.35)
-        GROUP BY customer_id`}
-    ),
-    a AS (
-      SELECT f.customer_id, v.segment_name AS segment, e.experience, e.reason AS why,
-        ${expectedYear} AS ey, ${aov} AS aov, ${atRisk} AS at_risk, b.as_of,
-        u.items AS usual_items, c.items AS cart_items, c.last_cart,
-        ${recs ? 'r.items AS rec_items, r.model AS rec_model' : 'NULL::VARCHAR AS rec_items, NULL::VARCHAR AS rec_model'},
-        p.items AS pop_items, au.items AS auto_items, au.due AS auto_due, au.plan AS auto_plan, au.source AS auto_source,
-        f.last_purchase, f.mean_ipt_days, f.n_purchase
-      FROM ${CUSTOMER_FACTS_TABLE} f CROSS JOIN b
-      JOIN ${EXPERIENCES_TABLE} e USING (customer_id)
-      LEFT JOIN ${CUSTOMER_VIEW} v USING (customer_id)
-      LEFT JOIN usual u USING (customer_id)
-      LEFT JOIN carts c USING (customer_id)
-      ${recs ? 'LEFT JOIN rec r USING (customer_id)' : ''}
-      LEFT JOIN pop p USING (customer_id)
-      LEFT JOIN auto au USING (customer_id)
-    ),
-    d AS (
-      SELECT *,
-        CASE experience
-          WHEN 'respond' THEN greatest(CAST(last_purchase AS DATE) + CAST(round(coalesce(mean_ipt_days, 0)) AS INTEGER), CAST(as_of AS DATE) + 1)
-          WHEN 'coach' THEN CASE
-            WHEN cart_items IS NOT NULL AND mean_ipt_days IS NOT NULL THEN greatest(CAST(last_purchase AS DATE) + CAST(round(mean_ipt_days) AS INTEGER), CAST(as_of AS DATE) + 1)
-            WHEN cart_items IS NOT NULL THEN greatest(CAST(last_cart AS DATE) + 2, CAST(as_of AS DATE) + 1)
-            ELSE CAST(as_of AS DATE) + 7 END
-          WHEN 'automate' THEN auto_due
-          WHEN 'curate' THEN CAST(as_of AS DATE) + 1
-        END AS due
-      FROM a
-    )
-    SELECT customer_id, coalesce(segment, '(unsegmented)') AS segment, experience,
-      CASE experience
-        WHEN 'respond' THEN 'send a one-click reorder link for ' || coalesce(usual_items, 'their last order')
-        WHEN 'curate' THEN printf('show top-%d recommendations', ${o.k})
-        WHEN 'coach' THEN CASE WHEN cart_items IS NOT NULL THEN 'nudge to complete the cart on ' || due ELSE 'send a win-back nudge by ' || due || ', before the predicted lapse' END
-        WHEN 'automate' THEN 'schedule replenishment: ' || coalesce(auto_plan, 'next order')
-        ELSE 'no action'
-      END AS action,
-      CASE experience
-        WHEN 'respond' THEN usual_items
-        WHEN 'curate' THEN coalesce(rec_items, pop_items)
-        WHEN 'coach' THEN cart_items
-        WHEN 'automate' THEN auto_items
-      END AS items,
-      due,
-      CASE experience
-        WHEN 'respond' THEN ${o.lift.respond} * ey * aov
-        WHEN 'curate' THEN ${o.lift.curate} * ey * aov
-        WHEN 'coach' THEN ${o.lift.coach} * greatest(at_risk, aov)
-        WHEN 'automate' THEN ${o.lift.automate} * ey * aov
-        ELSE 0
-      END AS expected_value,
-      why || CASE experience
-        WHEN 'curate' THEN CASE WHEN rec_items IS NOT NULL THEN ' — items from the ' || rec_model || ' recommendations'
-          WHEN pop_items IS NOT NULL THEN ' — items: the brand''s most bought items they have not bought (no recommendations ${recs ? 'for this customer' : 'table'}: popularity fallback)'
-          ELSE ' — no items to recommend (the store records no purchased items)' END
-        WHEN 'automate' THEN ' — dates and quantities from ' || coalesce(auto_source, 'no per-item history')
-        WHEN 'respond' THEN CASE WHEN usual_items IS NULL THEN ' — no item ids recorded: the link reorders their last order' ELSE '' END
-        ELSE '' END AS reason
-    FROM d ORDER BY customer_id`);
+        GROUP BY customer_id`}` }], `LEFT JOIN ${SCRATCH.list} au USING (customer_id)`, {
+      action: `'schedule replenishment: ' || coalesce(au.plan, 'next order')`,
+      items: 'au.items',
+      due: 'au.due',
+      ev: `${o.lift.automate} * x.ey * x.aov`,
+      reason: `x.why || ' — dates and quantities from ' || coalesce(au.source, 'no per-item history')`,
+    });
+
+    await insert('none', [], '', { action: `'no action'`, items: 'NULL', due: 'NULL', ev: '0', reason: 'x.why' });
+  } finally {
+    await store.exec(Object.values(SCRATCH).map((t) => `DROP TABLE IF EXISTS ${t};`).join('\n'));
+  }
   return { recommendations: recs, replenishment: repl };
 }

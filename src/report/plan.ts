@@ -12,7 +12,7 @@ import { REPORT_CSS } from './style.js';
 export function metricText(m: Metric): string {
   if (m.value === null) return `— (${m.reason ?? 'not available'})`;
   const v = m.value;
-  if (/share|rate|prevalence|gap|target/i.test(m.label) && Math.abs(v) <= 1) return `${(v * 100).toFixed(1)}%`;
+  if (/share|rate|prevalence|gap|target|association/i.test(m.label) && Math.abs(v) <= 1) return `${(v * 100).toFixed(1)}%`;
   if (Number.isInteger(v)) return formatNumber(v, 0);
   return formatNumber(v, Math.abs(v) >= 100 ? 0 : 2);
 }
@@ -32,27 +32,36 @@ export function renderPlanMarkdown(plan: StrategyPlan): string {
   if (plan.customerSelection.segments.length === 0) L.push(`_${plan.customerSelection.message ?? 'no segments'}_`, '');
   else {
     L.push('| segment | customers | relevance | selected |', '|---|---:|---:|:---:|');
-    for (const s of plan.customerSelection.segments) L.push(`| ${cell(s.segment)} | ${formatNumber(s.customers, 0)} | ${metricText(s.relevance)} | ${s.selected ? '✓' : ''} |`);
+    for (const s of plan.customerSelection.segments) L.push(`| ${cell(s.name === s.segment ? s.segment : `${s.segment} ${s.name}`)} | ${formatNumber(s.customers, 0)} | ${metricText(s.relevance)} | ${s.selected ? '✓' : ''} |`);
     L.push('');
+    for (const s of plan.customerSelection.segments.filter((x) => x.selected && (x.barriers.length > 0 || x.equity.value !== null))) {
+      L.push(`**${s.segment} ${s.name}** — objective: ${s.uniqueObjective}. Value proposition: ${s.valueProposition}. Equity ${metricText(s.equity)}, at risk ${metricText(s.atRisk)}.`, '');
+      for (const b of s.barriers) L.push(`- barrier (${b.kind}): ${b.text}`);
+      L.push('');
+    }
   }
   L.push('## 3. Strategy selection', '');
   if (plan.strategySelection.message) L.push(`_${plan.strategySelection.message}_`, '');
-  L.push('| strategy | prevalence | gap | association with the KPI | selected | why |', '|---|---:|---:|---|:---:|---|');
+  L.push('| strategy | prevalence | gap | segment gap | association with the KPI (95%) | gap × association | selected | why |', '|---|---:|---:|---:|---|---:|:---:|---|');
+  const pts = (m: Metric): string => (m.value === null ? '—' : `${(m.value * 100).toFixed(1)}`);
   for (const s of plan.strategySelection.strategies) {
-    L.push(`| ${s.strategy} | ${metricText(s.prevalence)} | ${metricText(s.gap)} | ${metricText(s.association)} | ${s.selected ? '✓' : ''} | ${cell(s.why)} |`);
+    const assoc = s.association.value === null ? metricText(s.association) : `${pts(s.association)} points (${pts(s.associationLower)} … ${pts(s.associationUpper)})${s.associationOverlap ? ' †' : ''}`;
+    const score = s.score.value === null ? '—' : formatNumber(s.score.value * 100, 2);
+    L.push(`| ${s.strategy} | ${metricText(s.prevalence)} | ${metricText(s.gap)} | ${metricText(s.segmentGap)} | ${cell(assoc)} | ${score} | ${s.selected ? '✓' : ''} | ${cell(s.why)} |`);
   }
+  if (plan.strategySelection.strategies.some((s) => s.associationOverlap && s.association.value !== null)) L.push('', '† the behaviour score counts some of the KPI\'s own events: the association is partly by construction.');
   L.push('', plan.strategySelection.note, '');
   L.push('## 4. Concepts', '');
-  for (const c of plan.concepts) L.push(`- **${c.strategy}: ${c.concept}** — ${c.guidingQuestion} (${c.evidence.map((e) => `${e.label} ${metricText(e)}`).join('; ')})`);
+  for (const c of plan.concepts) L.push(`- **${c.strategy}: ${c.concept}** — ${c.guidingQuestion} ${c.detail ? `${c.detail} ` : ''}(${c.evidence.map((e) => `${e.label} ${metricText(e)}`).join('; ')})`);
   L.push('', '## 5. Impact', '');
-  L.push('| concept | baseline | target | per arm | in all | days | Δ customer equity |', '|---|---:|---:|---:|---:|---:|---:|');
+  L.push('| concept | baseline | target | per arm | in all | days | days on the selected segments | Δ customer equity |', '|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const i of plan.impact) {
-    L.push(`| ${i.strategy}: ${cell(i.concept)} | ${metricText(i.baseline)} | ${metricText(i.target)} | ${metricText(i.perArm)} | ${metricText(i.total)} | ${metricText(i.days)} | ${metricText(i.equityChange)} |`);
+    L.push(`| ${i.strategy}: ${cell(i.concept)} | ${metricText(i.baseline)} | ${metricText(i.target)} | ${metricText(i.perArm)} | ${metricText(i.total)} | ${metricText(i.days)} | ${metricText(i.segmentDays)} | ${metricText(i.equityChange)} |`);
   }
   L.push('', `KPI: ${plan.objective.kpiDefinition}. Sample sizes: ${plan.impact[0]?.perArm.formula ?? '—'}. Δ customer equity: ${plan.impact[0]?.equityChange.formula ?? '—'}.`, '');
   L.push('## Where the numbers come from', '');
   const seen = new Set<string>();
-  for (const m of [o.kpi, o.higherOrder, ...plan.strategySelection.strategies.map((s) => s.prevalence), ...plan.impact.flatMap((i) => [i.days, i.equityChange])]) {
+  for (const m of [o.kpi, o.higherOrder, ...plan.customerSelection.segments.map((s) => s.relevance), ...plan.strategySelection.strategies.flatMap((s) => [s.prevalence, s.association, s.segmentGap]), ...plan.impact.flatMap((i) => [i.days, i.segmentDays, i.equityChange])]) {
     for (const x of m.inputs) {
       if (seen.has(x.path)) continue;
       seen.add(x.path);

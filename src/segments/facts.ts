@@ -84,7 +84,7 @@ export async function buildCustomerFacts(store: Store, opts: Partial<typeof FACT
     CREATE OR REPLACE TABLE ${CUSTOMER_FACTS_TABLE} AS
     WITH bounds AS (SELECT max(ts) AS as_of FROM events),
     w AS (
-      SELECT customer_id, ts, type, channel, item_id, amount, props,
+      SELECT customer_id, ts, type, channel, item_id, amount, props IS NOT NULL AS has_props,
         CASE WHEN lag(ts) OVER win IS NULL OR ts - lag(ts) OVER win > INTERVAL ${o.sessionGapMinutes} MINUTE THEN 1 ELSE 0 END AS new_session,
         lag(type) OVER win AS prev_type,
         count(*) FILTER (WHERE type = 'view') OVER rng AS views_before,
@@ -107,8 +107,8 @@ export async function buildCustomerFacts(store: Store, opts: Partial<typeof FACT
         count(*) FILTER (WHERE type = 'purchase' AND purchases_in_window = 1) AS purchase_sessions,
         count(*) FILTER (WHERE type = 'purchase' AND prev_type = 'search') AS direct_purchases,
         sum(views_before) FILTER (WHERE type = 'purchase' AND purchases_in_window = 1) AS views_before_purchases,
-        count(*) FILTER (WHERE props IS NOT NULL) AS props_events,
-        count(*) FILTER (WHERE type = 'cart' AND props IS NOT NULL) AS configured_carts
+        count(*) FILTER (WHERE has_props) AS props_events,
+        count(*) FILTER (WHERE type = 'cart' AND has_props) AS configured_carts
       FROM w GROUP BY customer_id
     ), pdays AS (
       SELECT DISTINCT customer_id, CAST(ts AS DATE) AS d FROM events WHERE type = 'purchase'

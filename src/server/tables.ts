@@ -9,6 +9,7 @@ export const CLV_SCORES = 'clv_scores';
 export const NETWORK_SCORES = 'network_scores';
 export const CUSTOMER_FACTS = 'customer_facts';
 export const CUSTOMER_SEGMENTS = 'customer_segments';
+export const CUSTOMER_ACTIONS = 'customer_actions';
 export const RECOMMENDATIONS = 'recommendations';
 export const REPLENISHMENT = 'replenishment';
 

@@ -4,10 +4,10 @@
  * Metric naming the analysis-result fields it comes from; a step without data says why.
  */
 import { z } from 'zod';
+import { OBJECTIVES, STRATEGIES } from '../domain/sections/strategy.js';
 
-export const OBJECTIVES = ['reduce-attrition', 'increase-repeat', 'grow-referrals', 'grow-flow', 'launch-idea', 'faster-service'] as const;
+export { OBJECTIVES, STRATEGIES };
 export type ObjectiveName = (typeof OBJECTIVES)[number];
-export const STRATEGIES = ['access', 'engage', 'customize', 'connect', 'collaborate'] as const;
 export type StrategyName = (typeof STRATEGIES)[number];
 
 export const MetricSchema = z.object({
@@ -38,7 +38,22 @@ export const StrategyPlanSchema = z.object({
     status: StepStatus,
     message: z.string().nullable(),
     relevance: z.string(),
-    segments: z.array(z.object({ segment: z.string(), customers: z.number().int().nonnegative(), relevance: MetricSchema, selected: z.boolean() })),
+    segments: z.array(z.object({
+      /** The segment id as the user types it (customer_segments.segment), e.g. "3". */
+      segment: z.string(),
+      customers: z.number().int().nonnegative(),
+      relevance: MetricSchema,
+      selected: z.boolean(),
+      /** Its name from the segments section (the id when unnamed). */
+      name: z.string(),
+      equity: MetricSchema,
+      atRisk: MetricSchema,
+      /** The segment's own objective and value proposition, in words with its numbers. */
+      uniqueObjective: z.string(),
+      valueProposition: z.string(),
+      /** What holds the segment back, from the data: behaviour gaps, funnel drop-off, complaint topics, journey times. */
+      barriers: z.array(z.object({ kind: z.enum(['behaviour-gap', 'funnel', 'complaints', 'journey']), text: z.string(), evidence: z.array(MetricSchema) })),
+    })),
   }),
   strategySelection: z.object({
     status: StepStatus,
@@ -53,6 +68,14 @@ export const StrategyPlanSchema = z.object({
       fitsObjective: z.boolean(),
       selected: z.boolean(),
       why: z.string(),
+      /** The association's 95% interval (top − bottom score quartile of the KPI), and whether the score counts the KPI's own events. */
+      associationLower: MetricSchema,
+      associationUpper: MetricSchema,
+      associationOverlap: z.boolean(),
+      /** 1 − mean score / 100 over the selected segments: how far they are from the top of this behaviour. */
+      segmentGap: MetricSchema,
+      /** segmentGap × the association in the objective's direction (positive: more of the behaviour goes with a better KPI). */
+      score: MetricSchema,
     })),
     note: z.string(),
   }),
@@ -61,6 +84,9 @@ export const StrategyPlanSchema = z.object({
     concept: z.string(),
     guidingQuestion: z.string(),
     evidence: z.array(MetricSchema),
+    /** The concept filled in with the selected segments' data, and the computed experiences/actions it builds on. */
+    detail: z.string(),
+    actions: z.array(z.object({ experience: z.string(), customers: z.number().int().nonnegative() })),
   })),
   impact: z.array(z.object({
     strategy: z.enum(STRATEGIES),
@@ -74,6 +100,8 @@ export const StrategyPlanSchema = z.object({
     days: MetricSchema,
     equityChange: MetricSchema,
     note: z.string().nullable(),
+    /** Days the selected segments' own traffic needs for the design (an experiment run on them alone). */
+    segmentDays: MetricSchema,
   })),
   generatedFrom: z.object({ schemaVersion: z.string(), generatedAt: z.string(), store: z.string() }),
 });

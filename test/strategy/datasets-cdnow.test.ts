@@ -47,6 +47,37 @@ test('CDNOW: plan numbers recomputed in SQL from the store', async () => {
   }
 });
 
+test('CDNOW, the k-means segments of the analysis: reduce-attrition ranks them by equity at risk, every number recomputed in SQL', async () => {
+  const { store, result, plans } = cdnow;
+  const plan = plans.get('reduce-attrition')!;
+  assert.equal(plan.customerSelection.status, 'ok');
+  const sql = await store.query(`SELECT s.segment, count(*) AS n, sum((1 - c.p_alive) * c.clv) AS risk, sum(c.clv) AS equity
+    FROM customer_segments s LEFT JOIN clv_scores c USING (customer_id) GROUP BY 1 ORDER BY risk DESC NULLS LAST, n DESC, s.segment`);
+  assert.deepEqual(plan.customerSelection.segments.map((s) => s.segment), sql.map((r) => String(r.segment)));
+  plan.customerSelection.segments.forEach((s, i) => {
+    close(s.relevance.value, Number(sql[i].risk), `equity at risk of segment ${s.segment}`);
+    close(s.equity.value, Number(sql[i].equity), `equity of segment ${s.segment}`);
+    assert.equal(s.customers, Number(sql[i].n));
+    assert.equal(s.name, result.segments!.segments.find((x) => String(x.id) === s.segment)!.name);
+  });
+  assert.deepEqual(plan.customerSelection.segments.filter((s) => s.selected).map((s) => s.segment), sql.slice(0, 3).map((r) => String(r.segment)));
+  // the segment's repeat rate and the lapsed-KPI association, recomputed from the events and clv_scores
+  const [top] = plan.customerSelection.segments;
+  const [rr] = await store.query(`WITH d AS (SELECT customer_id, count(DISTINCT CAST(ts AS DATE)) AS days FROM events WHERE type = 'purchase' GROUP BY 1)
+    SELECT avg((d.days > 1)::DOUBLE) AS r FROM customer_segments s JOIN d USING (customer_id) WHERE s.segment = ${top.segment}`);
+  close(result.strategy!.segments.find((x) => String(x.id) === top.segment)!.repeatRate, Number(rr.r), 'repeat rate of the top segment');
+  const a = result.strategy!.associations.find((x) => x.behaviour === 'engage' && x.kpi === 'lapsed')!;
+  const [q] = await store.query(`WITH j AS (SELECT b.engage AS s, 1 - c.p_alive AS y FROM customer_behaviours b JOIN clv_scores c USING (customer_id) WHERE b.engage IS NOT NULL)
+    SELECT avg(y) FILTER (WHERE s >= 75) - avg(y) FILTER (WHERE s < 25) AS d FROM j`);
+  if (q.d === null) {
+    // CDNOW has purchases only: no views, so no engage score and no association, with the reason
+    assert.equal(a.difference, null);
+    assert.match(a.reason!, /no customer has both/);
+  } else close(a.difference, Number(q.d), 'engage × lapsed association (top − bottom quartile)');
+  const planned = plan.strategySelection.strategies.find((s) => s.strategy === 'engage')!;
+  assert.equal(planned.association.value, a.difference);
+});
+
 test('CDNOW with segments: reduce-attrition names the segments with the most equity at risk first (recomputed in SQL)', async () => {
   const { store, result } = cdnow;
   await store.exec(`CREATE OR REPLACE TABLE customer_segments AS

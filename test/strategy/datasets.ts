@@ -1,8 +1,9 @@
 /** Every objective on a shared data set: ingest, analyse once, build each objective's plan, check it. */
 import assert from 'node:assert/strict';
 import type { AnalysisResult } from '../../src/domain/result.js';
-import { buildPlan, readSegments } from '../../src/strategy/generate.js';
-import { OBJECTIVES, StrategyPlanSchema, type StrategyPlan } from '../../src/strategy/plan.js';
+import { buildPlan } from '../../src/strategy/generate.js';
+import { OBJECTIVES, StrategyPlanSchema, type Metric, type StrategyPlan } from '../../src/strategy/plan.js';
+import { fieldAt } from '../../src/strategy/metrics.js';
 import { renderPlanHtml, renderPlanMarkdown } from '../../src/report/plan.js';
 import { analyze } from '../../src/analysis/analyze.js';
 import type { DuckDbStore } from '../../src/store/duckdb/index.js';
@@ -20,7 +21,7 @@ export async function plansFor(files: string[], mapping: string): Promise<Datase
   const result = await analyze(store, { now: () => new Date('2025-01-01T00:00:00Z') });
   const plans = new Map<string, StrategyPlan>();
   for (const objective of OBJECTIVES) {
-    const plan = buildPlan(result, objective, await readSegments(store, objective));
+    const plan = buildPlan(result, objective);
     StrategyPlanSchema.parse(plan);
     const json = JSON.stringify(plan);
     assert.ok(!/NaN|Infinity/.test(json), `${mapping}/${objective}: NaN in the plan`);
@@ -28,6 +29,24 @@ export async function plansFor(files: string[], mapping: string): Promise<Datase
       assert.ok(m.value !== null || (m.reason !== null && m.reason.length > 0), `${mapping}/${objective}: ${m.label} is null without a reason`);
     }
     assert.ok(plan.concepts.length > 0 && plan.impact.length > 0, `${mapping}/${objective}: every plan names concepts and their impact`);
+    if (result.strategy?.status === 'ok') {
+      assert.equal(plan.customerSelection.status, 'ok', `${mapping}/${objective}: the result's segments are ranked`);
+      assert.equal(plan.customerSelection.segments.length, result.segments!.segments.length);
+    }
+    // every input of every number is the analysis-result field it names, with that field's value
+    const all: Metric[] = [
+      plan.objective.kpi, plan.objective.higherOrder,
+      ...plan.customerSelection.segments.flatMap((s) => [s.relevance, s.equity, s.atRisk, ...s.barriers.flatMap((b) => b.evidence)]),
+      ...plan.strategySelection.strategies.flatMap((s) => [s.prevalence, s.gap, s.association, s.associationLower, s.associationUpper, s.segmentGap, s.score]),
+      ...plan.impact.flatMap((i) => [i.baseline, i.perArm, i.days, i.equityChange, i.segmentDays]),
+    ];
+    for (const m of all) {
+      assert.ok(m.value === null ? (m.reason ?? '').length > 0 : Number.isFinite(m.value), `${mapping}/${objective}: ${m.label}`);
+      for (const x of m.inputs) {
+        const v = fieldAt(result, x.path);
+        assert.equal(x.value, typeof v === 'number' && Number.isFinite(v) ? v : null, `${mapping}/${objective}: ${m.label} input ${x.path}`);
+      }
+    }
     assert.ok(!renderPlanMarkdown(plan).includes('NaN') && !renderPlanHtml(plan).includes('NaN'));
     plans.set(objective, plan);
   }

@@ -44,7 +44,7 @@ const pv = (p: number | null): string => (p === null ? '—' : p < 1e-4 ? p.toEx
 function designSummary(d: Design | SegmentDesign): string {
   const lines = [`${fmtInt(d.perArm)} customers per arm, ${fmtInt(d.total)} in all${d.days === null ? '' : `, ${fmtInt(d.days)} days of traffic`} (${d.method})`];
   if ('segment' in d) {
-    lines.push(`segment ${d.segment}: ${fmtInt(d.segmentCustomers)} customers, ${d.kpi} baseline ${d.kpi === 'conversion' ? pct(d.baseline) : money(d.baseline)} over the last ${d.windowDays} days, ` +
+    lines.push(`segment ${d.segment}${d.segmentName ? ` "${d.segmentName}"` : ''}: ${fmtInt(d.segmentCustomers)} customers, ${d.kpi} baseline ${d.kpi === 'conversion' ? pct(d.baseline) : money(d.baseline)} over the last ${d.windowDays} days, ` +
       `MDE ${pct(d.mdeRelative, 1)} relative (${d.kpi === 'conversion' ? pct(d.mdeAbsolute) : money(d.mdeAbsolute)} absolute), traffic ${d.dailyTraffic === null ? '—' : d.dailyTraffic.toFixed(1)} customers a day`);
     if (d.message) lines.push(`note: ${d.message}`);
   }
@@ -83,7 +83,7 @@ export function registerExperiment(program: Command, out: (json: boolean) => Out
     .option('--baseline <rate>', 'control conversion rate in (0, 1)')
     .option('--mde <effect>', 'minimum detectable effect: absolute with --baseline (0.02), relative with --segment (0.1 = +10%)')
     .option('--db <path>', 'DuckDB store file (with --segment)')
-    .option('--segment <id>', `a segment id from the store table customer_segments`)
+    .option('--segment <id|name>', 'a segment of the store table customer_segments, by id (3) or name (app-first); an unknown one lists them (exit 2)')
     .option('--kpi <name>', `the segment KPI: ${KPIS.join('|')}`, 'conversion')
     .option('--window-days <n>', 'the KPI window (with --segment)', '14')
     .option('--alpha <a>', 'two-sided significance level', '0.05')
@@ -95,7 +95,8 @@ revenue (Welch means): n = (t(1−α/2) + t(1−β))² (σc² + σt²) / δ². d
 
 Examples:
   spiral experiment design --baseline 0.10 --mde 0.02 --json          → {"perArm":3841,"total":7682,"days":null,…}
-  spiral experiment design --db shop.duckdb --segment loyal --kpi conversion --mde 0.1`)
+  spiral experiment design --db shop.duckdb --segment 3 --kpi conversion --mde 0.1
+  spiral experiment design --db shop.duckdb --segment app-first --kpi revenue --mde 0.05`)
     .action(async (flags: DesignFlags) => {
       const o = out(Boolean(flags.json));
       const alpha = numberFlag('alpha', flags.alpha, open01, 'a number in (0, 1)');

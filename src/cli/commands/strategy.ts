@@ -23,7 +23,10 @@ export function registerStrategy(program: Command, out: (json: boolean) => Outpu
     .option('--json', 'print the plan as JSON on the last line of stdout')
     .addHelpText('after', `
 Every number in the plan names the analysis-result fields it comes from. Customer selection ranks the
-segments of the store table customer_segments(customer_id, segment) once the segments step has written it.`)
+k-means segments of the analysis (customer_segments) by the objective's relevance, each with its
+barriers (behaviour gaps, funnel drop-off, complaint topics, journey times); strategy selection weighs
+each behaviour's gap in those segments by its measured association with the KPI (an association, not
+a causal effect). The JSON's fields only grow: existing ones keep their names.`)
     .action(async (flags: StrategyFlags) => {
       const o = out(Boolean(flags.json));
       if (!(OBJECTIVES as readonly string[]).includes(flags.objective)) throw new UsageError(`--objective must be one of ${OBJECTIVES.join(', ')}, got "${flags.objective}"`);

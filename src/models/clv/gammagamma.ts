@@ -16,7 +16,7 @@
  * Fitting is on distinct (x, monetary) tuples with counts; the gamma-function terms depend only on
  * x and are evaluated once per distinct x. Analytic gradient.
  */
-import { DegenerateDataError, InvalidArgumentsError } from '../numeric/errors.js';
+import { ConvergenceError, DegenerateDataError, InvalidArgumentsError } from '../numeric/errors.js';
 import { digamma, lgamma } from '../numeric/special.js';
 import { fitMaximumLikelihood, type LogLikelihood } from './fit.js';
 import { checkColumns, indexDistinct, subsampleColumns, totalCount } from './tuples.js';
@@ -29,6 +29,13 @@ export const GAMMAGAMMA_DEFAULTS = {
   screenAbove: 50_000,
   screenCustomers: 20_000,
   seed: 1,
+  /**
+   * p above this: a customer's spend no longer varies between purchases in the model (its shape runs
+   * to infinity), where the likelihood is flat and the optimum a matter of rounding — one store stopped
+   * at p = 2·10^8 "converged", the same rows in another store failed the information check. The fit
+   * stops there with a ConvergenceError that says the data do not identify the parameters.
+   */
+  maxShape: 1e6,
 };
 export type GammaGammaFit = FitResult<'ggamma', GammaGammaParams>;
 
@@ -135,7 +142,15 @@ export function fitGammaGamma(tuples: SpendTuples, options: FitOptions = {}): Ga
   for (let i = 0; i < s.rows; i++) mean += s.count[i] * s.m[i];
   mean /= s.customers;
   const starts = ([[1, 2], [5, 3], [15, 8]] as const).map(([p, q]) => [p, q, (mean * (q - 1)) / p]);
-  const ll: LogLikelihood = (theta, grad) => logLikelihoodPrepared(s, theta, grad);
+  const ll: LogLikelihood = (theta, grad) => {
+    if (theta[0] > GAMMAGAMMA_DEFAULTS.maxShape) {
+      throw new ConvergenceError(
+        `fitGammaGamma: the data do not identify the parameters: p ran past ${GAMMAGAMMA_DEFAULTS.maxShape} (a customer's spend barely varies between purchases)`,
+        0, NaN,
+      );
+    }
+    return logLikelihoodPrepared(s, theta, grad);
+  };
   const screenAbove = options.screenAbove ?? GAMMAGAMMA_DEFAULTS.screenAbove;
   let screen: { ll: LogLikelihood; customers: number } | undefined;
   if (screenAbove > 0 && s.rows > screenAbove && s.customers > 2 * GAMMAGAMMA_DEFAULTS.screenCustomers) {

@@ -27,6 +27,7 @@ import { warningsSection } from './warnings.js';
 import { behavioursSection } from './behaviours.js';
 import { segmentsSection } from './segments.js';
 import { experiencesSection } from './experiences.js';
+import { strategySection } from './strategy.js';
 
 export const SECTIONS: readonly SectionRenderer[] = [
   overviewSection,
@@ -38,6 +39,7 @@ export const SECTIONS: readonly SectionRenderer[] = [
   behavioursSection,
   segmentsSection,
   experiencesSection,
+  strategySection,
   experimentsSection,
   warningsSection,
 ];

@@ -6,7 +6,7 @@ import type { AppEnv } from '../context.js';
 import { ApiError, notComputed, notFound } from '../errors.js';
 import { customerProfile } from '../profile.js';
 import { readAnalysis, startAnalysis } from '../analysis.js';
-import { CUSTOMER_SEGMENTS, RECOMMENDATIONS, REPLENISHMENT, jsonRow, tableColumns } from '../tables.js';
+import { CUSTOMER_ACTIONS, CUSTOMER_SEGMENTS, RECOMMENDATIONS, REPLENISHMENT, jsonRow, tableColumns } from '../tables.js';
 import {
   ActionsSchema, CustomerIdParam, ErrorSchema, JobSchema, ProfileSchema, RecommendationsSchema, SegmentsSchema,
 } from '../schemas.js';
@@ -136,14 +136,17 @@ export function registerQueryRoutes(app: OpenAPIHono<AppEnv>): void {
     async (c) => {
       const w = await c.get('ctx').workspace(c.get('principal').workspace);
       const { experience, limit, offset } = c.req.valid('query');
-      const cols = await tableColumns(w.query, CUSTOMER_SEGMENTS);
+      // The experiences step writes customer_actions (src/experiences/actions.ts); older stores may
+      // carry the experience on customer_segments instead.
+      const table = (await tableColumns(w.query, CUSTOMER_ACTIONS))?.includes('experience') ? CUSTOMER_ACTIONS : CUSTOMER_SEGMENTS;
+      const cols = await tableColumns(w.query, table);
       if (!cols || !cols.includes('experience')) {
-        throw notComputed(`actions not computed yet: the store has no ${CUSTOMER_SEGMENTS} table with an experience column (needs an analysis with the experiences step)`);
+        throw notComputed(`actions not computed yet: the store has no ${CUSTOMER_ACTIONS} table (needs an analysis with the experiences step)`);
       }
       const where = experience === undefined ? '' : 'WHERE experience = ?';
       const params = experience === undefined ? [] : [experience];
-      const [{ n }] = await w.query.query<{ n: number }>(`SELECT count(*) AS n FROM ${CUSTOMER_SEGMENTS} ${where}`, params);
-      const rows = await w.query.query(`SELECT * FROM ${CUSTOMER_SEGMENTS} ${where} ORDER BY customer_id LIMIT ${limit} OFFSET ${offset}`, params);
+      const [{ n }] = await w.query.query<{ n: number }>(`SELECT count(*) AS n FROM ${table} ${where}`, params);
+      const rows = await w.query.query(`SELECT * FROM ${table} ${where} ORDER BY customer_id LIMIT ${limit} OFFSET ${offset}`, params);
       const nextOffset = offset + rows.length;
       const q = new URLSearchParams({ ...(experience ? { experience } : {}), limit: String(limit), offset: String(nextOffset) });
       return c.json({ total: n, offset, limit, next: nextOffset < n ? `/v1/actions?${q}` : null, actions: rows.map(jsonRow) }, 200);

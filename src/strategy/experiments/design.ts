@@ -2,8 +2,10 @@
  * Experiment design from the store: the baseline of a KPI for a segment's customers and the
  * segment's daily traffic, both computed in SQL, fed to the sample-size formulas (models/stats/design.ts).
  *
- * Segments are read from the store table `customer_segments(customer_id VARCHAR, segment VARCHAR)`
- * (written by the segments step); without it the design says so. KPIs, over the last `windowDays`
+ * Segments are read from the store table `customer_segments(customer_id VARCHAR, segment INTEGER)`
+ * written by the segments step (any column type works: ids are compared as text, so `--segment 3`
+ * finds segment 3), named by the view customer_table's segment_name when it exists (`--segment
+ * app-first` finds it by name, case-insensitively); without the table the design says so. KPIs, over the last `windowDays`
  * of the log:
  *   - conversion: the share of the segment's customers with a purchase in the window (two proportions);
  *   - revenue: revenue per segment customer in the window, its standard deviation (Welch means).
@@ -32,6 +34,8 @@ export interface SegmentDesignOptions {
 
 export interface SegmentDesign extends Design {
   segment: string;
+  /** The segment's name (customer_table.segment_name), or null when the store has none. */
+  segmentName: string | null;
   kpi: Kpi;
   segmentCustomers: number;
   baseline: number;
@@ -47,12 +51,26 @@ export interface SegmentDesign extends Design {
 /** The store has no segment assignment yet (exit 2, with what to do). */
 export class NoSegmentsError extends InvalidArgumentsError {}
 
-/** The segments in the store with their sizes, or null without a customer_segments table. */
-export async function listSegments(store: Store): Promise<{ segment: string; customers: number }[] | null> {
+export interface SegmentListing { segment: string; name: string | null; customers: number }
+
+/** The segments in the store with their names (when customer_table has them) and sizes, or null without a customer_segments table. */
+export async function listSegments(store: Store): Promise<SegmentListing[] | null> {
   if (!(await hasTable(store, SEGMENT_TABLE, ['customer_id', 'segment']))) return null;
-  const rows = await store.query(`SELECT segment, count(DISTINCT customer_id) AS n FROM ${SEGMENT_TABLE} GROUP BY segment ORDER BY n DESC, segment`);
-  return rows.map((r) => ({ segment: String(r.segment), customers: Number(r.n) }));
+  const named = await hasTable(store, 'customer_table', ['customer_id', 'segment_name']);
+  const rows = await store.query(`
+SELECT CAST(s.segment AS VARCHAR) AS segment, ${named ? 'any_value(v.segment_name)' : 'NULL'} AS name, count(DISTINCT s.customer_id) AS n
+FROM ${SEGMENT_TABLE} s ${named ? 'LEFT JOIN customer_table v ON v.customer_id = s.customer_id' : ''}
+GROUP BY s.segment ORDER BY n DESC, s.segment`);
+  return rows.map((r) => ({ segment: String(r.segment), name: r.name === null || r.name === undefined ? null : String(r.name), customers: Number(r.n) }));
 }
+
+/** `--segment` as the user typed it: an id (`3`) or a name (`app-first`, any case); null when neither. */
+export function resolveSegment(segments: readonly SegmentListing[], typed: string): SegmentListing | null {
+  const t = typed.trim();
+  return segments.find((s) => s.segment === t) ?? segments.find((s) => s.name !== null && s.name.toLowerCase() === t.toLowerCase()) ?? null;
+}
+
+const describe = (s: SegmentListing): string => `${s.segment}${s.name ? ` "${s.name}"` : ''} (${s.customers})`;
 
 export async function designForSegment(store: Store, opts: SegmentDesignOptions): Promise<SegmentDesign> {
   const windowDays = opts.windowDays ?? SEGMENT_DESIGN_DEFAULTS.windowDays;
@@ -61,12 +79,13 @@ export async function designForSegment(store: Store, opts: SegmentDesignOptions)
   if (segments === null) {
     throw new NoSegmentsError(`the store has no segments yet (no table ${SEGMENT_TABLE}(customer_id, segment)): run the segments step first, or design with --baseline and --mde`);
   }
-  if (!segments.some((s) => s.segment === opts.segment)) {
-    throw new InvalidArgumentsError(`--segment "${opts.segment}" is not in ${SEGMENT_TABLE} (segments: ${segments.slice(0, 20).map((s) => `${s.segment} (${s.customers})`).join(', ') || 'none'})`);
+  const found = resolveSegment(segments, opts.segment);
+  if (found === null) {
+    throw new InvalidArgumentsError(`--segment "${opts.segment}" is not in ${SEGMENT_TABLE}: give an id or a name (segments: ${segments.slice(0, 20).map(describe).join(', ') || 'none'})`);
   }
   const w = Math.round(windowDays);
   const [r] = await store.query(`
-WITH seg AS (SELECT DISTINCT customer_id FROM ${SEGMENT_TABLE} WHERE segment = ${lit(opts.segment)}),
+WITH seg AS (SELECT DISTINCT customer_id FROM ${SEGMENT_TABLE} WHERE CAST(segment AS VARCHAR) = ${lit(found.segment)}),
 bounds AS (SELECT max(ts) AS last_ts FROM events),
 kpi AS (
   SELECT s.customer_id,
@@ -90,21 +109,21 @@ SELECT (SELECT count(*) FROM kpi) AS n,
   const n = Number(r.n);
   const traffic = r.traffic === null ? null : Number(r.traffic);
   const dailyTraffic = traffic !== null && traffic > 0 ? traffic : null;
-  const base = { segment: opts.segment, kpi: opts.kpi, segmentCustomers: n, mdeRelative: opts.mdeRelative, dailyTraffic, windowDays };
+  const base = { segment: found.segment, segmentName: found.name, kpi: opts.kpi, segmentCustomers: n, mdeRelative: opts.mdeRelative, dailyTraffic, windowDays };
   let d: Design;
   let baseline: number;
   let sd: number | null = null;
   if (opts.kpi === 'conversion') {
     baseline = Number(r.rate ?? 0);
     if (!(baseline > 0 && baseline < 1)) {
-      throw new InvalidArgumentsError(`segment "${opts.segment}": its conversion over the last ${w} days is ${baseline}, so no relative effect can be designed (need a rate in (0, 1))`);
+      throw new InvalidArgumentsError(`segment "${found.segment}": its conversion over the last ${w} days is ${baseline}, so no relative effect can be designed (need a rate in (0, 1))`);
     }
     d = twoProportionDesign({ baseline, mde: baseline * opts.mdeRelative, alpha: opts.alpha, power: opts.power, dailyTraffic });
   } else {
     baseline = Number(r.revenue ?? 0);
     sd = r.sd === null ? null : Number(r.sd);
     if (!(baseline > 0) || sd === null || !(sd > 0)) {
-      throw new InvalidArgumentsError(`segment "${opts.segment}": no revenue over the last ${w} days, so no relative effect can be designed`);
+      throw new InvalidArgumentsError(`segment "${found.segment}": no revenue over the last ${w} days, so no relative effect can be designed`);
     }
     d = meansDesign({ sd, mde: baseline * opts.mdeRelative, alpha: opts.alpha, power: opts.power, dailyTraffic });
   }
