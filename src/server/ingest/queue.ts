@@ -6,7 +6,7 @@
  * retried one by one so a single poisoned batch cannot fail the others.
  */
 import { randomUUID } from 'node:crypto';
-import type { Store } from '../../store/types.js';
+import type { DuckDbStore } from '../../store/duckdb/index.js';
 import { insertNewEvents } from './insert.js';
 import type { CanonicalRow } from './segment.js';
 
@@ -37,7 +37,7 @@ export class GroupCommitQueue {
   readonly runId = randomUUID();
 
   /** @param maxRows rows per transaction at most (a larger backlog is committed in several). */
-  constructor(private readonly store: Store, private readonly maxRows = 50_000) {}
+  constructor(private readonly store: DuckDbStore, private readonly maxRows = 50_000) {}
 
   /** Commits the rows (with the rows of other requests that arrive meanwhile); resolves with how many were new. */
   submit(rows: CanonicalRow[]): Promise<number> {
