@@ -130,5 +130,8 @@ export interface Profile {
   segment: Row | null;
   recommendations: Row[] | null;
   replenishment: Row[] | null;
+  behaviours: Row | null;
+  experience: Row | null;
+  nextAction: Row | null;
   needsAnalysis: { field: string; reason: string }[];
 }

@@ -3,15 +3,32 @@
  * result kept as `<data-dir>/<workspace>.analysis.json` (written atomically) for GET /v1/analysis,
  * the report and the dashboard.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { AnalysisResultSchema, type AnalysisResult } from '../domain/result.js';
 import type { ServerContext } from './context.js';
 import { analysisPath } from './workspaces.js';
 
+/** The last result read per file, with the file's identity when read: a 1M-customer result is ~7 MB to parse and check. */
+const cache = new Map<string, { mtimeMs: number; size: number; result: AnalysisResult }>();
+
+/** The workspace's latest analysis result, or null; parsed once per version of the file. */
 export function readAnalysis(dataDir: string, workspace: string): AnalysisResult | null {
   const path = analysisPath(dataDir, workspace);
-  if (!existsSync(path)) return null;
-  return AnalysisResultSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+  if (!existsSync(path)) {
+    cache.delete(path);
+    return null;
+  }
+  const { mtimeMs, size } = statSync(path);
+  const hit = cache.get(path);
+  if (hit && hit.mtimeMs === mtimeMs && hit.size === size) return hit.result;
+  const result = AnalysisResultSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+  cache.set(path, { mtimeMs, size, result });
+  return result;
+}
+
+/** Segment id → generated name, from the latest analysis (empty without one or without a segments section). */
+export function segmentNames(dataDir: string, workspace: string): Map<string, string> {
+  return new Map((readAnalysis(dataDir, workspace)?.segments?.segments ?? []).map((x) => [String(x.id), x.name]));
 }
 
 export function writeAnalysis(dataDir: string, workspace: string, result: AnalysisResult): void {

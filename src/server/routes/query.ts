@@ -5,7 +5,7 @@ import { requireKey } from '../auth.js';
 import type { AppEnv } from '../context.js';
 import { ApiError, notComputed, notFound } from '../errors.js';
 import { customerProfile } from '../profile.js';
-import { readAnalysis, startAnalysis } from '../analysis.js';
+import { readAnalysis, segmentNames, startAnalysis } from '../analysis.js';
 import { CUSTOMER_ACTIONS, CUSTOMER_SEGMENTS, RECOMMENDATIONS, REPLENISHMENT, jsonRow, tableColumns } from '../tables.js';
 import {
   ActionsSchema, CustomerIdParam, ErrorSchema, JobSchema, ProfileSchema, RecommendationsSchema, SegmentsSchema,
@@ -25,13 +25,15 @@ export function registerQueryRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(
     createRoute({
       method: 'get', path: '/v1/customers/{id}', tags: ['query'], security: SECURITY, middleware: [query] as const,
-      summary: "One customer's profile: facts, CLV and P(alive), network scores, segment, recommendations",
+      summary: "One customer's profile: facts, behaviours, segment, CLV and P(alive), network scores, experience, next action, recommendations",
       request: { params: z.object({ id: CustomerIdParam }) },
       responses: { 200: json(ProfileSchema, 'the profile'), 404: json(ErrorSchema, 'no such customer'), ...refusals },
     }),
     async (c) => {
-      const w = await c.get('ctx').workspace(c.get('principal').workspace);
-      return c.json(await customerProfile(w.query, c.req.valid('param').id), 200);
+      const ctx = c.get('ctx');
+      const { workspace } = c.get('principal');
+      const w = await ctx.workspace(workspace);
+      return c.json(await customerProfile(w.query, c.req.valid('param').id, segmentNames(ctx.options.dataDir, workspace)), 200);
     },
   );
 
@@ -96,7 +98,7 @@ export function registerQueryRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(
     createRoute({
       method: 'get', path: '/v1/segments', tags: ['query'], security: SECURITY, middleware: [query] as const,
-      summary: 'Customer segments with their sizes',
+      summary: 'Customer segments with their sizes and generated names',
       responses: { 200: json(SegmentsSchema, 'the segments'), ...notComputedResponse, ...refusals },
     }),
     async (c) => {
@@ -110,10 +112,11 @@ export function registerQueryRoutes(app: OpenAPIHono<AppEnv>): void {
       const rows = await w.query.query<{ segment: string; customers: number }>(
         `SELECT CAST(segment AS VARCHAR) AS segment, count(*) AS customers FROM ${CUSTOMER_SEGMENTS} GROUP BY 1 ORDER BY customers DESC, segment`,
       );
-      const analysis = readAnalysis(ctx.options.dataDir, workspace) as Record<string, unknown> | null;
+      const analysis = readAnalysis(ctx.options.dataDir, workspace);
+      const names = segmentNames(ctx.options.dataDir, workspace);
       return c.json({
         customers: rows.reduce((s, r) => s + r.customers, 0),
-        segments: rows,
+        segments: rows.map((r) => ({ ...r, name: names.get(r.segment) ?? null })),
         fromAnalysis: analysis?.segments ?? null,
       }, 200);
     },
