@@ -5,50 +5,37 @@
  * carries the rows the analysis wrote — facts, behaviours, segment and its generated name, CLV and
  * P(alive), network scores, experience, next action — each compared with the store's own tables
  * and with the customer view the segments step names segments in (an independent source of the
- * names); GET /v1/segments gives the same sizes and names.
+ * names); GET /v1/segments gives the same sizes and names; GET /v1/analysis?fields=… gives exactly
+ * the asked parts of the whole result.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { createApp } from '../../src/server/app.js';
-import { ServerContext } from '../../src/server/context.js';
 import { simulate } from '../../src/simulate/index.js';
 import { DuckDbStore } from '../../src/store/duckdb/index.js';
 import { ingestInto } from '../helpers/ingest.js';
-import { scratchDir } from '../helpers/paths.js';
-import { makeKey } from './helpers.js';
+import { appFixture, makeKey } from './helpers.js';
 
-const scratch = scratchDir('spiral-profile-');
-let ctx: ServerContext;
-let app: ReturnType<typeof createApp>;
 let read: string;
 let admin: string;
-
-before(async () => {
-  const csv = join(scratch.dir, 'events.csv');
+const f = appFixture('spiral-profile-', async (dir) => {
+  const csv = join(dir, 'events.csv');
   await simulate({ customers: 600, seed: 3, out: csv, customerTruth: false, personas: {}, brand: {}, peerEffects: {} });
-  const store = await DuckDbStore.open(join(scratch.dir, 'acme.duckdb'));
+  const store = await DuckDbStore.open(join(dir, 'acme.duckdb'));
   try {
     await ingestInto(store, [csv], 'simulated');
   } finally {
     await store.close();
   }
-  read = await makeKey(scratch.dir, 'acme', 'read');
-  admin = await makeKey(scratch.dir, 'acme', 'admin');
-  ctx = new ServerContext({ dataDir: scratch.dir, log: () => undefined });
-  await ctx.openAll();
-  app = createApp(ctx);
-});
-after(async () => {
-  await ctx?.close();
-  scratch.cleanup();
+  read = await makeKey(dir, 'acme', 'read');
+  admin = await makeKey(dir, 'acme', 'admin');
 });
 
 const call = async <T>(path: string, key: string, method = 'GET'): Promise<{ status: number; body: T }> => {
-  const r = await app.request(path, { method, headers: { authorization: `Bearer ${key}` } });
+  const r = await f.app.request(path, { method, headers: { authorization: `Bearer ${key}` } });
   return { status: r.status, body: (await r.json()) as T };
 };
-const sql = async <T extends Record<string, unknown>>(q: string, params: unknown[] = []) => (await ctx.workspace('acme')).query.query<T>(q, params);
+const sql = async <T extends Record<string, unknown>>(q: string, params: unknown[] = []) => (await f.ctx.workspace('acme')).query.query<T>(q, params);
 
 interface Profile {
   customerId: string;
@@ -116,6 +103,25 @@ describe('GET /v1/customers/{id} and /v1/segments against the store', () => {
       for (const f of ['behaviours', 'segment', 'experience', 'nextAction']) {
         assert.ok(!body.needsAnalysis.some((x) => x.field === f), `${id}: ${f} no longer needs an analysis`);
       }
+    }
+  });
+
+  test('GET /v1/analysis?fields=…: exactly the asked paths of the whole result, plus its identity and warnings; bad paths 400', async () => {
+    const whole = await call<Record<string, any>>('/v1/analysis', read);
+    assert.equal(whole.status, 200);
+    const part = await call<Record<string, any>>('/v1/analysis?fields=overview,clv.equity,brand.overall.spiral,nothing.here', read);
+    assert.equal(part.status, 200);
+    const w = whole.body;
+    const expected: Record<string, unknown> = {
+      schemaVersion: w.schemaVersion, generatedAt: w.generatedAt, spiralVersion: w.spiralVersion, store: w.store, warnings: w.warnings,
+      overview: w.overview,
+    };
+    if (w.clv?.equity !== undefined) expected.clv = { equity: w.clv.equity };
+    if (w.brand?.overall?.spiral !== undefined) expected.brand = { overall: { spiral: w.brand.overall.spiral } };
+    assert.deepEqual(part.body, expected);
+    assert.ok(JSON.stringify(part.body).length < JSON.stringify(w).length / 2, 'the projection is smaller than the whole');
+    for (const bad of ['overview;drop', '../keys', 'a..b', '', 'x'.repeat(1001), Array.from({ length: 51 }, () => 'overview').join(',')]) {
+      assert.equal((await call(`/v1/analysis?fields=${encodeURIComponent(bad)}`, read)).status, 400, JSON.stringify(bad.slice(0, 40)));
     }
   });
 

@@ -1,34 +1,20 @@
 /**
- * HTTP ingest goes through file ingest's atomic append (src/ingest/insert.ts `insertEvents`): the
- * group commit stores each id once, credits it to the first request that carried it (also when two
+ * HTTP ingest's group commit (src/server/ingest/insert.ts: one transaction with file ingest's
+ * `inTransaction` and `recordIngest`) stores each id once, credits it to the first request that carried it (also when two
  * requests in one group carry it), and keeps one `ingests` provenance row per service run whose
  * counts add up over every commit and whose `started_at` is the latest commit.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createApp } from '../../src/server/app.js';
-import { ServerContext } from '../../src/server/context.js';
 import { duplicateEventIds } from '../../src/ingest/insert.js';
-import { scratchDir } from '../helpers/paths.js';
-import { basic, makeKey, track } from './helpers.js';
+import { appFixture, basic, makeKey, track } from './helpers.js';
 
-const scratch = scratchDir('spiral-prov-');
-let ctx: ServerContext;
-let app: ReturnType<typeof createApp>;
 let auth: string;
-
-before(async () => {
-  auth = basic(await makeKey(scratch.dir, 'shop', 'write'));
-  ctx = new ServerContext({ dataDir: scratch.dir, log: () => undefined });
-  await ctx.openAll();
-  app = createApp(ctx);
-});
-after(async () => {
-  await ctx.close();
-  scratch.cleanup();
+const f = appFixture('spiral-prov-', async (dir) => {
+  auth = basic(await makeKey(dir, 'shop', 'write'));
 });
 
-const batch = (ids: string[]) => app.request('/v1/batch', {
+const batch = (ids: string[]) => f.app.request('/v1/batch', {
   method: 'POST',
   headers: { authorization: auth, 'content-type': 'application/json' },
   body: JSON.stringify({ batch: ids.map((id, i) => track(id, `c${i % 3}`, 'Order Completed', '2024-05-01T12:00:00Z', { revenue: 10 + i })) }),
@@ -44,7 +30,7 @@ test('concurrent batches with shared ids: each id stored once, credited once; on
   const duplicates = bodies.reduce((s, b) => s + b.duplicates, 0);
   assert.equal(accepted, 19, 'e0..e14 and e20..e23 are new');
   assert.equal(duplicates, 10 + 10 + 5 + 8 - 19);
-  const w = await ctx.workspace('shop');
+  const w = await f.ctx.workspace('shop');
   const [{ n }] = await w.query.query<{ n: number }>('SELECT count(*) AS n FROM events');
   assert.equal(n, 19);
   assert.equal(await duplicateEventIds(w.query), 0);
