@@ -19,7 +19,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KeyStore } from '../src/server/keys.js';
-import { openDuckDb } from '../src/store/duckdb/index.js';
+import { openDuckDb, type DuckDbStore } from '../src/store/duckdb/index.js';
 import { ensureSchema } from '../src/store/schema.js';
 import { ROOT, loadAverage, spiralCli } from './_process.js';
 
@@ -84,27 +84,25 @@ async function load(url: string, auth: string, tags: (c: number, b: number) => s
 
 interface Msg { messageId: string; userId: string; event: string; timestamp: string; properties: { revenue?: number; product_id: string } }
 
-/** DuckDB alone: the same batches appended as JSON, one transaction each, no dedup, no HTTP. */
-async function storageBaseline(dir: string, seconds: number): Promise<{ eps: number; p99: number }> {
-  const store = await openDuckDb(join(dir, 'floor.duckdb'));
+/**
+ * Writes transactions into a fresh store for `seconds`: `rows(k)` builds the k-th (not timed),
+ * `write` stores it inside BEGIN … COMMIT (timed). Events/s and the p99 of one transaction.
+ */
+async function timedTransactions<R>(path: string, seconds: number, rows: (k: number) => R[], write: (store: DuckDbStore, rows: R[]) => Promise<void>): Promise<{ eps: number; p99: number }> {
+  const store = await openDuckDb(path);
   try {
     await ensureSchema(store);
     const lat: number[] = [];
     let events = 0;
     const t0 = performance.now();
-    for (let b = 0; performance.now() - t0 < seconds * 1000; b++) {
-      const rows = (JSON.parse(batchBody(`floor-${b}`)) as { batch: Msg[] }).batch
-        .map((m) => ({ event_id: m.messageId, customer_id: m.userId, ts: '2024-05-01 12:00:00', type: 'view' }));
+    for (let k = 0; performance.now() - t0 < seconds * 1000; k++) {
+      const r = rows(k);
       const s = performance.now();
       await store.exec('BEGIN TRANSACTION');
-      await store.query(
-        `INSERT INTO events SELECT x.event_id, x.customer_id, x.ts, x.type, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'http'
-         FROM (SELECT unnest(from_json(?::JSON, '[{"event_id":"VARCHAR","customer_id":"VARCHAR","ts":"TIMESTAMP","type":"VARCHAR"}]'), max_depth := 2)) x`,
-        [JSON.stringify(rows)],
-      );
+      await write(store, r);
       await store.exec('COMMIT');
       lat.push(performance.now() - s);
-      events += rows.length;
+      events += r.length;
     }
     lat.sort((a, b) => a - b);
     return { eps: events / ((performance.now() - t0) / 1000), p99: pct(lat, 99) };
@@ -113,33 +111,28 @@ async function storageBaseline(dir: string, seconds: number): Promise<{ eps: num
   }
 }
 
+const messages = (tag: string) => (JSON.parse(batchBody(tag)) as { batch: Msg[] }).batch;
+
+/** DuckDB alone: the same batches appended as JSON, one transaction each, no dedup, no HTTP. */
+const storageBaseline = (dir: string, seconds: number) => timedTransactions(
+  join(dir, 'floor.duckdb'), seconds,
+  (b) => messages(`floor-${b}`).map((m) => ({ event_id: m.messageId, customer_id: m.userId, ts: '2024-05-01 12:00:00', type: 'view' })),
+  async (store, rows) => {
+    await store.query(
+      `INSERT INTO events SELECT x.event_id, x.customer_id, x.ts, x.type, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'http'
+       FROM (SELECT unnest(from_json(?::JSON, '[{"event_id":"VARCHAR","customer_id":"VARCHAR","ts":"TIMESTAMP","type":"VARCHAR"}]'), max_depth := 2)) x`,
+      [JSON.stringify(rows)],
+    );
+  },
+);
+
 /** DuckDB's Appender writing the same events straight into `events`, one transaction per GROUP batches, no dedup. */
-async function appenderFloor(dir: string, seconds: number): Promise<{ eps: number; p99: number }> {
-  const store = await openDuckDb(join(dir, 'appender.duckdb'));
-  try {
-    const lat: number[] = [];
-    let events = 0;
-    const t0 = performance.now();
-    for (let g = 0; performance.now() - t0 < seconds * 1000; g++) {
-      const rows: (string | number | null)[][] = [];
-      for (let b = 0; b < GROUP; b++) {
-        for (const m of (JSON.parse(batchBody(`app-${g}-${b}`)) as { batch: Msg[] }).batch) {
-          rows.push([m.messageId, m.userId, '2024-05-01 12:00:00', 'view', m.properties.product_id, m.properties.revenue ?? null, null, null, null, null, null, null, 'http']);
-        }
-      }
-      const s = performance.now();
-      await store.exec('BEGIN TRANSACTION');
-      await store.append('events', rows);
-      await store.exec('COMMIT');
-      lat.push(performance.now() - s);
-      events += rows.length;
-    }
-    lat.sort((a, b) => a - b);
-    return { eps: events / ((performance.now() - t0) / 1000), p99: pct(lat, 99) };
-  } finally {
-    await store.close();
-  }
-}
+const appenderFloor = (dir: string, seconds: number) => timedTransactions(
+  join(dir, 'appender.duckdb'), seconds,
+  (g) => Array.from({ length: GROUP }, (_, b) => messages(`app-${g}-${b}`)).flat()
+    .map((m) => [m.messageId, m.userId, '2024-05-01 12:00:00', 'view', m.properties.product_id, m.properties.revenue ?? null, null, null, null, null, null, null, 'http']),
+  (store, rows) => store.append('events', rows),
+);
 
 /** JSON.parse of 500-event bodies, back to back on one core. */
 function parseFloor(seconds: number): number {
