@@ -78,3 +78,13 @@ export { OBJECTIVES, STRATEGIES, StrategyPlanSchema, type StrategyPlan, type Obj
 export { StrategySectionSchema, type StrategySection } from './domain/sections/strategy.js';
 export { runStrategySection } from './analysis/strategy.js';
 export { resolveSegment, listSegments } from './strategy/experiments/design.js';
+
+// The library surface (issue 12 item 6): analysis options per step, the errors the calls above throw, the service
+export type { BrandSectionOptions } from './analysis/brand.js';
+export type { NetworkSectionOptions } from './analysis/network.js';
+export type { FunnelSectionOptions } from './analysis/funnel.js';
+export type { ExperimentsSectionOptions } from './analysis/experiments.js';
+export { CustomerNotFoundError } from './analysis/customer.js';
+export { ClvInputError } from './clv/errors.js';
+export { GraphStructureError } from './network/errors.js';
+export { startServer, createApp, ServerContext, KeyStore, ApiError, type ServeOptions, type RunningServer, type ServerOptions, type Role } from './server/index.js';

@@ -33,7 +33,13 @@ export function saveSession(s: Session): void {
 
 export function clearSession(): void {
   sessionStorage.removeItem(SESSION_KEY);
+  forgetAnalysis();
+}
+
+/** Drops the analysis kept for this tab (a new sign-in, a new analysis): the next page fetches it again. */
+export function forgetAnalysis(): void {
   cachedAnalysis = null;
+  cachedParts.clear();
 }
 
 /** An answer other than 2xx, with the API's error code and message (`{error:{status,code,message}}`). */
@@ -72,10 +78,12 @@ export const getJson = <T>(s: Session, path: string) => call<T>(s, 'GET', path);
 export const postJson = <T>(s: Session, path: string) => call<T>(s, 'POST', path);
 
 let cachedAnalysis: { workspace: string; result: AnalysisResult | null } | null = null;
+const cachedParts = new Map<string, AnalysisResult | null>();
 
 /** The latest analysis (fetched once per session and kept; null when the workspace has none yet). */
 export async function analysis(s: Session, refresh = false): Promise<AnalysisResult | null> {
   if (!refresh && cachedAnalysis?.workspace === s.workspace) return cachedAnalysis.result;
+  if (refresh) cachedParts.clear();
   let result: AnalysisResult | null;
   try {
     result = await getJson<AnalysisResult>(s, '/v1/analysis');
@@ -84,6 +92,26 @@ export async function analysis(s: Session, refresh = false): Promise<AnalysisRes
     else throw e;
   }
   cachedAnalysis = { workspace: s.workspace, result };
+  return result;
+}
+
+/**
+ * Only the fields a page needs of the latest analysis (GET /v1/analysis?fields=…, e.g.
+ * `overview,clv.equity`), or the whole result when this tab already has it. The overview of a
+ * 1M-customer workspace needs ~70 KB of a ~4 MB result. Null when the workspace has no analysis.
+ */
+export async function analysisFields(s: Session, fields: string): Promise<AnalysisResult | null> {
+  if (cachedAnalysis?.workspace === s.workspace) return cachedAnalysis.result;
+  const key = `${s.workspace}|${fields}`;
+  if (cachedParts.has(key)) return cachedParts.get(key)!;
+  let result: AnalysisResult | null;
+  try {
+    result = await getJson<AnalysisResult>(s, `/v1/analysis?fields=${encodeURIComponent(fields)}`);
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) result = null;
+    else throw e;
+  }
+  cachedParts.set(key, result);
   return result;
 }
 
@@ -130,5 +158,8 @@ export interface Profile {
   segment: Row | null;
   recommendations: Row[] | null;
   replenishment: Row[] | null;
+  behaviours: Row | null;
+  experience: Row | null;
+  nextAction: Row | null;
   needsAnalysis: { field: string; reason: string }[];
 }

@@ -4,10 +4,10 @@
  * gets `data-ready` once its data is drawn (or its error is shown).
  */
 import './style.css';
-import { ApiError, analysis, clearSession, getJson, loadSession, saveSession, type Session } from './api.js';
+import { ApiError, clearSession, forgetAnalysis, getJson, loadSession, saveSession, type Session } from './api.js';
 import { disposeCharts, drawCharts, h } from './ui.js';
 import { withAnalysis } from './pages/no-analysis.js';
-import { overviewPage } from './pages/overview.js';
+import { OVERVIEW_FIELDS, overviewPage } from './pages/overview.js';
 import { clvPage } from './pages/clv.js';
 import { brandPage } from './pages/brand.js';
 import { networkPage } from './pages/network.js';
@@ -19,7 +19,7 @@ import { customerPage, searchPage } from './pages/customer.js';
 type Page = (s: Session, arg: string) => Promise<HTMLElement>;
 
 const PAGES: { id: string; label: string; page: Page }[] = [
-  { id: 'overview', label: 'Overview', page: withAnalysis(overviewPage) },
+  { id: 'overview', label: 'Overview', page: withAnalysis(overviewPage, OVERVIEW_FIELDS) },
   { id: 'clv', label: 'CLV', page: withAnalysis(clvPage) },
   { id: 'brand', label: 'Brand flow & stock', page: withAnalysis(brandPage) },
   { id: 'network', label: 'Network', page: withAnalysis(networkPage) },
@@ -106,7 +106,7 @@ function signInPage(message?: string): HTMLElement {
       })
       .then(async () => {
         saveSession(s);
-        await analysis(s, true).catch(() => null);
+        forgetAnalysis();
         go('#/overview');
       })
       .catch((err: unknown) => {

@@ -5,21 +5,36 @@ import { AnalysisResultSchema, SCHEMA_VERSION, type AnalysisResult, type Warning
 import type { Store } from '../store/types.js';
 import { computeOverview } from './overview.js';
 import { scopeToPlausibleDates } from './scope.js';
-import { runBrandSection } from './brand.js';
+import { runBrandSection, type BrandSectionOptions } from './brand.js';
 import { runClvSection } from './clv.js';
-import { runFunnelSection } from './funnel.js';
-import { runNetworkSection } from './network.js';
-import { runSegmentsStep } from './segments.js';
-import { runExperimentsSection } from './experiments.js';
+import { runFunnelSection, type FunnelSectionOptions } from './funnel.js';
+import { runNetworkSection, type NetworkSectionOptions } from './network.js';
+import { runSegmentsStep, type SegmentsStepOptions } from './segments.js';
+import { runExperimentsSection, type ExperimentsSectionOptions } from './experiments.js';
 import { runStrategySection } from './strategy.js';
 
 import { SPIRAL_VERSION } from '../version.js';
 
 export { SPIRAL_VERSION };
 
-export interface AnalyzeOptions {
-  /** Clock for `generatedAt` (injected so results can be reproduced). */
+/**
+ * Everything an analysis can be told; every field is optional and defaults to what `spiral analyze`
+ * does. The per-step fields are the options of the step functions (each step's DEFAULTS fill the rest):
+ * - `brand`: weekly periods, adstock, VAR and diffusion settings (`BrandOptions`);
+ * - `network`: which event types make edges, PageRank damping, Louvain resolution… (`AnalyzeNetworkOptions`);
+ * - `funnel`: the funnel's stages and window (`FunnelOptions`);
+ * - `segments`, `rules`, `experiences`, `topActions`: segmentation (k-means choice), rule segments
+ *   (`parseRuleSet`, as `spiral segments --rules`), experience thresholds, how many actions to list;
+ * - `windowDays`: the experiment readout window.
+ */
+export interface AnalyzeOptions
+  extends BrandSectionOptions, NetworkSectionOptions, FunnelSectionOptions, SegmentsStepOptions, ExperimentsSectionOptions {
+  /**
+   * Clock for `generatedAt` and for the plausible-date window of a store without an ingest record
+   * (injected so results can be reproduced).
+   */
   now?: () => Date;
+  /** Called with the name of each step as it starts (the CLI prints "analysing: <step>"). */
   onProgress?: (step: string) => void;
 }
 

@@ -24,6 +24,15 @@ export interface InsertCounts {
   accepted: number;
   /** Rows whose event id was already stored, or repeated an earlier row of the same select. */
   duplicates: number;
+  /** The event ids added, when asked for with `returnIds` (small appends such as one HTTP group commit). */
+  ids?: string[];
+}
+
+export interface AppendOptions {
+  /** Values of the `?` placeholders in the select (e.g. the HTTP rows as one JSON parameter). */
+  params?: readonly unknown[];
+  /** Also return the event ids added (`InsertCounts.ids`): one more scan of the appended rows only. */
+  returnIds?: boolean;
 }
 
 /** One row of the `ingests` provenance table, written in the same transaction as its events. */
@@ -31,6 +40,13 @@ export interface Provenance {
   runId?: string;
   source: string;
   rejected?: number;
+  /**
+   * Add the counts to this run's row for this source instead of writing a new row: for a producer
+   * that commits many times in one run (the HTTP service commits once per group of requests). The
+   * row's `started_at` then moves to the latest commit, so it stays "the latest ingest" that the
+   * analysis' plausible-date window starts from (src/analysis/scope.ts).
+   */
+  accumulate?: boolean;
 }
 
 /**
@@ -62,7 +78,7 @@ export async function inTransaction<T>(store: Store, work: () => Promise<T>): Pr
  * Appending everything and then deleting the appended duplicates is faster than an anti-join
  * during the insert and a window over the select to drop repeats (bench/RESULTS.md, ingest).
  */
-export async function appendNewEvents(store: Store, selectSql: string): Promise<InsertCounts> {
+export async function appendNewEvents(store: Store, selectSql: string, opts: AppendOptions = {}): Promise<InsertCounts> {
   const [{ n: before, maxRow }] = await store.query<{ n: number; maxRow: number | null }>(
     'SELECT count(*) AS n, max(rowid) AS "maxRow" FROM events',
   );
@@ -71,7 +87,7 @@ export async function appendNewEvents(store: Store, selectSql: string): Promise<
   await store.exec(`SET preserve_insertion_order = false; SET disabled_compression_methods = 'fsst'`);
   let rows: number;
   try {
-    const r = await store.query<{ Count: number }>(`INSERT INTO events ${selectSql}`);
+    const r = await store.query<{ Count: number }>(`INSERT INTO events ${selectSql}`, opts.params);
     rows = Number(r[0]?.Count ?? 0);
   } finally {
     await store.exec(`SET preserve_insertion_order = true; RESET disabled_compression_methods`);
@@ -98,11 +114,22 @@ export async function appendNewEvents(store: Store, selectSql: string): Promise<
       removed += Number(r[0]?.Count ?? 0);
     }
   }
-  return { rows, accepted: rows - removed, duplicates: removed };
+  const counts: InsertCounts = { rows, accepted: rows - removed, duplicates: removed };
+  if (opts.returnIds) {
+    counts.ids = rows === 0 ? [] : (await store.query<{ event_id: string }>(`SELECT event_id FROM events WHERE ${fresh}`)).map((r) => r.event_id);
+  }
+  return counts;
 }
 
 /** Writes the provenance row of one source (call inside the transaction that inserted its events). */
-export async function recordIngest(store: Store, p: Required<Provenance>, counts: InsertCounts): Promise<void> {
+export async function recordIngest(store: Store, p: Required<Omit<Provenance, 'accumulate'>> & Pick<Provenance, 'accumulate'>, counts: InsertCounts): Promise<void> {
+  if (p.accumulate) {
+    const [r] = await store.query<{ Count: number }>(
+      `UPDATE ingests SET started_at = now()::TIMESTAMP, accepted = accepted + ?, rejected = rejected + ?, duplicates = duplicates + ? WHERE run_id = ? AND source = ?`,
+      [counts.accepted, p.rejected, counts.duplicates, p.runId, p.source],
+    );
+    if (Number(r?.Count ?? 0) > 0) return;
+  }
   await store.query(`INSERT INTO ingests VALUES (?, ?, now()::TIMESTAMP, ?, ?, ?)`, [p.runId, p.source, counts.accepted, p.rejected, counts.duplicates]);
 }
 
@@ -111,10 +138,10 @@ export async function recordIngest(store: Store, p: Required<Provenance>, counts
  * `selectSql` not stored yet, and their provenance row, in one transaction. Calls on one connection
  * must not overlap (DuckDB has one transaction per connection).
  */
-export async function insertEvents(store: Store, selectSql: string, provenance: Provenance): Promise<InsertCounts> {
+export async function insertEvents(store: Store, selectSql: string, provenance: Provenance, opts: AppendOptions = {}): Promise<InsertCounts> {
   return inTransaction(store, async () => {
-    const counts = await appendNewEvents(store, selectSql);
-    await recordIngest(store, { runId: provenance.runId ?? randomUUID(), source: provenance.source, rejected: provenance.rejected ?? 0 }, counts);
+    const counts = await appendNewEvents(store, selectSql, opts);
+    await recordIngest(store, { runId: provenance.runId ?? randomUUID(), source: provenance.source, rejected: provenance.rejected ?? 0, accumulate: provenance.accumulate }, counts);
     return counts;
   });
 }

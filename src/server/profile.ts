@@ -1,10 +1,17 @@
 /**
  * One customer's profile: facts computed now by SQL over that customer's events, plus the rows
- * the analysis steps stored for them (CLV, network, and the issue-#10 tables when present).
+ * the analysis steps stored for them (CLV and P(alive), network scores, the segments step's facts,
+ * behaviour scores, segment — named from the latest analysis —, experience and next action, and
+ * recommendations and replenishment when present). A field an analysis has not computed is null
+ * and `needsAnalysis` says which step to run.
  */
 import type { Store } from '../store/types.js';
 import { notFound } from './errors.js';
-import { CLV_SCORES, CUSTOMER_FACTS, CUSTOMER_SEGMENTS, NETWORK_SCORES, RECOMMENDATIONS, REPLENISHMENT, jsonRow, tableColumns } from './tables.js';
+import { actionRow } from '../analysis/segments.js';
+import {
+  CLV_SCORES, CUSTOMER_ACTIONS, CUSTOMER_BEHAVIOURS, CUSTOMER_EXPERIENCES, CUSTOMER_FACTS, CUSTOMER_SEGMENTS, NETWORK_SCORES, RECOMMENDATIONS,
+  REPLENISHMENT, jsonRow, tableColumns,
+} from './tables.js';
 
 export interface NeedsAnalysis {
   field: string;
@@ -19,7 +26,8 @@ async function rowsOf(store: Store, table: string, customerId: string, orderBy?:
   return rows.map(jsonRow);
 }
 
-export async function customerProfile(store: Store, customerId: string) {
+/** @param segmentNames segment id → generated name (the latest analysis' segments section). */
+export async function customerProfile(store: Store, customerId: string, segmentNames: ReadonlyMap<string, string> = new Map()) {
   const [f] = await store.query<{
     events: number; first: Date | null; last: Date | null; purchases: number; purchase_days: number; revenue: number | null;
     returns: number | null; items: number; last_purchase: Date | null; peers: number;
@@ -50,7 +58,11 @@ export async function customerProfile(store: Store, customerId: string) {
   const clv = await one(CLV_SCORES, 'clv', 'run spiral clv score, or POST /v1/analysis');
   const network = await one(NETWORK_SCORES, 'network', 'run spiral network, or POST /v1/analysis');
   const customerFacts = await one(CUSTOMER_FACTS, 'customerFacts', 'run the segments step of an analysis');
-  const segment = await one(CUSTOMER_SEGMENTS, 'segment', 'run the segments step of an analysis');
+  const behaviours = await one(CUSTOMER_BEHAVIOURS, 'behaviours', 'run the segments step of an analysis');
+  const segmentRow = await one(CUSTOMER_SEGMENTS, 'segment', 'run the segments step of an analysis');
+  const segment = segmentRow ? { ...segmentRow, name: segmentNames.get(String(segmentRow.segment)) ?? null } : null;
+  const experience = await one(CUSTOMER_EXPERIENCES, 'experience', 'run the experiences step of an analysis');
+  const action = await one(CUSTOMER_ACTIONS, 'nextAction', 'run the experiences step of an analysis');
   const recommendations = await rowsOf(store, RECOMMENDATIONS, customerId, 'rank');
   if (recommendations === null) needs.push({ field: 'recommendations', reason: `needs an analysis: table ${RECOMMENDATIONS} is not in the store (run spiral recommend)` });
   const replenishment = await rowsOf(store, REPLENISHMENT, customerId, 'due');
@@ -65,6 +77,7 @@ export async function customerProfile(store: Store, customerId: string) {
       items: f.items, lastPurchase: iso(f.last_purchase), peers: f.peers,
     },
     clv, network, customerFacts, segment, recommendations, replenishment,
+    behaviours, experience, nextAction: action ? actionRow(action) : null,
     needsAnalysis: needs,
   };
 }

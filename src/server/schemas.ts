@@ -59,9 +59,15 @@ export const ProfileSchema = z
     clv: Row.nullable().describe('the row of clv_scores (P(alive), expected purchases, CLV), null when not computed'),
     network: Row.nullable().describe('the row of network_scores, null when not computed'),
     customerFacts: Row.nullable(),
-    segment: Row.nullable(),
+    segment: Row.nullable().describe('the row of customer_segments with the segment\'s generated `name` (null when the workspace has no analysis with a segments section)'),
     recommendations: z.array(Row).nullable(),
     replenishment: z.array(Row).nullable(),
+    behaviours: Row.nullable().describe('the row of customer_behaviours: the five behaviour scores'),
+    experience: Row.nullable().describe('the row of customer_experiences: the experience (automate, respond, coach, curate, none) and why'),
+    nextAction: z.object({
+      customerId: z.string(), segment: z.string(), experience: z.string(), action: z.string(), items: z.string().nullable(),
+      due: z.string().nullable(), expectedValue: z.number(), reason: z.string(),
+    }).nullable().describe('the next action of the experiences step (customer_actions), null when not computed'),
     needsAnalysis: z.array(z.object({ field: z.string(), reason: z.string() })).describe('fields that are null because an analysis step has not run, and what to run'),
   })
   .openapi('CustomerProfile');
@@ -83,7 +89,10 @@ export const JobSchema = z
 export const SegmentsSchema = z
   .object({
     customers: z.number().int(),
-    segments: z.array(z.object({ segment: z.string(), customers: z.number().int() }).passthrough()),
+    segments: z.array(z.object({
+      segment: z.string(), customers: z.number().int(),
+      name: z.string().nullable().describe('the generated name, from the latest analysis (null without one)'),
+    }).passthrough()),
     fromAnalysis: z.unknown().nullable().describe('the segments section of the latest analysis result, when it has one'),
   })
   .openapi('Segments');

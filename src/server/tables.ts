@@ -10,6 +10,8 @@ export const NETWORK_SCORES = 'network_scores';
 export const CUSTOMER_FACTS = 'customer_facts';
 export const CUSTOMER_SEGMENTS = 'customer_segments';
 export const CUSTOMER_ACTIONS = 'customer_actions';
+export const CUSTOMER_BEHAVIOURS = 'customer_behaviours';
+export const CUSTOMER_EXPERIENCES = 'customer_experiences';
 export const RECOMMENDATIONS = 'recommendations';
 export const REPLENISHMENT = 'replenishment';
 

@@ -2,7 +2,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { KeyStore, type Role } from '../../src/server/keys.js';
-import { REPO_ROOT } from '../helpers/paths.js';
+import { after, before } from 'node:test';
+import { createApp } from '../../src/server/app.js';
+import { ServerContext } from '../../src/server/context.js';
+import { REPO_ROOT, scratchDir } from '../helpers/paths.js';
 
 export async function makeKey(dataDir: string, workspace: string, role: Role): Promise<string> {
   return (await new KeyStore(dataDir).create(workspace, role)).key;
@@ -110,4 +113,32 @@ export function preloadServe(dataDir: string, timeoutMs = 90_000): GatedServer {
 /** A Segment track message. */
 export function track(id: string, user: string, event: string, ts: string, properties: Record<string, unknown> = {}) {
   return { type: 'track', messageId: id, userId: user, event, timestamp: ts, properties };
+}
+
+export interface AppFixture {
+  /** The scratch data folder (keys, stores, analyses). */
+  readonly dir: string;
+  readonly ctx: ServerContext;
+  readonly app: ReturnType<typeof createApp>;
+}
+
+/**
+ * The service in-process (`app.request`, no socket) over a scratch data folder, for a test file:
+ * `setup` fills the folder (keys, stores), then the context opens before the file's tests and
+ * closes after them.
+ */
+export function appFixture(prefix: string, setup: (dir: string) => Promise<void> = async () => undefined): AppFixture {
+  const scratch = scratchDir(prefix);
+  const f = { dir: scratch.dir } as { dir: string; ctx: ServerContext; app: ReturnType<typeof createApp> };
+  before(async () => {
+    await setup(scratch.dir);
+    f.ctx = new ServerContext({ dataDir: scratch.dir, log: () => undefined });
+    await f.ctx.openAll();
+    f.app = createApp(f.ctx);
+  });
+  after(async () => {
+    await f.ctx?.close();
+    scratch.cleanup();
+  });
+  return f;
 }

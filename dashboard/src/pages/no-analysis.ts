@@ -1,12 +1,13 @@
 /** Pages that need the latest analysis; when the workspace has none yet, say so and offer to run one (admin key). */
-import { ApiError, analysis, getJson, postJson, type AnalysisResult, type Job, type Session } from '../api.js';
+import { ApiError, analysis, analysisFields, getJson, postJson, type AnalysisResult, type Job, type Session } from '../api.js';
 import { h, note } from '../ui.js';
 
 export type AnalysisPage = (s: Session, result: AnalysisResult, arg: string) => HTMLElement | Promise<HTMLElement>;
 
-export function withAnalysis(page: AnalysisPage): (s: Session, arg: string) => Promise<HTMLElement> {
+/** @param fields when given, the page reads only these fields of the result (see `analysisFields`). */
+export function withAnalysis(page: AnalysisPage, fields?: string): (s: Session, arg: string) => Promise<HTMLElement> {
   return async (s, arg) => {
-    const result = await analysis(s);
+    const result = fields === undefined ? await analysis(s) : await analysisFields(s, fields);
     return result === null ? noAnalysis(s) : page(s, result, arg);
   };
 }

@@ -1,11 +1,12 @@
 /**
  * Group commit: requests hand their rows to the workspace's queue and wait; the queue commits
- * whatever has arrived in one transaction (./insert.ts), then answers every request in it. While
+ * whatever has arrived in one transaction (./insert.ts, the same atomic append as file ingest), then answers every request in it. While
  * a commit runs, new requests gather for the next one, so the commit rate adapts to the load and
  * each acknowledgement still means "committed". If a group's transaction fails, its requests are
  * retried one by one so a single poisoned batch cannot fail the others.
  */
-import type { Store } from '../../store/types.js';
+import { randomUUID } from 'node:crypto';
+import type { DuckDbStore } from '../../store/duckdb/index.js';
 import { insertNewEvents } from './insert.js';
 import type { CanonicalRow } from './segment.js';
 
@@ -32,9 +33,11 @@ export class GroupCommitQueue {
   private running: Promise<void> | null = null;
   private closed = false;
   readonly stats: QueueStats = { commits: 0, rows: 0 };
+  /** The provenance run of this queue: one `ingests` row (source "http") per queue, i.e. per service run and workspace. */
+  readonly runId = randomUUID();
 
   /** @param maxRows rows per transaction at most (a larger backlog is committed in several). */
-  constructor(private readonly store: Store, private readonly maxRows = 50_000) {}
+  constructor(private readonly store: DuckDbStore, private readonly maxRows = 50_000) {}
 
   /** Commits the rows (with the rows of other requests that arrive meanwhile); resolves with how many were new. */
   submit(rows: CanonicalRow[]): Promise<number> {
@@ -65,7 +68,7 @@ export class GroupCommitQueue {
 
   private async commit(group: Pending[]): Promise<void> {
     try {
-      const inserted = await insertNewEvents(this.store, group.flatMap((p) => p.rows));
+      const inserted = await insertNewEvents(this.store, group.flatMap((p) => p.rows), this.runId);
       this.stats.commits++;
       this.stats.rows += inserted.size;
       for (const p of group) {

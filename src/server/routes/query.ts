@@ -1,11 +1,11 @@
 /** The query API: profile, analysis (read and run), jobs, report, segments, actions, recommendations. */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { AnalysisResultSchema } from '../../domain/result.js';
+import { AnalysisResultSchema, type AnalysisResult } from '../../domain/result.js';
 import { requireKey } from '../auth.js';
 import type { AppEnv } from '../context.js';
 import { ApiError, notComputed, notFound } from '../errors.js';
 import { customerProfile } from '../profile.js';
-import { readAnalysis, startAnalysis } from '../analysis.js';
+import { FIELD_PATH, projectAnalysis, readAnalysis, readAnalysisJson, segmentNames, startAnalysis } from '../analysis.js';
 import { CUSTOMER_ACTIONS, CUSTOMER_SEGMENTS, RECOMMENDATIONS, REPLENISHMENT, jsonRow, tableColumns } from '../tables.js';
 import {
   ActionsSchema, CustomerIdParam, ErrorSchema, JobSchema, ProfileSchema, RecommendationsSchema, SegmentsSchema,
@@ -25,26 +25,41 @@ export function registerQueryRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(
     createRoute({
       method: 'get', path: '/v1/customers/{id}', tags: ['query'], security: SECURITY, middleware: [query] as const,
-      summary: "One customer's profile: facts, CLV and P(alive), network scores, segment, recommendations",
+      summary: "One customer's profile: facts, behaviours, segment, CLV and P(alive), network scores, experience, next action, recommendations",
       request: { params: z.object({ id: CustomerIdParam }) },
       responses: { 200: json(ProfileSchema, 'the profile'), 404: json(ErrorSchema, 'no such customer'), ...refusals },
     }),
     async (c) => {
-      const w = await c.get('ctx').workspace(c.get('principal').workspace);
-      return c.json(await customerProfile(w.query, c.req.valid('param').id), 200);
+      const ctx = c.get('ctx');
+      const { workspace } = c.get('principal');
+      const w = await ctx.workspace(workspace);
+      return c.json(await customerProfile(w.query, c.req.valid('param').id, segmentNames(ctx.options.dataDir, workspace)), 200);
     },
   );
 
   app.openapi(
     createRoute({
       method: 'get', path: '/v1/analysis', tags: ['query'], security: SECURITY, middleware: [query] as const,
-      summary: 'The latest analysis result (the versioned document spiral analyze writes)',
-      responses: { 200: json(AnalysisResultSchema, 'the analysis result'), 404: json(ErrorSchema, 'no analysis yet'), ...refusals },
+      summary: 'The latest analysis result (the versioned document spiral analyze writes), whole or only some fields',
+      request: {
+        query: z.object({
+          fields: z.string().max(1000)
+            .refine((v) => v.split(',').length <= 50 && v.split(',').every((p) => FIELD_PATH.test(p)), 'fields: comma-separated paths of the result such as overview,clv.equity (letters and digits joined by dots; at most 50)')
+            .optional()
+            .openapi({ param: { name: 'fields', in: 'query' }, example: 'overview,clv.equity,brand.overall.spiral', description: 'a partial result: only these paths (section names and keys joined by dots), plus schemaVersion, generatedAt, spiralVersion, store and warnings' }),
+        }),
+      },
+      responses: { 200: json(AnalysisResultSchema, 'the analysis result (with `fields`, only the paths asked for)'), 400: json(ErrorSchema, 'bad fields'), 404: json(ErrorSchema, 'no analysis yet'), ...refusals },
     }),
     async (c) => {
-      const r = readAnalysis(c.get('ctx').options.dataDir, c.get('principal').workspace);
-      if (!r) throw new ApiError(404, 'not_computed', 'no analysis yet: POST /v1/analysis with an admin key (or run spiral analyze on the store)');
-      return c.json(r, 200);
+      const { dataDir } = c.get('ctx').options;
+      const { workspace } = c.get('principal');
+      const { fields } = c.req.valid('query');
+      const text = readAnalysisJson(dataDir, workspace);
+      if (text === null) throw new ApiError(404, 'not_computed', 'no analysis yet: POST /v1/analysis with an admin key (or run spiral analyze on the store)');
+      if (fields !== undefined) return c.json(projectAnalysis(readAnalysis(dataDir, workspace)!, fields.split(',')) as AnalysisResult, 200);
+      // The whole result as serialized once per version of the file (~4 MB for 1M customers).
+      return c.body(text, 200, { 'content-type': 'application/json; charset=UTF-8' }) as never;
     },
   );
 
@@ -96,7 +111,7 @@ export function registerQueryRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(
     createRoute({
       method: 'get', path: '/v1/segments', tags: ['query'], security: SECURITY, middleware: [query] as const,
-      summary: 'Customer segments with their sizes',
+      summary: 'Customer segments with their sizes and generated names',
       responses: { 200: json(SegmentsSchema, 'the segments'), ...notComputedResponse, ...refusals },
     }),
     async (c) => {
@@ -110,10 +125,11 @@ export function registerQueryRoutes(app: OpenAPIHono<AppEnv>): void {
       const rows = await w.query.query<{ segment: string; customers: number }>(
         `SELECT CAST(segment AS VARCHAR) AS segment, count(*) AS customers FROM ${CUSTOMER_SEGMENTS} GROUP BY 1 ORDER BY customers DESC, segment`,
       );
-      const analysis = readAnalysis(ctx.options.dataDir, workspace) as Record<string, unknown> | null;
+      const analysis = readAnalysis(ctx.options.dataDir, workspace);
+      const names = segmentNames(ctx.options.dataDir, workspace);
       return c.json({
         customers: rows.reduce((s, r) => s + r.customers, 0),
-        segments: rows,
+        segments: rows.map((r) => ({ ...r, name: names.get(r.segment) ?? null })),
         fromAnalysis: analysis?.segments ?? null,
       }, 200);
     },

@@ -94,6 +94,36 @@ export class DuckDbStore implements Store {
     }
   }
 
+  /**
+   * Appends rows to a table through DuckDB's Appender (values straight into the table's columns: no
+   * SQL text to parse, no per-row statement), inside the connection's open transaction if there is
+   * one. A value is a string (VARCHAR), a number (DOUBLE) or null; `table` may name a temp table
+   * (`{ catalog: 'temp' }`).
+   */
+  async append(table: string, rows: readonly (readonly (string | number | null)[])[], where: { catalog?: string; schema?: string } = {}): Promise<void> {
+    let appender: Awaited<ReturnType<DuckDBConnection['createAppender']>> | undefined;
+    try {
+      appender = await this.conn.createAppender(table, where.schema ?? 'main', where.catalog ?? null);
+      for (const row of rows) {
+        for (const v of row) {
+          if (v === null) appender.appendNull();
+          else if (typeof v === 'number') appender.appendDouble(v);
+          else appender.appendVarchar(v);
+        }
+        appender.endRow();
+      }
+      appender.flushSync();
+    } catch (e) {
+      throw new StoreError(`appending ${rows.length} rows to ${table}: ${(e as Error).message}`);
+    } finally {
+      try {
+        appender?.closeSync();
+      } catch {
+        // a failed append already threw; closing the broken appender has nothing to add
+      }
+    }
+  }
+
   async close(): Promise<void> {
     this.conn.closeSync();
     if (this.ownsInstance) this.instance.closeSync();
