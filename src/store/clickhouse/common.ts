@@ -10,6 +10,7 @@
  * loaders racing on one file leave rows with the same key that a merge collapses.
  */
 import { StoreError, type Row, type Store } from '../types.js';
+import { litFor } from '../../sql/quote.js';
 import { replacePlaceholders, splitStatements, valueLiteral } from '../../sql/statements.js';
 
 export const CLICKHOUSE_SCHEMA = [
@@ -100,6 +101,11 @@ export abstract class ClickHouseStoreBase implements Store {
 
   /** Loads a Parquet file on this machine into `table` (columns by name). */
   abstract insertParquet(table: string, path: string): Promise<void>;
+
+  /** A string literal as ClickHouse reads it. */
+  lit(value: string): string {
+    return litFor('clickhouse', value);
+  }
 
   async query<T extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
     const text = params.length ? replacePlaceholders(sql, params.length, (i) => valueLiteral('clickhouse', params[i])) : sql;

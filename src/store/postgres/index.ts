@@ -4,6 +4,9 @@
  * Values come back as DuckDB gives them: BIGINT and NUMERIC as numbers, TIMESTAMP as a UTC Date.
  */
 import pg from 'pg';
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { from as copyFrom } from 'pg-copy-streams';
 import { StoreError, type Row, type Store } from '../types.js';
 import { replacePlaceholders } from '../../sql/statements.js';
 import { redact } from '../location.js';
@@ -95,6 +98,15 @@ export class PostgresStore implements Store {
       await this.client.query(sql);
     } catch (e) {
       throw new StoreError(`Postgres (${this.location}): ${(e as Error).message}`, sql);
+    }
+  }
+
+  /** Streams a file into `COPY … FROM STDIN` (the bulk load; the file is the caller's, e.g. CSV). */
+  async copyFromFile(copySql: string, path: string): Promise<void> {
+    try {
+      await pipeline(createReadStream(path), this.client.query(copyFrom(copySql)));
+    } catch (e) {
+      throw new StoreError(`Postgres (${this.location}): ${(e as Error).message}`, copySql);
     }
   }
 
