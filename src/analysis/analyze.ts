@@ -3,7 +3,7 @@
  */
 import { createRequire } from 'node:module';
 import { AnalysisResultSchema, SCHEMA_VERSION, type AnalysisResult, type Warning } from '../domain/result.js';
-import type { Store } from '../store/types.js';
+import { requireDuckDb, type Store } from '../store/types.js';
 import { computeOverview } from './overview.js';
 import { scopeToPlausibleDates } from './scope.js';
 import { runBrandSection } from './brand.js';
@@ -34,6 +34,8 @@ export async function analyze(store: Store, opts: AnalyzeOptions = {}): Promise<
   if (overview.events > 0 && overview.purchasers === 0) {
     warnings.push({ section: 'overview', message: 'no purchase events: revenue, repeat rate and CLV need purchases' });
   }
+  // Ported to Postgres and ClickHouse so far: the overview (and the CLV fit, spiral clv fit); issue 13.
+  requireDuckDb(store, 'the analysis after the overview (CLV scores, brand, network, funnel, segments)');
   // Idea sections run here, each from src/analysis/<name>.ts, one line per section:
   //   const clv = await runClvSection(store, opts, warnings);  (undefined when it does not apply)
   opts.onProgress?.('clv');

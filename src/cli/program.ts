@@ -22,6 +22,8 @@ import { registerExperiment } from './commands/experiment.js';
 import { registerStrategy } from './commands/strategy.js';
 import { registerServe } from './commands/serve.js';
 import { registerKeys } from './commands/keys.js';
+import { registerOverview } from './commands/overview.js';
+import { setCurrentCommand } from './store.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -49,6 +51,13 @@ export function buildProgram(): Command {
   registerStrategy(program, makeOutput);
   registerServe(program, makeOutput);
   registerKeys(program, makeOutput);
+  registerOverview(program, makeOutput);
+  // which command runs, for the "not yet available on <engine>" errors of cli/store.ts
+  program.hook('preAction', (_root, action) => {
+    const names: string[] = [];
+    for (let c: Command | null = action; c && c !== program; c = c.parent) names.unshift(c.name());
+    setCurrentCommand(names.join(' '));
+  });
   return program;
 }
 

@@ -15,7 +15,7 @@ export const clickhouseDialect: Dialect = {
   timestamp: (v) => `toDateTime64(${lit(timestampText(v))}, 6, 'UTC')`,
   date: (ymd) => `toDate32(${lit(ymd)})`,
   toDate: (e) => `toDate32(${e})`,
-  daysBetween: (to, from) => `toInt32(${to} - ${from})`,
+  daysBetween: (to, from) => `toInt32(dateDiff('day', ${from}, ${to}))`,
   periodStart: (p, e) => (p === 'week' ? `toStartOfWeek(${e}, 1)` : p === 'month' ? `toStartOfMonth(${e})` : `toStartOfDay(${e})`),
   epochSeconds: (e) => `toFloat64(toUnixTimestamp64Micro(${e})) / 1e6`,
   addDays: (e, n) => `addDays(${e}, ${n})`,
