@@ -1,16 +1,12 @@
 /** DuckDB's hooks (src/sql/dialect.ts): the default engine, whose SQL the rest of src/ is written in. */
 import type { Dialect } from './dialect.js';
-import { ident, lit, num, timestampText } from './quote.js';
+import { ident, lit, num } from './quote.js';
+import { standardDates } from './standard.js';
 
 export const duckdbDialect: Dialect = {
   name: 'duckdb',
   types: { text: 'VARCHAR', double: 'DOUBLE', int: 'INTEGER', bigint: 'BIGINT', timestamp: 'TIMESTAMP', date: 'DATE', json: 'JSON' },
-  lit,
-  timestamp: (v) => `TIMESTAMP ${lit(timestampText(v))}`,
-  date: (ymd) => `DATE ${lit(ymd)}`,
-  toDate: (e) => `CAST(${e} AS DATE)`,
-  daysBetween: (to, from) => `(${to} - ${from})`,
-  periodStart: (p, e) => `date_trunc('${p}', ${e})`,
+  ...standardDates,
   epochSeconds: (e) => `epoch(${e})`,
   addDays: (e, n) => `(${e} + to_days(CAST(${n} AS INTEGER)))`,
   quantile: (e, q) => `quantile_cont(${e}, ${num(q)})`,

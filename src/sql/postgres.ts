@@ -1,16 +1,12 @@
 /** PostgreSQL's hooks (src/sql/dialect.ts). */
 import type { Dialect } from './dialect.js';
-import { ident, lit, num, timestampText } from './quote.js';
+import { ident, lit, num } from './quote.js';
+import { standardDates } from './standard.js';
 
 export const postgresDialect: Dialect = {
   name: 'postgres',
   types: { text: 'TEXT', double: 'DOUBLE PRECISION', int: 'INTEGER', bigint: 'BIGINT', timestamp: 'TIMESTAMP', date: 'DATE', json: 'JSON' },
-  lit,
-  timestamp: (v) => `TIMESTAMP ${lit(timestampText(v))}`,
-  date: (ymd) => `DATE ${lit(ymd)}`,
-  toDate: (e) => `CAST(${e} AS DATE)`,
-  daysBetween: (to, from) => `(${to} - ${from})`,
-  periodStart: (p, e) => `date_trunc('${p}', ${e})`,
+  ...standardDates,
   epochSeconds: (e) => `CAST(extract(epoch FROM ${e}) AS DOUBLE PRECISION)`,
   addDays: (e, n) => `(${e} + make_interval(days => CAST(${n} AS INTEGER)))`,
   quantile: (e, q) => `percentile_cont(${num(q)}) WITHIN GROUP (ORDER BY ${e})`,

@@ -5,32 +5,27 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { ingestToStore } from '../../src/ingest/engines.js';
 import { computeOverview } from '../../src/analysis/overview.js';
 import { buildCustomerSummary, loadRfmTuples } from '../../src/clv/summary.js';
 import { fitFromStore } from '../../src/clv/pipeline.js';
 import type { IngestReport } from '../../src/ingest/ingest.js';
-import { bundledMapping } from '../helpers/ingest.js';
 import { sharedData } from '../helpers/paths.js';
-import { ENGINES, closeTo, openEngines, type EngineName, type Engines } from './engines.js';
+import { ENGINES, closeTo, ingestEach, openEngines, type EngineName, type Engines } from './engines.js';
 
 const MASTER = sharedData('cdnow', 'cdnow_master.csv');
 const SUMMARY = { unit: 'week', calibrationEnd: '1997-09-30', holdoutEnd: '1998-06-30' } as const;
 let env: Engines;
-const first: Partial<Record<EngineName, IngestReport>> = {};
+let first: Record<EngineName, IngestReport>;
 
 before(async () => {
   env = await openEngines('cdnow_master');
-  for (const e of ENGINES) {
-    first[e] = await ingestToStore(env.stores[e], [MASTER], bundledMapping('cdnow_master'), { rejectFile: join(env.dir, `${e}.rejects.csv`) });
-  }
+  first = await ingestEach(env, MASTER, 'cdnow_master');
 });
 after(async () => env?.close());
 
 test('CDNOW master: 69,659 events (the 215 repeated rows kept), 23,570 customers on every engine', async () => {
   for (const e of ENGINES) {
-    const r = first[e]!;
+    const r = first[e];
     assert.equal(r.accepted, 69_659, e);
     assert.equal(r.rejected, 0, e);
     assert.equal(r.duplicates, 0, e);
@@ -60,8 +55,9 @@ test('overview and CLV summary tuples are identical on every engine; BG/NBD fits
 });
 
 test('re-ingesting CDNOW master adds nothing on any engine', async () => {
+  const again = await ingestEach(env, MASTER, 'cdnow_master', 'again');
   for (const e of ENGINES) {
-    const r = await ingestToStore(env.stores[e], [MASTER], bundledMapping('cdnow_master'), { rejectFile: join(env.dir, `${e}.rejects.csv`) });
+    const r = again[e];
     assert.equal(r.accepted, 0, e);
     assert.equal(r.duplicates, 69_659, e);
     assert.equal(r.eventsInStore, 69_659, e);

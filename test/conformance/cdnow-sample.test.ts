@@ -17,17 +17,15 @@ import type { IngestReport } from '../../src/ingest/ingest.js';
 import { bundledMapping } from '../helpers/ingest.js';
 import { sharedData } from '../helpers/paths.js';
 import { CDNOW_SAMPLE } from '../reference/cdnow.js';
-import { ENGINES, closeTo, openEngines, type EngineName, type Engines } from './engines.js';
+import { ENGINES, closeTo, ingestEach, openEngines, type EngineName, type Engines } from './engines.js';
 
 const SUMMARY = { unit: 'week', calibrationEnd: '1997-09-30', holdoutEnd: '1998-06-30' } as const;
 let env: Engines;
-const first: Partial<Record<EngineName, IngestReport>> = {};
+let first: Record<EngineName, IngestReport>;
 
 before(async () => {
   env = await openEngines('cdnow_sample');
-  for (const e of ENGINES) {
-    first[e] = await ingestToStore(env.stores[e], [CDNOW_SAMPLE], bundledMapping('cdnow_sample'), { rejectFile: join(env.dir, `${e}.rejects.csv`) });
-  }
+  first = await ingestEach(env, CDNOW_SAMPLE, 'cdnow_sample');
 });
 after(async () => env?.close());
 
@@ -36,8 +34,8 @@ const strip = (r: IngestReport) => ({ ...r, seconds: 0, rejectFile: r.rejectFile
 test('CDNOW sample ingests 6,919 events into DuckDB, Postgres and chdb with identical reports', async () => {
   assert.equal(sharedData('cdnow', 'cdnow_sample_elog.csv'), CDNOW_SAMPLE);
   for (const e of ENGINES) {
-    assert.deepEqual(strip(first[e]!), strip(first.duckdb!), e);
-    assert.equal(first[e]!.accepted, 6919, e);
+    assert.deepEqual(strip(first[e]), strip(first.duckdb), e);
+    assert.equal(first[e].accepted, 6919, e);
     const [{ n, ids }] = await env.stores[e].query<{ n: number; ids: number }>('SELECT count(*) AS n, count(DISTINCT event_id) AS ids FROM events');
     assert.equal(Number(n), 6919, e);
     assert.equal(Number(ids), 6919, `${e}: event ids are unique`);

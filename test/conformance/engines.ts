@@ -6,6 +6,9 @@
 import { join } from 'node:path';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/types.js';
+import { ingestToStore } from '../../src/ingest/engines.js';
+import type { IngestReport } from '../../src/ingest/ingest.js';
+import { bundledMapping } from '../helpers/ingest.js';
 import { startPostgres, type PostgresServer } from '../helpers/postgres.js';
 import { scratchDir } from '../helpers/paths.js';
 
@@ -50,4 +53,11 @@ export async function openEngines(database: string): Promise<Engines> {
 /** |a − b| ≤ tol · max(|a|, |b|, 1e-300): equal to a relative tolerance. */
 export function closeTo(a: number, b: number, tol: number): boolean {
   return a === b || Math.abs(a - b) <= tol * Math.max(Math.abs(a), Math.abs(b), 1e-300);
+}
+
+/** Ingests `file` with a bundled mapping into every engine's store; the reports by engine. */
+export async function ingestEach(env: Engines, file: string, mapping: string, tag = 'run'): Promise<Record<EngineName, IngestReport>> {
+  const out = {} as Record<EngineName, IngestReport>;
+  for (const e of ENGINES) out[e] = await ingestToStore(env.stores[e], [file], bundledMapping(mapping), { rejectFile: join(env.dir, `${e}.${tag}.rejects.csv`) });
+  return out;
 }
