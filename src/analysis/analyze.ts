@@ -2,7 +2,7 @@
  * Runs the pipeline: store → sufficient statistics (SQL) → models → one AnalysisResult.
  */
 import { AnalysisResultSchema, SCHEMA_VERSION, type AnalysisResult, type Warning } from '../domain/result.js';
-import type { Store } from '../store/types.js';
+import { requireDuckDb, type Store } from '../store/types.js';
 import { computeOverview } from './overview.js';
 import { scopeToPlausibleDates } from './scope.js';
 import { runBrandSection, type BrandSectionOptions } from './brand.js';
@@ -49,6 +49,8 @@ export async function analyze(store: Store, opts: AnalyzeOptions = {}): Promise<
   if (overview.events > 0 && overview.purchasers === 0) {
     warnings.push({ section: 'overview', message: 'no purchase events: revenue, repeat rate and CLV need purchases' });
   }
+  // Ported to Postgres and ClickHouse so far: the overview (and the CLV fit, spiral clv fit); issue 13.
+  requireDuckDb(store, 'the analysis after the overview (CLV scores, brand, network, funnel, segments)');
   // Idea sections run here, each from src/analysis/<name>.ts, one line per section:
   //   const clv = await runClvSection(store, opts, warnings);  (undefined when it does not apply)
   opts.onProgress?.('clv');

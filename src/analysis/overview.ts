@@ -4,11 +4,14 @@
  */
 import type { Overview } from '../domain/result.js';
 import type { Store } from '../store/types.js';
+import { dialectOf } from '../sql/dialect.js';
 
 const iso = (d: unknown): string | null => (d instanceof Date ? d.toISOString() : d == null ? null : String(d));
 const day = (d: unknown): string => (d instanceof Date ? d.toISOString().slice(0, 10) : String(d).slice(0, 10));
 
 export async function computeOverview(store: Store): Promise<Overview> {
+  // one text for every engine: the week start and the day of a timestamp come from the dialect
+  const d = dialectOf(store);
   const [totals] = await store.query<{ events: number; customers: number; start: Date | null; end: Date | null }>(
     `SELECT count(*) AS events, count(DISTINCT customer_id) AS customers, min(ts) AS start, max(ts) AS "end" FROM events`,
   );
@@ -16,11 +19,11 @@ export async function computeOverview(store: Store): Promise<Overview> {
     `SELECT type, count(*) AS events, count(DISTINCT customer_id) AS customers FROM events GROUP BY type ORDER BY events DESC, type`,
   );
   const byWeek = await store.query<{ week: Date; type: string; events: number }>(
-    `SELECT date_trunc('week', ts) AS week, type, count(*) AS events FROM events GROUP BY ALL ORDER BY week, type`,
+    `SELECT ${d.periodStart('week', 'ts')} AS week, type, count(*) AS events FROM events GROUP BY 1, 2 ORDER BY week, type`,
   );
   const newByWeek = await store.query<{ week: Date; customers: number }>(
-    `SELECT date_trunc('week', first_ts) AS week, count(*) AS customers
-     FROM (SELECT customer_id, min(ts) AS first_ts FROM events GROUP BY customer_id) GROUP BY ALL ORDER BY week`,
+    `SELECT ${d.periodStart('week', 'first_ts')} AS week, count(*) AS customers
+     FROM (SELECT customer_id, min(ts) AS first_ts FROM events GROUP BY customer_id) AS firsts GROUP BY 1 ORDER BY week`,
   );
   const [money] = await store.query<{ purchases: number | null; returns: number | null }>(
     `SELECT sum(amount) FILTER (WHERE type = 'purchase') AS purchases,
@@ -28,8 +31,8 @@ export async function computeOverview(store: Store): Promise<Overview> {
   );
   const [buyers] = await store.query<{ purchasers: number; repeaters: number; orders: number }>(
     `SELECT count(*) AS purchasers, count(*) FILTER (WHERE days > 1) AS repeaters, coalesce(sum(orders), 0) AS orders
-     FROM (SELECT customer_id, count(DISTINCT CAST(ts AS DATE)) AS days, count(*) AS orders
-           FROM events WHERE type = 'purchase' GROUP BY customer_id)`,
+     FROM (SELECT customer_id, count(DISTINCT ${d.toDate('ts')}) AS days, count(*) AS orders
+           FROM events WHERE type = 'purchase' GROUP BY customer_id) AS buyers`,
   );
   const sources = await store.query<{ source: string | null; events: number }>(
     `SELECT source, count(*) AS events FROM events GROUP BY source ORDER BY events DESC, source`,

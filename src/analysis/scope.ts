@@ -10,6 +10,9 @@
  */
 import type { Warning } from '../domain/result.js';
 import type { Store } from '../store/types.js';
+import { dialectOf } from '../sql/dialect.js';
+import { ident } from '../sql/quote.js';
+import { TABLES } from '../sql/tables.js';
 
 /** Earliest plausible event date. */
 export const EARLIEST_EVENT = '1970-01-01';
@@ -33,14 +36,14 @@ const iso = (d: unknown): string | null => (d instanceof Date ? d.toISOString() 
  * from `now` for a store without an ingest record; and what falls outside it.
  */
 export async function plausibleDateScope(store: Store, table: string, now: Date = new Date()): Promise<DateScope> {
-  const [{ last }] = await store.query<{ last: Date | null }>('SELECT max(started_at) AS last FROM ingests');
+  const [{ last }] = await store.query<{ last: Date | null }>(`SELECT max(started_at) AS last FROM ${TABLES.ingests}`);
   const ref = last instanceof Date ? last : now;
   const until = new Date(ref.getTime() + FUTURE_TOLERANCE_DAYS * 86_400_000).toISOString();
   const from = `${EARLIEST_EVENT}T00:00:00.000Z`;
+  const d = dialectOf(store);
   const [r] = await store.query<{ n: number; min: Date | null; max: Date | null }>(
     `SELECT count(*) AS n, min(ts) AS min, max(ts) AS max FROM ${table}
-     WHERE ts < CAST(? AS TIMESTAMP) OR ts >= CAST(? AS TIMESTAMP)`,
-    [from.slice(0, 19), until.slice(0, 19)],
+     WHERE ts < ${d.timestamp(from.slice(0, 19))} OR ts >= ${d.timestamp(until.slice(0, 19))}`,
   );
   return { from, until, excluded: r.n, min: iso(r.min), max: iso(r.max) };
 }
@@ -51,15 +54,16 @@ export async function plausibleDateScope(store: Store, table: string, now: Date 
  * every event is in range. Idempotent.
  */
 export async function scopeToPlausibleDates(store: Store, now?: Date): Promise<Warning | null> {
-  const [{ db }] = await store.query<{ db: string }>('SELECT current_database() AS db');
-  const table = `"${db.replace(/"/g, '""')}".main.events`;
-  await store.exec('DROP VIEW IF EXISTS temp.events');
+  const table = await storedEventsTable(store);
+  await store.exec(dropShadow[store.dialect]);
   const scope = await plausibleDateScope(store, table, now);
   if (scope.excluded === 0) return null;
-  await store.exec(
-    `CREATE TEMP VIEW events AS SELECT * FROM ${table}
-     WHERE ts >= TIMESTAMP '${scope.from.slice(0, 19)}' AND ts < TIMESTAMP '${scope.until.slice(0, 19)}'`,
-  );
+  const d = dialectOf(store);
+  const plausible = `SELECT * FROM ${table} WHERE ts >= ${d.timestamp(scope.from.slice(0, 19))} AND ts < ${d.timestamp(scope.until.slice(0, 19))}`;
+  // ClickHouse has no temporary views: a temporary table of the plausible rows shadows `events`
+  await store.exec(store.dialect === 'clickhouse'
+    ? `CREATE TEMPORARY TABLE ${TABLES.events} ENGINE = Memory AS ${plausible}`
+    : `CREATE TEMP VIEW ${TABLES.events} AS ${plausible}`);
   const n = scope.excluded.toLocaleString('en-US');
   return {
     section: 'overview',
@@ -67,4 +71,18 @@ export async function scopeToPlausibleDates(store: Store, now?: Date): Promise<W
       `(from ${scope.min?.slice(0, 10)} to ${scope.max?.slice(0, 10)}) kept in the store but left out of the analysis: ` +
       `a date after the latest ingest (+${FUTURE_TOLERANCE_DAYS} day) or before ${EARLIEST_EVENT} is taken as damage to the row`,
   };
+}
+
+/** The shadow of `events` this module may have made on the connection, dropped. */
+const dropShadow: Record<Store['dialect'], string> = {
+  duckdb: `DROP VIEW IF EXISTS temp.${TABLES.events}`,
+  postgres: `DROP VIEW IF EXISTS pg_temp.${TABLES.events}`,
+  clickhouse: `DROP TEMPORARY TABLE IF EXISTS ${TABLES.events}`,
+};
+
+/** The stored `events` table, qualified so a temporary shadow of it is not read instead. */
+async function storedEventsTable(store: Store): Promise<string> {
+  const q = { duckdb: 'SELECT current_database() AS db', postgres: 'SELECT current_schema() AS db', clickhouse: 'SELECT currentDatabase() AS db' }[store.dialect];
+  const [{ db }] = await store.query<{ db: string }>(q);
+  return store.dialect === 'duckdb' ? `${ident(db)}.main.${TABLES.events}` : `${ident(db)}.${TABLES.events}`;
 }

@@ -6,6 +6,7 @@
 import { lit, num } from '../sql/quote.js';
 import type { Store } from '../store/types.js';
 import { periodIndexSql, periodStartSql, type BrandPeriod } from './periods.js';
+import { TABLES } from '../sql/tables.js';
 
 export interface Window {
   /** Inclusive first day (YYYY-MM-DD) or null. */
@@ -264,12 +265,12 @@ export interface ClvSnapshot {
 
 /** Σ P(alive) and Σ CLV from the store table clv_scores, when the CLV models have written it. */
 export async function queryClvSnapshot(store: Store): Promise<ClvSnapshot | null> {
-  const cols = await store.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'clv_scores'`);
+  const cols = await store.query(`SELECT column_name FROM information_schema.columns WHERE table_name = '${TABLES.clvScores}'`);
   if (cols.length === 0) return null;
   const names = new Set(cols.map((c) => String(c.column_name)));
   const pa = names.has('p_alive') ? 'sum(p_alive)' : 'NULL';
   const eq = names.has('clv') ? 'sum(clv)' : 'NULL';
-  const [r] = await store.query(`SELECT count(*) AS n, ${pa} AS pa, ${eq} AS eq FROM clv_scores`);
+  const [r] = await store.query(`SELECT count(*) AS n, ${pa} AS pa, ${eq} AS eq FROM ${TABLES.clvScores}`);
   const f = (v: unknown): number | null => (v === null || v === undefined || !Number.isFinite(Number(v)) ? null : Number(v));
   return { customers: n(r.n), pAliveSum: f(r.pa), equity: f(r.eq) };
 }

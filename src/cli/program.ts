@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { SPIRAL_VERSION } from '../version.js';
 import { EXIT_OK, EXIT_USAGE, ThresholdError, exitCodeFor, messageFor, EXIT_FAILED } from './errors.js';
 import { makeOutput, type Output } from './io.js';
+import { setCurrentCommand } from './current-command.js';
 
 type Register = (program: Command, makeOutput: (json: boolean) => Output) => void;
 
@@ -34,6 +35,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
   ['strategy', async () => (await import('./commands/strategy.js')).registerStrategy],
   ['serve', async () => (await import('./commands/serve.js')).registerServe],
   ['keys', async () => (await import('./commands/keys.js')).registerKeys],
+  ['overview', async () => (await import('./commands/overview.js')).registerOverview],
 ];
 
 /** The command a command line runs: its first word when that names a command, else null (help, version, a typo). */
@@ -61,6 +63,12 @@ export async function buildProgram(argv?: readonly string[]): Promise<Command> {
   const wanted = versionOnly ? [] : COMMANDS.filter(([name]) => only === null || name === only);
   const registers = await Promise.all(wanted.map(([, load]) => load()));
   for (const register of registers) register(program, makeOutput);
+  // which command runs, for the "not yet available on <engine>" errors of cli/store.ts
+  program.hook('preAction', (_root, action) => {
+    const names: string[] = [];
+    for (let c: Command | null = action; c && c !== program; c = c.parent) names.unshift(c.name());
+    setCurrentCommand(names.join(' '));
+  });
   return program;
 }
 

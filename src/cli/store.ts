@@ -2,10 +2,13 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Warning } from '../domain/result.js';
 import type { Store } from '../store/types.js';
-import { isDuckDbFile, openDuckDb, type DuckDbOptions, type DuckDbStore } from '../store/duckdb/index.js';
-import { StoreError } from '../store/types.js';
+import { isDuckDbFile, openDuckDb, type DuckDbOptions } from '../store/duckdb/index.js';
+import { StoreError, requireDuckDb } from '../store/types.js';
+import { LocationError, parseLocation } from '../store/location.js';
+import { openStore } from '../store/open.js';
 import { scopeToPlausibleDates } from '../analysis/scope.js';
 import { UsageError } from './errors.js';
+import { getCurrentCommand } from './current-command.js';
 import type { Output } from './io.js';
 
 /**
@@ -19,8 +22,23 @@ export function checkStorePath(db: string): void {
   if (!isDuckDbFile(db)) throw new UsageError(`--db: ${db} exists and is not a Spiral store (a DuckDB database file); give a new path or the store spiral ingest wrote`);
 }
 
-/** Opens the store at `--db`, creating it when `create` (ingest) and it does not exist yet. */
-export async function openStoreFlag(db: string, opts: { create: boolean } & DuckDbOptions): Promise<DuckDbStore> {
+/**
+ * Opens the store at `--db`, creating it when `create` (ingest) and it does not exist yet. A file
+ * path is DuckDB; postgres://, clickhouse:// and chdb:<dir> open those engines (a connection that
+ * fails is a StoreError naming the location without its password: exit 1).
+ */
+export async function openStoreFlag(db: string, opts: { create: boolean } & DuckDbOptions): Promise<Store> {
+  let engine: string;
+  try {
+    engine = parseLocation(db).engine;
+  } catch (e) {
+    if (e instanceof LocationError) throw new UsageError(`--db: ${e.message}`);
+    throw e;
+  }
+  if (engine !== 'duckdb') {
+    if (engine === 'chdb' && !opts.create && !existsSync(db.slice(5))) throw new UsageError(`--db: ${db}: no such store (create it with spiral ingest)`);
+    return openStore(db, opts);
+  }
   checkStorePath(db);
   if (!opts.create && !existsSync(db)) throw new UsageError(`--db: ${db}: no such store (create it with spiral ingest)`);
   try {
@@ -33,14 +51,20 @@ export async function openStoreFlag(db: string, opts: { create: boolean } & Duck
 }
 
 /** Opens a store that must already exist (commands other than ingest never create one). */
-export async function openExistingStore(db: string, opts: DuckDbOptions = {}): Promise<DuckDbStore> {
+export async function openExistingStore(db: string, opts: DuckDbOptions = {}): Promise<Store> {
   return openStoreFlag(db, { ...opts, create: false });
 }
 
-/** Runs `work` on the store at `db` and closes it whatever happens. */
-export async function withStore<T>(db: string, work: (store: Store) => Promise<T>, opts: DuckDbOptions = {}): Promise<T> {
-  const store = await openExistingStore(db, opts);
+/**
+ * Runs `work` on the store at `db` and closes it whatever happens. Only DuckDB unless
+ * `anyEngine` (the steps ported to Postgres and ClickHouse so far, README): any other command on
+ * another engine stops with "not yet available on <engine>" before any SQL runs.
+ */
+export async function withStore<T>(db: string, work: (store: Store) => Promise<T>, opts: DuckDbOptions & { anyEngine?: boolean } = {}): Promise<T> {
+  const { anyEngine, ...duck } = opts;
+  const store = await openExistingStore(db, duck);
   try {
+    if (!anyEngine) requireDuckDb(store, `spiral ${getCurrentCommand()}`);
     return await work(store);
   } finally {
     await store.close();

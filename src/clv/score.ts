@@ -11,6 +11,7 @@ import { scoreRfmTuples, type DiscountOptions, type RfmModel, type TupleScores }
 import type { GammaGammaParams } from '../models/clv/types.js';
 import { ClvInputError } from './errors.js';
 import type { CustomerSummaryInfo, RfmColumns } from './summary.js';
+import { lit as stringLit } from '../sql/quote.js';
 
 export const SCORE_DEFAULTS = {
   scoresTable: 'clv_scores',
@@ -123,7 +124,7 @@ export async function exportScores(store: Store, table: string, path: string): P
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) throw new ClvInputError(`scores table "${table}" is not a plain SQL identifier`);
   const format = /\.parquet$/i.test(path) ? 'parquet' : /\.csv$/i.test(path) ? 'csv' : null;
   if (format === null) throw new ClvInputError(`--out ${path}: must end in .parquet or .csv`);
-  const file = `'${path.replace(/'/g, "''")}'`;
+  const file = stringLit(path);
   await store.exec(`COPY (SELECT * FROM ${table} ORDER BY clv DESC NULLS LAST, customer_id) TO ${file} (FORMAT ${format === 'parquet' ? 'PARQUET' : "CSV, HEADER"})`);
   return format;
 }

@@ -15,6 +15,7 @@ import { basename } from 'node:path';
 import type { Store } from '../store/types.js';
 import type { DiscreteTuples, RfmTuples, SpendTuples } from '../models/clv/types.js';
 import { ClvInputError } from './errors.js';
+import { lit as sqlString } from '../sql/quote.js';
 
 const ALIASES: Record<string, string> = { frequency: 'x', recency: 't_x', monetary_value: 'monetary', n_customers: 'count' };
 const COLUMNS = ['x', 't_x', 'T', 'n', 'count', 'monetary'] as const;
@@ -30,9 +31,6 @@ export interface SummaryCsv {
   spend: SpendTuples | null;
 }
 
-function sqlString(v: string): string {
-  return `'${v.replace(/'/g, "''")}'`;
-}
 
 const ident = (c: string): string => `"${c.replace(/"/g, '""')}"`;
 /**

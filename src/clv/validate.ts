@@ -10,6 +10,7 @@
  * loops over customers in TypeScript.
  */
 import type { Store } from '../store/types.js';
+import { dialectOf } from '../sql/dialect.js';
 import type { RfmModel } from '../models/clv/clv.js';
 import { ClvInputError } from './errors.js';
 import { UNIT_DAYS, type CustomerSummaryInfo, type RfmColumns, resolveSummaryOptions, type SummaryOptions } from './summary.js';
@@ -84,21 +85,22 @@ export async function trackingCurve(store: Store, info: CustomerSummaryInfo, sum
   const o = resolveSummaryOptions(summaryOptions);
   const last = o.holdoutEnd ?? o.calibrationEnd;
   const u = UNIT_DAYS[o.unit];
+  const d = dialectOf(store);
   const cohorts = await store.query<{ offset_days: number; n: number; last_offset: number; cal_offset: number }>(`
     WITH origin AS (SELECT MIN(first_day) AS o FROM ${info.summaryTable})
-    SELECT CAST(s.first_day - origin.o AS INTEGER) AS offset_days, COUNT(*) AS n,
-      CAST(DATE '${last}' - origin.o AS INTEGER) AS last_offset, CAST(DATE '${o.calibrationEnd}' - origin.o AS INTEGER) AS cal_offset
-    FROM ${info.summaryTable} s, origin GROUP BY 1, 3, 4 ORDER BY 1`);
+    SELECT CAST(${d.daysBetween('s.first_day', 'origin.o')} AS INTEGER) AS offset_days, COUNT(*) AS n,
+      CAST(${d.daysBetween(d.date(last), 'origin.o')} AS INTEGER) AS last_offset, CAST(${d.daysBetween(d.date(o.calibrationEnd), 'origin.o')} AS INTEGER) AS cal_offset
+    FROM ${info.summaryTable} s CROSS JOIN origin GROUP BY 1, 3, 4 ORDER BY 1`);
   if (cohorts.length === 0) return [];
   const weekly = await store.query<{ week: number; n: number }>(`
     WITH origin AS (SELECT MIN(first_day) AS o FROM ${info.summaryTable}),
     days AS (
-      SELECT customer_id, CAST(ts AS DATE) AS d FROM ${o.eventsTable}
-      WHERE type = '${o.eventType.replace(/'/g, "''")}' AND CAST(ts AS DATE) <= DATE '${last}'
-      GROUP BY customer_id, CAST(ts AS DATE)
+      SELECT customer_id, ${d.toDate('ts')} AS d FROM ${o.eventsTable}
+      WHERE type = ${d.lit(o.eventType)} AND ${d.toDate('ts')} <= ${d.date(last)}
+      GROUP BY customer_id, ${d.toDate('ts')}
     )
-    SELECT CAST(FLOOR(CAST(d.d - origin.o AS DOUBLE) / 7) AS INTEGER) AS week, COUNT(*) AS n
-    FROM days d JOIN ${info.summaryTable} s ON s.customer_id = d.customer_id, origin
+    SELECT CAST(FLOOR(CAST(${d.daysBetween('d.d', 'origin.o')} AS ${d.types.double}) / 7) AS INTEGER) AS week, COUNT(*) AS n
+    FROM days d JOIN ${info.summaryTable} s ON s.customer_id = d.customer_id CROSS JOIN origin
     WHERE d.d > s.first_day GROUP BY 1 ORDER BY 1`);
   const lastOffset = Number(cohorts[0].last_offset), calOffset = Number(cohorts[0].cal_offset);
   const weeks = Math.floor(lastOffset / 7) + 1;

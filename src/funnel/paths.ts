@@ -18,14 +18,13 @@
  */
 import type { Store } from '../store/types.js';
 import { CUSTOMERS_TABLE } from './stages.js';
+import { lit } from '../sql/quote.js';
 
 const n = (v: unknown): number => Number(v ?? 0);
 const nn = (v: unknown): number | null => (v === null || v === undefined || !Number.isFinite(Number(v)) ? null : Number(v));
 
 export const JOURNEYS_TABLE = 'funnel_journeys';
 
-/** A SQL string literal. */
-const literal = (v: string): string => `'${v.replace(/'/g, "''")}'`;
 
 /**
  * One GROUP BY customer_id with an unordered list of the customer's steps, sorted inside the list
@@ -39,7 +38,7 @@ const literal = (v: string): string => `'${v.replace(/'/g, "''")}'`;
  */
 export async function buildJourneys(store: Store): Promise<void> {
   const present = await store.query<{ type: string }>(`SELECT DISTINCT type FROM events WHERE type NOT IN ('follow', 'exposure') ORDER BY type`);
-  const types = `(CAST([${present.map((r) => literal(String(r.type))).join(", ")}] AS VARCHAR[]))`;
+  const types = `(CAST([${present.map((r) => lit(String(r.type))).join(", ")}] AS VARCHAR[]))`;
   await store.exec(`
 CREATE OR REPLACE TEMP TABLE ${JOURNEYS_TABLE} AS
 WITH g AS (

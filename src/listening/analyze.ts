@@ -26,6 +26,7 @@ import type {
   ScoringStats,
   SentimentMix,
 } from './types.js';
+import { lit } from '../sql/quote.js';
 
 export const TEXT_SENTIMENT_DDL = `
 CREATE TABLE IF NOT EXISTS text_sentiment (
@@ -69,9 +70,6 @@ export const DEFAULTS: Omit<ListeningOptions, 'onProgress'> = {
 
 const PERIODS: readonly ListeningPeriod[] = ['day', 'week', 'month'];
 
-function lit(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
-}
 
 function num(v: unknown): number | null {
   if (v === null || v === undefined) return null;

@@ -20,6 +20,7 @@
 import type { Store } from '../store/types.js';
 import { CLV_TABLE, hasClvScores, REFERRAL_VALUE_TABLE } from './referral-value.js';
 import { PEER_INFLUENCE_TABLE } from './peer-effect.js';
+import { tableExists } from '../sql/dialect.js';
 
 export const NETWORK_VALUE_TABLE = 'network_value';
 
@@ -48,10 +49,6 @@ export interface NetworkValueRun {
 
 const num = (x: unknown): number | null => (x === null || x === undefined || !Number.isFinite(Number(x)) ? null : Number(x));
 
-async function tableExists(store: Store, table: string): Promise<boolean> {
-  const [row] = await store.query<{ n: number }>(`SELECT count(*) AS n FROM information_schema.tables WHERE table_name = '${table}'`);
-  return Number(row.n) > 0;
-}
 
 /** Needs the referral-value and peer-influence tables when they were computed (either may be absent). */
 export async function networkValue(store: Store, opts: { topN: number; referralValue: boolean; influence: boolean }): Promise<NetworkValueRun> {

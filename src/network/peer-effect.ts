@@ -65,6 +65,7 @@ import { edgeEventFilter } from './edges.js';
 import { InvalidArgumentsError } from './errors.js';
 import { normalQuantile } from '../models/var/special.js';
 import { mantelHaenszelRiskRatio as mantelHaenszel, type RiskStratum } from '../models/stats/mantel-haenszel.js';
+import { timestampLit } from '../sql/quote.js';
 
 export const PEER_TOUCH_TYPES = ['share', 'referral', 'follow'] as const;
 export type PeerTouchType = (typeof PEER_TOUCH_TYPES)[number];
@@ -405,7 +406,7 @@ export async function peerEffect(store: Store, options: Partial<PeerEffectOption
   const o = resolve(options);
   const W = `to_microseconds(${Math.round(o.windowDays * 86400e6)}::BIGINT)`;
   const asOfSql = o.asOf
-    ? `TIMESTAMP '${o.asOf.toISOString().replace('T', ' ').replace('Z', '')}'`
+    ? timestampLit(o.asOf)
     : '(SELECT max(ts) FROM events)';
   const touchWhere = edgeEventFilter(o.touchTypes, null, null);
   await store.exec(`

@@ -25,6 +25,7 @@
 import type { Store } from '../store/types.js';
 import { InvalidArgumentsError } from './errors.js';
 import { REFERRALS_TABLE } from './cascades.js';
+import { timestampLit } from '../sql/quote.js';
 
 export interface ReferralValueOptions {
   annualDiscountRate: number;
@@ -83,7 +84,7 @@ export async function referralValue(store: Store, options: Partial<ReferralValue
   if (o.asOf !== null && Number.isNaN(o.asOf.getTime())) throw new InvalidArgumentsError('referralValue: asOf is not a valid date');
   const valueSource: ValueSource = !o.forceObservedRevenue && (await hasClvScores(store)) ? 'clv_scores' : 'observed_revenue';
   const asOfSql = o.asOf
-    ? `TIMESTAMP '${o.asOf.toISOString().replace('T', ' ').replace('Z', '')}'`
+    ? timestampLit(o.asOf)
     : '(SELECT max(ts) FROM events)';
   const rate = o.annualDiscountRate;
   const disc = (from: string, to: string): string => `power(${1 + rate}, -(epoch(${to}) - epoch(${from})) / ${YEAR_SECONDS})`;

@@ -1,5 +1,6 @@
 import { openExistingStore } from '../store.js';
-import { openDuckDb, type DuckDbStore } from '../../store/duckdb/index.js';
+import { openDuckDb } from '../../store/duckdb/index.js';
+import { requireDuckDb, type Store } from '../../store/types.js';
 import { scopeToPlausibleDates } from '../../analysis/scope.js';
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
@@ -66,9 +67,10 @@ function numberFlag(name: string, v: string | undefined, min: number): number | 
  * Opens the store for a CLV command with the analysis's date scope: events dated after the latest
  * ingest or before 1970 are left out of the models, with a warning (issue 17.3), as in analyze.
  */
-async function openStore(db: string, o: Output): Promise<DuckDbStore> {
+async function openStore(db: string, o: Output, step?: string): Promise<Store> {
   const store = await openExistingStore(db);
   try {
+    if (step) requireDuckDb(store, step);
     const scope = await scopeToPlausibleDates(store);
     if (scope) o.warn(`warning (${scope.section}): ${scope.message}`);
   } catch (e) {
@@ -229,7 +231,7 @@ Examples:
       const outPath = resolve(flags.out);
       if (!/\.(parquet|csv)$/i.test(outPath)) throw new UsageError(`--out must end in .parquet or .csv, got "${flags.out}"`);
       writableFile('--out', outPath);
-      const store = await openStore(flags.db, o);
+      const store = await openStore(flags.db, o, 'spiral clv score');
       try {
         const r = await asUsage(() => scoreStore(store, {
           model: model as PurchaseModelName | 'auto', unit, calibrationEnd, ...(holdoutEnd ? { holdoutEnd } : {}),

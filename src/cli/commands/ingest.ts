@@ -3,7 +3,9 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseMapping } from '../../domain/mapping.js';
-import { checkInputFile, ingestFiles, type IngestReport } from '../../ingest/ingest.js';
+import { checkInputFile, type IngestReport } from '../../ingest/ingest.js';
+import { ingestToStore } from '../../ingest/engines.js';
+import { parseLocation } from '../../store/location.js';
 import { openStoreFlag } from '../store.js';
 import { ThresholdError, UsageError } from '../errors.js';
 import { fmtInt, type Output } from '../io.js';
@@ -20,6 +22,19 @@ export function resolveMappingPath(arg: string): string {
 }
 
 export function defaultRejectFile(db: string): string {
+  const loc = (() => {
+    try {
+      return parseLocation(db);
+    } catch {
+      return null;
+    }
+  })();
+  // a server location: <database>.rejects.csv in the current folder; chdb:<dir>: beside the folder
+  if (loc?.engine === 'chdb') return resolve(`${loc.dir.replace(/\/+$/, '')}.rejects.csv`);
+  if (loc && loc.engine !== 'duckdb') {
+    const name = decodeURIComponent(new URL(loc.url).pathname.replace(/^\//, '')) || 'spiral';
+    return resolve(`${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.rejects.csv`);
+  }
   return resolve(dirname(db), `${basename(db).replace(/\.duckdb$/, '')}.rejects.csv`);
 }
 
@@ -37,7 +52,7 @@ export function registerIngest(program: Command, out: (json: boolean) => Output)
     .description('read event files (CSV/TSV, Parquet, NDJSON/JSON, gzipped too) into the store through a mapping')
     .argument('<files...>', 'files to ingest')
     .requiredOption('--mapping <file>', 'mapping config (JSON), or the name of a bundled one, e.g. cdnow_master')
-    .requiredOption('--db <path>', 'DuckDB store file (created if missing)')
+    .requiredOption('--db <location>', 'store: a DuckDB file (created if missing), postgres://…, clickhouse://… or chdb:<dir>')
     .option('--reject-file <path>', 'where rejected rows go (default: <db>.rejects.csv beside the store)')
     .option('--max-reject-rate <r>', 'exit 1 when more than this share of rows is rejected (0..1)')
     .option('--json', 'print one JSON summary as the last line of stdout')
@@ -59,7 +74,7 @@ Example:
       let report: IngestReport;
       const bar = o.progress('ingest', files.length * 4);
       try {
-        report = await ingestFiles(store, files, mapping, {
+        report = await ingestToStore(store, files, mapping, {
           rejectFile,
           onProgress: ({ index, step, file }) => {
             const steps = { scan: 1, insert: 2, rejects: 3, done: 4 } as const;
@@ -71,14 +86,15 @@ Example:
         await store.close();
       }
       const rows = report.accepted + report.rejected + report.duplicates;
-      const payload = { ...report, db: resolve(flags.db), mapping: mapping.name };
+      const where = store.location;
+      const payload = { ...report, db: where, mapping: mapping.name };
       const lines = report.files.map(
         (f) => `  ${f.source}: ${fmtInt(f.accepted)} accepted, ${fmtInt(f.rejected)} rejected, ${fmtInt(f.duplicates)} duplicates`,
       );
       o.result(
         payload,
         [
-          `ingested ${fmtInt(rows)} rows into ${resolve(flags.db)} in ${report.seconds.toFixed(1)} s`,
+          `ingested ${fmtInt(rows)} rows into ${where} in ${report.seconds.toFixed(1)} s`,
           ...lines,
           `accepted ${fmtInt(report.accepted)}, rejected ${fmtInt(report.rejected)}, duplicates ${fmtInt(report.duplicates)}; the store holds ${fmtInt(report.eventsInStore)} events`,
           report.rejectFile ? `rejected rows (with line and reason): ${report.rejectFile}` : 'no rows rejected',

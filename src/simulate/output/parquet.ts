@@ -3,10 +3,8 @@
  * the rows of a Parquet output are exactly those of the CSV the simulator wrote.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
+import { lit as sqlString } from '../../sql/quote.js';
 
-function sqlString(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
-}
 
 /** Column name → DuckDB type, in file order. */
 export type ColumnTypes = Readonly<Record<string, string>>;

@@ -1,0 +1,31 @@
+/**
+ * ClickHouse's hooks (src/sql/dialect.ts), for chdb and a server alike. The store sessions set
+ * aggregate_functions_null_for_empty and join_use_nulls, so an aggregate over no rows is NULL and
+ * an outer join's missing side is NULL, as in standard SQL (src/store/clickhouse/settings.ts).
+ */
+import type { Dialect } from './dialect.js';
+import { ident, litFor, num, timestampText } from './quote.js';
+
+const lit = (v: string): string => litFor('clickhouse', v);
+
+export const clickhouseDialect: Dialect = {
+  name: 'clickhouse',
+  types: { text: 'String', double: 'Float64', int: 'Int32', bigint: 'Int64', timestamp: "DateTime64(6, 'UTC')", date: 'Date32', json: 'String' },
+  lit,
+  timestamp: (v) => `toDateTime64(${lit(timestampText(v))}, 6, 'UTC')`,
+  date: (ymd) => `toDate32(${lit(ymd)})`,
+  toDate: (e) => `toDate32(${e})`,
+  daysBetween: (to, from) => `toInt32(dateDiff('day', ${from}, ${to}))`,
+  periodStart: (p, e) => (p === 'week' ? `toStartOfWeek(${e}, 1)` : p === 'month' ? `toStartOfMonth(${e})` : `toStartOfDay(${e})`),
+  epochSeconds: (e) => `toFloat64(toUnixTimestamp64Micro(${e})) / 1e6`,
+  addDays: (e, n) => `addDays(${e}, ${n})`,
+  quantile: (e, q) => `quantileExactInclusive(${num(q)})(${e})`,
+  firstPerGroup: ({ select, from, partitionBy, orderBy }) =>
+    `SELECT ${select} FROM ${from} ORDER BY ${partitionBy}, ${orderBy} LIMIT 1 BY ${partitionBy}`,
+  hash64: (e) => `reinterpretAsInt64(sipHash64(${e}))`,
+  replaceTableAs: (name, select, o = {}) =>
+    o.temp
+      ? [`DROP TEMPORARY TABLE IF EXISTS ${ident(name)}`, `CREATE TEMPORARY TABLE ${ident(name)} ENGINE = Memory AS ${select}`]
+      : [`CREATE OR REPLACE TABLE ${ident(name)} ENGINE = MergeTree ORDER BY tuple() AS ${select}`],
+  tableExists: (name) => `SELECT count() AS n FROM system.tables WHERE name = ${lit(name)} AND (database = currentDatabase() OR is_temporary)`,
+};

@@ -1,0 +1,67 @@
+/**
+ * The per-engine SQL hooks (STYLE.md: Evidence/Cube keep a handful of hooks per warehouse, kysely
+ * one dialect object per engine). A statement that differs between engines only in these pieces
+ * is written once with the hooks; a statement that differs more lives in src/sql/<engine>/.
+ *
+ *   DuckDB      src/sql/duckdb.ts       (the default; every statement in src/ runs here)
+ *   PostgreSQL  src/sql/postgres.ts
+ *   ClickHouse  src/sql/clickhouse.ts   (chdb embedded, or a server over HTTP)
+ */
+import type { DialectName, Store } from '../store/types.js';
+import { duckdbDialect } from './duckdb.js';
+import { postgresDialect } from './postgres.js';
+import { clickhouseDialect } from './clickhouse.js';
+
+export type Period = 'day' | 'week' | 'month';
+
+export interface Dialect {
+  readonly name: DialectName;
+  /** Column type names. */
+  readonly types: { text: string; double: string; int: string; bigint: string; timestamp: string; date: string; json: string };
+  /** A string literal ('it''s'; ClickHouse also escapes backslashes). */
+  lit(value: string): string;
+  /** A UTC timestamp literal. */
+  timestamp(value: Date | string): string;
+  /** A calendar-date literal, YYYY-MM-DD. */
+  date(ymd: string): string;
+  /** The calendar day of a timestamp (UTC). */
+  toDate(expr: string): string;
+  /** Whole days from date `from` to date `to` (to − from), an integer. */
+  daysBetween(to: string, from: string): string;
+  /** Start of the period holding `expr` (weeks start on Monday), as a timestamp or date. */
+  periodStart(period: Period, expr: string): string;
+  /** Seconds since 1970-01-01 UTC, as a double. */
+  epochSeconds(expr: string): string;
+  /** `expr` plus `n` days (n may be a SQL expression). */
+  addDays(expr: string, n: string | number): string;
+  /** The q-quantile (0..1) of `expr`, interpolated (q = 0.5: the median). */
+  quantile(expr: string, q: number): string;
+  /**
+   * One row per group: the columns `select` of the row of `from` with the smallest `orderBy`
+   * within each `partitionBy` group.
+   */
+  firstPerGroup(o: { select: string; from: string; partitionBy: string; orderBy: string }): string;
+  /** A 64-bit hash of a string expression (engine-specific values: for bucketing, not for storage across engines). */
+  hash64(expr: string): string;
+  /** Statements that (re)create `name` as the result of `select`; temp = this connection/session only. */
+  replaceTableAs(name: string, select: string, o?: { temp?: boolean }): string[];
+  /** A query returning one row {n} > 0 when table `name` exists (for this connection). */
+  tableExists(name: string): string;
+}
+
+const DIALECTS: Record<DialectName, Dialect> = { duckdb: duckdbDialect, postgres: postgresDialect, clickhouse: clickhouseDialect };
+
+export function dialectOf(store: Pick<Store, 'dialect'> | DialectName): Dialect {
+  return DIALECTS[typeof store === 'string' ? store : store.dialect];
+}
+
+/** Whether `name` exists as a table or view the store's connection can read. */
+export async function tableExists(store: Store, name: string): Promise<boolean> {
+  const [row] = await store.query<{ n: number }>(dialectOf(store).tableExists(name));
+  return Number(row?.n ?? 0) > 0;
+}
+
+/** (Re)creates `name` from `select` on the store. */
+export async function replaceTableAs(store: Store, name: string, select: string, o: { temp?: boolean } = {}): Promise<void> {
+  for (const s of dialectOf(store).replaceTableAs(name, select, o)) await store.exec(s);
+}

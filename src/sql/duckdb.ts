@@ -1,0 +1,18 @@
+/** DuckDB's hooks (src/sql/dialect.ts): the default engine, whose SQL the rest of src/ is written in. */
+import type { Dialect } from './dialect.js';
+import { ident, lit, num } from './quote.js';
+import { standardDates } from './standard.js';
+
+export const duckdbDialect: Dialect = {
+  name: 'duckdb',
+  types: { text: 'VARCHAR', double: 'DOUBLE', int: 'INTEGER', bigint: 'BIGINT', timestamp: 'TIMESTAMP', date: 'DATE', json: 'JSON' },
+  ...standardDates,
+  epochSeconds: (e) => `epoch(${e})`,
+  addDays: (e, n) => `(${e} + to_days(CAST(${n} AS INTEGER)))`,
+  quantile: (e, q) => `quantile_cont(${e}, ${num(q)})`,
+  firstPerGroup: ({ select, from, partitionBy, orderBy }) =>
+    `SELECT ${select} FROM ${from} QUALIFY row_number() OVER (PARTITION BY ${partitionBy} ORDER BY ${orderBy}) = 1`,
+  hash64: (e) => `hash(${e})`,
+  replaceTableAs: (name, select, o = {}) => [`CREATE OR REPLACE ${o.temp ? 'TEMP ' : ''}TABLE ${ident(name)} AS ${select}`],
+  tableExists: (name) => `SELECT count(*) AS n FROM information_schema.tables WHERE table_name = ${lit(name)}`,
+};

@@ -1,0 +1,19 @@
+/** PostgreSQL's hooks (src/sql/dialect.ts). */
+import type { Dialect } from './dialect.js';
+import { ident, lit, num } from './quote.js';
+import { standardDates } from './standard.js';
+
+export const postgresDialect: Dialect = {
+  name: 'postgres',
+  types: { text: 'TEXT', double: 'DOUBLE PRECISION', int: 'INTEGER', bigint: 'BIGINT', timestamp: 'TIMESTAMP', date: 'DATE', json: 'JSON' },
+  ...standardDates,
+  epochSeconds: (e) => `CAST(extract(epoch FROM ${e}) AS DOUBLE PRECISION)`,
+  addDays: (e, n) => `(${e} + make_interval(days => CAST(${n} AS INTEGER)))`,
+  quantile: (e, q) => `percentile_cont(${num(q)}) WITHIN GROUP (ORDER BY ${e})`,
+  firstPerGroup: ({ select, from, partitionBy, orderBy }) =>
+    `SELECT DISTINCT ON (${partitionBy}) ${select} FROM ${from} ORDER BY ${partitionBy}, ${orderBy}`,
+  // the first 8 bytes of md5, as a signed 64-bit integer
+  hash64: (e) => `('x' || substr(md5(${e}), 1, 16))::bit(64)::bigint`,
+  replaceTableAs: (name, select, o = {}) => [`DROP TABLE IF EXISTS ${ident(name)}`, `CREATE ${o.temp ? 'TEMP ' : ''}TABLE ${ident(name)} AS ${select}`],
+  tableExists: (name) => `SELECT count(*) AS n FROM information_schema.tables WHERE table_name = ${lit(name)} AND (table_schema = current_schema() OR table_schema LIKE 'pg_temp%')`,
+};

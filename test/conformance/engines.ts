@@ -1,0 +1,63 @@
+/**
+ * The engines the conformance suite runs on: embedded DuckDB (a file), a real PostgreSQL server
+ * started for the suite (test/helpers/postgres.ts) and chdb (embedded ClickHouse) in a temp folder.
+ * chdb binds one data folder per process, so each test file opens at most one chdb store.
+ */
+import { join } from 'node:path';
+import { openStore } from '../../src/store/open.js';
+import type { Store } from '../../src/store/types.js';
+import { ingestToStore } from '../../src/ingest/engines.js';
+import type { IngestReport } from '../../src/ingest/ingest.js';
+import { bundledMapping } from '../helpers/ingest.js';
+import { startPostgres, type PostgresServer } from '../helpers/postgres.js';
+import { scratchDir } from '../helpers/paths.js';
+
+export type EngineName = 'duckdb' | 'postgres' | 'chdb';
+export const ENGINES: readonly EngineName[] = ['duckdb', 'postgres', 'chdb'];
+
+export interface Engines {
+  stores: Record<EngineName, Store>;
+  locations: Record<EngineName, string>;
+  pg: PostgresServer;
+  dir: string;
+  close(): Promise<void>;
+}
+
+export async function openEngines(database: string): Promise<Engines> {
+  const { dir, cleanup } = scratchDir('spiral-conformance-');
+  const pg = await startPostgres();
+  try {
+    pg.createDatabase(database);
+    const locations: Record<EngineName, string> = {
+      duckdb: join(dir, `${database}.duckdb`),
+      postgres: pg.url(database),
+      chdb: `chdb:${join(dir, `${database}.chdb`)}`,
+    };
+    const stores = {} as Record<EngineName, Store>;
+    for (const e of ENGINES) stores[e] = await openStore(locations[e]);
+    return {
+      stores, locations, pg, dir,
+      close: async () => {
+        for (const e of ENGINES) await stores[e]?.close();
+        pg.stop();
+        cleanup();
+      },
+    };
+  } catch (e) {
+    pg.stop();
+    cleanup();
+    throw e;
+  }
+}
+
+/** |a − b| ≤ tol · max(|a|, |b|, 1e-300): equal to a relative tolerance. */
+export function closeTo(a: number, b: number, tol: number): boolean {
+  return a === b || Math.abs(a - b) <= tol * Math.max(Math.abs(a), Math.abs(b), 1e-300);
+}
+
+/** Ingests `file` with a bundled mapping into every engine's store; the reports by engine. */
+export async function ingestEach(env: Engines, file: string, mapping: string, tag = 'run'): Promise<Record<EngineName, IngestReport>> {
+  const out = {} as Record<EngineName, IngestReport>;
+  for (const e of ENGINES) out[e] = await ingestToStore(env.stores[e], [file], bundledMapping(mapping), { rejectFile: join(env.dir, `${e}.${tag}.rejects.csv`) });
+  return out;
+}
