@@ -27,7 +27,8 @@ export interface CustomerProfile {
   segment: { id: number | null; name: string | null };
   clv: { clv: number | null; pAlive: number | null; expectedPurchases: number | null };
   network: Record<string, unknown> | null;
-  action: ReturnType<typeof actionRow>;
+  /** null when customer_actions has no row for this customer (a customer newer than the last actions step). */
+  action: ReturnType<typeof actionRow> | null;
   recommendations: { rank: number; itemId: string; score: number | null; model: string }[] | null;
   replenishment: Record<string, unknown>[] | null;
 }
@@ -53,7 +54,7 @@ export async function customerProfile(store: Store, id: string): Promise<Custome
     segment: { id: row.segment == null ? null : Number(row.segment), name: row.segment_name == null ? null : String(row.segment_name) },
     clv: { clv: n(row.clv), pAlive: n(row.p_alive), expectedPurchases: n(row.expected_purchases) },
     network: net ? plain(net) : null,
-    action: actionRow(act),
+    action: act ? actionRow(act) : null,
     recommendations: recs, replenishment: repl,
   };
 }

@@ -106,7 +106,13 @@ test('actions read the recommendations and replenishment tables when they exist'
   await assert.rejects(customerProfile(store, 'nobody'), CustomerNotFoundError);
   const p = await customerProfile(store, cur.id);
   assert.deepEqual(p.recommendations!.map((r) => r.itemId), ['iA', 'iB']);
-  await store.exec('DROP TABLE recommendations; DROP TABLE replenishment;');
+  assert.equal(p.action?.customerId, cur.id);
+  // A customer with facts but no customer_actions row (newer than the last actions step) has no action, not a crash.
+  const [{ n }] = await store.query<{ n: number }>('SELECT count(*)::INT AS n FROM customer_actions WHERE customer_id = ?', [cur.id]);
+  assert.equal(n, 1);
+  await store.exec(`CREATE TABLE actions_kept AS SELECT * FROM customer_actions WHERE customer_id = '${cur.id}'; DELETE FROM customer_actions WHERE customer_id = '${cur.id}'`);
+  assert.equal((await customerProfile(store, cur.id)).action, null);
+  await store.exec('INSERT INTO customer_actions SELECT * FROM actions_kept; DROP TABLE actions_kept; DROP TABLE recommendations; DROP TABLE replenishment;');
 });
 
 test('CLI: segments --json, actions --out csv, customer --json; bad rules exit 2 naming the rule', async () => {

@@ -21,8 +21,12 @@ function profileSummary(p: CustomerProfile): string {
     `  behaviours: ${Object.entries(p.behaviours).map(([k, v]) => `${k} ${v === null ? 'null' : v.toFixed(0)}`).join(', ')}`,
     `  CLV ${f(p.clv.clv)}, P(alive) ${f(p.clv.pAlive, 3)}, expected purchases ${f(p.clv.expectedPurchases)}`,
     `  network: ${p.network ? `PageRank ${f(p.network.pagerank, 6)}, k-core ${f(p.network.core, 0)}, referrals ${f(p.network.referrals, 0)}` : 'not in the network'}`,
-    `  experience ${p.action.experience}: ${p.action.action}${p.action.due ? ` (due ${p.action.due})` : ''}, expected value ${p.action.expectedValue.toFixed(2)}`,
-    `  why: ${p.action.reason}`,
+    ...(p.action
+      ? [
+        `  experience ${p.action.experience}: ${p.action.action}${p.action.due ? ` (due ${p.action.due})` : ''}, expected value ${p.action.expectedValue.toFixed(2)}`,
+        `  why: ${p.action.reason}`,
+      ]
+      : ['  next action: none stored for this customer (run spiral actions again to include customers newer than the last run)']),
     ...(p.recommendations ? [`  recommendations: ${p.recommendations.map((r) => r.itemId).join(' ') || '(none for this customer)'}`] : []),
   ].join('\n');
 }
