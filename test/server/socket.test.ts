@@ -70,7 +70,7 @@ async function postBatch(batch: unknown[]) {
 
 function assertClose(a: unknown, b: unknown, path: string): void {
   if (typeof a === 'number' && typeof b === 'number') {
-    assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b)), `${path}: ${a} vs ${b}`);
+    assert.ok(Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a), Math.abs(b)), `${path}: ${a} vs ${b}`);
     return;
   }
   if (Array.isArray(a) && Array.isArray(b)) {
@@ -133,7 +133,9 @@ test('events through /v1/batch = the same file through spiral ingest: same rows,
     assert.deepEqual([onlyHttp, onlyFile], [0, 0], 'rows differ between the HTTP store and the file store');
     const now = () => new Date('2026-01-01T00:00:00Z');
     const [a, b] = [await analyze(viaHttp, { now }), await analyze(viaFile, { now })];
-    // Sums over rows that DuckDB adds in parallel differ in the last bits between two stores.
+    // Sums over rows that DuckDB adds in parallel differ in the last bits between two stores, and the
+    // model fits on them stop at the optimiser's tolerance (Gamma-Gamma p: 4.6684114492 vs 4.6684114678):
+    // numbers to 1e-6 relative, as the engine conformance compares model fits (counts below 10^6 stay exact).
     assertClose(comparable(a), comparable(b), 'analysis');
     assert.ok(a.overview.events === messages.length && a.overview.customers > 100);
   } finally {
