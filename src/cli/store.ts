@@ -5,10 +5,11 @@ import type { Store } from '../store/types.js';
 import { isDuckDbFile, openDuckDb, type DuckDbOptions } from '../store/duckdb/index.js';
 import { StoreError, requireDuckDb } from '../store/types.js';
 import { LocationError, parseLocation } from '../store/location.js';
-import { openStore } from '../store/open.js';
+import { openStore, type OpenOptions } from '../store/open.js';
 import { scopeToPlausibleDates } from '../analysis/scope.js';
 import { UsageError } from './errors.js';
 import { getCurrentCommand } from './current-command.js';
+import { CLUSTER_NAME } from '../store/clickhouse/cluster-name.js';
 import type { Output } from './io.js';
 
 /**
@@ -27,7 +28,7 @@ export function checkStorePath(db: string): void {
  * path is DuckDB; postgres://, clickhouse:// and chdb:<dir> open those engines (a connection that
  * fails is a StoreError naming the location without its password: exit 1).
  */
-export async function openStoreFlag(db: string, opts: { create: boolean } & DuckDbOptions): Promise<Store> {
+export async function openStoreFlag(db: string, opts: { create: boolean } & OpenOptions): Promise<Store> {
   let engine: string;
   try {
     engine = parseLocation(db).engine;
@@ -35,6 +36,10 @@ export async function openStoreFlag(db: string, opts: { create: boolean } & Duck
     if (e instanceof LocationError) throw new UsageError(`--db: ${e.message}`);
     throw e;
   }
+  if (opts.cluster !== undefined && engine !== 'clickhouse') {
+    throw new UsageError(`--cluster: only for a ClickHouse server (--db clickhouse://…); ${engine === 'chdb' ? 'chdb is one embedded node' : `${db} is not ClickHouse`}`);
+  }
+  if (opts.cluster !== undefined && !CLUSTER_NAME.test(opts.cluster)) throw new UsageError(`--cluster: "${opts.cluster}" is not a cluster name (letters, digits and _, as in the servers' remote_servers config)`);
   if (engine !== 'duckdb') {
     if (engine === 'chdb' && !opts.create && !existsSync(db.slice(5))) throw new UsageError(`--db: ${db}: no such store (create it with spiral ingest)`);
     return openStore(db, opts);
@@ -42,7 +47,7 @@ export async function openStoreFlag(db: string, opts: { create: boolean } & Duck
   checkStorePath(db);
   if (!opts.create && !existsSync(db)) throw new UsageError(`--db: ${db}: no such store (create it with spiral ingest)`);
   try {
-    const { create: _create, ...duck } = opts;
+    const { create: _create, cluster: _cluster, ...duck } = opts;
     return await openDuckDb(db, duck);
   } catch (e) {
     if (e instanceof StoreError) throw new UsageError(`--db: ${e.message}`);

@@ -2,18 +2,23 @@
  * One factory for every engine: `openStore(location)` opens what `--db` names (location.ts).
  * Client libraries load only when their engine is asked for (chdb is an optional dependency).
  */
-import type { Store } from './types.js';
+import { StoreError, type Store } from './types.js';
 import { parseLocation } from './location.js';
 import type { DuckDbOptions } from './duckdb/index.js';
 
-export type OpenOptions = DuckDbOptions;
+export type OpenOptions = DuckDbOptions & {
+  /** ClickHouse server only: create the tables ON CLUSTER <name> (clickhouse/common.ts). */
+  cluster?: string;
+};
 
 export async function openStore(location: string, opts: OpenOptions = {}): Promise<Store> {
   const loc = parseLocation(location);
+  if (opts.cluster !== undefined && loc.engine !== 'clickhouse') throw new StoreError(`cluster "${opts.cluster}": only a ClickHouse server (clickhouse://…) has clusters, not ${loc.engine}`);
   switch (loc.engine) {
     case 'duckdb': {
       const { openDuckDb } = await import('./duckdb/index.js');
-      return openDuckDb(loc.path, opts);
+      const { cluster: _cluster, ...duck } = opts;
+      return openDuckDb(loc.path, duck);
     }
     case 'postgres': {
       const { PostgresStore } = await import('./postgres/index.js');

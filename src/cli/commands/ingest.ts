@@ -43,6 +43,7 @@ interface IngestFlags {
   db: string;
   rejectFile?: string;
   maxRejectRate?: string;
+  cluster?: string;
   json?: boolean;
 }
 
@@ -55,6 +56,7 @@ export function registerIngest(program: Command, out: (json: boolean) => Output)
     .requiredOption('--db <location>', 'store: a DuckDB file (created if missing), postgres://…, clickhouse://… or chdb:<dir>')
     .option('--reject-file <path>', 'where rejected rows go (default: <db>.rejects.csv beside the store)')
     .option('--max-reject-rate <r>', 'exit 1 when more than this share of rows is rejected (0..1)')
+    .option('--cluster <name>', 'ClickHouse server only: create the tables ON CLUSTER <name> (replicated shards + Distributed tables, sharded by customer)')
     .option('--json', 'print one JSON summary as the last line of stdout')
     .addHelpText('after', `
 Every row that cannot be read or mapped goes to the reject file (source,line,reason,raw) with its
@@ -70,7 +72,7 @@ Example:
       const mapping = parseMapping(readJsonFile('--mapping', mappingPath), basename(mappingPath));
       for (const f of files) checkInputFile(requireFile('ingest', f));
       const rejectFile = writableFile('--reject-file', flags.rejectFile ?? defaultRejectFile(flags.db));
-      const store = await openStoreFlag(flags.db, { create: true });
+      const store = await openStoreFlag(flags.db, { create: true, cluster: flags.cluster });
       let report: IngestReport;
       const bar = o.progress('ingest', files.length * 4);
       try {

@@ -11,10 +11,10 @@
  */
 import { StoreError, type Row, type Store } from '../types.js';
 import { litFor } from '../../sql/quote.js';
+import { CLUSTER_NAME } from './cluster-name.js';
 import { replacePlaceholders, splitStatements, valueLiteral } from '../../sql/statements.js';
 
-export const CLICKHOUSE_SCHEMA = [
-  `CREATE TABLE IF NOT EXISTS events (
+const EVENTS_COLUMNS = `(
   event_id    String,
   customer_id String,
   ts          DateTime64(6, 'UTC'),
@@ -28,16 +28,52 @@ export const CLICKHOUSE_SCHEMA = [
   text        Nullable(String),
   props       Nullable(String),
   source      Nullable(String)
-) ENGINE = ReplacingMergeTree ORDER BY (customer_id, ts, event_id)`,
-  `CREATE TABLE IF NOT EXISTS ingests (
+)`;
+
+const INGESTS_COLUMNS = `(
   run_id      String,
   source      String,
   started_at  DateTime64(6, 'UTC'),
   accepted    Int64,
   rejected    Int64,
   duplicates  Int64
-) ENGINE = MergeTree ORDER BY started_at`,
-];
+)`;
+
+
+/**
+ * The tables Spiral creates in ClickHouse.
+ *
+ * Single node (chdb, or a server without `cluster`): `events` is a ReplacingMergeTree ordered by
+ * (customer_id, ts, event_id); `ingests` a MergeTree.
+ *
+ * A cluster (`spiral ingest --cluster <name>`, a server only): on every node of the cluster
+ * (`ON CLUSTER`), `events_local` and `ingests_local` are ReplicatedReplacingMergeTree /
+ * ReplicatedMergeTree tables (Keeper paths with the `{shard}` and `{replica}` macros each node's
+ * config defines), and `events` / `ingests` are Distributed tables over them. Events are sharded
+ * by cityHash64(customer_id), so each customer's events live on one shard and the per-customer
+ * aggregations run there; Spiral reads and writes `events` and `ingests` as on a single node.
+ * The tables an analysis derives (clv_scores, customer_facts, …) are small and are created on the
+ * node Spiral connects to.
+ */
+export function clickhouseSchema(cluster?: string): string[] {
+  if (cluster === undefined) {
+    return [
+      `CREATE TABLE IF NOT EXISTS events ${EVENTS_COLUMNS} ENGINE = ReplacingMergeTree ORDER BY (customer_id, ts, event_id)`,
+      `CREATE TABLE IF NOT EXISTS ingests ${INGESTS_COLUMNS} ENGINE = MergeTree ORDER BY started_at`,
+    ];
+  }
+  if (!CLUSTER_NAME.test(cluster)) throw new StoreError(`cluster name "${cluster}": use letters, digits and _ (the name of a cluster in the servers' remote_servers config)`);
+  const on = `ON CLUSTER ${cluster}`;
+  const keeper = (table: string) => `'/clickhouse/tables/{shard}/{database}/${table}', '{replica}'`;
+  return [
+    `CREATE TABLE IF NOT EXISTS events_local ${on} ${EVENTS_COLUMNS} ENGINE = ReplicatedReplacingMergeTree(${keeper('events_local')}) ORDER BY (customer_id, ts, event_id)`,
+    `CREATE TABLE IF NOT EXISTS events ${on} AS events_local ENGINE = Distributed(${cluster}, currentDatabase(), events_local, cityHash64(customer_id))`,
+    `CREATE TABLE IF NOT EXISTS ingests_local ${on} ${INGESTS_COLUMNS} ENGINE = ReplicatedMergeTree(${keeper('ingests_local')}) ORDER BY started_at`,
+    `CREATE TABLE IF NOT EXISTS ingests ${on} AS ingests_local ENGINE = Distributed(${cluster}, currentDatabase(), ingests_local, cityHash64(run_id))`,
+  ];
+}
+
+export const CLICKHOUSE_SCHEMA = clickhouseSchema();
 
 /**
  * Standard-SQL behaviour Spiral's statements assume: max/avg over no rows is NULL (not 0/nan),
@@ -132,8 +168,8 @@ export abstract class ClickHouseStoreBase implements Store {
     }
   }
 
-  protected async ensureSchema(): Promise<void> {
-    for (const ddl of CLICKHOUSE_SCHEMA) await this.exec(ddl);
+  protected async ensureSchema(cluster?: string): Promise<void> {
+    for (const ddl of clickhouseSchema(cluster)) await this.exec(ddl);
   }
 }
 

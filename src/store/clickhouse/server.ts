@@ -17,7 +17,7 @@ export class ClickHouseServerStore extends ClickHouseStoreBase {
     super();
   }
 
-  static async open(url: string, database: string, opts: { readOnly?: boolean } = {}): Promise<ClickHouseServerStore> {
+  static async open(url: string, database: string, opts: { readOnly?: boolean; cluster?: string } = {}): Promise<ClickHouseServerStore> {
     const location = redact(url);
     const u = new URL(url);
     const client = createClient({
@@ -38,7 +38,7 @@ export class ClickHouseServerStore extends ClickHouseStoreBase {
       throw new StoreError(`cannot connect to ClickHouse at ${location}: ${firstLine(e)}`);
     }
     const store = new ClickHouseServerStore(location, client);
-    if (!opts.readOnly) await store.ensureSchema();
+    if (!opts.readOnly) await store.ensureSchema(opts.cluster);
     return store;
   }
 
