@@ -278,7 +278,11 @@ async function countRecords(store: Store, reader: SourceReader): Promise<number>
   // A reader that leaves NUL bytes to this scan (reader.ts, nulChecked): one in any line sends the file to the exact reader.
   const nul = lines && reader.nulChecked ? `count(*) FILTER (WHERE contains(spiral_line, chr(0)))` : '0';
   if (lines) {
-    sql = `SELECT count(*) FILTER (WHERE spiral_line IS NOT NULL AND trim(spiral_line, ' \t\r') <> '') AS n, ${nul} AS nul FROM ${linesFrom(reader.dataPath)}`;
+    // count(spiral_line): the non-empty lines (DuckDB's line reader gives an empty line as NULL), without
+    // looking into them — a test on every line's content (trim, even a first-byte check) doubled this
+    // scan's CPU time on the 10.8M-event bench file. A line of only spaces or tabs is a record here; when
+    // the data reader disagrees, the counts differ and the file is read exactly, which rejects it as before.
+    sql = `SELECT count(spiral_line) AS n, ${nul} AS nul FROM ${linesFrom(reader.dataPath)}`;
   } else if (reader.format === 'ndjson') sql += ` WHERE spiral_line IS NOT NULL AND trim(spiral_line) <> ''`;
   let n: number;
   try {

@@ -128,3 +128,23 @@ test('NDJSON: an invalid JSON line and a missing field are rejects with their li
   assert.deepEqual(rejects.map((r) => [r.line, r.reason]), [[2, 'not valid JSON'], [4, 'customer_id is empty']]);
   await store.close();
 });
+
+test('empty lines are skipped and lines of only spaces or tabs are rejected at their line, with LF and CRLF line ends', async () => {
+  const header = 'customer_id,date,quantity,amount_usd';
+  const cases = [
+    { name: 'lf', text: [header, '1,1997-01-01,1,11.77', '   ', '2,1997-01-02,1,1.00', '\t', '3,1997-01-03,1,1.00', ''].join('\n'), accepted: 3, lines: [3, 5] },
+    { name: 'crlf', text: [header, '1,1997-01-01,1,11.77', '', '2,1997-01-02,1,1.00', ' ', '3,1997-01-03,1,1.00', ''].join('\r\n'), accepted: 3, lines: [5] },
+    { name: 'lone-cr', text: [header, '1,1997-01-01,1,11.77', '\r', '2,1997-01-02,1,1.00', ''].join('\n'), accepted: 2, lines: [] },
+  ];
+  for (const c of cases) {
+    const file = join(scratch.dir, `blank-${c.name}.csv`);
+    writeFileSync(file, c.text);
+    const rejectFile = join(scratch.dir, `blank-${c.name}-rejects.csv`);
+    const store = await DuckDbStore.open(':memory:');
+    const report = await ingestInto(store, [file], 'cdnow_master', rejectFile);
+    assert.equal(report.accepted, c.accepted, c.name);
+    assert.equal(report.rejected, c.lines.length, c.name);
+    if (c.lines.length) assert.deepEqual((await readRejects(store, rejectFile)).map((r) => r.line), c.lines, c.name);
+    await store.close();
+  }
+});
