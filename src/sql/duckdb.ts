@@ -15,4 +15,7 @@ export const duckdbDialect: Dialect = {
   hash64: (e) => `hash(${e})`,
   replaceTableAs: (name, select, o = {}) => [`CREATE OR REPLACE ${o.temp ? 'TEMP ' : ''}TABLE ${ident(name)} AS ${select}`],
   tableExists: (name) => `SELECT count(*) AS n FROM information_schema.tables WHERE table_name = ${lit(name)}`,
+  intDiv: (a, b) => `(${a} // ${b})`,
+  firstValue: (v, o) => `first(${v} ORDER BY ${o})`,
+  lead: (e, p, o) => `lead(${e}) OVER (PARTITION BY ${p} ORDER BY ${o})`,
 };
