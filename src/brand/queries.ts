@@ -111,7 +111,7 @@ export async function buildCustomerPeriods(store: Store, period: BrandPeriod, or
 }
 
 export async function dropCustomerPeriods(store: Store): Promise<void> {
-  await store.exec(`DROP ${store.dialect === 'clickhouse' ? 'TEMPORARY ' : ''}TABLE IF EXISTS ${CUSTOMER_PERIODS}`);
+  await store.exec(`DROP TABLE IF EXISTS ${CUSTOMER_PERIODS}`);
 }
 
 /** Distinct customers with a flow event per period (a customer with two flow types counts once). */

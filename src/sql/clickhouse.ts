@@ -33,4 +33,8 @@ export const clickhouseDialect: Dialect = {
   firstValue: (v, o) => `argMin(${v}, ${o})`,
   // leadInFrame needs the frame to reach the next row, and returns the type's default (not NULL) past the last row
   lead: (e, p, o) => `leadInFrame(toNullable(${e})) OVER (PARTITION BY ${p} ORDER BY ${o} ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING)`,
+  quantiles: (e, qs) => `quantilesExactInclusive(${qs.map(num).join(', ')})(${e})`,
+  secondsBetween: (a, b) => `toFloat64(dateDiff('second', ${a}, ${b}))`,
+  dateText: (e, u) => `formatDateTime(${e}, '${u === 'month' ? '%Y-%m' : '%Y-%m-%d'}')`,
+  byteOrder: (e) => e,
 };

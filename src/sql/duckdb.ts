@@ -18,4 +18,8 @@ export const duckdbDialect: Dialect = {
   intDiv: (a, b) => `(${a} // ${b})`,
   firstValue: (v, o) => `first(${v} ORDER BY ${o})`,
   lead: (e, p, o) => `lead(${e}) OVER (PARTITION BY ${p} ORDER BY ${o})`,
+  quantiles: (e, qs) => `quantile_cont(${e}, [${qs.map(num).join(', ')}])`,
+  secondsBetween: (a, b) => `CAST(date_diff('second', ${a}, ${b}) AS DOUBLE)`,
+  dateText: (e, u) => `strftime(${e}, '${u === 'month' ? '%Y-%m' : '%Y-%m-%d'}')`,
+  byteOrder: (e) => e,
 };

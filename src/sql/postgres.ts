@@ -19,4 +19,8 @@ export const postgresDialect: Dialect = {
   intDiv: (a, b) => `div(${a}, ${b})::bigint`,
   firstValue: (v, o) => `(array_agg(${v} ORDER BY ${o}))[1]`,
   lead: (e, p, o) => `lead(${e}) OVER (PARTITION BY ${p} ORDER BY ${o})`,
+  quantiles: (e, qs) => `percentile_cont(ARRAY[${qs.map(num).join(', ')}]::double precision[]) WITHIN GROUP (ORDER BY ${e})`,
+  secondsBetween: (a, b) => `CAST(extract(epoch FROM date_trunc('second', ${b})) - extract(epoch FROM date_trunc('second', ${a})) AS DOUBLE PRECISION)`,
+  dateText: (e, u) => `to_char(${e}, '${u === 'month' ? 'YYYY-MM' : 'YYYY-MM-DD'}')`,
+  byteOrder: (e) => `(${e} COLLATE "C")`,
 };
