@@ -167,13 +167,18 @@ export async function scoreStoreTexts(
     );
     const scores = scoreSentiment(batch.map((b) => b.text), { method: opts.method });
     // Only numbers and the three fixed labels go into the SQL text, never user text.
-    const values = listeningSql(store).values(batch.map((b, i) => [int(b.rn), finite(scores[i].score), LABELS[labelIndex(scores[i].label)]] as const));
-    await store.exec(`
+    const ls = listeningSql(store);
+    const rows = batch.map((b, i) => [int(b.rn), finite(scores[i].score), LABELS[labelIndex(scores[i].label)]] as const);
+    // in statements of at most ls.maxValuesRows rows (ClickHouse parses at most max_query_size bytes)
+    for (let k = 0; k < rows.length; k += ls.maxValuesRows) {
+      const part = rows.slice(k, k + ls.maxValuesRows);
+      await store.exec(`
       INSERT INTO text_sentiment (event_id, method, score, label)
       SELECT p.event_id, ${m}, v.score, v.label
         FROM _listening_pending p
-        JOIN ${values} ON v.rn = p.rn
-       WHERE p.rn > ${lo} AND p.rn <= ${hi}`);
+        JOIN ${ls.values(part)} ON v.rn = p.rn
+       WHERE p.rn >= ${part[0][0]} AND p.rn <= ${part[part.length - 1][0]}`);
+    }
     opts.onProgress?.(hi, total);
   }
   await store.exec(`DROP TABLE IF EXISTS _listening_pending; DROP TABLE IF EXISTS _listening_pending_texts; DROP TABLE IF EXISTS _listening_pending_events;`);

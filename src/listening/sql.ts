@@ -27,6 +27,8 @@ export interface ListeningSql {
   values(rows: readonly (readonly [number, number, string])[]): string;
   /** Options after the text_sentiment column list (the table engine on ClickHouse). */
   tableOptions: string;
+  /** The most rows one `values` table holds (ClickHouse parses at most max_query_size, 256 KiB, of SQL). */
+  maxValuesRows: number;
 }
 
 const BY_ENGINE = { duckdb: duckdbListening, postgres: postgresListening, clickhouse: clickhouseListening } as const;

@@ -10,4 +10,5 @@ export const clickhouseListening: ListeningSql = {
   inName: (term, item) => `has(splitByRegexp('[^a-z0-9]+', lowerUTF8(coalesce(${item}, ''))), ${term})`,
   values: (rows) => `values('rn UInt64, score Float64, label String', ${rows.map(([rn, score, label]) => `(${rn}, ${score}, ${lit(label)})`).join(',\n')}) AS v`,
   tableOptions: ' ENGINE = MergeTree ORDER BY (method, event_id)',
+  maxValuesRows: 2_000,
 };

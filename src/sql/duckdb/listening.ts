@@ -8,4 +8,5 @@ export const duckdbListening: ListeningSql = {
   inName: (term, item) => `list_contains(regexp_split_to_array(lower(coalesce(${item}, '')), '[^a-z0-9]+'), ${term})`,
   values: (rows) => `(VALUES ${rows.map(([rn, score, label]) => `(${rn}, ${score}, ${lit(label)})`).join(',\n')}) AS v(rn, score, label)`,
   tableOptions: '',
+  maxValuesRows: Number.POSITIVE_INFINITY,
 };

@@ -8,4 +8,5 @@ export const postgresListening: ListeningSql = {
   inName: (term, item) => `(${term} = ANY(regexp_split_to_array(lower(coalesce(${item}, '')), '[^a-z0-9]+')))`,
   values: (rows) => `(VALUES ${rows.map(([rn, score, label]) => `(${rn}, CAST(${score} AS DOUBLE PRECISION), ${lit(label)})`).join(',\n')}) AS v(rn, score, label)`,
   tableOptions: '',
+  maxValuesRows: Number.POSITIVE_INFINITY,
 };
