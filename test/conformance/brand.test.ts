@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeBrand, type BrandOptions, type BrandResult } from '../../src/brand/index.js';
 import { simulate, type SimulationTruth } from '../../src/simulate/index.js';
-import { ENGINES, ingestEach, openEngines, resultDiffs, type EngineName, type Engines } from './engines.js';
+import { ENGINES, assertSameAsDuckDb, ingestEach, onEach, openEngines, type EngineName, type Engines } from './engines.js';
 
 let env: Engines;
 let truth: NonNullable<SimulationTruth['brand']>;
@@ -34,18 +34,9 @@ after(async () => env?.close());
 const isModel = (path: string): boolean =>
   /^\.(overall|diffusion\.result|cocreation\.result)|^\.brands\[\d+\]\.(momentum|stock|spiral)/.test(path);
 
-async function each(o: Partial<BrandOptions>): Promise<Record<EngineName, BrandResult>> {
-  const out = {} as Record<EngineName, BrandResult>;
-  for (const e of ENGINES) out[e] = await analyzeBrand(env.stores[e], { bootstrap: 50, brandBootstrap: 20, brandModels: 2, ...o });
-  return out;
-}
-
-function assertSame(r: Record<EngineName, BrandResult>): void {
-  for (const e of ENGINES) {
-    const diffs = resultDiffs(r[e], r.duckdb, { isModel });
-    assert.deepEqual(diffs.slice(0, 10), [], `${e} vs duckdb (${diffs.length} differences)`);
-  }
-}
+const each = (o: Partial<BrandOptions>): Promise<Record<EngineName, BrandResult>> =>
+  onEach(env, (store) => analyzeBrand(store, { bootstrap: 50, brandBootstrap: 20, brandModels: 2, ...o }));
+const assertSame = (r: Record<EngineName, BrandResult>): void => assertSameAsDuckDb(r, isModel);
 
 test('weekly brand result with listening is the same on DuckDB, Postgres and chdb', async () => {
   const r = await each({ period: 'week' });

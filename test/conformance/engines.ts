@@ -99,3 +99,18 @@ export function resultDiffs(
   walk(a, b, '');
   return out;
 }
+
+/** `run` on every engine's store, in turn; the results by engine. */
+export async function onEach<T>(env: Engines, run: (store: Store, engine: EngineName) => Promise<T>): Promise<Record<EngineName, T>> {
+  const out = {} as Record<EngineName, T>;
+  for (const e of ENGINES) out[e] = await run(env.stores[e], e);
+  return out;
+}
+
+/** Every engine's result equals DuckDB's field by field (resultDiffs); the first differences in the message. */
+export function assertSameAsDuckDb<T>(r: Record<EngineName, T>, isModel: (path: string) => boolean): void {
+  for (const e of ENGINES) {
+    const diffs = resultDiffs(r[e], r.duckdb, { isModel });
+    if (diffs.length) throw new Error(`${e} differs from duckdb in ${diffs.length} fields:\n${diffs.slice(0, 10).join('\n')}`);
+  }
+}

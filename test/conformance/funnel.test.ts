@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { analyzeFunnel, type FunnelOptions } from '../../src/funnel/index.js';
 import type { FunnelSection } from '../../src/domain/sections/funnel.js';
 import { simulate } from '../../src/simulate/index.js';
-import { ENGINES, ingestEach, openEngines, resultDiffs, type EngineName, type Engines } from './engines.js';
+import { ENGINES, assertSameAsDuckDb, ingestEach, onEach, openEngines, type EngineName, type Engines } from './engines.js';
 
 let env: Engines;
 
@@ -29,22 +29,13 @@ after(async () => env?.close());
 
 const isModel = (path: string): boolean => /^\.(peerEffect|firmEffect|attribution\.(shapley|markov))/.test(path);
 
-async function each(o: Partial<FunnelOptions>): Promise<Record<EngineName, FunnelSection>> {
-  const out = {} as Record<EngineName, FunnelSection>;
-  for (const e of ENGINES) {
-    const r = await analyzeFunnel(env.stores[e], o);
+const each = (o: Partial<FunnelOptions>): Promise<Record<EngineName, FunnelSection>> =>
+  onEach(env, async (store, e) => {
+    const r = await analyzeFunnel(store, o);
     assert.ok('stages' in r, `${e}: a funnel`);
-    out[e] = r;
-  }
-  return out;
-}
-
-function assertSame(r: Record<EngineName, FunnelSection>): void {
-  for (const e of ENGINES) {
-    const diffs = resultDiffs(r[e], r.duckdb, { isModel });
-    assert.deepEqual(diffs.slice(0, 10), [], `${e} vs duckdb (${diffs.length} differences)`);
-  }
-}
+    return r;
+  });
+const assertSame = (r: Record<EngineName, FunnelSection>): void => assertSameAsDuckDb(r, isModel);
 
 test('the funnel section is the same on DuckDB, Postgres and chdb (default options)', async () => {
   const r = await each({});
