@@ -3,25 +3,26 @@
  * period index, and the dense axis of period labels (YYYY-MM-DD; weeks start on Monday, as in
  * DuckDB's date_trunc('week') and the ISO calendar).
  */
-import { lit } from '../sql/quote.js';
+import type { Dialect } from '../sql/dialect.js';
 
 export type BrandPeriod = 'day' | 'week' | 'month';
 export const BRAND_PERIODS: readonly BrandPeriod[] = ['day', 'week', 'month'];
 
 const DAY_MS = 86_400_000;
 
-/** SQL: the period start (a DATE) of `ts`. */
-export function periodStartSql(period: BrandPeriod, ts = 'ts'): string {
-  return `CAST(date_trunc(${lit(period)}, ${ts}) AS DATE)`;
+/** SQL: the period start (a DATE) of `ts`, in the store's dialect. */
+export function periodStartSql(d: Dialect, period: BrandPeriod, ts = 'ts'): string {
+  return d.toDate(d.periodStart(period, ts));
 }
 
 /** SQL: the integer index of `ts`'s period counted from the period starting at `origin` (YYYY-MM-DD, a period start). */
-export function periodIndexSql(period: BrandPeriod, origin: string, ts = 'ts'): string {
-  const start = periodStartSql(period, ts);
-  const o = `DATE ${lit(origin)}`;
-  if (period === 'day') return `date_diff('day', ${o}, ${start})`;
-  if (period === 'week') return `(date_diff('day', ${o}, ${start}) // 7)`;
-  return `((year(${start}) - year(${o})) * 12 + month(${start}) - month(${o}))`;
+export function periodIndexSql(d: Dialect, period: BrandPeriod, origin: string, ts = 'ts'): string {
+  const start = periodStartSql(d, period, ts);
+  const o = d.date(origin);
+  if (period === 'day') return d.daysBetween(start, o);
+  if (period === 'week') return d.intDiv(d.daysBetween(start, o), '7');
+  const part = (p: 'YEAR' | 'MONTH', e: string): string => `CAST(EXTRACT(${p} FROM ${e}) AS INTEGER)`;
+  return `((${part('YEAR', start)} - ${part('YEAR', o)}) * 12 + ${part('MONTH', start)} - ${part('MONTH', o)})`;
 }
 
 /** The period start after `label` (YYYY-MM-DD). */

@@ -2,8 +2,14 @@
  * The brand measures' SQL: every query runs over raw events inside the store and returns a small
  * per-period (or per-brand, per-idea) table. Events are rows of `events`; ingest keeps event_id
  * unique, so count(*) counts distinct events.
+ *
+ * One statement text for DuckDB, Postgres and ClickHouse: dates, periods, the customer hash, the
+ * next activity period and TEMP tables come from the store's dialect (src/sql/dialect.ts); ratios
+ * cast to double first (Postgres divides integers as integers). ClickHouse reads an alias as the
+ * column it shadows anywhere in the SELECT, so no alias here reuses a column name it is built from.
  */
-import { lit, num } from '../sql/quote.js';
+import { dialectOf, replaceTableAs, type Dialect } from '../sql/dialect.js';
+import { num } from '../sql/quote.js';
 import type { Store } from '../store/types.js';
 import { periodIndexSql, periodStartSql, type BrandPeriod } from './periods.js';
 import { TABLES } from '../sql/tables.js';
@@ -26,16 +32,22 @@ function str(v: unknown): string {
 }
 
 /** SQL condition for the window (always a valid boolean expression). */
-export function windowSql(w: Window): string {
+export function windowSql(d: Dialect, w: Window): string {
   const parts: string[] = [];
-  if (w.from) parts.push(`ts >= TIMESTAMP ${lit(`${w.from} 00:00:00`)}`);
-  if (w.to) parts.push(`ts < TIMESTAMP ${lit(`${w.to} 00:00:00`)} + INTERVAL 1 DAY`);
-  return parts.length ? parts.join(' AND ') : 'TRUE';
+  if (w.from) parts.push(`ts >= ${d.timestamp(`${w.from} 00:00:00`)}`);
+  if (w.to) parts.push(`ts < ${d.timestamp(`${nextDay(w.to)} 00:00:00`)}`);
+  return parts.length ? parts.join(' AND ') : '1 = 1';
 }
 
-function typeList(types: readonly string[]): string {
-  return types.map(lit).join(', ');
+function nextDay(ymd: string): string {
+  return new Date(Date.parse(`${ymd}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
+
+function typeList(d: Dialect, types: readonly string[]): string {
+  return types.map((t) => d.lit(t)).join(', ');
+}
+
+const ratio = (d: Dialect, a: string, b: string): string => `CAST(${a} AS ${d.types.double}) / CAST(${b} AS ${d.types.double})`;
 
 export interface Span {
   events: number;
@@ -48,11 +60,12 @@ export interface Span {
 }
 
 export async function querySpan(store: Store, period: BrandPeriod, w: Window): Promise<Span> {
+  const d = dialectOf(store);
   const [r] = await store.query(`
     SELECT count(*) AS events, min(ts) AS first, max(ts) AS last,
-           CAST(${periodStartSql(period, 'min(ts)')} AS VARCHAR) AS first_period,
-           CAST(${periodStartSql(period, 'max(ts)')} AS VARCHAR) AS last_period
-      FROM events WHERE ${windowSql(w)}`);
+           ${periodStartSql(d, period, 'min(ts)')} AS first_period,
+           ${periodStartSql(d, period, 'max(ts)')} AS last_period
+      FROM events WHERE ${windowSql(d, w)}`);
   const last = r.last instanceof Date ? r.last : null;
   return {
     events: n(r.events),
@@ -72,9 +85,10 @@ export interface PeriodTypeCount {
 
 /** Events per (period, type), for every type. */
 export async function queryPeriodTypes(store: Store, period: BrandPeriod, origin: string, w: Window): Promise<PeriodTypeCount[]> {
+  const d = dialectOf(store);
   const rows = await store.query(`
-    SELECT ${periodIndexSql(period, origin)} AS i, type, count(*) AS events
-      FROM events WHERE ${windowSql(w)} GROUP BY 1, 2 ORDER BY 1, 2`);
+    SELECT ${periodIndexSql(d, period, origin)} AS i, type, count(*) AS events
+      FROM events WHERE ${windowSql(d, w)} GROUP BY 1, 2 ORDER BY 1, 2`);
   return rows.map((r) => ({ period: n(r.i), type: String(r.type), events: n(r.events) }));
 }
 
@@ -88,12 +102,12 @@ export async function queryPeriodTypes(store: Store, period: BrandPeriod, origin
 export const CUSTOMER_PERIODS = '_brand_customer_periods';
 
 export async function buildCustomerPeriods(store: Store, period: BrandPeriod, origin: string, w: Window, types: readonly string[]): Promise<void> {
-  const flow = types.length ? `count(*) FILTER (WHERE type IN (${typeList(types)}))` : '0';
-  await store.exec(`
-    CREATE OR REPLACE TEMP TABLE ${CUSTOMER_PERIODS} AS
-    SELECT hash(customer_id) AS customer_id, ${periodIndexSql(period, origin)} AS i, ${flow} AS flow,
-           bool_or(type = 'purchase') AS bought
-      FROM events WHERE ${windowSql(w)} GROUP BY 1, 2`);
+  const d = dialectOf(store);
+  const flow = types.length ? `count(*) FILTER (WHERE type IN (${typeList(d, types)}))` : '0';
+  await replaceTableAs(store, CUSTOMER_PERIODS, `
+    SELECT ${d.hash64('customer_id')} AS cust, ${periodIndexSql(d, period, origin)} AS i, ${flow} AS flow,
+           max(CASE WHEN type = 'purchase' THEN 1 ELSE 0 END) AS bought
+      FROM events WHERE ${windowSql(d, w)} GROUP BY 1, 2`, { temp: true });
 }
 
 export async function dropCustomerPeriods(store: Store): Promise<void> {
@@ -115,17 +129,18 @@ export interface TypeTotal {
 /** Distinct customers per flow type (events per type come from the per-period counts). */
 export async function queryFlowTypeCustomers(store: Store, w: Window, types: readonly string[]): Promise<Map<string, number>> {
   if (types.length === 0) return new Map();
+  const d = dialectOf(store);
   const rows = await store.query(`
     SELECT type, count(DISTINCT customer_id) AS customers
-      FROM events WHERE ${windowSql(w)} AND type IN (${typeList(types)}) GROUP BY 1`);
+      FROM events WHERE ${windowSql(d, w)} AND type IN (${typeList(d, types)}) GROUP BY 1`);
   return new Map(rows.map((r) => [String(r.type), n(r.customers)]));
 }
 
 /** Distinct customers in the window, and those with any flow event. */
 export async function queryCustomerTotals(store: Store): Promise<{ customers: number; flowCustomers: number }> {
   const [r] = await store.query(`
-    SELECT count(*) AS c, count(*) FILTER (WHERE flow > 0) AS f
-      FROM (SELECT customer_id, sum(flow) AS flow FROM ${CUSTOMER_PERIODS} GROUP BY 1) x`);
+    SELECT count(*) AS c, count(*) FILTER (WHERE flow_sum > 0) AS f
+      FROM (SELECT cust, sum(flow) AS flow_sum FROM ${CUSTOMER_PERIODS} GROUP BY 1) x`);
   return { customers: n(r.c), flowCustomers: n(r.f) };
 }
 
@@ -136,9 +151,10 @@ export interface ChannelTotal {
 
 export async function queryFlowChannels(store: Store, w: Window, types: readonly string[]): Promise<ChannelTotal[]> {
   if (types.length === 0) return [];
+  const d = dialectOf(store);
   const rows = await store.query(`
     SELECT channel, count(*) AS events FROM events
-     WHERE ${windowSql(w)} AND type IN (${typeList(types)}) GROUP BY 1 ORDER BY 2 DESC, 1 NULLS LAST`);
+     WHERE ${windowSql(d, w)} AND type IN (${typeList(d, types)}) GROUP BY 1 ORDER BY 2 DESC, 1 NULLS LAST`);
   return rows.map((r) => ({ channel: r.channel === null ? null : String(r.channel), events: n(r.events) }));
 }
 
@@ -149,7 +165,7 @@ export async function queryFlowChannels(store: Store, w: Window, types: readonly
 export async function queryNewCustomers(store: Store, byPurchase: boolean): Promise<Map<number, number>> {
   const rows = await store.query(`
     SELECT first_i AS i, count(*) AS c
-      FROM (SELECT customer_id, min(i) AS first_i FROM ${CUSTOMER_PERIODS}${byPurchase ? ' WHERE bought' : ''} GROUP BY 1) f
+      FROM (SELECT cust, min(i) AS first_i FROM ${CUSTOMER_PERIODS}${byPurchase ? ' WHERE bought = 1' : ''} GROUP BY 1) f
      GROUP BY 1`);
   return new Map(rows.map((r) => [n(r.i), n(r.c)]));
 }
@@ -161,11 +177,12 @@ export async function queryNewCustomers(store: Store, byPurchase: boolean): Prom
  * the running sum is taken over that small table.
  */
 export async function queryActiveChanges(store: Store, k: number): Promise<Map<number, number>> {
+  const d = dialectOf(store);
   const rows = await store.query(`
-    WITH cp AS (SELECT customer_id, i FROM ${CUSTOMER_PERIODS}),
-    iv AS (SELECT i AS s, least(i + ${num(k)}, coalesce(lead(i) OVER (PARTITION BY customer_id ORDER BY i), i + ${num(k)})) AS e FROM cp)
-    SELECT i, sum(d) AS d FROM (SELECT s AS i, 1 AS d FROM iv UNION ALL SELECT e AS i, -1 AS d FROM iv) x GROUP BY i`);
-  return new Map(rows.map((r) => [n(r.i), n(r.d)]));
+    WITH cp AS (SELECT cust, i FROM ${CUSTOMER_PERIODS}),
+    iv AS (SELECT i AS s, least(i + ${num(k)}, coalesce(${d.lead('i', 'cust', 'i')}, i + ${num(k)})) AS e FROM cp)
+    SELECT p, sum(delta) AS delta FROM (SELECT s AS p, 1 AS delta FROM iv UNION ALL SELECT e AS p, -1 AS delta FROM iv) x GROUP BY p`);
+  return new Map(rows.map((r) => [n(r.p), n(r.delta)]));
 }
 
 export interface ItemFlow {
@@ -180,12 +197,13 @@ export async function queryItemFlow(
   store: Store, w: Window, types: readonly string[], limit: number,
 ): Promise<{ items: ItemFlow[]; brands: number; total: number }> {
   if (types.length === 0) return { items: [], brands: 0, total: 0 };
+  const d = dialectOf(store);
   const rows = await store.query(`
-    WITH f AS (SELECT item_id, count(*) AS events, count(DISTINCT customer_id) AS customers
-                 FROM events WHERE ${windowSql(w)} AND type IN (${typeList(types)}) AND item_id IS NOT NULL GROUP BY 1)
-    SELECT item_id, events, customers, events / sum(events) OVER () AS share,
-           count(*) OVER () AS brands, sum(events) OVER () AS total
-      FROM f ORDER BY events DESC, item_id LIMIT ${num(limit)}`);
+    WITH f AS (SELECT item_id, count(*) AS n_events, count(DISTINCT customer_id) AS customers
+                 FROM events WHERE ${windowSql(d, w)} AND type IN (${typeList(d, types)}) AND item_id IS NOT NULL GROUP BY 1)
+    SELECT item_id, n_events AS events, customers, ${ratio(d, 'n_events', 'sum(n_events) OVER ()')} AS share,
+           count(*) OVER () AS brands, sum(n_events) OVER () AS total
+      FROM f ORDER BY n_events DESC, item_id LIMIT ${num(limit)}`);
   return {
     items: rows.map((r) => ({ itemId: String(r.item_id), events: n(r.events), customers: n(r.customers), share: n(r.share) })),
     brands: rows.length ? n(rows[0].brands) : 0,
@@ -205,11 +223,12 @@ export async function queryItemSeries(
   store: Store, period: BrandPeriod, origin: string, w: Window, types: readonly string[], items: readonly string[],
 ): Promise<ItemPeriodCount[]> {
   if (items.length === 0) return [];
+  const d = dialectOf(store);
   const rows = await store.query(`
-    SELECT item_id, ${periodIndexSql(period, origin)} AS i,
-           count(*) FILTER (WHERE type IN (${typeList(types.length ? types : ['\u0001'])})) AS flow,
+    SELECT item_id, ${periodIndexSql(d, period, origin)} AS i,
+           count(*) FILTER (WHERE type IN (${typeList(d, types.length ? types : ['\u0001'])})) AS flow,
            count(*) FILTER (WHERE type = 'purchase') AS purchases
-      FROM events WHERE ${windowSql(w)} AND item_id IN (${items.map(lit).join(', ')})
+      FROM events WHERE ${windowSql(d, w)} AND item_id IN (${typeList(d, items)})
      GROUP BY 1, 2`);
   return rows.map((r) => ({ itemId: String(r.item_id), period: n(r.i), flow: n(r.flow), purchases: n(r.purchases) }));
 }
@@ -230,23 +249,25 @@ export interface IdeaRow {
  * the period of its first purchase. An item never bought is an open idea with all its votes.
  */
 export async function queryIdeas(store: Store, period: BrandPeriod, origin: string, w: Window): Promise<IdeaRow[]> {
+  const d = dialectOf(store);
+  const ew = windowSql(d, w).replace(/\bts\b/g, 'e.ts');
   const rows = await store.query(`
-    WITH ideas AS (SELECT item_id, count(*) FILTER (WHERE type = 'idea') AS ideas FROM events
-                    WHERE ${windowSql(w)} AND type IN ('idea', 'vote') AND item_id IS NOT NULL GROUP BY 1),
+    WITH ideas AS (SELECT item_id, count(*) FILTER (WHERE type = 'idea') AS n_ideas FROM events
+                    WHERE ${windowSql(d, w)} AND type IN ('idea', 'vote') AND item_id IS NOT NULL GROUP BY 1),
     sales AS (SELECT item_id, min(ts) AS first_sale FROM events
-               WHERE ${windowSql(w)} AND type = 'purchase' AND item_id IN (SELECT item_id FROM ideas) GROUP BY 1),
-    votes AS (SELECT e.item_id, count(*) AS votes, min(e.ts) AS first_vote FROM events e LEFT JOIN sales s ON s.item_id = e.item_id
-               WHERE ${windowSql(w)} AND e.type = 'vote' AND e.item_id IN (SELECT item_id FROM ideas)
+               WHERE ${windowSql(d, w)} AND type = 'purchase' AND item_id IN (SELECT item_id FROM ideas) GROUP BY 1),
+    votes AS (SELECT e.item_id AS item_id, count(*) AS n_votes, min(e.ts) AS first_vote FROM events e LEFT JOIN sales s ON s.item_id = e.item_id
+               WHERE ${ew} AND e.type = 'vote' AND e.item_id IN (SELECT item_id FROM ideas)
                  AND (s.first_sale IS NULL OR e.ts < s.first_sale) GROUP BY 1),
-    orders AS (SELECT e.item_id, count(*) AS orders FROM events e JOIN sales s ON s.item_id = e.item_id
-                WHERE ${windowSql(w)} AND e.type = 'purchase' AND ${periodStartSql(period, 'e.ts')} = ${periodStartSql(period, 's.first_sale')} GROUP BY 1)
-    SELECT i.item_id, i.ideas, coalesce(v.votes, 0) AS votes,
-           CASE WHEN v.first_vote IS NULL THEN NULL ELSE ${periodIndexSql(period, origin, 'v.first_vote')} END AS first_vote_i,
-           CASE WHEN s.first_sale IS NULL THEN NULL ELSE ${periodIndexSql(period, origin, 's.first_sale')} END AS first_sale_i,
-           coalesce(o.orders, 0) AS orders
+    orders AS (SELECT e.item_id AS item_id, count(*) AS n_orders FROM events e JOIN sales s ON s.item_id = e.item_id
+                WHERE ${ew} AND e.type = 'purchase' AND ${periodStartSql(d, period, 'e.ts')} = ${periodStartSql(d, period, 's.first_sale')} GROUP BY 1)
+    SELECT i.item_id AS item_id, i.n_ideas AS ideas, coalesce(v.n_votes, 0) AS votes,
+           CASE WHEN v.first_vote IS NULL THEN NULL ELSE ${periodIndexSql(d, period, origin, 'v.first_vote')} END AS first_vote_i,
+           CASE WHEN s.first_sale IS NULL THEN NULL ELSE ${periodIndexSql(d, period, origin, 's.first_sale')} END AS first_sale_i,
+           coalesce(o.n_orders, 0) AS orders
       FROM ideas i LEFT JOIN votes v ON v.item_id = i.item_id LEFT JOIN sales s ON s.item_id = i.item_id
       LEFT JOIN orders o ON o.item_id = i.item_id
-     ORDER BY i.item_id`);
+     ORDER BY 1`);
   return rows.map((r) => ({
     itemId: String(r.item_id),
     ideas: n(r.ideas),
@@ -265,7 +286,7 @@ export interface ClvSnapshot {
 
 /** Σ P(alive) and Σ CLV from the store table clv_scores, when the CLV models have written it. */
 export async function queryClvSnapshot(store: Store): Promise<ClvSnapshot | null> {
-  const cols = await store.query(`SELECT column_name FROM information_schema.columns WHERE table_name = '${TABLES.clvScores}'`);
+  const cols = await store.query(`SELECT column_name FROM information_schema.columns WHERE table_name = ${dialectOf(store).lit(TABLES.clvScores)}`);
   if (cols.length === 0) return null;
   const names = new Set(cols.map((c) => String(c.column_name)));
   const pa = names.has('p_alive') ? 'sum(p_alive)' : 'NULL';

@@ -18,7 +18,8 @@
  */
 import type { Store } from '../store/types.js';
 import { CUSTOMERS_TABLE } from './stages.js';
-import { lit } from '../sql/quote.js';
+import { dialectOf, replaceTableAs } from '../sql/dialect.js';
+import { funnelSql } from './sql.js';
 
 const n = (v: unknown): number => Number(v ?? 0);
 const nn = (v: unknown): number | null => (v === null || v === undefined || !Number.isFinite(Number(v)) ? null : Number(v));
@@ -27,29 +28,14 @@ export const JOURNEYS_TABLE = 'funnel_journeys';
 
 
 /**
- * One GROUP BY customer_id with an unordered list of the customer's steps, sorted inside the list
- * — an ordered aggregate or a window over all events sorts far more slowly. A step is the sort key
- * (the time in µs × 2, + 1 unless it is a purchase: the purchase first among steps at the same
- * instant), then event_id, then the step's type as its number in the list of types present: a
- * narrow struct keeps the lists small (about 60% of the memory of one with the type string).
- * Repeats are dropped by comparing each step with the one before it; the first purchase is never
- * a repeat (no purchase precedes it), so dropping repeats over the whole list equals dropping
- * them before and after the split.
+ * One GROUP BY customer_id with the customer's steps in order (per engine, src/funnel/sql.ts: on
+ * DuckDB an unordered list sorted inside the list, which sorts far faster than an ordered aggregate
+ * or a window over all events). Repeats are dropped by comparing each step with the one before it.
  */
 export async function buildJourneys(store: Store): Promise<void> {
-  const present = await store.query<{ type: string }>(`SELECT DISTINCT type FROM events WHERE type NOT IN ('follow', 'exposure') ORDER BY type`);
-  const types = `(CAST([${present.map((r) => lit(String(r.type))).join(", ")}] AS VARCHAR[]))`;
-  await store.exec(`
-CREATE OR REPLACE TEMP TABLE ${JOURNEYS_TABLE} AS
-WITH g AS (
-  SELECT customer_id, epoch_us(min(ts) FILTER (WHERE type = 'purchase')) * 2 AS cut,
-    list_sort(list({'k': epoch_us(ts) * 2 + CAST(type <> 'purchase' AS BIGINT), 'event_id': event_id, 'code': CAST(list_position(${types}, type) AS INTEGER)})) AS s
-  FROM events WHERE type NOT IN ('follow', 'exposure') GROUP BY customer_id),
-col AS (SELECT customer_id, cut, list_filter(s, lambda x, i: i = 1 OR x.code <> s[i - 1].code) AS s FROM g)
-SELECT customer_id,
-  CAST([${types}[x.code] FOR x IN s IF cut IS NULL OR x.k < cut] AS VARCHAR[]) AS pre,
-  CASE WHEN cut IS NOT NULL THEN CAST([${types}[x.code] FOR x IN s IF x.k >= cut] AS VARCHAR[]) END AS post
-FROM col`);
+  const present = await store.query<{ type: string }>(`SELECT DISTINCT type FROM events WHERE type NOT IN ('follow', 'exposure') ORDER BY 1`);
+  const types = present.map((r) => String(r.type)).sort();
+  await replaceTableAs(store, JOURNEYS_TABLE, funnelSql(store).journeys(types), { temp: true });
 }
 
 export interface PathCount {
@@ -59,15 +45,13 @@ export interface PathCount {
 
 export async function topPaths(store: Store, maxSteps: number, limit: number): Promise<{ before: PathCount[]; after: PathCount[] }> {
   const m = Math.floor(maxSteps);
-  const before = await store.query(`
-SELECT CASE WHEN len(pre) > ${m - 1} THEN '… > ' ELSE '' END ||
-  array_to_string(list_concat(list_slice(pre, greatest(len(pre) - ${m - 1} + 1, 1), len(pre)), ['purchase']), ' > ') AS path,
-  count(*) AS customers
-FROM ${JOURNEYS_TABLE} WHERE post IS NOT NULL GROUP BY 1 ORDER BY customers DESC, path LIMIT ${Math.floor(limit)}`);
-  const after = await store.query(`
-SELECT array_to_string(list_slice(post, 1, ${m}), ' > ') || CASE WHEN len(post) > ${m} THEN ' > …' ELSE '' END AS path,
-  count(*) AS customers
-FROM ${JOURNEYS_TABLE} WHERE post IS NOT NULL GROUP BY 1 ORDER BY customers DESC, path LIMIT ${Math.floor(limit)}`);
+  const f = funnelSql(store);
+  const top = (path: string) => store.query(`
+SELECT path, count(*) AS customers
+FROM (SELECT ${path} AS path FROM ${JOURNEYS_TABLE} WHERE ${f.bought()}) x
+GROUP BY path ORDER BY customers DESC, ${dialectOf(store).byteOrder('path')} LIMIT ${Math.floor(limit)}`);
+  const before = await top(f.pathBefore(m));
+  const after = await top(f.pathAfter(m));
   const rows = (rs: Record<string, unknown>[]): PathCount[] => rs.map((r) => ({ path: String(r.path), customers: n(r.customers) }));
   return { before: rows(before), after: rows(after) };
 }
@@ -82,15 +66,10 @@ export interface LinkCount {
 
 export async function journeyLinks(store: Store, maxSteps: number): Promise<LinkCount[]> {
   const m = Math.floor(maxSteps);
+  const d = dialectOf(store);
   const rows = await store.query(`
-WITH j AS (
-  SELECT list_concat(pre, CASE WHEN post IS NOT NULL THEN ['purchase'] ELSE []::VARCHAR[] END) AS full_j FROM ${JOURNEYS_TABLE}),
-s AS (SELECT list_slice(full_j, 1, ${m}) AS j, len(full_j) AS full_len FROM j WHERE len(full_j) > 0),
-u AS (SELECT j, full_len, unnest(range(1, len(j) + 1)) AS k FROM s)
-SELECT k AS position, j[k] AS step,
-  CASE WHEN j[k] = 'purchase' THEN NULL WHEN k < len(j) THEN j[k + 1] WHEN full_len > len(j) THEN 'more…' ELSE 'drop-off' END AS next,
-  count(*) AS customers
-FROM u GROUP BY ALL ORDER BY position, customers DESC, step, next`);
+SELECT position, step, next, customers FROM (${funnelSql(store).links(JOURNEYS_TABLE, m)}) l
+ORDER BY position, customers DESC, ${d.byteOrder('step')}, ${d.byteOrder('next')} NULLS LAST`);
   return rows.map((r) => ({ position: n(r.position), step: String(r.step), next: r.next === null || r.next === undefined ? null : String(r.next), customers: n(r.customers) }));
 }
 
@@ -113,9 +92,10 @@ export interface PhaseRow {
 }
 
 export async function phaseTimes(store: Store): Promise<PhaseRow[]> {
+  const d = dialectOf(store);
   const stat = (name: string, expr: string): string =>
-    `count(${expr}) AS ${name}_n, quantile_cont(${expr}, [0.5, 0.75]) AS ${name}_q`;
-  const h = (a: string, b: string): string => `date_diff('second', ${a}, ${b}) / 3600.0`;
+    `count(${expr}) AS ${name}_n, ${d.quantiles(expr, [0.5, 0.75])} AS ${name}_q`;
+  const h = (a: string, b: string): string => `${d.secondsBetween(a, b)} / 3600.0`;
   const rows = await store.query(`
 WITH p AS (
   SELECT CASE WHEN first_peer IS NOT NULL AND (own_first IS NULL OR first_peer <= own_first) THEN 'referred' ELSE 'not referred' END AS acquisition,

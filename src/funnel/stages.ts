@@ -17,6 +17,8 @@
  * non-buyers) for the attribution strata; recognize, request_cart and responded for the phases.
  */
 import type { Store } from '../store/types.js';
+import { dialectOf, replaceTableAs } from '../sql/dialect.js';
+import { funnelSql } from './sql.js';
 import { FUNNEL_STAGES, type ConversionRow, type FunnelStage } from '../domain/sections/funnel.js';
 
 export const CUSTOMERS_TABLE = 'funnel_customers';
@@ -29,14 +31,18 @@ const nn = (v: unknown): number | null => (v === null || v === undefined || !Num
  * events joined to those dates for the values that depend on them (the loyalty purchase, the ordered
  * funnel's save/cart, the activity before the decision, the phases' cart and response): two
  * aggregates instead of a query per quantity, and no window over all events.
+ *
+ * One statement for every engine (the dialect's hooks and funnelSql's second smallest); aliases are
+ * explicit and never the name of a column they are built from (ClickHouse would read the alias).
  */
 export async function buildCustomers(store: Store): Promise<void> {
-  await store.exec(`
-CREATE OR REPLACE TEMP TABLE ${CUSTOMERS_TABLE} AS
+  const d = dialectOf(store);
+  const f = funnelSql(store);
+  await replaceTableAs(store, CUSTOMERS_TABLE, `
 WITH own AS (
   SELECT customer_id,
     min(ts) AS own_first, max(ts) AS last_seen,
-    arg_min(coalesce(channel, '(none)'), ts) AS channel,
+    ${d.firstValue("coalesce(channel, '(none)')", 'ts')} AS first_channel,
     min(ts) FILTER (WHERE type IN ('exposure', 'search', 'view', 'mention')) AS aw_own,
     min(ts) FILTER (WHERE (type = 'view' AND item_id IS NOT NULL) OR type = 'save') AS d2,
     min(ts) FILTER (WHERE type = 'cart') AS cart,
@@ -47,8 +53,8 @@ WITH own AS (
     min(ts) FILTER (WHERE type IN ('search', 'view')) AS first_need
   FROM events GROUP BY customer_id),
 after_first AS (
-  SELECT e.customer_id,
-    min(e.ts) FILTER (WHERE e.type = 'purchase' AND CAST(e.ts AS DATE) > CAST(o.d4 AS DATE)) AS d5,
+  SELECT e.customer_id AS customer_id,
+    min(e.ts) FILTER (WHERE e.type = 'purchase' AND ${d.toDate('e.ts')} > ${d.toDate('o.d4')}) AS d5,
     min(e.ts) FILTER (WHERE e.type IN ('save', 'cart') AND e.ts >= o.first_view) AS saved_after_view,
     count(*) FILTER (WHERE e.type IN ('view', 'search') AND (o.d4 IS NULL OR e.ts < o.d4)) AS activity,
     min(e.ts) FILTER (WHERE e.type = 'cart' AND e.ts >= o.first_need AND (o.d4 IS NULL OR (o.first_need <= o.d4 AND e.ts <= o.d4))) AS request_cart,
@@ -57,23 +63,23 @@ after_first AS (
   WHERE e.type IN ('view', 'search', 'save', 'cart', 'purchase', 'review', 'share', 'support', 'return')
   GROUP BY e.customer_id),
 recv AS (
-  SELECT peer_id AS customer_id, min(ts) AS first_peer
-  FROM events WHERE type IN ('share', 'referral') AND peer_id IS NOT NULL AND peer_id <> customer_id
-  GROUP BY peer_id),
+  SELECT x.peer_id AS customer_id, min(x.ts) AS first_peer
+  FROM events x WHERE x.type IN ('share', 'referral') AND x.peer_id IS NOT NULL AND x.peer_id <> x.customer_id
+  GROUP BY x.peer_id),
 rep AS (
   SELECT customer_id, min(v2) AS second_view FROM (
-    SELECT customer_id, min(ts, 2)[2] AS v2 FROM events
-    WHERE type = 'view' AND item_id IS NOT NULL GROUP BY customer_id, item_id)
+    SELECT customer_id, ${f.secondSmallest('ts')} AS v2 FROM events
+    WHERE type = 'view' AND item_id IS NOT NULL GROUP BY customer_id, item_id) x
   WHERE v2 IS NOT NULL GROUP BY customer_id),
 d AS (
   SELECT coalesce(o.customer_id, r.customer_id) AS customer_id,
-    o.own_first, o.last_seen, r.first_peer,
+    o.own_first AS own_first, o.last_seen AS last_seen, r.first_peer AS first_peer,
     least(o.own_first, r.first_peer) AS first_seen,
-    coalesce(o.channel, '(peer only)') AS channel,
-    least(o.aw_own, r.first_peer) AS d1, o.d2, least(o.cart, rp.second_view) AS d3, o.d4, a.d5, o.d6,
-    o.first_view, a.saved_after_view, o.last_purchase, coalesce(a.activity, 0) AS activity,
+    coalesce(o.first_channel, '(peer only)') AS channel,
+    least(o.aw_own, r.first_peer) AS d1, o.d2 AS d2, least(o.cart, rp.second_view) AS d3, o.d4 AS d4, a.d5 AS d5, o.d6 AS d6,
+    o.first_view AS first_view, a.saved_after_view AS saved_after_view, o.last_purchase AS last_purchase, coalesce(a.activity, 0) AS activity,
     CASE WHEN o.d4 IS NULL OR o.first_need <= o.d4 THEN o.first_need END AS recognize,
-    a.request_cart, a.responded
+    a.request_cart AS request_cart, a.responded AS responded
   FROM own o FULL OUTER JOIN recv r ON r.customer_id = o.customer_id
   LEFT JOIN rep rp ON rp.customer_id = coalesce(o.customer_id, r.customer_id)
   LEFT JOIN after_first a ON a.customer_id = coalesce(o.customer_id, r.customer_id)),
@@ -81,10 +87,10 @@ e AS (
   SELECT *, d6 AS e6, least(d5, d6) AS e5, least(d4, d5, d6) AS e4, least(d3, d4, d5, d6) AS e3,
     least(d2, d3, d4, d5, d6) AS e2, least(d1, d2, d3, d4, d5, d6) AS e1
   FROM d)
-SELECT *, strftime(first_seen, '%Y-%m') AS cohort,
+SELECT *, ${d.dateText('first_seen', 'month')} AS cohort,
   CASE WHEN d6 IS NOT NULL THEN 6 WHEN d5 IS NOT NULL THEN 5 WHEN d4 IS NOT NULL THEN 4
        WHEN d3 IS NOT NULL THEN 3 WHEN d2 IS NOT NULL THEN 2 WHEN d1 IS NOT NULL THEN 1 END AS furthest
-FROM e`);
+FROM e`, { temp: true });
 }
 
 export interface StageCount {
@@ -96,7 +102,8 @@ export interface StageCount {
 
 export async function stageCounts(store: Store): Promise<{ stages: StageCount[]; customers: number; start: string | null; end: string | null }> {
   const cols = FUNNEL_STAGES.map((_, i) => `count(e${i + 1}) AS r${i + 1}, count(*) FILTER (WHERE furthest = ${i + 1}) AS f${i + 1}, count(d${i + 1}) AS d${i + 1}`).join(', ');
-  const [row] = await store.query(`SELECT ${cols}, count(e1) AS customers, strftime(min(first_seen), '%Y-%m-%d') AS s, strftime(max(last_seen), '%Y-%m-%d') AS t FROM ${CUSTOMERS_TABLE}`);
+  const d = dialectOf(store);
+  const [row] = await store.query(`SELECT ${cols}, count(e1) AS customers, ${d.dateText('min(first_seen)', 'day')} AS s, ${d.dateText('max(last_seen)', 'day')} AS t FROM ${CUSTOMERS_TABLE}`);
   return {
     stages: FUNNEL_STAGES.map((stage, i) => ({ stage, reached: n(row[`r${i + 1}`]), furthest: n(row[`f${i + 1}`]), direct: n(row[`d${i + 1}`]) })),
     customers: n(row.customers),
@@ -107,13 +114,14 @@ export async function stageCounts(store: Store): Promise<{ stages: StageCount[];
 
 /** Stage k → k+1 for k = 1..5: overall, by cohort (first-seen month) and by first channel; times in days. */
 export async function conversionTable(store: Store): Promise<ConversionRow[]> {
+  const d = dialectOf(store);
   const parts = FUNNEL_STAGES.slice(0, -1).map((_, i) => {
     const a = `e${i + 1}`;
     const b = `e${i + 2}`;
     return `SELECT ${i} AS k, CASE WHEN GROUPING(cohort) = 0 THEN 'cohort' WHEN GROUPING(channel) = 0 THEN 'channel' ELSE 'all' END AS segment,
       CASE WHEN GROUPING(cohort) = 0 THEN cohort WHEN GROUPING(channel) = 0 THEN channel END AS key,
       count(${a}) AS reached, count(${b}) AS converted,
-      quantile_cont(date_diff('second', ${a}, ${b}) / 86400.0, [0.5, 0.75]) FILTER (WHERE ${b} IS NOT NULL) AS q
+      ${d.quantiles(`${d.secondsBetween(a, b)} / 86400.0`, [0.5, 0.75])} FILTER (WHERE ${b} IS NOT NULL) AS q
     FROM ${CUSTOMERS_TABLE} WHERE ${a} IS NOT NULL GROUP BY GROUPING SETS ((), (cohort), (channel))`;
   });
   const rows = await store.query(`${parts.join('\nUNION ALL\n')} ORDER BY k, segment, key`);

@@ -15,6 +15,8 @@
  * customer's activity before the decision: views and searches, bucketed.
  */
 import type { Store } from '../store/types.js';
+import { dialectOf, replaceTableAs } from '../sql/dialect.js';
+import { funnelSql } from './sql.js';
 import type { PathCell } from './attribution.js';
 import { CUSTOMERS_TABLE } from './stages.js';
 
@@ -24,24 +26,13 @@ const MAX_TOUCH_PATH = 4;
 const n = (v: unknown): number => Number(v ?? 0);
 
 export async function buildTouches(store: Store, reviewTouches: boolean): Promise<void> {
-  const reviews = reviewTouches
-    ? `UNION ALL
-SELECT v.customer_id, min(v.ts) AS ts, 'peer' AS kind
-FROM events v JOIN (
-  SELECT item_id, min(ts, 2) AS ts2, arg_min(customer_id, ts, 2) AS who2 FROM (
-    SELECT item_id, customer_id, min(ts) AS ts FROM events
-    WHERE type = 'review' AND item_id IS NOT NULL GROUP BY item_id, customer_id)
-  GROUP BY item_id) ir ON ir.item_id = v.item_id
-WHERE v.type = 'view' AND v.ts > (CASE WHEN ir.who2[1] <> v.customer_id THEN ir.ts2[1] ELSE ir.ts2[2] END)
-GROUP BY v.customer_id, v.item_id`
-    : '';
-  await store.exec(`
-CREATE OR REPLACE TEMP TABLE ${TOUCHES_TABLE} AS
+  const reviews = reviewTouches ? `UNION ALL ${funnelSql(store).reviewTouches()}` : '';
+  await replaceTableAs(store, TOUCHES_TABLE, `
 SELECT customer_id, ts, 'firm' AS kind FROM events WHERE type = 'exposure'
 UNION ALL
-SELECT peer_id AS customer_id, ts, 'peer' AS kind FROM events
-WHERE type IN ('share', 'referral') AND peer_id IS NOT NULL AND peer_id <> customer_id
-${reviews}`);
+SELECT x.peer_id AS customer_id, x.ts AS ts, 'peer' AS kind FROM events x
+WHERE x.type IN ('share', 'referral') AND x.peer_id IS NOT NULL AND x.peer_id <> x.customer_id
+${reviews}`, { temp: true });
 }
 
 export interface TouchCounts {
@@ -67,9 +58,10 @@ export interface LastTouchCount {
  */
 export async function summarizeTouches(store: Store, lookbackDays: number): Promise<{ counts: TouchCounts; lastTouch: LastTouchCount[] }> {
   const L = Math.floor(lookbackDays);
+  const d = dialectOf(store);
   const ks = [2, 3, 4, 5, 6];
   // the latest touch; at the same instant the kind that sorts last ('peer'), as in the touch path's order (ts, kind)
-  const lt = ks.map((k) => `arg_max(t.kind, {'ts': t.ts, 'kind': t.kind}) FILTER (WHERE t.ts < c.e${k} AND t.ts >= c.e${k} - to_days(${L})) AS lt${k}`).join(', ');
+  const lt = ks.map((k) => `${funnelSql(store).latestKind('t.kind', 't.ts', `t.ts < c.e${k} AND t.ts >= ${d.addDays(`c.e${k}`, -L)}`)} AS lt${k}`).join(', ');
   const counts = ks.map((k) => `count(*) FILTER (WHERE lt${k} = 'peer') AS p${k}, count(*) FILTER (WHERE lt${k} = 'firm') AS f${k}`).join(', ');
   const reached = ks.map((k) => `count(e${k}) AS r${k}`).join(', ');
   const [a] = await store.query(`
@@ -94,22 +86,16 @@ const ACTIVITY_BUCKET = `CASE WHEN a < 5 THEN CAST(a AS VARCHAR) WHEN a < 10 THE
  */
 export async function pathCells(store: Store, lookbackDays: number): Promise<PathCell[]> {
   const L = Math.floor(lookbackDays);
+  const d = dialectOf(store);
+  const b = `(SELECT customer_id, CASE WHEN d4 IS NOT NULL THEN 1 ELSE 0 END AS converted, coalesce(d4, last_seen, first_peer) AS decision, activity AS a
+  FROM ${CUSTOMERS_TABLE} WHERE e1 IS NOT NULL)`;
+  const touches = `FROM ${TOUCHES_TABLE} t JOIN ${b} b ON b.customer_id = t.customer_id
+  WHERE t.ts >= ${d.addDays('b.decision', -L)} AND (t.ts < b.decision OR (b.converted = 0 AND t.ts <= ${d.addDays('b.decision', L)}))`;
   const rows = await store.query(`
-WITH b AS (
-  SELECT customer_id, d4 IS NOT NULL AS converted, coalesce(d4, last_seen, first_peer) AS decision, activity AS a
-  FROM ${CUSTOMERS_TABLE} WHERE e1 IS NOT NULL),
-tw AS (
-  SELECT t.customer_id, list_sort(list({'ts': t.ts, 'kind': t.kind})) AS s
-  FROM ${TOUCHES_TABLE} t JOIN b ON b.customer_id = t.customer_id
-  WHERE t.ts >= b.decision - to_days(${L}) AND (t.ts < b.decision OR (NOT b.converted AND t.ts <= b.decision + to_days(${L})))
-  GROUP BY t.customer_id),
-col AS (SELECT customer_id, list_filter(s, lambda x, i: i = 1 OR x.kind <> s[i - 1].kind) AS s FROM tw),
-p AS (
-  SELECT customer_id, array_to_string([x.kind FOR x IN list_slice(s, greatest(len(s) - ${MAX_TOUCH_PATH - 1}, 1), len(s))], '>') AS path FROM col)
-SELECT ${ACTIVITY_BUCKET} AS stratum, path, count(*) AS customers, count(*) FILTER (WHERE converted) AS conversions
+SELECT ${ACTIVITY_BUCKET} AS stratum, path, count(*) AS customers, count(*) FILTER (WHERE converted = 1) AS conversions
 FROM (
-  SELECT b.a, coalesce(p.path, '') AS path, b.converted
-  FROM b LEFT JOIN p ON p.customer_id = b.customer_id)
-GROUP BY ALL ORDER BY stratum, path`);
+  SELECT b.a AS a, coalesce(p.path, '') AS path, b.converted AS converted
+  FROM ${b} b LEFT JOIN (${funnelSql(store).touchPaths(touches, MAX_TOUCH_PATH)}) p ON p.customer_id = b.customer_id) x
+GROUP BY 1, 2 ORDER BY 1, ${d.byteOrder('path')}`);
   return rows.map((r) => ({ stratum: String(r.stratum), path: String(r.path), customers: n(r.customers), conversions: n(r.conversions) }));
 }

@@ -26,15 +26,22 @@ import type {
   ScoringStats,
   SentimentMix,
 } from './types.js';
-import { lit } from '../sql/quote.js';
+import { dialectOf, replaceTableAs, type Dialect } from '../sql/dialect.js';
+import { listeningSql } from './sql.js';
 
-export const TEXT_SENTIMENT_DDL = `
+/** The store table of text scores, in an engine's types (TEXT_SENTIMENT_DDL: DuckDB's). */
+export function textSentimentDdl(store: Pick<Store, 'dialect'>): string {
+  const t = dialectOf(store).types;
+  return `
 CREATE TABLE IF NOT EXISTS text_sentiment (
-  event_id VARCHAR NOT NULL,
-  method   VARCHAR NOT NULL,
-  score    DOUBLE NOT NULL,
-  label    VARCHAR NOT NULL
-)`;
+  event_id ${t.text} NOT NULL,
+  method   ${t.text} NOT NULL,
+  score    ${t.double} NOT NULL,
+  label    ${t.text} NOT NULL
+)${listeningSql(store).tableOptions}`;
+}
+
+export const TEXT_SENTIMENT_DDL = textSentimentDdl({ dialect: 'duckdb' });
 
 export interface ListeningOptions {
   method: SentimentMethod;
@@ -95,56 +102,62 @@ function validate(o: ListeningOptions): void {
   }
 }
 
-/** One row per distinct event_id of the listened types. */
-function eventsSql(types: readonly string[]): string {
-  return `SELECT event_id,
-                 first(item_id ORDER BY ts) AS item_id,
-                 min(ts) AS ts,
-                 first(type ORDER BY ts) AS type,
-                 first(rating ORDER BY ts) AS rating,
-                 first(text ORDER BY ts) AS text
-            FROM events
-           WHERE type IN (${types.map(lit).join(', ')})
-           GROUP BY event_id`;
+/**
+ * One row per distinct event_id of the listened types. The aggregates are named apart from the
+ * columns they read, then renamed (ClickHouse would read an alias `ts` inside min(ts)).
+ */
+function eventsSql(d: Dialect, types: readonly string[]): string {
+  return `SELECT event_id, f_item AS item_id, f_ts AS ts, f_type AS type, f_rating AS rating, f_text AS text
+            FROM (SELECT event_id,
+                         ${d.firstValue('item_id', 'ts')} AS f_item,
+                         min(ts) AS f_ts,
+                         ${d.firstValue('type', 'ts')} AS f_type,
+                         ${d.firstValue('rating', 'ts')} AS f_rating,
+                         ${d.firstValue('text', 'ts')} AS f_text
+                    FROM events
+                   WHERE type IN (${types.map((t) => d.lit(t)).join(', ')})
+                   GROUP BY event_id) f`;
 }
 
 /** The listened events joined to their scores for the method. */
-function scoredSql(types: readonly string[], method: SentimentMethod): string {
-  return `SELECT e.event_id, e.item_id, e.ts, e.type, e.rating, e.text, s.score, s.label
-            FROM (${eventsSql(types)}) e
-            JOIN text_sentiment s ON s.event_id = e.event_id AND s.method = ${lit(method)}`;
+function scoredSql(d: Dialect, types: readonly string[], method: SentimentMethod): string {
+  return `SELECT e.event_id AS event_id, e.item_id AS item_id, e.ts AS ts, e.type AS type, e.rating AS rating, e.text AS text,
+                 s.score AS score, s.label AS label
+            FROM (${eventsSql(d, types)}) e
+            JOIN text_sentiment s ON s.event_id = e.event_id AND s.method = ${d.lit(method)}`;
 }
+
+const ratio = (d: Dialect, a: string, b: string): string => `CAST(${a} AS ${d.types.double}) / CAST(${b} AS ${d.types.double})`;
 
 /** Scores the texts of listened events that have no score for the method yet. */
 export async function scoreStoreTexts(
   store: Store,
   opts: Pick<ListeningOptions, 'method' | 'types' | 'batchSize' | 'onProgress'>,
 ): Promise<ScoringStats> {
-  await store.exec(TEXT_SENTIMENT_DDL);
-  const m = lit(opts.method);
-  await store.exec(`
-    CREATE OR REPLACE TEMP TABLE _listening_pending_events AS
-    SELECT e.event_id, e.text
-      FROM (${eventsSql(opts.types)}) e
+  const d = dialectOf(store);
+  await store.exec(textSentimentDdl(store));
+  const m = d.lit(opts.method);
+  // (NOT IN rather than a correlated NOT EXISTS: ClickHouse does not correlate subqueries by default)
+  await replaceTableAs(store, '_listening_pending_events', `
+    SELECT e.event_id AS event_id, e.text AS text
+      FROM (${eventsSql(d, opts.types)}) e
      WHERE e.text IS NOT NULL AND trim(e.text) <> ''
-       AND NOT EXISTS (SELECT 1 FROM text_sentiment s WHERE s.event_id = e.event_id AND s.method = ${m})`);
-  await store.exec(`
-    CREATE OR REPLACE TEMP TABLE _listening_pending_texts AS
+       AND e.event_id NOT IN (SELECT s.event_id FROM text_sentiment s WHERE s.method = ${m})`, { temp: true });
+  await replaceTableAs(store, '_listening_pending_texts', `
     SELECT text, row_number() OVER (ORDER BY text) AS rn
-      FROM (SELECT DISTINCT text FROM _listening_pending_events) t`);
+      FROM (SELECT DISTINCT text FROM _listening_pending_events) t`, { temp: true });
   // Events numbered by their text's rn, stored in rn order so each batch reads a narrow rn range.
-  await store.exec(`
-    CREATE OR REPLACE TEMP TABLE _listening_pending AS
-    SELECT p.event_id, t.rn
+  await replaceTableAs(store, '_listening_pending', `
+    SELECT p.event_id AS event_id, t.rn AS rn
       FROM _listening_pending_events p JOIN _listening_pending_texts t ON t.text = p.text
-     ORDER BY t.rn`);
+     ORDER BY t.rn`, { temp: true });
   const [{ texts, events }] = await store.query<{ texts: number; events: number }>(
     `SELECT (SELECT count(*) FROM _listening_pending_texts) AS texts, (SELECT count(*) FROM _listening_pending) AS events`,
   );
   const [{ already }] = await store.query<{ already: number }>(
-    `SELECT count(*) AS already FROM (${eventsSql(opts.types)}) e
+    `SELECT count(*) AS already FROM (${eventsSql(d, opts.types)}) e
       WHERE e.text IS NOT NULL AND trim(e.text) <> ''
-        AND EXISTS (SELECT 1 FROM text_sentiment s WHERE s.event_id = e.event_id AND s.method = ${m})`,
+        AND e.event_id IN (SELECT s.event_id FROM text_sentiment s WHERE s.method = ${m})`,
   );
   const total = int(texts);
   for (let lo = 0; lo < total; lo += opts.batchSize) {
@@ -154,13 +167,18 @@ export async function scoreStoreTexts(
     );
     const scores = scoreSentiment(batch.map((b) => b.text), { method: opts.method });
     // Only numbers and the three fixed labels go into the SQL text, never user text.
-    const values = batch.map((b, i) => `(${int(b.rn)}, ${finite(scores[i].score)}, ${lit(LABELS[labelIndex(scores[i].label)])})`).join(',\n');
-    await store.exec(`
+    const ls = listeningSql(store);
+    const rows = batch.map((b, i) => [int(b.rn), finite(scores[i].score), LABELS[labelIndex(scores[i].label)]] as const);
+    // in statements of at most ls.maxValuesRows rows (ClickHouse parses at most max_query_size bytes)
+    for (let k = 0; k < rows.length; k += ls.maxValuesRows) {
+      const part = rows.slice(k, k + ls.maxValuesRows);
+      await store.exec(`
       INSERT INTO text_sentiment (event_id, method, score, label)
       SELECT p.event_id, ${m}, v.score, v.label
         FROM _listening_pending p
-        JOIN (VALUES ${values}) AS v(rn, score, label) ON v.rn = p.rn
-       WHERE p.rn > ${lo} AND p.rn <= ${hi}`);
+        JOIN ${ls.values(part)} ON v.rn = p.rn
+       WHERE p.rn >= ${part[0][0]} AND p.rn <= ${part[part.length - 1][0]}`);
+    }
     opts.onProgress?.(hi, total);
   }
   await store.exec(`DROP TABLE IF EXISTS _listening_pending; DROP TABLE IF EXISTS _listening_pending_texts; DROP TABLE IF EXISTS _listening_pending_events;`);
@@ -192,17 +210,18 @@ function mix(r: Row): SentimentMix {
 }
 
 async function itemsListening(store: Store, o: ListeningOptions): Promise<{ overall: ListeningResult['overall']; items: ItemListening[] }> {
+  const d = dialectOf(store);
   const rows = await store.query(`
-    WITH ev AS (${eventsSql(o.types)}),
-         sc AS (${scoredSql(o.types, o.method)}),
-         counts AS (SELECT item_id, count(*) AS events FROM ev GROUP BY item_id),
+    WITH ev AS (${eventsSql(d, o.types)}),
+         sc AS (${scoredSql(d, o.types, o.method)}),
+         counts AS (SELECT item_id, count(*) AS n_events FROM ev GROUP BY item_id),
          mixes AS (SELECT item_id, ${MIX_SQL} FROM sc GROUP BY item_id)
-    SELECT c.item_id, c.events, c.events / sum(c.events) OVER () AS sov,
-           coalesce(m.scored, 0) AS scored, m.mean_score, m.neg, m.neu, m.pos
+    SELECT c.item_id AS item_id, c.n_events AS events, ${ratio(d, 'c.n_events', 'sum(c.n_events) OVER ()')} AS sov,
+           coalesce(m.scored, 0) AS scored, m.mean_score AS mean_score, m.neg AS neg, m.neu AS neu, m.pos AS pos
       FROM counts c LEFT JOIN mixes m ON m.item_id IS NOT DISTINCT FROM c.item_id
-     ORDER BY c.events DESC, c.item_id NULLS LAST`);
+     ORDER BY c.n_events DESC, ${d.byteOrder('c.item_id')} NULLS LAST`);
   const [all] = await store.query(`
-    SELECT (SELECT count(*) FROM (${eventsSql(o.types)}) e) AS events, ${MIX_SQL} FROM (${scoredSql(o.types, o.method)}) s`);
+    SELECT (SELECT count(*) FROM (${eventsSql(d, o.types)}) e) AS events, ${MIX_SQL} FROM (${scoredSql(d, o.types, o.method)}) s`);
   return {
     overall: { events: int(all.events), ...mix(all) },
     items: rows.map((r) => ({
@@ -215,10 +234,11 @@ async function itemsListening(store: Store, o: ListeningOptions): Promise<{ over
 }
 
 async function overTime(store: Store, o: ListeningOptions): Promise<PeriodListening[]> {
+  const d = dialectOf(store);
   const rows = await store.query(`
-    SELECT CAST(CAST(date_trunc(${lit(o.period)}, ts) AS DATE) AS VARCHAR) AS period, item_id, ${MIX_SQL}
-      FROM (${scoredSql(o.types, o.method)}) s
-     GROUP BY 1, 2 ORDER BY 1, 2 NULLS LAST`);
+    SELECT ${d.dateText(d.periodStart(o.period, 'ts'), 'day')} AS period, item_id, ${MIX_SQL}
+      FROM (${scoredSql(d, o.types, o.method)}) s
+     GROUP BY 1, 2 ORDER BY 1, ${d.byteOrder('item_id')} NULLS LAST`);
   return rows.map((r) => ({ period: String(r.period), itemId: (r.item_id as string | null) ?? null, ...mix(r) }));
 }
 
@@ -232,37 +252,37 @@ async function overTime(store: Store, o: ListeningOptions): Promise<PeriodListen
  */
 async function complaintTerms(store: Store, o: ListeningOptions): Promise<ItemComplaints[]> {
   if (o.topTerms === 0) return [];
-  const stop = STOP_WORDS.map(lit).join(', ');
+  const dl = dialectOf(store);
+  const ls = listeningSql(store);
+  const stop = STOP_WORDS.map((w) => dl.lit(w)).join(', ');
+  const share = ratio(dl, 'd.df', 'nn.n');
+  const lift = `(${share}) / (${ratio(dl, 'a.df', 'na.n')})`;
   const rows = await store.query(`
-    WITH sc AS (${scoredSql(o.types, o.method)}),
+    WITH sc AS (${scoredSql(dl, o.types, o.method)}),
     words AS (
-      SELECT DISTINCT event_id, item_id, label, trim(w, '''') AS term
-        FROM (SELECT event_id, item_id, label,
-                     unnest(regexp_split_to_array(
-                       regexp_replace(lower(text), '(https?://[^ ]+|@[a-z0-9_]+|&amp;)', ' ', 'g'),
-                       '[^a-z'']+')) AS w
+      SELECT DISTINCT event_id, item_id, label, ${ls.trimQuotes('w')} AS term
+        FROM (SELECT event_id, item_id, label, ${ls.words('text')} AS w
                 FROM sc) x),
     terms AS (
       SELECT * FROM words
        WHERE length(term) >= 3 AND term NOT IN (${stop})
-         AND NOT list_contains(regexp_split_to_array(lower(coalesce(item_id, '')), '[^a-z0-9]+'), term)),
+         AND NOT ${ls.inName('term', 'item_id')}),
     n_all AS (SELECT count(*) AS n FROM sc),
     df_all AS (SELECT term, count(*) AS df FROM terms GROUP BY term),
     n_neg AS (SELECT item_id, count(*) AS n FROM sc WHERE label = 'negative' GROUP BY item_id),
     df_neg AS (SELECT item_id, term, count(*) AS df FROM terms WHERE label = 'negative' GROUP BY item_id, term),
     ranked AS (
-      SELECT d.item_id, d.term, d.df AS docs, d.df / nn.n AS share,
-             (d.df / nn.n) / (a.df / na.n) AS lift,
-             row_number() OVER (PARTITION BY d.item_id ORDER BY d.df DESC, d.term) AS r
+      SELECT d.item_id AS item_id, d.term AS term, d.df AS docs, ${share} AS share, ${lift} AS lift,
+             row_number() OVER (PARTITION BY d.item_id ORDER BY d.df DESC, ${dl.byteOrder('d.term')}) AS r
         FROM df_neg d
         JOIN n_neg nn ON nn.item_id IS NOT DISTINCT FROM d.item_id
         JOIN df_all a ON a.term = d.term
         CROSS JOIN n_all na
        WHERE d.df >= ${o.minTermDocs} AND d.df >= ${o.minTermShare} * nn.n
-         AND (d.df / nn.n) / (a.df / na.n) >= ${o.minLift})
-    SELECT n.item_id, n.n AS negative_texts, r.term, r.docs, r.share, r.lift
+         AND ${lift} >= ${o.minLift})
+    SELECT n.item_id AS item_id, n.n AS negative_texts, r.term AS term, r.docs AS docs, r.share AS share, r.lift AS lift
       FROM n_neg n LEFT JOIN ranked r ON r.item_id IS NOT DISTINCT FROM n.item_id AND r.r <= ${o.topTerms}
-     ORDER BY n.n DESC, n.item_id NULLS LAST, r.r`);
+     ORDER BY n.n DESC, ${dl.byteOrder('n.item_id')} NULLS LAST, r.r`);
   const out = new Map<string, ItemComplaints>();
   for (const r of rows) {
     const itemId = (r.item_id as string | null) ?? null;
@@ -278,7 +298,7 @@ async function complaintTerms(store: Store, o: ListeningOptions): Promise<ItemCo
 }
 
 async function ratingAgreement(store: Store, o: ListeningOptions): Promise<RatingAgreement | null> {
-  const sc = `SELECT * FROM (${scoredSql(o.types, o.method)}) s WHERE type = 'review' AND rating IS NOT NULL`;
+  const sc = `SELECT * FROM (${scoredSql(dialectOf(store), o.types, o.method)}) s WHERE type = 'review' AND rating IS NOT NULL`;
   const [{ n, rho }] = await store.query<{ n: number; rho: number | null }>(`
     WITH r AS (${sc}),
     ranked AS (

@@ -28,4 +28,13 @@ export const clickhouseDialect: Dialect = {
       ? [`DROP TEMPORARY TABLE IF EXISTS ${ident(name)}`, `CREATE TEMPORARY TABLE ${ident(name)} ENGINE = Memory AS ${select}`]
       : [`CREATE OR REPLACE TABLE ${ident(name)} ENGINE = MergeTree ORDER BY tuple() AS ${select}`],
   tableExists: (name) => `SELECT count() AS n FROM system.tables WHERE name = ${lit(name)} AND (database = currentDatabase() OR is_temporary)`,
+  intDiv: (a, b) => `intDiv(${a}, ${b})`,
+  // argMin skips rows whose value is NULL; Spiral groups by a unique key (event_id) where it uses this
+  firstValue: (v, o) => `argMin(${v}, ${o})`,
+  // leadInFrame needs the frame to reach the next row, and returns the type's default (not NULL) past the last row
+  lead: (e, p, o) => `leadInFrame(toNullable(${e})) OVER (PARTITION BY ${p} ORDER BY ${o} ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING)`,
+  quantiles: (e, qs) => `quantilesExactInclusive(${qs.map(num).join(', ')})(${e})`,
+  secondsBetween: (a, b) => `toFloat64(dateDiff('second', ${a}, ${b}))`,
+  dateText: (e, u) => `formatDateTime(${e}, '${u === 'month' ? '%Y-%m' : '%Y-%m-%d'}')`,
+  byteOrder: (e) => e,
 };

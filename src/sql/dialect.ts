@@ -47,6 +47,20 @@ export interface Dialect {
   replaceTableAs(name: string, select: string, o?: { temp?: boolean }): string[];
   /** A query returning one row {n} > 0 when table `name` exists (for this connection). */
   tableExists(name: string): string;
+  /** Integer division of two non-negative integer expressions (DuckDB `//`; `/` on Postgres integers; ClickHouse intDiv). */
+  intDiv(a: string, b: string): string;
+  /** Aggregate: the value of `value` on the row with the smallest `orderBy` in the group (DuckDB first(… ORDER BY …)). */
+  firstValue(value: string, orderBy: string): string;
+  /** Window: `expr` on the next row of the partition in `orderBy` order, NULL on the last row. */
+  lead(expr: string, partitionBy: string, orderBy: string): string;
+  /** Aggregate: the q-quantiles (0..1, interpolated as `quantile`) of `expr` as one array value. */
+  quantiles(expr: string, qs: readonly number[]): string;
+  /** Whole seconds from timestamp `from` to `to` as a double: second boundaries crossed (DuckDB date_diff('second', …)). */
+  secondsBetween(from: string, to: string): string;
+  /** A timestamp or date as text: 'YYYY-MM' (month) or 'YYYY-MM-DD' (day). */
+  dateText(expr: string, unit: 'month' | 'day'): string;
+  /** A text expression to ORDER BY in byte order (Postgres otherwise sorts by the database's locale). */
+  byteOrder(expr: string): string;
 }
 
 const DIALECTS: Record<DialectName, Dialect> = { duckdb: duckdbDialect, postgres: postgresDialect, clickhouse: clickhouseDialect };

@@ -15,4 +15,12 @@ export const duckdbDialect: Dialect = {
   hash64: (e) => `hash(${e})`,
   replaceTableAs: (name, select, o = {}) => [`CREATE OR REPLACE ${o.temp ? 'TEMP ' : ''}TABLE ${ident(name)} AS ${select}`],
   tableExists: (name) => `SELECT count(*) AS n FROM information_schema.tables WHERE table_name = ${lit(name)}`,
+  intDiv: (a, b) => `(${a} // ${b})`,
+  // arg_min_null keeps a NULL value (arg_min skips it), as first(v ORDER BY o) does, without its sort
+  firstValue: (v, o) => `arg_min_null(${v}, ${o})`,
+  lead: (e, p, o) => `lead(${e}) OVER (PARTITION BY ${p} ORDER BY ${o})`,
+  quantiles: (e, qs) => `quantile_cont(${e}, [${qs.map(num).join(', ')}])`,
+  secondsBetween: (a, b) => `CAST(date_diff('second', ${a}, ${b}) AS DOUBLE)`,
+  dateText: (e, u) => `strftime(${e}, '${u === 'month' ? '%Y-%m' : '%Y-%m-%d'}')`,
+  byteOrder: (e) => e,
 };

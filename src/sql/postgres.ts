@@ -16,4 +16,11 @@ export const postgresDialect: Dialect = {
   hash64: (e) => `('x' || substr(md5(${e}), 1, 16))::bit(64)::bigint`,
   replaceTableAs: (name, select, o = {}) => [`DROP TABLE IF EXISTS ${ident(name)}`, `CREATE ${o.temp ? 'TEMP ' : ''}TABLE ${ident(name)} AS ${select}`],
   tableExists: (name) => `SELECT count(*) AS n FROM information_schema.tables WHERE table_name = ${lit(name)} AND (table_schema = current_schema() OR table_schema LIKE 'pg_temp%')`,
+  intDiv: (a, b) => `div(${a}, ${b})::bigint`,
+  firstValue: (v, o) => `(array_agg(${v} ORDER BY ${o}))[1]`,
+  lead: (e, p, o) => `lead(${e}) OVER (PARTITION BY ${p} ORDER BY ${o})`,
+  quantiles: (e, qs) => `percentile_cont(ARRAY[${qs.map(num).join(', ')}]::double precision[]) WITHIN GROUP (ORDER BY ${e})`,
+  secondsBetween: (a, b) => `CAST(extract(epoch FROM date_trunc('second', ${b})) - extract(epoch FROM date_trunc('second', ${a})) AS DOUBLE PRECISION)`,
+  dateText: (e, u) => `to_char(${e}, '${u === 'month' ? 'YYYY-MM' : 'YYYY-MM-DD'}')`,
+  byteOrder: (e) => `(${e} COLLATE "C")`,
 };

@@ -61,3 +61,56 @@ export async function ingestEach(env: Engines, file: string, mapping: string, ta
   for (const e of ENGINES) out[e] = await ingestToStore(env.stores[e], [file], bundledMapping(mapping), { rejectFile: join(env.dir, `${e}.${tag}.rejects.csv`) });
   return out;
 }
+
+/**
+ * Field-by-field equality of two analysis results from different engines: integers exact (counts),
+ * other numbers to `tol` relative (sums and statistics), and to `modelTol` under a path that
+ * `isModel` names (model fits: the same data in, the same fit out to the optimiser's precision);
+ * strings, booleans, nulls and array lengths exact. Returns the differences, "path: a vs b".
+ */
+export function resultDiffs(
+  a: unknown, b: unknown, o: { tol?: number; modelTol?: number; isModel?: (path: string) => boolean } = {},
+): string[] {
+  const tol = o.tol ?? 1e-9;
+  const modelTol = o.modelTol ?? 1e-6;
+  const out: string[] = [];
+  const walk = (x: unknown, y: unknown, path: string): void => {
+    if (typeof x === 'number' && typeof y === 'number') {
+      if (Number.isInteger(x) && Number.isInteger(y) && !o.isModel?.(path)) {
+        if (x !== y) out.push(`${path}: ${x} vs ${y}`);
+        return;
+      }
+      const t = o.isModel?.(path) ? modelTol : tol;
+      if (!(closeTo(x, y, t) || (o.isModel?.(path) && Math.abs(x - y) < 1e-12) || (Number.isNaN(x) && Number.isNaN(y)))) out.push(`${path}: ${x} vs ${y}`);
+      return;
+    }
+    if (Array.isArray(x) && Array.isArray(y)) {
+      if (x.length !== y.length) out.push(`${path}: length ${x.length} vs ${y.length}`);
+      else x.forEach((v, i) => walk(v, y[i], `${path}[${i}]`));
+      return;
+    }
+    if (x && y && typeof x === 'object' && typeof y === 'object') {
+      const keys = new Set([...Object.keys(x), ...Object.keys(y)]);
+      for (const k of keys) walk((x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k], `${path}.${k}`);
+      return;
+    }
+    if (x !== y) out.push(`${path}: ${JSON.stringify(x)} vs ${JSON.stringify(y)}`);
+  };
+  walk(a, b, '');
+  return out;
+}
+
+/** `run` on every engine's store, in turn; the results by engine. */
+export async function onEach<T>(env: Engines, run: (store: Store, engine: EngineName) => Promise<T>): Promise<Record<EngineName, T>> {
+  const out = {} as Record<EngineName, T>;
+  for (const e of ENGINES) out[e] = await run(env.stores[e], e);
+  return out;
+}
+
+/** Every engine's result equals DuckDB's field by field (resultDiffs); the first differences in the message. */
+export function assertSameAsDuckDb<T>(r: Record<EngineName, T>, isModel: (path: string) => boolean): void {
+  for (const e of ENGINES) {
+    const diffs = resultDiffs(r[e], r.duckdb, { isModel });
+    if (diffs.length) throw new Error(`${e} differs from duckdb in ${diffs.length} fields:\n${diffs.slice(0, 10).join('\n')}`);
+  }
+}

@@ -52,13 +52,13 @@ export function registerBrand(program: Command, out: (json: boolean) => Output):
   program
     .command('brand')
     .description('brand flow and stock, momentum, Spiral In/Out, Bass word of mouth, co-creation and listening')
-    .requiredOption('--db <path>', 'DuckDB store file')
+    .requiredOption('--db <location>', 'store: a DuckDB file, postgres://…, clickhouse://… or chdb:<dir>')
     .option('--period <period>', 'day, week or month', 'week')
     .option('--json', 'print the brand section as JSON on the last line of stdout')
     .action(async (flags: { db: string; period?: string; json?: boolean }) => {
       const o = out(Boolean(flags.json));
       const period = periodFlag(flags.period);
       await printSection(o, flags.db, 'brand', (store, warnings) =>
-        runBrandSection(store, { onProgress: (step) => o.info(step), brand: { period } }, warnings), brandSummary);
+        runBrandSection(store, { onProgress: (step) => o.info(step), brand: { period } }, warnings), brandSummary, undefined, { anyEngine: true });
     });
 }

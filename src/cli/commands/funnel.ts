@@ -49,7 +49,7 @@ export function registerFunnel(program: Command, out: (json: boolean) => Output)
   program
     .command('funnel')
     .description('the networked funnel with peer/firm credit, the peer effect, and the paths to value')
-    .requiredOption('--db <path>', 'DuckDB store file')
+    .requiredOption('--db <location>', 'store: a DuckDB file, postgres://…, clickhouse://… or chdb:<dir>')
     .option('--lookback-days <n>', 'days before a conversion within which a touch is credited', '30')
     .option('--json', 'print the funnel section as JSON on the last line of stdout')
     .action(async (flags: { db: string; lookbackDays?: string; json?: boolean }) => {
@@ -57,6 +57,6 @@ export function registerFunnel(program: Command, out: (json: boolean) => Output)
       const lookbackDays = intFlag('lookback-days', flags.lookbackDays, 1) ?? 30;
       if (lookbackDays > 3650) throw new UsageError(`--lookback-days must be at most 3650, got "${flags.lookbackDays}"`);
       await printSection(o, flags.db, 'funnel', (store, warnings) =>
-        runFunnelSection(store, { onProgress: (step) => o.info(step), funnel: { lookbackDays } }, warnings), funnelSummary);
+        runFunnelSection(store, { onProgress: (step) => o.info(step), funnel: { lookbackDays } }, warnings), funnelSummary, undefined, { anyEngine: true });
     });
 }
