@@ -28,4 +28,13 @@ export const clickhouseDialect: Dialect = {
       ? [`DROP TEMPORARY TABLE IF EXISTS ${ident(name)}`, `CREATE TEMPORARY TABLE ${ident(name)} ENGINE = Memory AS ${select}`]
       : [`CREATE OR REPLACE TABLE ${ident(name)} ENGINE = MergeTree ORDER BY tuple() AS ${select}`],
   tableExists: (name) => `SELECT count() AS n FROM system.tables WHERE name = ${lit(name)} AND (database = currentDatabase() OR is_temporary)`,
+  epochMicros: (e) => `toUnixTimestamp64Micro(${e})`,
+  addSeconds: (e, n) => `addMicroseconds(${e}, toInt64(round(1e6 * (${n}))))`,
+  lag: (e, { partitionBy, orderBy }) =>
+    `lagInFrame(toNullable(${e}), 1, NULL) OVER (PARTITION BY ${partitionBy} ORDER BY ${orderBy} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`,
+  countIf: (c) => (c ? `toInt64(countIf(${c}))` : 'toInt64(count())'),
+  stddevSamp: (e) => `if(count(${e}) > 1, stddevSamp(${e}), NULL)`,
+  argMin: (v, by, f) => `argMin${f ? 'If' : ''}(${v}, ${by.length === 1 ? by[0] : `tuple(${by.join(', ')})`}${f ? `, ${f}` : ''})`,
+  argMax: (v, by, f) => `argMax${f ? 'If' : ''}(${v}, ${by.length === 1 ? by[0] : `tuple(${by.join(', ')})`}${f ? `, ${f}` : ''})`,
+  portableHash: (e) => `toInt64(bitShiftRight(reinterpretAsUInt64(reverse(substring(MD5(${e}), 1, 8))), 4))`,
 };

@@ -15,4 +15,12 @@ export const duckdbDialect: Dialect = {
   hash64: (e) => `hash(${e})`,
   replaceTableAs: (name, select, o = {}) => [`CREATE OR REPLACE ${o.temp ? 'TEMP ' : ''}TABLE ${ident(name)} AS ${select}`],
   tableExists: (name) => `SELECT count(*) AS n FROM information_schema.tables WHERE table_name = ${lit(name)}`,
+  epochMicros: (e) => `epoch_us(${e})`,
+  addSeconds: (e, n) => `(${e} + to_microseconds(CAST(round(1e6 * (${n})) AS BIGINT)))`,
+  lag: (e, { partitionBy, orderBy }) => `lag(${e}) OVER (PARTITION BY ${partitionBy} ORDER BY ${orderBy})`,
+  countIf: (c) => (c ? `count(*) FILTER (WHERE ${c})` : 'count(*)'),
+  stddevSamp: (e) => `stddev_samp(${e})`,
+  argMin: (v, by, f) => `arg_min(${v}, ${by.length === 1 ? by[0] : `struct_pack(${by.map((b, i) => `k${i} := ${b}`).join(', ')})`})${f ? ` FILTER (WHERE ${f})` : ''}`,
+  argMax: (v, by, f) => `arg_max(${v}, ${by.length === 1 ? by[0] : `struct_pack(${by.map((b, i) => `k${i} := ${b}`).join(', ')})`})${f ? ` FILTER (WHERE ${f})` : ''}`,
+  portableHash: (e) => `CAST('0x' || substr(md5(${e}), 1, 15) AS BIGINT)`,
 };

@@ -16,4 +16,13 @@ export const postgresDialect: Dialect = {
   hash64: (e) => `('x' || substr(md5(${e}), 1, 16))::bit(64)::bigint`,
   replaceTableAs: (name, select, o = {}) => [`DROP TABLE IF EXISTS ${ident(name)}`, `CREATE ${o.temp ? 'TEMP ' : ''}TABLE ${ident(name)} AS ${select}`],
   tableExists: (name) => `SELECT count(*) AS n FROM information_schema.tables WHERE table_name = ${lit(name)} AND (table_schema = current_schema() OR table_schema LIKE 'pg_temp%')`,
+  epochMicros: (e) => `CAST(extract(epoch FROM ${e}) * 1000000 AS BIGINT)`,
+  addSeconds: (e, n) => `(${e} + make_interval(secs => ${n}))`,
+  lag: (e, { partitionBy, orderBy }) => `lag(${e}) OVER (PARTITION BY ${partitionBy} ORDER BY ${orderBy})`,
+  countIf: (c) => (c ? `count(*) FILTER (WHERE ${c})` : 'count(*)'),
+  stddevSamp: (e) => `stddev_samp(${e})`,
+  // no arg_min: the first element of the values ordered by the key (NULL keys last, as the other engines skip them)
+  argMin: (v, by, f) => `(array_agg(${v} ORDER BY ${by.map((b) => `${b} ASC NULLS LAST`).join(', ')})${f ? ` FILTER (WHERE ${f})` : ''})[1]`,
+  argMax: (v, by, f) => `(array_agg(${v} ORDER BY ${by.map((b) => `${b} DESC NULLS LAST`).join(', ')})${f ? ` FILTER (WHERE ${f})` : ''})[1]`,
+  portableHash: (e) => `CAST(CAST('x' || substr(md5(${e}), 1, 15) AS bit(60)) AS BIGINT)`,
 };
