@@ -63,7 +63,7 @@ export async function networkValue(store: Store, opts: { topN: number; referralV
   const dbl = (e: string): string => `CAST(${e} AS ${d.types.double})`;
   if (parts.length === 0) parts.push(`SELECT CAST(NULL AS ${d.types.text}) AS customer_id WHERE 1 = 0`);
   await replaceTableAs(store, NETWORK_VALUE_TABLE, `
-    WITH ids AS (${parts.join(' UNION DISTINCT ')})
+    WITH ids AS (SELECT DISTINCT customer_id FROM (${parts.join(' UNION ALL ')}) p0)
     , v AS (
       SELECT ids.customer_id,
              ${clv ? 'k.clv' : dbl('NULL')} AS clv,

@@ -37,4 +37,7 @@ export const clickhouseDialect: Dialect = {
   argMin: (v, by, f) => `argMin${f ? 'If' : ''}(${v}, ${by.length === 1 ? by[0] : `tuple(${by.join(', ')})`}${f ? `, ${f}` : ''})`,
   argMax: (v, by, f) => `argMax${f ? 'If' : ''}(${v}, ${by.length === 1 ? by[0] : `tuple(${by.join(', ')})`}${f ? `, ${f}` : ''})`,
   portableHash: (e) => `toInt64(bitShiftRight(reinterpretAsUInt64(reverse(substring(MD5(${e}), 1, 8))), 4))`,
+  // no ordered string_agg: sort (key…, value) tuples, keep the values
+  stringAgg: (e, sep, by) =>
+    `if(count(${e}) = 0, NULL, arrayStringConcat(arrayMap(t -> tupleElement(t, ${by.length + 1}), arraySort(groupArrayIf(tuple(${by.join(', ')}, ${e}), ${e} IS NOT NULL))), ${lit(sep)}))`,
 };

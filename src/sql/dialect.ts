@@ -66,6 +66,8 @@ export interface Dialect {
    * 15 hex digits of its MD5): for seeded samples and draws whose results must agree across engines.
    */
   portableHash(expr: string): string;
+  /** The group's `expr` values joined by `sep`, in ascending order of the tuple `orderBy`. */
+  stringAgg(expr: string, sep: string, orderBy: readonly string[]): string;
 }
 
 const DIALECTS: Record<DialectName, Dialect> = { duckdb: duckdbDialect, postgres: postgresDialect, clickhouse: clickhouseDialect };

@@ -23,4 +23,5 @@ export const duckdbDialect: Dialect = {
   argMin: (v, by, f) => `arg_min(${v}, ${by.length === 1 ? by[0] : `struct_pack(${by.map((b, i) => `k${i} := ${b}`).join(', ')})`})${f ? ` FILTER (WHERE ${f})` : ''}`,
   argMax: (v, by, f) => `arg_max(${v}, ${by.length === 1 ? by[0] : `struct_pack(${by.map((b, i) => `k${i} := ${b}`).join(', ')})`})${f ? ` FILTER (WHERE ${f})` : ''}`,
   portableHash: (e) => `CAST('0x' || substr(md5(${e}), 1, 15) AS BIGINT)`,
+  stringAgg: (e, sep, by) => `string_agg(${e}, ${lit(sep)} ORDER BY ${by.join(', ')})`,
 };
