@@ -49,8 +49,13 @@ export async function analyze(store: Store, opts: AnalyzeOptions = {}): Promise<
   if (overview.events > 0 && overview.purchasers === 0) {
     warnings.push({ section: 'overview', message: 'no purchase events: revenue, repeat rate and CLV need purchases' });
   }
-  // Ported to Postgres and ClickHouse so far: the overview (and the CLV fit, spiral clv fit); issue 13.
-  requireDuckDb(store, 'the analysis after the overview (CLV scores, brand, network, funnel, segments)');
+  // Ported to Postgres and ClickHouse so far: the overview, network and segments (and the CLV fit, spiral clv fit); issue 13.
+  // On those engines the ported sections run (without CLV scores) before the unported ones stop the analysis.
+  if (store.dialect !== 'duckdb') {
+    await runNetworkSection(store, opts, warnings);
+    if (overview.events > 0) await runSegmentsStep(store, opts, warnings);
+  }
+  requireDuckDb(store, 'the analysis after the overview, network and segments (CLV scores, brand, funnel)');
   // Idea sections run here, each from src/analysis/<name>.ts, one line per section:
   //   const clv = await runClvSection(store, opts, warnings);  (undefined when it does not apply)
   opts.onProgress?.('clv');

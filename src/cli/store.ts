@@ -82,6 +82,7 @@ export async function printSection<S>(
   run: (store: Store, warnings: Warning[]) => Promise<S | undefined>,
   summary: (section: S) => string,
   noneMessage = 'the store has no events: ingest a file first',
+  storeOpts: { anyEngine?: boolean } = {},
 ): Promise<void> {
   const section = await withStore(db, async (store) => {
     const warnings: Warning[] = [];
@@ -91,7 +92,7 @@ export async function printSection<S>(
       o.warn(`warning (${scope.section}): ${scope.message}`);
     }
     return run(store, warnings);
-  });
+  }, storeOpts);
   if (section === undefined) {
     o.result({ [key]: null, message: noneMessage }, `${key}: ${noneMessage}`);
     return;

@@ -84,6 +84,8 @@ export function customerFactsStatements(o: typeof FACTS_DEFAULTS, hasClv: boolea
   const app = sqlList(o.appChannels);
   const g = o.sessionGapMinutes;
   const { types: t } = d;
+  // DuckDB keeps its 128-bit sums (the columns' types as before the port); elsewhere 64 bits
+  const wide = d.name === 'duckdb' ? 'HUGEINT' : t.bigint;
   const dbl = (e: string): string => `CAST(${e} AS ${t.double})`;
   const bk = (ts: string): string => bucket(d, ts, g);
   const gap = (partitionBy: string): string => d.lag('d', { partitionBy, orderBy: 'd' });
@@ -169,8 +171,8 @@ export function customerFactsStatements(o: typeof FACTS_DEFAULTS, hasClv: boolea
         a.last_purchase AS last_purchase, a.events AS events,
         ${EVENT_TYPES.map((x) => `a.n_${x} AS n_${x}`).join(', ')},
         coalesce(c.channels, 0) AS channels, a.app_events AS app_events, a.channel_events AS channel_events, coalesce(di.distinct_items, 0) AS distinct_items,
-        a.spend AS spend, a.returned AS returned, CAST(s.sessions AS ${t.bigint}) AS sessions, coalesce(w.purchase_sessions, 0) AS purchase_sessions,
-        coalesce(w.direct_purchases, 0) AS direct_purchases, CAST(w.views_before_purchases AS ${t.bigint}) AS views_before_purchases,
+        a.spend AS spend, a.returned AS returned, CAST(s.sessions AS ${wide}) AS sessions, coalesce(w.purchase_sessions, 0) AS purchase_sessions,
+        coalesce(w.direct_purchases, 0) AS direct_purchases, CAST(w.views_before_purchases AS ${wide}) AS views_before_purchases,
         a.props_events AS props_events, a.configured_carts AS configured_carts
       FROM ${SCRATCH.agg} a
       LEFT JOIN channels c ON c.customer_id = a.customer_id

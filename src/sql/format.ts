@@ -1,21 +1,37 @@
 /**
  * printf-style text built in SQL the same way on every engine. DuckDB and ClickHouse have printf,
- * Postgres does not (its format() knows only %s), and the engines round ties differently; so the
- * text is concatenated from casts, and a fixed-point number is rounded half up on the double
- * (floor(x·10^N + 0.5): the same IEEE arithmetic everywhere) before its digits are printed.
+ * Postgres does not (its format() knows only %s), and ClickHouse's printf rounds 1.235 to 1.24
+ * where DuckDB's prints 1.23; so the text is concatenated from casts, and a fixed-point number is
+ * rounded in plain double arithmetic as C's printf rounds it (fixedText).
  */
 import type { Dialect } from './dialect.js';
 
-/** `expr` as text with `digits` decimals (ties rounded up), as printf('%.Nf') does away from ties; NULL stays NULL. */
+/**
+ * `expr` as text with `digits` decimals, exactly as printf('%.Nf') prints a double: the binary value
+ * rounded correctly, exact ties to even. x·10^N in doubles is inexact (1.95·10 = 19.5), so the
+ * product's rounding error comes from Dekker's exact product (a Veltkamp split of |x|: plain IEEE
+ * double arithmetic, the same on every engine) and decides the cases where the product lands on .5.
+ * NULL stays NULL.
+ */
 export function fixedText(d: Dialect, expr: string, digits: number): string {
-  const text = (e: string): string => `CAST(${e} AS ${d.types.text})`;
   if (!Number.isInteger(digits) || digits < 0 || digits > 9) throw new Error(`fixedText: digits must be 0..9, got ${digits}`);
-  const k = `CAST(floor(CAST(${expr} AS ${d.types.double}) * ${10 ** digits} + 0.5) AS ${d.types.bigint})`;
-  if (digits === 0) return text(k);
-  const p = 10 ** digits;
-  const whole = `CAST(floor(abs(${k}) / ${p}.0) AS ${d.types.bigint})`;
-  const frac = `CAST(abs(${k}) - ${p} * floor(abs(${k}) / ${p}.0) AS ${d.types.bigint})`;
-  return `(CASE WHEN ${k} < 0 THEN '-' ELSE '' END || ${text(whole)} || '.' || lpad(${text(frac)}, ${digits}, '0'))`;
+  const dbl = d.types.double;
+  const text = (e: string): string => `CAST(${e} AS ${d.types.text})`;
+  const x = `CAST(${expr} AS ${dbl})`;
+  const P = `CAST(${10 ** digits} AS ${dbl})`;
+  const a = `abs(${x})`;
+  const p = `(${a} * ${P})`;
+  const c = `(CAST(134217729 AS ${dbl}) * ${a})`;
+  const hi = `(${c} - (${c} - ${a}))`;
+  const err = `((${hi} * ${P} - ${p}) + (${a} - ${hi}) * ${P})`;
+  const f = `floor(${p})`;
+  const half = `(${p} - ${f} - 0.5)`;
+  const k = `CAST(CASE WHEN ${half} > 0 OR (${half} = 0 AND (${err} > 0 OR (${err} = 0 AND ${f} - 2 * floor(${f} / 2) = 1))) THEN ${f} + 1 ELSE ${f} END AS ${d.types.bigint})`;
+  const sign = `CASE WHEN ${x} < 0 THEN '-' ELSE '' END`;
+  if (digits === 0) return `(${sign} || ${text(k)})`;
+  const whole = `CAST(floor(${k} / ${P}) AS ${d.types.bigint})`;
+  const frac = `CAST(${k} - ${P} * floor(${k} / ${P}) AS ${d.types.bigint})`;
+  return `(${sign} || ${text(whole)} || '.' || lpad(${text(frac)}, ${digits}, '0'))`;
 }
 
 /**

@@ -74,6 +74,13 @@ test('chdb: ingest and clv fit through the CLI, the store kept in its folder bet
   assert.equal(fit.code, 0, fit.stderr);
   assert.equal(Math.round(fit.json<{ logLikelihood: number }>().logLikelihood * 100) / 100, -9582.43);
   assert.equal(fit.json<{ holdout: { actual: number } }>().holdout.actual, 1882);
+  // the network and segments steps run there too (CDNOW has no peer events: no network, said so)
+  const net = spiral(['network', '--db', db, '--json']);
+  assert.equal(net.code, 0, net.stderr);
+  assert.equal(net.json<{ network: null }>().network, null);
+  const seg = spiral(['segments', '--db', db, '--json']);
+  assert.equal(seg.code, 0, seg.stderr);
+  assert.equal(seg.json<{ segments: { size: number }[] }>().segments.reduce((a, x) => a + x.size, 0), 2357);
 });
 
 test('an unknown URL scheme is bad usage (exit 2)', () => {
