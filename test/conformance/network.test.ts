@@ -15,7 +15,7 @@ import { outCsr } from '../../src/network/csr.js';
 import { reciprocity } from '../../src/network/metrics.js';
 import { spiral } from '../helpers/cli.js';
 import { sharedData } from '../helpers/paths.js';
-import { ENGINES, closeTo, ingestEach, openEngines, type EngineName, type Engines } from './engines.js';
+import { ENGINES, assertSameValues, closeTo, ingestEach, openEngines, type EngineName, type Engines } from './engines.js';
 
 const TRUST = sharedData('ciao', 'ciao_trust.csv');
 let env: Engines;
@@ -28,20 +28,6 @@ before(async () => {
   for (const e of ENGINES) results[e] = await analyzeNetwork(env.stores[e], { peerEffect: false, seed: 1 });
 });
 after(async () => env?.close());
-
-/** Every number of `b` equals `a`'s to `tol` relative, everything else exactly; paths in the message. */
-function assertSame(a: unknown, b: unknown, tol: number, path: string): void {
-  if (typeof a === 'number' && typeof b === 'number') {
-    assert.ok(Number.isInteger(a) && Number.isInteger(b) ? a === b : closeTo(a, b, tol), `${path}: ${b} vs ${a}`);
-    return;
-  }
-  if (a && b && typeof a === 'object' && typeof b === 'object') {
-    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    for (const k of keys) assertSame((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], tol, `${path}.${k}`);
-    return;
-  }
-  assert.deepEqual(b, a, path);
-}
 
 test('Ciao on every engine: 7,317 nodes, 111,781 edges, reciprocity 47.6 % (SOURCES.md)', async () => {
   for (const e of ENGINES) {
@@ -62,7 +48,7 @@ test('analyzeNetwork gives the same result on DuckDB, Postgres and chdb (counts 
   const strip = (r: NetworkResult) => ({ ...r, timingsMs: undefined });
   assert.equal(results.duckdb.graph.nodes, 7317);
   assert.ok(results.duckdb.communities.modularity! > 0.4, `modularity ${results.duckdb.communities.modularity}`);
-  for (const e of ENGINES) assertSame(strip(results.duckdb), strip(results[e]), 1e-9, e);
+  for (const e of ENGINES) assertSameValues(strip(results.duckdb), strip(results[e]), 1e-9, e);
 });
 
 test('network_scores: the same row for every user on every engine', async () => {

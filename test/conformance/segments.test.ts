@@ -25,7 +25,7 @@ import { ACTIONS_TABLE, buildActions } from '../../src/experiences/actions.js';
 import { fixedText } from '../../src/sql/format.js';
 import { dialectOf } from '../../src/sql/dialect.js';
 import { spiral } from '../helpers/cli.js';
-import { ENGINES, closeTo, ingestEach, openEngines, type EngineName, type Engines } from './engines.js';
+import { ENGINES, assertSameValues, closeTo, ingestEach, openEngines, type EngineName, type Engines } from './engines.js';
 
 let env: Engines;
 const info = {} as Record<EngineName, FactsInfo>;
@@ -100,19 +100,12 @@ test('behaviour scores and the segment of every customer are the same on every e
   assert.equal(base.status, 'ok');
   assert.ok(base.segments.length >= 3, `${base.segments.length} segments`);
   for (const e of ENGINES) {
-    const { criterion, segments, ...rest } = seg[e];
-    const { criterion: bc, segments: bs, ...brest } = base;
-    assert.deepEqual(rest, brest, e);
-    assert.equal(criterion?.chosenK, bc?.chosenK, e);
-    criterion?.scores.forEach((s, i) => {
-      assert.equal(s.k, bc!.scores[i].k);
-      assert.ok(closeTo(s.silhouette!, bc!.scores[i].silhouette!, 1e-6), `${e} k=${s.k} silhouette ${s.silhouette} vs ${bc!.scores[i].silhouette}`);
-      assert.ok(closeTo(s.bic, bc!.scores[i].bic, 1e-6), `${e} k=${s.k} BIC ${s.bic} vs ${bc!.scores[i].bic}`);
-    });
-    assert.deepEqual(segments.map((x) => [x.id, x.name, x.size]), bs.map((x) => [x.id, x.name, x.size]), e);
-    segments.forEach((x, i) => {
-      for (const [k, v] of Object.entries(x.profile)) assert.ok(v === bs[i].profile[k] || closeTo(v!, bs[i].profile[k]!, 1e-9), `${e} segment ${x.id} ${k}`);
-    });
+    const { criterion, ...rest } = seg[e];
+    const { criterion: bc, ...brest } = base;
+    // the segments, names, sizes, profiles, RFM grid: counts exact, means to 1e-9
+    assertSameValues(brest, rest, 1e-9, e);
+    // the k-means fit statistics: to 1e-6 (Postgres sums the features in another order)
+    assertSameValues(bc, criterion, 1e-6, `${e}.criterion`);
   }
 });
 
