@@ -81,6 +81,11 @@ test('chdb: ingest and clv fit through the CLI, the store kept in its folder bet
   const seg = spiral(['segments', '--db', db, '--json']);
   assert.equal(seg.code, 0, seg.stderr);
   assert.equal(seg.json<{ segments: { size: number }[] }>().segments.reduce((a, x) => a + x.size, 0), 2357);
+  const actions = spiral(['actions', '--db', db, '--out', join(scratch.dir, 'ch.actions.parquet'), '--json']);
+  assert.equal(actions.code, 0, actions.stderr);
+  assert.equal(actions.json<{ customers: number }>().customers, 2357);
+  const one = spiral(['customer', '--db', db, '--id', '4', '--json']);
+  assert.equal(one.code, 0, one.stderr);
 });
 
 test('an unknown URL scheme is bad usage (exit 2)', () => {
