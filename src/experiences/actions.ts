@@ -104,8 +104,8 @@ export async function buildActions(store: Store, info: FactsInfo, opts: Partial<
       FROM ${CUSTOMER_ITEMS_TABLE} i SEMI JOIN x ON x.customer_id = i.customer_id WHERE ${where} GROUP BY i.customer_id`
     : // Postgres, ClickHouse: no top-n aggregate; rank the rows, keep the first n, join them in rank order
     `
-      SELECT customer_id, ${d.stringAgg('CASE WHEN rn <= ' + o.usualItems + ' THEN item_id END', ' ', ['rn'])} AS items${lastCart ? ', max(last_cart) AS last_cart' : ''}
-      FROM (SELECT i.customer_id AS customer_id, i.item_id AS item_id, i.last_cart AS last_cart,
+      SELECT customer_id, ${d.stringAgg('CASE WHEN rn <= ' + o.usualItems + ' THEN item_id END', ' ', ['rn'])} AS items${lastCart ? ', max(lc) AS last_cart' : ''}
+      FROM (SELECT i.customer_id AS customer_id, i.item_id AS item_id, i.last_cart AS lc,
               row_number() OVER (PARTITION BY i.customer_id ORDER BY ${key.join(', ')}) AS rn
             FROM ${CUSTOMER_ITEMS_TABLE} i WHERE i.customer_id IN (SELECT customer_id FROM x) AND ${where}) r0
       GROUP BY customer_id`;
@@ -200,12 +200,12 @@ export async function buildActions(store: Store, info: FactsInfo, opts: Partial<
       ${repl ? `SELECT customer_id, string_agg(coalesce(item_id, '(any)'), ' ' ORDER BY due, item_id) AS items, min(due) AS due,
           ${d.stringAgg(sqlPrintf(d, '%s ×%.1f on %s (80%%: %s to %s)', "coalesce(item_id, 'next order')", 'quantity', 'due', 'due_lower', 'due_upper'), '; ', ['due', 'item_id'])} AS plan,
           'the replenishment model' AS source
-        FROM ${REPLENISHMENT_TABLE} r SEMI JOIN x ON x.customer_id = r.customer_id GROUP BY customer_id` : `SELECT customer_id, ${d.stringAgg('item_id', ' ', ['due', 'item_id'])} AS items, min(due) AS due,
-          ${d.stringAgg(sqlPrintf(d, '%s ×%.1f on %s (80%%: %s to %s)', 'item_id', 'qty', 'due', 'lo', 'hi'), '; ', ['due', 'item_id'])} AS plan,
+        FROM ${REPLENISHMENT_TABLE} r SEMI JOIN x ON x.customer_id = r.customer_id GROUP BY customer_id` : `SELECT customer_id, ${d.stringAgg('item_id', ' ', ['due_at', 'item_id'])} AS items, min(due_at) AS due,
+          ${d.stringAgg(sqlPrintf(d, '%s ×%.1f on %s (80%%: %s to %s)', 'item_id', 'qty', 'due_at', 'lo', 'hi'), '; ', ['due_at', 'item_id'])} AS plan,
           'each item''s own mean interval ± 1.28 sd (no replenishment table)' AS source
         FROM (
           SELECT i.customer_id AS customer_id, i.item_id AS item_id, CAST(i.quantity AS ${t.double}) / i.purchase_days AS qty,
-            greatest(i.last_purchase + ${days('i.mean_gap_days')}, ${next}) AS due,
+            greatest(i.last_purchase + ${days('i.mean_gap_days')}, ${next}) AS due_at,
             greatest(i.last_purchase + ${days(`i.mean_gap_days - ${o.z80} * coalesce(i.sd_gap_days, 0)`)}, ${next}) AS lo,
             greatest(i.last_purchase + ${days(`i.mean_gap_days + ${o.z80} * coalesce(i.sd_gap_days, 0)`)}, ${next}) AS hi
           FROM ${CUSTOMER_ITEMS_TABLE} i JOIN x ON x.customer_id = i.customer_id

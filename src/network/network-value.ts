@@ -66,12 +66,12 @@ export async function networkValue(store: Store, opts: { topN: number; referralV
     WITH ids AS (SELECT DISTINCT customer_id FROM (${parts.join(' UNION ALL ')}) p0)
     , v AS (
       SELECT ids.customer_id,
-             ${clv ? 'k.clv' : dbl('NULL')} AS clv,
+             ${clv ? 'k.max_clv' : dbl('NULL')} AS clv,
              ${ref ? 'r.referral_value' : dbl('NULL')} AS referral_value,
              ${inf ? 'i.influenced_peers' : dbl('NULL')} AS influenced_peers,
              ${inf ? 'i.influence_value' : dbl('NULL')} AS influence_value
       FROM ids
-      ${clv ? `LEFT JOIN (SELECT customer_id, ${dbl('max(clv)')} AS clv FROM ${CLV_TABLE} GROUP BY customer_id) k ON k.customer_id = ids.customer_id` : ''}
+      ${clv ? `LEFT JOIN (SELECT customer_id, ${dbl('max(clv)')} AS max_clv FROM ${CLV_TABLE} GROUP BY customer_id) k ON k.customer_id = ids.customer_id` : ''}
       ${ref ? `LEFT JOIN (SELECT referrer_id, ${dbl('sum(credited_value)')} AS referral_value FROM ${REFERRAL_VALUE_TABLE} GROUP BY referrer_id) r ON r.referrer_id = ids.customer_id` : ''}
       ${inf ? `LEFT JOIN ${PEER_INFLUENCE_TABLE} i ON i.customer_id = ids.customer_id` : ''}
     )
@@ -80,7 +80,7 @@ export async function networkValue(store: Store, opts: { topN: number; referralV
     FROM v`);
   const [s] = await store.query<Record<string, unknown>>(`
     SELECT count(*) AS customers, ${d.countIf('clv IS NULL')} AS without_clv,
-           sum(clv) AS clv, sum(referral_value) AS ref, sum(influence_value) AS inf, sum(network_value) AS nv,
+           sum(clv) AS clv_total, sum(referral_value) AS ref, sum(influence_value) AS inf, sum(network_value) AS nv,
            sum(network_adjusted_clv) AS nac,
            ${d.countIf('clv IS NOT NULL AND network_value > clv')} AS exceeds
     FROM ${NETWORK_VALUE_TABLE}`);
@@ -88,7 +88,7 @@ export async function networkValue(store: Store, opts: { topN: number; referralV
   const top = await store.query<Record<string, unknown>>(`
     SELECT * FROM ${NETWORK_VALUE_TABLE} WHERE network_value <> 0 ORDER BY ${order} DESC, customer_id LIMIT ${Math.max(0, Math.floor(opts.topN))}`);
   const totals = {
-    clv: clv ? num(s.clv) : null,
+    clv: clv ? num(s.clv_total) : null,
     referralValue: ref ? num(s.ref) : null,
     influenceValue: inf ? num(s.inf) : null,
     networkValue: ref || inf ? num(s.nv) : null,

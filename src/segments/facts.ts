@@ -94,14 +94,14 @@ export function customerFactsStatements(o: typeof FACTS_DEFAULTS, hasClv: boolea
   return [
     // purchases per customer × item × day (item NULL too: the customer's purchase days)
     [SCRATCH.days, `
-      SELECT customer_id, item_id, ${d.toDate('ts')} AS d, ${d.countIf()} AS n, sum(coalesce(quantity, 1)) AS q, sum(amount) AS spend
+      SELECT customer_id, item_id, ${d.toDate('ts')} AS d, ${d.countIf()} AS n, sum(coalesce(quantity, 1)) AS q, sum(amount) AS day_spend
       FROM events WHERE type = 'purchase' GROUP BY customer_id, item_id, ${d.toDate('ts')}`, true],
     [tables.items, `
     WITH gaps AS (
-      SELECT customer_id, item_id, d, n, q, spend, ${d.daysBetween('d', gap('customer_id, item_id'))} AS gap
+      SELECT customer_id, item_id, d, n, q, day_spend, ${d.daysBetween('d', gap('customer_id, item_id'))} AS gap
       FROM ${SCRATCH.days} WHERE item_id IS NOT NULL
     ), bought AS (
-      SELECT customer_id, item_id, sum(n) AS purchases, ${d.countIf()} AS purchase_days, sum(q) AS quantity, sum(spend) AS spend,
+      SELECT customer_id, item_id, sum(n) AS purchases, ${d.countIf()} AS purchase_days, sum(q) AS quantity, sum(day_spend) AS spend,
         min(d) AS first_purchase, max(d) AS last_purchase, avg(gap) AS mean_gap_days, ${d.stddevSamp('gap')} AS sd_gap_days
       FROM gaps GROUP BY customer_id, item_id
     ), intent AS (

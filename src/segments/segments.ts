@@ -263,8 +263,8 @@ async function rfmGrid(store: Store): Promise<SegmentationResult['rfm']> {
     WITH p AS (SELECT customer_id, days_since_last_purchase AS rec, purchase_days AS freq, spend / nullif(purchase_days, 0) AS mon, clv
                FROM ${CUSTOMER_FACTS_TABLE} WHERE n_purchase > 0),
     q AS (SELECT *, ntile(5) OVER (ORDER BY rec DESC, customer_id) AS r, ntile(5) OVER (ORDER BY freq, customer_id) AS f FROM p)
-    SELECT r, f, count(*) AS customers, avg(mon) AS mon, sum(clv) AS equity FROM q GROUP BY r, f ORDER BY r, f`);
-  const cells = rows.map((x) => ({ r: Number(x.r), f: Number(x.f), customers: Number(x.customers), meanMonetary: finite(x.mon), equity: finite(x.equity) }));
+    SELECT r, f, count(*) AS customers, avg(mon) AS mean_mon, sum(clv) AS equity FROM q GROUP BY r, f ORDER BY r, f`);
+  const cells = rows.map((x) => ({ r: Number(x.r), f: Number(x.f), customers: Number(x.customers), meanMonetary: finite(x.mean_mon), equity: finite(x.equity) }));
   return {
     cells, purchasers: cells.reduce((s, c) => s + c.customers, 0),
     note: 'Purchasers in recency quintiles (r = 5: bought most recently) × frequency quintiles of purchase days (f = 5: most days); ties are split by ntile in customer id order, so the grid does not depend on row order.',

@@ -51,8 +51,6 @@ export const CLICKHOUSE_SETTINGS: Record<string, number | string> = {
   session_timezone: 'UTC',
   // CAST(NULL AS Float64) and CAST(<Nullable> AS T) keep the NULL, as in standard SQL
   cast_keep_nullable: 1,
-  // sum(clv) AS clv … count(clv IS NULL): a column name means the column, not a same-named alias
-  prefer_column_name_to_alias: 1,
 };
 
 interface JsonCompact {
