@@ -20,6 +20,8 @@ export const ANALYZE_MEMORY_LIMIT = '1GB';
 export async function analyzeDb(db: string, o: Output): Promise<AnalysisResult> {
   return withStore(db, (store) => analyze(store, { onProgress: (step) => o.info(`analysing: ${step}`) }), {
     memoryLimit: process.env.SPIRAL_DUCKDB_MEMORY_LIMIT ?? ANALYZE_MEMORY_LIMIT,
+    // analyze() itself stops at the first section not ported to the store's engine (issue 13)
+    anyEngine: true,
   });
 }
 
@@ -33,7 +35,7 @@ export function registerAnalyze(program: Command, out: (json: boolean) => Output
   program
     .command('analyze')
     .description('analyse the store and write the analysis result (one versioned JSON document)')
-    .requiredOption('--db <path>', 'DuckDB store file')
+    .requiredOption('--db <location>', 'store: a DuckDB file, postgres://…, clickhouse://… or chdb:<dir>')
     .requiredOption('--out <file>', 'where the analysis result JSON goes')
     .option('--report <file>', 'also write the HTML report here')
     .option('--title <text>', 'title of the report (e.g. the brand)')
