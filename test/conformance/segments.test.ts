@@ -8,7 +8,7 @@
  * in another order move their last bits), rule segment counts, experiences and actions with their
  * reasons, text for text. Recommendations and replenishment are DuckDB-only, so the actions are
  * built from the fallbacks on every engine here. The printf-style text helper is checked against
- * DuckDB's printf, ties included. The CLI runs segments on Postgres.
+ * DuckDB's printf, ties included. The CLI's segments, actions and customer: cli.test.ts.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -23,7 +23,6 @@ import { assignExperiences, EXPERIENCES_TABLE } from '../../src/experiences/assi
 import { ACTIONS_TABLE, buildActions } from '../../src/experiences/actions.js';
 import { fixedText } from '../../src/sql/format.js';
 import { dialectOf } from '../../src/sql/dialect.js';
-import { spiral } from '../helpers/cli.js';
 import { ENGINES, assertSameValues, closeTo, ingestEach, openEngines, type EngineName, type Engines } from './engines.js';
 
 let env: Engines;
@@ -136,12 +135,4 @@ test('fixedText prints doubles as DuckDB printf does on every engine, ties and n
     }
   }
   assert.equal(d0.name, 'duckdb');
-});
-
-test('spiral segments takes a Postgres --db (actions and customer: test/conformance/cli.test.ts on chdb)', () => {
-  const s = spiral(['segments', '--db', env.locations.postgres, '--json']);
-  assert.equal(s.code, 0, s.stderr);
-  const j = s.json<{ segments: { size: number }[]; warnings: { message: string }[] }>();
-  assert.equal(j.segments.reduce((a, x) => a + x.size, 0), info.duckdb.customers);
-  assert.ok(j.warnings.some((w) => /not yet available on Postgres/.test(w.message)), 'says what is DuckDB-only');
 });
