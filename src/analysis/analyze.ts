@@ -49,10 +49,13 @@ export async function analyze(store: Store, opts: AnalyzeOptions = {}): Promise<
   if (overview.events > 0 && overview.purchasers === 0) {
     warnings.push({ section: 'overview', message: 'no purchase events: revenue, repeat rate and CLV need purchases' });
   }
-  // Ported to Postgres and ClickHouse so far: the overview, brand and funnel (and the CLV fit, spiral clv fit); issue 13.
-  // On those engines the ported sections run first (the brand's CLV snapshot is null there until CLV scores are ported).
-  if (store.dialect !== 'duckdb') for (const run of [runBrandSection, runFunnelSection]) await run(store, opts, warnings);
-  requireDuckDb(store, 'the analysis after the overview, brand and funnel (CLV scores, network, segments)');
+  // Ported to Postgres and ClickHouse so far: the overview, brand, funnel, network and segments (and the CLV fit,
+  // spiral clv fit); issue 13. On those engines the ported sections run (without CLV scores) before the unported ones stop the analysis.
+  if (store.dialect !== 'duckdb') {
+    for (const run of [runBrandSection, runFunnelSection, runNetworkSection]) await run(store, opts, warnings);
+    if (overview.events > 0) await runSegmentsStep(store, opts, warnings);
+  }
+  requireDuckDb(store, 'the analysis after the overview, brand, funnel, network and segments (CLV scores, experiments, strategy)');
   // Idea sections run here, each from src/analysis/<name>.ts, one line per section:
   //   const clv = await runClvSection(store, opts, warnings);  (undefined when it does not apply)
   opts.onProgress?.('clv');

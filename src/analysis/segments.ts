@@ -11,6 +11,7 @@ import { BehavioursSectionSchema, type BehavioursSection } from '../domain/secti
 import { SegmentsSectionSchema, type SegmentsSection } from '../domain/sections/segments.js';
 import { ExperiencesSectionSchema, EXPERIENCE_NAMES, type ExperiencesSection } from '../domain/sections/experiences.js';
 import type { Store } from '../store/types.js';
+import { dialectOf } from '../sql/dialect.js';
 import { buildCustomerFacts, CLV_SCORES_TABLE, CUSTOMER_FACTS_TABLE, CUSTOMER_ITEMS_TABLE, NETWORK_SCORES_TABLE, tableExists, type FactsInfo } from '../segments/facts.js';
 import { runClvSection } from './clv.js';
 import { BEHAVIOUR_DEFAULTS, BEHAVIOURS_TABLE, scoreBehaviours } from '../segments/behaviours.js';
@@ -54,10 +55,15 @@ export async function runSegmentsStep(store: Store, opts: SegmentsStepOptions, w
   opts.onProgress?.('behaviours');
   const availability = await scoreBehaviours(store, info);
   for (const a of availability) if (!a.available && info.customers > 0) warnings.push({ section: 'behaviours', message: `${a.behaviour}: null for every customer: ${a.reason}` });
-  const bins = await store.query<Record<string, unknown>>(`
-    SELECT ${availability.map((a) => `list(n_${a.behaviour} ORDER BY bin) AS ${a.behaviour}`).join(', ')} FROM (
-      SELECT bin, ${availability.map((a) => `count(*) FILTER (WHERE least(floor(${a.behaviour} / 10), 9) = bin) AS n_${a.behaviour}`).join(', ')}
-      FROM range(10) r(bin) LEFT JOIN ${BEHAVIOURS_TABLE} ON TRUE GROUP BY bin)`);
+  // customers per tenth of each behaviour's 0–100 score (the top bin holds 100), one portable query per behaviour
+  const bins: Record<string, number[]> = {};
+  for (const a of availability) {
+    bins[a.behaviour] = new Array<number>(10).fill(0);
+    if (!a.available) continue;
+    const rows = await store.query<{ bin: number; n: number }>(`
+      SELECT bin, count(*) AS n FROM (SELECT CAST(least(floor(${a.behaviour} / 10), 9) AS ${dialectOf(store).types.int}) AS bin FROM ${BEHAVIOURS_TABLE} WHERE ${a.behaviour} IS NOT NULL) b0 GROUP BY bin`);
+    for (const r of rows) bins[a.behaviour][Number(r.bin)] = Number(r.n);
+  }
   const behaviours = BehavioursSectionSchema.parse({
     status: info.customers > 0 ? 'ok' : 'empty',
     message: info.customers > 0 ? null : 'the store has no customers',
@@ -66,7 +72,7 @@ export async function runSegmentsStep(store: Store, opts: SegmentsStepOptions, w
     customers: info.customers,
     behaviours: availability.map((a) => ({
       behaviour: a.behaviour, rule: a.rule, available: a.available, reason: a.reason, events: a.events, brandRatePerWeek: a.brandRatePerWeek,
-      distribution: a.available && info.customers > 0 ? ((bins[0]?.[a.behaviour] as unknown[]) ?? []).map((n, i) => ({ from: i * 10, to: (i + 1) * 10, customers: Number(n) })) : [],
+      distribution: a.available && info.customers > 0 ? bins[a.behaviour].map((n, i) => ({ from: i * 10, to: (i + 1) * 10, customers: n })) : [],
     })),
     tables: { facts: CUSTOMER_FACTS_TABLE, items: CUSTOMER_ITEMS_TABLE, behaviours: BEHAVIOURS_TABLE },
   });
@@ -97,10 +103,10 @@ async function experiencesSection(store: Store, info: FactsInfo, sources: { reco
     const ev = r ? num(r.ev) ?? 0 : 0;
     return { experience: x, customers: n, share: total ? n / total : 0, expectedValue: ev, meanExpectedValue: n ? ev / n : null };
   });
-  const bySegment = (await store.query<Record<string, unknown>>(`SELECT segment, experience, count(*) AS n FROM ${ACTIONS_TABLE} GROUP BY ALL ORDER BY segment, experience`))
+  const bySegment = (await store.query<Record<string, unknown>>(`SELECT segment, experience, count(*) AS n FROM ${ACTIONS_TABLE} GROUP BY segment, experience ORDER BY segment, experience`))
     .map((r) => ({ segment: String(r.segment), experience: String(r.experience) as (typeof EXPERIENCE_NAMES)[number], customers: Number(r.n) }));
   const topRows = await store.query<Record<string, unknown>>(`SELECT * FROM ${ACTIONS_TABLE} WHERE experience <> 'none' ORDER BY expected_value DESC, customer_id LIMIT ${top}`);
-  const [enough] = await store.query<{ n: number }>(`SELECT count(*) FILTER (WHERE enough_data) AS n FROM ${EXPERIENCES_TABLE}`);
+  const [enough] = await store.query<{ n: number }>(`SELECT ${dialectOf(store).countIf('enough_data')} AS n FROM ${EXPERIENCES_TABLE}`);
   return ExperiencesSectionSchema.parse({
     status: total > 0 ? 'ok' : 'empty',
     message: total > 0 ? null : 'the store has no customers',
@@ -130,8 +136,13 @@ export function actionRow(r: Record<string, unknown>): ExperiencesSection['topAc
  */
 export async function runSegmentsWithClv(store: Store, opts: SegmentsStepOptions, warnings: Warning[]): Promise<SegmentsStepResult> {
   if (!(await tableExists(store, CLV_SCORES_TABLE))) {
-    opts.onProgress?.('clv');
-    await runClvSection(store, opts, warnings);
+    if (store.dialect !== 'duckdb') {
+      // CLV scores are not ported yet (issue 13): segments run without CLV, P(alive) and equity
+      warnings.push({ section: 'segments', message: `no clv_scores table: CLV scores are not yet available on ${store.dialect === 'clickhouse' ? 'ClickHouse' : 'Postgres'}, so CLV, P(alive) and segment equity are null` });
+    } else {
+      opts.onProgress?.('clv');
+      await runClvSection(store, opts, warnings);
+    }
   }
   if (!(await tableExists(store, NETWORK_SCORES_TABLE))) {
     warnings.push({ section: 'segments', message: 'no network_scores table: network position is not used (run spiral network or spiral analyze first)' });

@@ -24,6 +24,8 @@ import { CUSTOMER_FACTS_TABLE, CUSTOMER_ITEMS_TABLE, tableExists, type FactsInfo
 import { CUSTOMER_VIEW } from '../segments/segments.js';
 import { EXPERIENCES_TABLE } from './assign.js';
 import { RECOMMENDATIONS_TABLE, REPLENISHMENT_TABLE } from './contracts.js';
+import { dialectOf, replaceTableAs } from '../sql/dialect.js';
+import { sqlPrintf } from '../sql/format.js';
 
 export const ACTIONS_TABLE = 'customer_actions';
 export const ACTION_COLUMNS = ['customer_id', 'segment', 'experience', 'action', 'items', 'due', 'expected_value', 'reason'] as const;
@@ -64,6 +66,11 @@ const SCRATCH = {
 
 export async function buildActions(store: Store, info: FactsInfo, opts: Partial<typeof ACTION_DEFAULTS> = {}): Promise<ActionSources> {
   const o = { ...ACTION_DEFAULTS, ...opts, lift: { ...ACTION_DEFAULTS.lift, ...opts.lift } };
+  const d = dialectOf(store);
+  const duck = d.name === 'duckdb';
+  const t = d.types;
+  /** Whole days, rounded half up (the engines' round() differ on ties), as an integer to add to a date. */
+  const days = (x: string): string => `CAST(floor(${x} + 0.5) AS ${t.int})`;
   const recs = await tableExists(store, RECOMMENDATIONS_TABLE);
   const repl = await tableExists(store, REPLENISHMENT_TABLE);
   const expectedYear = info.hasClv
@@ -71,7 +78,7 @@ export async function buildActions(store: Store, info: FactsInfo, opts: Partial<
     : 'f.purchase_days / greatest(f.weeks_observed, 1) * 52';
   const aov = 'coalesce(f.spend / nullif(f.n_purchase, 0), b.aov, 0)';
   const atRisk = info.hasClv ? 'coalesce((1 - f.p_alive) * f.clv, 0)' : '0';
-  const next = 'CAST(x.as_of AS DATE) + 1';
+  const next = `${d.toDate('x.as_of')} + 1`;
   /** One experience's customers: x, their base rows. */
   const cohort = (experience: string): string => `WITH x AS (SELECT * FROM ${SCRATCH.base} WHERE experience = '${experience}')`;
   /**
@@ -79,7 +86,7 @@ export async function buildActions(store: Store, info: FactsInfo, opts: Partial<
    * each its own statement so none holds another's lists, then one INSERT joining them (`joins`) to x.
    */
   const insert = async (experience: string, lists: { table: string; sql: string }[], joins: string, cols: { action: string; items: string; due: string; ev: string; reason: string }): Promise<void> => {
-    for (const l of lists) await store.exec(`CREATE OR REPLACE TABLE ${l.table} AS ${cohort(experience)} ${l.sql}`);
+    for (const l of lists) await replaceTableAs(store, l.table, `${cohort(experience)} ${l.sql}`);
     await store.exec(`
       INSERT INTO ${ACTIONS_TABLE}
       ${cohort(experience)}
@@ -91,32 +98,38 @@ export async function buildActions(store: Store, info: FactsInfo, opts: Partial<
    * The top `usualItems` items per customer of x among customer_item_facts rows matching `where`, smallest `key`
    * first (a struct: lexicographic), space-separated: a top-n aggregate, so memory stays at n items per customer.
    */
-  const topItems = (where: string, key: string, also = ''): string => `
-      SELECT i.customer_id, array_to_string(arg_min(i.item_id, ${key}, ${o.usualItems}), ' ') AS items${also}
-      FROM ${CUSTOMER_ITEMS_TABLE} i SEMI JOIN x ON x.customer_id = i.customer_id WHERE ${where} GROUP BY i.customer_id`;
+  const topItems = (where: string, key: readonly string[], lastCart = false): string => duck
+    ? `
+      SELECT i.customer_id, array_to_string(arg_min(i.item_id, (${key.join(', ')}), ${o.usualItems}), ' ') AS items${lastCart ? ', max(i.last_cart) AS last_cart' : ''}
+      FROM ${CUSTOMER_ITEMS_TABLE} i SEMI JOIN x ON x.customer_id = i.customer_id WHERE ${where} GROUP BY i.customer_id`
+    : // Postgres, ClickHouse: no top-n aggregate; rank the rows, keep the first n, join them in rank order
+    `
+      SELECT customer_id, ${d.stringAgg('CASE WHEN rn <= ' + o.usualItems + ' THEN item_id END', ' ', ['rn'])} AS items${lastCart ? ', max(lc) AS last_cart' : ''}
+      FROM (SELECT i.customer_id AS customer_id, i.item_id AS item_id, i.last_cart AS lc,
+              row_number() OVER (PARTITION BY i.customer_id ORDER BY ${key.join(', ')}) AS rn
+            FROM ${CUSTOMER_ITEMS_TABLE} i WHERE i.customer_id IN (SELECT customer_id FROM x) AND ${where}) r0
+      GROUP BY customer_id`;
   try {
-    await store.exec(`
-      CREATE OR REPLACE TABLE ${SCRATCH.base} AS
+    await replaceTableAs(store, SCRATCH.base, `
       WITH b AS (SELECT max(last_event) AS as_of, sum(spend) / nullif(sum(n_purchase), 0) AS aov FROM ${CUSTOMER_FACTS_TABLE})
-      SELECT f.customer_id, coalesce(v.segment_name, '(unsegmented)') AS segment, e.experience, e.reason AS why,
-        ${expectedYear} AS ey, ${aov} AS aov, ${atRisk} AS at_risk, b.as_of, f.last_purchase, f.mean_ipt_days
+      SELECT f.customer_id AS customer_id, coalesce(v.segment_name, '(unsegmented)') AS segment, e.experience AS experience, e.reason AS why,
+        ${expectedYear} AS ey, ${aov} AS aov, ${atRisk} AS at_risk, b.as_of AS as_of, f.last_purchase AS last_purchase, f.mean_ipt_days AS mean_ipt_days
       FROM ${CUSTOMER_FACTS_TABLE} f CROSS JOIN b
-      JOIN ${EXPERIENCES_TABLE} e USING (customer_id)
-      LEFT JOIN (SELECT customer_id, segment_name FROM ${CUSTOMER_VIEW}) v USING (customer_id);
-
-      CREATE OR REPLACE TABLE ${ACTIONS_TABLE} AS
-      SELECT customer_id, NULL::VARCHAR AS segment, NULL::VARCHAR AS experience, NULL::VARCHAR AS action, NULL::VARCHAR AS items,
-        NULL::DATE AS due, NULL::DOUBLE AS expected_value, NULL::VARCHAR AS reason
-      FROM ${SCRATCH.base} LIMIT 0;
-
-      CREATE OR REPLACE TABLE ${SCRATCH.popular} AS
+      JOIN ${EXPERIENCES_TABLE} e ON e.customer_id = f.customer_id
+      LEFT JOIN (SELECT customer_id, segment_name FROM ${CUSTOMER_VIEW}) v ON v.customer_id = f.customer_id`);
+    const none = (type: string): string => `CAST(NULL AS ${type})`;
+    await replaceTableAs(store, ACTIONS_TABLE, `
+      SELECT customer_id, ${none(t.text)} AS segment, ${none(t.text)} AS experience, ${none(t.text)} AS action, ${none(t.text)} AS items,
+        ${none(t.date)} AS due, ${none(t.double)} AS expected_value, ${none(t.text)} AS reason
+      FROM ${SCRATCH.base} LIMIT 0`);
+    await replaceTableAs(store, SCRATCH.popular, `
       SELECT item_id, buyers, row_number() OVER (ORDER BY buyers DESC, item_id) AS pr FROM (
-        SELECT item_id, count(*) AS buyers FROM ${CUSTOMER_ITEMS_TABLE} WHERE purchases > 0 GROUP BY item_id ORDER BY buyers DESC, item_id LIMIT ${o.k + 3 * o.usualItems + 20});`);
+        SELECT item_id, count(*) AS buyers FROM ${CUSTOMER_ITEMS_TABLE} WHERE purchases > 0 GROUP BY item_id ORDER BY buyers DESC, item_id LIMIT ${o.k + 3 * o.usualItems + 20}) p0`);
 
-    await insert('respond', [{ table: SCRATCH.list, sql: topItems('i.purchases > 0', '(-i.purchases, i.item_id)') }], `LEFT JOIN ${SCRATCH.list} u USING (customer_id)`, {
+    await insert('respond', [{ table: SCRATCH.list, sql: topItems('i.purchases > 0', ['-i.purchases', 'i.item_id']) }], `LEFT JOIN ${SCRATCH.list} u ON u.customer_id = x.customer_id`, {
       action: `'send a one-click reorder link for ' || coalesce(u.items, 'their last order')`,
       items: 'u.items',
-      due: `greatest(CAST(x.last_purchase AS DATE) + CAST(round(coalesce(x.mean_ipt_days, 0)) AS INTEGER), ${next})`,
+      due: `greatest(${d.toDate('x.last_purchase')} + ${days('coalesce(x.mean_ipt_days, 0)')}, ${next})`,
       ev: `${o.lift.respond} * x.ey * x.aov`,
       reason: `x.why || CASE WHEN u.items IS NULL THEN ' — no item ids recorded: the link reorders their last order' ELSE '' END`,
     });
@@ -130,25 +143,39 @@ export async function buildActions(store: Store, info: FactsInfo, opts: Partial<
         sql: recs
           ? `SELECT r.customer_id, string_agg(r.item_id, ' ' ORDER BY r.rank) AS items, min(r.model) AS model FROM ${RECOMMENDATIONS_TABLE} r
              SEMI JOIN x ON x.customer_id = r.customer_id WHERE r.rank <= ${o.k} GROUP BY r.customer_id`
-          : 'SELECT NULL::VARCHAR AS customer_id, NULL::VARCHAR AS items, NULL::VARCHAR AS model WHERE FALSE',
+          : `SELECT ${none(t.text)} AS customer_id, ${none(t.text)} AS items, ${none(t.text)} AS model WHERE 1 = 0`,
       },
       {
         table: SCRATCH.bought,
-        sql: `SELECT DISTINCT i.customer_id, p.pr FROM ${CUSTOMER_ITEMS_TABLE} i JOIN ${SCRATCH.popular} p USING (item_id)
+        sql: duck
+          ? `SELECT DISTINCT i.customer_id, p.pr FROM ${CUSTOMER_ITEMS_TABLE} i JOIN ${SCRATCH.popular} p USING (item_id)
           SEMI JOIN x ON x.customer_id = i.customer_id ANTI JOIN ${SCRATCH.rec} r ON r.customer_id = i.customer_id
-          WHERE i.purchases > 0`,
+          WHERE i.purchases > 0`
+          : `SELECT DISTINCT i.customer_id AS customer_id, p.pr AS pr FROM ${CUSTOMER_ITEMS_TABLE} i JOIN ${SCRATCH.popular} p ON p.item_id = i.item_id
+          WHERE i.purchases > 0 AND i.customer_id IN (SELECT customer_id FROM x)
+            AND i.customer_id NOT IN (SELECT customer_id FROM ${SCRATCH.rec} WHERE customer_id IS NOT NULL)`,
       },
       {
         table: SCRATCH.own,
         // the popular items in rank order without the ones they bought (pr is the position in the list), first k
-        sql: `SELECT b.customer_id, CASE WHEN len(l) > 0 THEN array_to_string(l, ' ') END AS items FROM (
+        sql: duck
+          ? `SELECT b.customer_id, CASE WHEN len(l) > 0 THEN array_to_string(l, ' ') END AS items FROM (
             SELECT b.customer_id, list_filter(p.items, (item, pr) -> NOT list_contains(b.prs, pr))[1:${o.k}] AS l
             FROM (SELECT customer_id, list(pr) AS prs FROM ${SCRATCH.bought} GROUP BY customer_id) b
-            CROSS JOIN (SELECT list(item_id ORDER BY pr) AS items FROM ${SCRATCH.popular}) p) b`,
+            CROSS JOIN (SELECT list(item_id ORDER BY pr) AS items FROM ${SCRATCH.popular}) p) b`
+          : // no lists or lambdas: every (customer, popular item) pair they did not buy, ranked, the first k joined
+          `SELECT c.customer_id AS customer_id, l.items AS items FROM (SELECT DISTINCT customer_id FROM ${SCRATCH.bought}) c
+          LEFT JOIN (
+            SELECT customer_id, ${d.stringAgg(`CASE WHEN rn <= ${o.k} THEN item_id END`, ' ', ['rn'])} AS items FROM (
+              SELECT c.customer_id AS customer_id, p.item_id AS item_id, row_number() OVER (PARTITION BY c.customer_id ORDER BY p.pr) AS rn
+              FROM (SELECT DISTINCT customer_id FROM ${SCRATCH.bought}) c CROSS JOIN ${SCRATCH.popular} p
+              LEFT JOIN ${SCRATCH.bought} bb ON bb.customer_id = c.customer_id AND bb.pr = p.pr
+              WHERE bb.customer_id IS NULL) r0
+            GROUP BY customer_id) l ON l.customer_id = c.customer_id`,
       },
-    ], `LEFT JOIN ${SCRATCH.rec} r USING (customer_id) LEFT JOIN ${SCRATCH.own} w USING (customer_id)
-      CROSS JOIN (SELECT string_agg(item_id, ' ' ORDER BY pr) AS items FROM ${SCRATCH.popular} WHERE pr <= ${o.k}) top`, {
-      action: `printf('show top-%d recommendations', ${o.k})`,
+    ], `LEFT JOIN ${SCRATCH.rec} r ON r.customer_id = x.customer_id LEFT JOIN ${SCRATCH.own} w ON w.customer_id = x.customer_id
+      CROSS JOIN (SELECT ${d.stringAgg('item_id', ' ', ['pr'])} AS items FROM ${SCRATCH.popular} WHERE pr <= ${o.k}) top`, {
+      action: d.lit(`show top-${o.k} recommendations`),
       items: `coalesce(r.items, ${popItems})`,
       due: next,
       ev: `${o.lift.curate} * x.ey * x.aov`,
@@ -158,11 +185,11 @@ export async function buildActions(store: Store, info: FactsInfo, opts: Partial<
     });
 
     const coachDue = `CASE
-            WHEN c.items IS NOT NULL AND x.mean_ipt_days IS NOT NULL THEN greatest(CAST(x.last_purchase AS DATE) + CAST(round(x.mean_ipt_days) AS INTEGER), ${next})
-            WHEN c.items IS NOT NULL THEN greatest(CAST(c.last_cart AS DATE) + 2, ${next})
-            ELSE CAST(x.as_of AS DATE) + 7 END`;
-    await insert('coach', [{ table: SCRATCH.list, sql: topItems('i.carts > 0 AND i.purchases = 0', '(-epoch_us(i.last_cart), i.item_id)', ', max(i.last_cart) AS last_cart') }], `LEFT JOIN ${SCRATCH.list} c USING (customer_id)`, {
-      action: `CASE WHEN c.items IS NOT NULL THEN 'nudge to complete the cart on ' || (${coachDue}) ELSE 'send a win-back nudge by ' || (${coachDue}) || ', before the predicted lapse' END`,
+            WHEN c.items IS NOT NULL AND x.mean_ipt_days IS NOT NULL THEN greatest(${d.toDate('x.last_purchase')} + ${days('x.mean_ipt_days')}, ${next})
+            WHEN c.items IS NOT NULL THEN greatest(${d.toDate('c.last_cart')} + 2, ${next})
+            ELSE ${d.toDate('x.as_of')} + 7 END`;
+    await insert('coach', [{ table: SCRATCH.list, sql: topItems('i.carts > 0 AND i.purchases = 0', [`-${d.epochMicros('i.last_cart')}`, 'i.item_id'], true) }], `LEFT JOIN ${SCRATCH.list} c ON c.customer_id = x.customer_id`, {
+      action: `CASE WHEN c.items IS NOT NULL THEN 'nudge to complete the cart on ' || CAST(${coachDue} AS ${t.text}) ELSE 'send a win-back nudge by ' || CAST(${coachDue} AS ${t.text}) || ', before the predicted lapse' END`,
       items: 'c.items',
       due: coachDue,
       ev: `${o.lift.coach} * greatest(x.at_risk, x.aov)`,
@@ -171,19 +198,19 @@ export async function buildActions(store: Store, info: FactsInfo, opts: Partial<
 
     await insert('automate', [{ table: SCRATCH.list, sql: `
       ${repl ? `SELECT customer_id, string_agg(coalesce(item_id, '(any)'), ' ' ORDER BY due, item_id) AS items, min(due) AS due,
-          string_agg(printf('%s ×%s on %s (80%%: %s to %s)', coalesce(item_id, 'next order'), printf('%.1f', quantity), due, due_lower, due_upper), '; ' ORDER BY due, item_id) AS plan,
+          ${d.stringAgg(sqlPrintf(d, '%s ×%.1f on %s (80%%: %s to %s)', "coalesce(item_id, 'next order')", 'quantity', 'due', 'due_lower', 'due_upper'), '; ', ['due', 'item_id'])} AS plan,
           'the replenishment model' AS source
-        FROM ${REPLENISHMENT_TABLE} r SEMI JOIN x ON x.customer_id = r.customer_id GROUP BY customer_id` : `SELECT customer_id, string_agg(item_id, ' ' ORDER BY due, item_id) AS items, min(due) AS due,
-          string_agg(printf('%s ×%s on %s (80%%: %s to %s)', item_id, printf('%.1f', qty), due, lo, hi), '; ' ORDER BY due, item_id) AS plan,
+        FROM ${REPLENISHMENT_TABLE} r SEMI JOIN x ON x.customer_id = r.customer_id GROUP BY customer_id` : `SELECT customer_id, ${d.stringAgg('item_id', ' ', ['due_at', 'item_id'])} AS items, min(due_at) AS due,
+          ${d.stringAgg(sqlPrintf(d, '%s ×%.1f on %s (80%%: %s to %s)', 'item_id', 'qty', 'due_at', 'lo', 'hi'), '; ', ['due_at', 'item_id'])} AS plan,
           'each item''s own mean interval ± 1.28 sd (no replenishment table)' AS source
         FROM (
-          SELECT i.customer_id, i.item_id, i.quantity / i.purchase_days AS qty,
-            greatest(i.last_purchase + CAST(round(i.mean_gap_days) AS INTEGER), ${next}) AS due,
-            greatest(i.last_purchase + CAST(round(i.mean_gap_days - ${o.z80} * coalesce(i.sd_gap_days, 0)) AS INTEGER), ${next}) AS lo,
-            greatest(i.last_purchase + CAST(round(i.mean_gap_days + ${o.z80} * coalesce(i.sd_gap_days, 0)) AS INTEGER), ${next}) AS hi
+          SELECT i.customer_id AS customer_id, i.item_id AS item_id, CAST(i.quantity AS ${t.double}) / i.purchase_days AS qty,
+            greatest(i.last_purchase + ${days('i.mean_gap_days')}, ${next}) AS due_at,
+            greatest(i.last_purchase + ${days(`i.mean_gap_days - ${o.z80} * coalesce(i.sd_gap_days, 0)`)}, ${next}) AS lo,
+            greatest(i.last_purchase + ${days(`i.mean_gap_days + ${o.z80} * coalesce(i.sd_gap_days, 0)`)}, ${next}) AS hi
           FROM ${CUSTOMER_ITEMS_TABLE} i JOIN x ON x.customer_id = i.customer_id
-          WHERE i.purchase_days >= 3 AND i.mean_gap_days > 0 AND i.cv_gap <= 0.35)
-        GROUP BY customer_id`}` }], `LEFT JOIN ${SCRATCH.list} au USING (customer_id)`, {
+          WHERE i.purchase_days >= 3 AND i.mean_gap_days > 0 AND i.cv_gap <= 0.35) a0
+        GROUP BY customer_id`}` }], `LEFT JOIN ${SCRATCH.list} au ON au.customer_id = x.customer_id`, {
       action: `'schedule replenishment: ' || coalesce(au.plan, 'next order')`,
       items: 'au.items',
       due: 'au.due',

@@ -20,6 +20,7 @@
  */
 import { createRng } from '../models/numeric/random.js';
 import type { Store } from '../store/types.js';
+import { dialectOf } from '../sql/dialect.js';
 import { CASCADE_DEFAULTS, idsByIndex, referralCascades, type CascadeOptions } from './cascades.js';
 import { outCsr, rowLengths, rowWeights, transpose, undirected } from './csr.js';
 import { EDGES_TABLE, loadEdges, NETWORK_EDGE_TYPES, NODES_TABLE, type NetworkEdgeType } from './edges.js';
@@ -188,7 +189,7 @@ async function runSqlSide(store: Store, o: AnalyzeNetworkOptions, n: number, tim
     const cols = await timed('homophilyAttributeSql', () =>
       readColumns(
         store,
-        `SELECT n.idx, a.value::DOUBLE AS value FROM ${NODES_TABLE} n JOIN (${attr.sql}) a ON a.customer_id = n.customer_id WHERE a.value IS NOT NULL`,
+        `SELECT n.idx, CAST(a.value AS ${dialectOf(store).types.double}) AS value FROM ${NODES_TABLE} n JOIN (${attr.sql}) a ON a.customer_id = n.customer_id WHERE a.value IS NOT NULL`,
         ['idx'] as const,
         ['value'] as const,
       ),
@@ -254,7 +255,10 @@ async function runSqlSide(store: Store, o: AnalyzeNetworkOptions, n: number, tim
     warnings.push('network: referral value needs cascades (who brought whom); skipped');
   }
   let peer: PeerEffectResult | null = null;
-  if (o.peerEffect !== false) {
+  // Peer effect: DuckDB only so far (its SQL still uses DuckDB's hash, intervals and QUALIFY); issue 13.
+  if (o.peerEffect !== false && store.dialect !== 'duckdb') {
+    warnings.push(`network: the peer effect is not yet available on ${store.dialect === 'clickhouse' ? 'ClickHouse' : 'Postgres'}: it still runs on DuckDB only (README, "Running on ClickHouse or Postgres")`);
+  } else if (o.peerEffect !== false) {
     const p = await timed('peerEffect', () =>
       peerEffect(store, { seed: Number.isInteger(o.seed) ? o.seed : PEER_EFFECT_DEFAULTS.seed, ...(o.peerEffect as Partial<PeerEffectOptions>) }),
     );
@@ -345,7 +349,7 @@ async function sampleGraph(
   const pos = new Map(top.map((i, r) => [i, r]));
   const list = top.join(', ');
   const rows = await store.query<{ s: number; t: number; w: number }>(
-    `SELECT src_idx AS s, dst_idx AS t, weight::DOUBLE AS w FROM ${EDGES_TABLE} WHERE src_idx IN (${list}) AND dst_idx IN (${list}) ORDER BY s, t`,
+    `SELECT src_idx AS s, dst_idx AS t, CAST(weight AS ${dialectOf(store).types.double}) AS w FROM ${EDGES_TABLE} WHERE src_idx IN (${list}) AND dst_idx IN (${list}) ORDER BY s, t`,
   );
   const edges = rows.map((r) => ({ source: pos.get(Number(r.s))!, target: pos.get(Number(r.t))!, weight: Number(r.w) }));
   const layout = forceLayout(top.length, edges.map((e) => e.source), edges.map((e) => e.target), { seed: Number.isInteger(seed) ? seed : 1 });

@@ -21,6 +21,7 @@ import type { Store } from '../store/types.js';
 import { GraphStructureError, InvalidArgumentsError } from './errors.js';
 import { edgeEventFilter } from './edges.js';
 import { readColumns, writeColumns } from './io.js';
+import { dialectOf, replaceTableAs } from '../sql/dialect.js';
 
 export const CASCADE_EVENT_TYPES = ['referral', 'share'] as const;
 export type CascadeEventType = (typeof CASCADE_EVENT_TYPES)[number];
@@ -144,22 +145,22 @@ export async function findReferrals(store: Store, options: Partial<CascadeOption
   const o = resolve(options);
   const windowSeconds = Math.round(o.windowDays * 86400);
   const order = o.attribution === 'last' ? 'referral_ts DESC' : 'referral_ts ASC';
-  await store.exec(`
-    CREATE OR REPLACE TABLE ${REFERRALS_TABLE} AS
+  const d = dialectOf(store);
+  // one row per referred customer: the dialect's first-row-per-group (QUALIFY, DISTINCT ON, LIMIT 1 BY)
+  await replaceTableAs(store, REFERRALS_TABLE, `
     WITH fp AS (
       SELECT customer_id, min(ts) AS first_purchase FROM events WHERE type = 'purchase' GROUP BY customer_id
     ), cand AS (
       SELECT e.customer_id AS referrer_id, e.peer_id AS referred_id, e.ts AS referral_ts,
-             e.type AS referral_type, b.first_purchase
+             e.type AS referral_type, b.first_purchase AS first_purchase
       FROM (SELECT customer_id, peer_id, ts, type FROM events WHERE ${edgeEventFilter(o.types, null, null)}) e
       JOIN fp b ON b.customer_id = e.peer_id
       LEFT JOIN fp a ON a.customer_id = e.customer_id
       WHERE e.ts <= b.first_purchase
-        AND e.ts >= b.first_purchase - to_seconds(${windowSeconds})
+        AND e.ts >= ${d.addSeconds('b.first_purchase', -windowSeconds)}
         AND (a.first_purchase IS NULL OR a.first_purchase < b.first_purchase)
     )
-    SELECT referrer_id, referred_id, referral_ts, referral_type, first_purchase FROM cand
-    QUALIFY row_number() OVER (PARTITION BY referred_id ORDER BY ${order}, referrer_id) = 1`);
+    ${d.firstPerGroup({ select: 'referrer_id, referred_id, referral_ts, referral_type, first_purchase', from: 'cand', partitionBy: 'referred_id', orderBy: `${order}, referrer_id` })}`);
   const [row] = await store.query<{ referred: number; purchasers: number }>(`
     SELECT (SELECT count(*) FROM ${REFERRALS_TABLE}) AS referred,
            (SELECT count(DISTINCT customer_id) FROM events WHERE type = 'purchase') AS purchasers`);
@@ -182,10 +183,10 @@ export interface CascadeRun {
 export async function referralCascades(store: Store, options: Partial<CascadeOptions> = {}): Promise<CascadeRun> {
   const o = resolve(options);
   const { referred, purchasers } = await findReferrals(store, o);
-  await store.exec(`
-    CREATE OR REPLACE TEMP TABLE network_cascade_ids AS
-    SELECT (row_number() OVER (ORDER BY customer_id) - 1)::INTEGER AS idx, customer_id
-    FROM (SELECT referrer_id AS customer_id FROM ${REFERRALS_TABLE} UNION SELECT referred_id FROM ${REFERRALS_TABLE})`);
+  const d = dialectOf(store);
+  await replaceTableAs(store, 'network_cascade_ids', `
+    SELECT CAST(row_number() OVER (ORDER BY customer_id) - 1 AS ${d.types.int}) AS idx, customer_id
+    FROM (SELECT referrer_id AS customer_id FROM ${REFERRALS_TABLE} UNION DISTINCT SELECT referred_id FROM ${REFERRALS_TABLE}) u`, { temp: true });
   const [{ n }] = await store.query<{ n: number }>('SELECT count(*) AS n FROM network_cascade_ids');
   const links = await readColumns(
     store,
@@ -210,9 +211,8 @@ export async function referralCascades(store: Store, options: Partial<CascadeOpt
     ],
     { temp: true },
   );
-  await store.exec(`
-    CREATE OR REPLACE TABLE ${CASCADE_NODES_TABLE} AS
-    SELECT i.customer_id, r.customer_id AS cascade_root_id, t.cascade_depth, t.descendants
+  await replaceTableAs(store, CASCADE_NODES_TABLE, `
+    SELECT i.customer_id AS customer_id, r.customer_id AS cascade_root_id, t.cascade_depth, t.descendants
     FROM network_cascade_tmp t
     JOIN network_cascade_ids i ON i.idx = t.idx
     JOIN network_cascade_ids r ON r.idx = t.root_idx`);

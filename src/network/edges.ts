@@ -19,6 +19,7 @@ import { EVENT_TYPES } from '../domain/events.js';
 import type { Store } from '../store/types.js';
 import { InvalidArgumentsError } from './errors.js';
 import { readColumns, sqlString } from './io.js';
+import { dialectOf, replaceTableAs, type Dialect } from '../sql/dialect.js';
 
 export const NETWORK_EDGE_TYPES = ['referral', 'share', 'follow'] as const;
 export type NetworkEdgeType = (typeof NETWORK_EDGE_TYPES)[number];
@@ -61,13 +62,13 @@ export interface EdgeList {
 export const NODES_TABLE = 'network_nodes';
 export const EDGES_TABLE = 'network_edges';
 
-function sqlTimestamp(d: Date, what: string): string {
+function sqlTimestamp(d: Date, what: string, dialect: Dialect): string {
   if (!(d instanceof Date) || Number.isNaN(d.getTime())) throw new InvalidArgumentsError(`loadEdges: ${what} is not a valid date`);
-  return `TIMESTAMP ${sqlString(d.toISOString().replace('T', ' ').replace('Z', ''))}`;
+  return dialect.timestamp(d);
 }
 
-/** The WHERE clause selecting edge events (shared with the cascade SQL). */
-export function edgeEventFilter(types: readonly string[], since: Date | null, until: Date | null): string {
+/** The WHERE clause selecting edge events (shared with the cascade SQL); timestamps in the store's dialect (DuckDB's by default). */
+export function edgeEventFilter(types: readonly string[], since: Date | null, until: Date | null, dialect: Dialect = dialectOf('duckdb')): string {
   for (const t of types) {
     if (!(EVENT_TYPES as readonly string[]).includes(t)) throw new InvalidArgumentsError(`network: unknown event type "${t}"`);
   }
@@ -78,8 +79,8 @@ export function edgeEventFilter(types: readonly string[], since: Date | null, un
     `peer_id <> ''`,
     `peer_id <> customer_id`,
   ];
-  if (since) parts.push(`ts >= ${sqlTimestamp(since, 'since')}`);
-  if (until) parts.push(`ts < ${sqlTimestamp(until, 'until')}`);
+  if (since) parts.push(`ts >= ${sqlTimestamp(since, 'since', dialect)}`);
+  if (until) parts.push(`ts < ${sqlTimestamp(until, 'until', dialect)}`);
   return parts.join(' AND ');
 }
 
@@ -89,36 +90,36 @@ export async function loadEdges(store: Store, options: Partial<LoadEdgesOptions>
   for (const t of o.types) {
     if (!(NETWORK_EDGE_TYPES as readonly string[]).includes(t)) throw new InvalidArgumentsError(`loadEdges: type must be one of ${NETWORK_EDGE_TYPES.join(', ')}, got "${t}"`);
   }
-  const where = edgeEventFilter(o.types, o.since, o.until);
-  await store.exec(`
-    CREATE OR REPLACE TEMP TABLE network_edge_agg AS
+  const d = dialectOf(store);
+  const where = edgeEventFilter(o.types, o.since, o.until, d);
+  // One statement text for every engine (src/sql/dialect.ts hooks).
+  await replaceTableAs(store, 'network_edge_agg', `
     SELECT customer_id AS source_id, peer_id AS target_id,
-           count(*) AS weight,
-           count(*) FILTER (WHERE type = 'referral') AS referrals,
-           count(*) FILTER (WHERE type = 'share') AS shares,
-           count(*) FILTER (WHERE type = 'follow') AS follows,
+           ${d.countIf()} AS weight,
+           ${d.countIf("type = 'referral'")} AS referrals,
+           ${d.countIf("type = 'share'")} AS shares,
+           ${d.countIf("type = 'follow'")} AS follows,
            min(ts) AS first_ts, max(ts) AS last_ts
     FROM events WHERE ${where}
-    GROUP BY customer_id, peer_id`);
-  await store.exec(`
-    CREATE OR REPLACE TABLE ${NODES_TABLE} AS
-    SELECT (row_number() OVER (ORDER BY customer_id) - 1)::INTEGER AS idx, customer_id
-    FROM (SELECT source_id AS customer_id FROM network_edge_agg UNION SELECT target_id FROM network_edge_agg)`);
-  await store.exec(`
-    CREATE OR REPLACE TABLE ${EDGES_TABLE} AS
+    GROUP BY customer_id, peer_id`, { temp: true });
+  await replaceTableAs(store, NODES_TABLE, `
+    SELECT CAST(row_number() OVER (ORDER BY customer_id) - 1 AS ${d.types.int}) AS idx, customer_id
+    FROM (SELECT source_id AS customer_id FROM network_edge_agg UNION DISTINCT SELECT target_id FROM network_edge_agg) u`);
+  await replaceTableAs(store, EDGES_TABLE, `
     SELECT s.idx AS src_idx, t.idx AS dst_idx, a.source_id, a.target_id,
-           a.weight::BIGINT AS weight, a.referrals::BIGINT AS referrals, a.shares::BIGINT AS shares,
-           a.follows::BIGINT AS follows, a.first_ts, a.last_ts
+           CAST(a.weight AS ${d.types.bigint}) AS weight, CAST(a.referrals AS ${d.types.bigint}) AS referrals, CAST(a.shares AS ${d.types.bigint}) AS shares,
+           CAST(a.follows AS ${d.types.bigint}) AS follows, a.first_ts, a.last_ts
     FROM network_edge_agg a
     JOIN ${NODES_TABLE} s ON s.customer_id = a.source_id
     JOIN ${NODES_TABLE} t ON t.customer_id = a.target_id`);
   await store.exec('DROP TABLE network_edge_agg');
   const [{ n }] = await store.query<{ n: number }>(`SELECT count(*) AS n FROM ${NODES_TABLE}`);
-  const mask = `((CASE WHEN referrals > 0 THEN 1 ELSE 0 END) + (CASE WHEN shares > 0 THEN 2 ELSE 0 END) + (CASE WHEN follows > 0 THEN 4 ELSE 0 END))::INTEGER`;
-  const ts = o.withTimestamps ? `, epoch_ms(first_ts)::DOUBLE AS first_ms, epoch_ms(last_ts)::DOUBLE AS last_ms` : '';
+  const mask = `CAST((CASE WHEN referrals > 0 THEN 1 ELSE 0 END) + (CASE WHEN shares > 0 THEN 2 ELSE 0 END) + (CASE WHEN follows > 0 THEN 4 ELSE 0 END) AS ${d.types.int})`;
+  const ms = (c: string): string => `floor(CAST(${d.epochMicros(c)} AS ${d.types.double}) / 1000)`;
+  const ts = o.withTimestamps ? `, ${ms('first_ts')} AS first_ms, ${ms('last_ts')} AS last_ms` : '';
   const cols = await readColumns(
     store,
-    `SELECT src_idx, dst_idx, ${mask} AS type_mask, weight::DOUBLE AS weight${ts} FROM ${EDGES_TABLE}`,
+    `SELECT src_idx, dst_idx, ${mask} AS type_mask, CAST(weight AS ${d.types.double}) AS weight${ts} FROM ${EDGES_TABLE}`,
     ['src_idx', 'dst_idx', 'type_mask'] as const,
     (o.withTimestamps ? ['weight', 'first_ms', 'last_ms'] : ['weight']) as readonly ('weight' | 'first_ms' | 'last_ms')[],
   );

@@ -3,7 +3,8 @@
  * (int, int, number) tuples; turning each into a JS row object costs ~1.7 s per million rows, so on
  * DuckDB the columns travel through a temporary CSV file instead (COPY … TO, then one pass over the
  * bytes: ~0.2 s per million rows), and results come back the same way (read_csv → table), never one
- * INSERT per row. Other dialects fall back to plain queries and batched multi-row INSERTs.
+ * INSERT per row. Other dialects (Postgres, ClickHouse) fall back to plain queries and batched
+ * multi-row INSERTs into a table made with the dialect's hooks.
  *
  * These helpers belong in store/ once the Store interface grows a columnar read/write; until then
  * they live here and only use the public Store interface.
@@ -13,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Row, Store } from '../store/types.js';
 import { InvalidArgumentsError } from './errors.js';
+import { dialectOf, replaceTableAs } from '../sql/dialect.js';
 
 /** A SQL string literal. */
 export function sqlString(s: string): string {
@@ -162,12 +164,13 @@ export async function writeColumns(store: Store, table: string, columns: readonl
     if (c.data.length !== n) throw new InvalidArgumentsError(`writeColumns: column ${c.name} has ${c.data.length} values, expected ${n}`);
   }
   const kind = opts.temp ? 'TEMP TABLE' : 'TABLE';
-  const ddl = columns.map((c) => `${c.name} ${c.type}`).join(', ');
   if (store.dialect !== 'duckdb') {
-    await store.exec(`DROP TABLE IF EXISTS ${table}`);
-    await store.exec(`CREATE ${kind} ${table} (${ddl})`);
-    for (let lo = 0; lo < n; lo += 1000) {
-      const hi = Math.min(n, lo + 1000);
+    // the empty table from a typed SELECT (the dialect's replace-table), then multi-row INSERTs
+    const d = dialectOf(store);
+    const type = (t: SqlColumnType): string => (t === 'INTEGER' ? d.types.int : t === 'BIGINT' ? d.types.bigint : d.types.double);
+    await replaceTableAs(store, table, `SELECT ${columns.map((c) => `CAST(NULL AS ${type(c.type)}) AS ${c.name}`).join(', ')} WHERE 1 = 0`, opts);
+    for (let lo = 0; lo < n; lo += 5000) {
+      const hi = Math.min(n, lo + 5000);
       const values: string[] = [];
       for (let i = lo; i < hi; i++) values.push(`(${columns.map((c) => formatNumber(c.data[i])).join(',')})`);
       await store.exec(`INSERT INTO ${table} VALUES ${values.join(',')}`);

@@ -20,7 +20,7 @@
 import type { Store } from '../store/types.js';
 import { CLV_TABLE, hasClvScores, REFERRAL_VALUE_TABLE } from './referral-value.js';
 import { PEER_INFLUENCE_TABLE } from './peer-effect.js';
-import { tableExists } from '../sql/dialect.js';
+import { dialectOf, replaceTableAs, tableExists } from '../sql/dialect.js';
 
 export const NETWORK_VALUE_TABLE = 'network_value';
 
@@ -59,35 +59,36 @@ export async function networkValue(store: Store, opts: { topN: number; referralV
   if (clv) parts.push(`SELECT customer_id FROM ${CLV_TABLE}`);
   if (ref) parts.push(`SELECT referrer_id AS customer_id FROM ${REFERRAL_VALUE_TABLE}`);
   if (inf) parts.push(`SELECT customer_id FROM ${PEER_INFLUENCE_TABLE}`);
-  if (parts.length === 0) parts.push(`SELECT NULL::VARCHAR AS customer_id WHERE FALSE`);
-  await store.exec(`
-    CREATE OR REPLACE TABLE ${NETWORK_VALUE_TABLE} AS
-    WITH ids AS (${parts.join(' UNION ')})
+  const d = dialectOf(store);
+  const dbl = (e: string): string => `CAST(${e} AS ${d.types.double})`;
+  if (parts.length === 0) parts.push(`SELECT CAST(NULL AS ${d.types.text}) AS customer_id WHERE 1 = 0`);
+  await replaceTableAs(store, NETWORK_VALUE_TABLE, `
+    WITH ids AS (SELECT DISTINCT customer_id FROM (${parts.join(' UNION ALL ')}) p0)
     , v AS (
       SELECT ids.customer_id,
-             ${clv ? 'k.clv' : 'NULL::DOUBLE'} AS clv,
-             ${ref ? 'r.referral_value' : 'NULL::DOUBLE'} AS referral_value,
-             ${inf ? 'i.influenced_peers' : 'NULL::DOUBLE'} AS influenced_peers,
-             ${inf ? 'i.influence_value' : 'NULL::DOUBLE'} AS influence_value
+             ${clv ? 'k.max_clv' : dbl('NULL')} AS clv,
+             ${ref ? 'r.referral_value' : dbl('NULL')} AS referral_value,
+             ${inf ? 'i.influenced_peers' : dbl('NULL')} AS influenced_peers,
+             ${inf ? 'i.influence_value' : dbl('NULL')} AS influence_value
       FROM ids
-      ${clv ? `LEFT JOIN (SELECT customer_id, max(clv)::DOUBLE AS clv FROM ${CLV_TABLE} GROUP BY customer_id) k ON k.customer_id = ids.customer_id` : ''}
-      ${ref ? `LEFT JOIN (SELECT referrer_id, sum(credited_value)::DOUBLE AS referral_value FROM ${REFERRAL_VALUE_TABLE} GROUP BY referrer_id) r ON r.referrer_id = ids.customer_id` : ''}
+      ${clv ? `LEFT JOIN (SELECT customer_id, ${dbl('max(clv)')} AS max_clv FROM ${CLV_TABLE} GROUP BY customer_id) k ON k.customer_id = ids.customer_id` : ''}
+      ${ref ? `LEFT JOIN (SELECT referrer_id, ${dbl('sum(credited_value)')} AS referral_value FROM ${REFERRAL_VALUE_TABLE} GROUP BY referrer_id) r ON r.referrer_id = ids.customer_id` : ''}
       ${inf ? `LEFT JOIN ${PEER_INFLUENCE_TABLE} i ON i.customer_id = ids.customer_id` : ''}
     )
-    SELECT *, (coalesce(referral_value, 0) + coalesce(influence_value, 0))::DOUBLE AS network_value,
-           ${clv ? '(coalesce(clv, 0) + coalesce(referral_value, 0) + coalesce(influence_value, 0))::DOUBLE' : 'NULL::DOUBLE'} AS network_adjusted_clv
+    SELECT *, ${dbl('coalesce(referral_value, 0) + coalesce(influence_value, 0)')} AS network_value,
+           ${dbl(clv ? 'coalesce(clv, 0) + coalesce(referral_value, 0) + coalesce(influence_value, 0)' : 'NULL')} AS network_adjusted_clv
     FROM v`);
   const [s] = await store.query<Record<string, unknown>>(`
-    SELECT count(*) AS customers, count(*) FILTER (WHERE clv IS NULL) AS without_clv,
-           sum(clv) AS clv, sum(referral_value) AS ref, sum(influence_value) AS inf, sum(network_value) AS nv,
+    SELECT count(*) AS customers, ${d.countIf('clv IS NULL')} AS without_clv,
+           sum(clv) AS clv_total, sum(referral_value) AS ref, sum(influence_value) AS inf, sum(network_value) AS nv,
            sum(network_adjusted_clv) AS nac,
-           count(*) FILTER (WHERE clv IS NOT NULL AND network_value > clv) AS exceeds
+           ${d.countIf('clv IS NOT NULL AND network_value > clv')} AS exceeds
     FROM ${NETWORK_VALUE_TABLE}`);
   const order = clv ? 'network_adjusted_clv' : 'network_value';
   const top = await store.query<Record<string, unknown>>(`
     SELECT * FROM ${NETWORK_VALUE_TABLE} WHERE network_value <> 0 ORDER BY ${order} DESC, customer_id LIMIT ${Math.max(0, Math.floor(opts.topN))}`);
   const totals = {
-    clv: clv ? num(s.clv) : null,
+    clv: clv ? num(s.clv_total) : null,
     referralValue: ref ? num(s.ref) : null,
     influenceValue: inf ? num(s.inf) : null,
     networkValue: ref || inf ? num(s.nv) : null,

@@ -25,7 +25,7 @@
 import type { Store } from '../store/types.js';
 import { InvalidArgumentsError } from './errors.js';
 import { REFERRALS_TABLE } from './cascades.js';
-import { timestampLit } from '../sql/quote.js';
+import { dialectOf, replaceTableAs } from '../sql/dialect.js';
 
 export interface ReferralValueOptions {
   annualDiscountRate: number;
@@ -83,21 +83,21 @@ export async function referralValue(store: Store, options: Partial<ReferralValue
   if (!(o.share >= 0 && o.share <= 1)) throw new InvalidArgumentsError(`referralValue: share must be in [0,1], got ${o.share}`);
   if (o.asOf !== null && Number.isNaN(o.asOf.getTime())) throw new InvalidArgumentsError('referralValue: asOf is not a valid date');
   const valueSource: ValueSource = !o.forceObservedRevenue && (await hasClvScores(store)) ? 'clv_scores' : 'observed_revenue';
+  const d = dialectOf(store);
   const asOfSql = o.asOf
-    ? timestampLit(o.asOf)
+    ? d.timestamp(o.asOf)
     : '(SELECT max(ts) FROM events)';
   const rate = o.annualDiscountRate;
-  const disc = (from: string, to: string): string => `power(${1 + rate}, -(epoch(${to}) - epoch(${from})) / ${YEAR_SECONDS})`;
+  const disc = (from: string, to: string): string => `power(${1 + rate}, -(${d.epochSeconds(to)} - ${d.epochSeconds(from)}) / ${YEAR_SECONDS})`;
   const horizonSeconds = Math.round(o.horizonDays * 86400);
-  const end = valueSource === 'clv_scores' ? 'c.ts <= (SELECT t FROM as_of)' : `c.ts < r.referral_ts + to_seconds(${horizonSeconds})`;
+  const end = valueSource === 'clv_scores' ? 'c.ts <= (SELECT t FROM as_of)' : `c.ts < ${d.addSeconds('r.referral_ts', horizonSeconds)}`;
   const future = valueSource === 'clv_scores'
     ? `+ coalesce(k.clv, 0) * ${disc('r.referral_ts', '(SELECT t FROM as_of)')}`
     : '';
   const clvJoin = valueSource === 'clv_scores'
     ? `LEFT JOIN (SELECT customer_id, max(clv) AS clv FROM ${CLV_TABLE} GROUP BY customer_id) k ON k.customer_id = r.referred_id`
     : '';
-  await store.exec(`
-    CREATE OR REPLACE TABLE ${REFERRAL_VALUE_TABLE} AS
+  await replaceTableAs(store, REFERRAL_VALUE_TABLE, `
     WITH as_of AS (SELECT ${asOfSql} AS t),
     cash AS (
       SELECT customer_id, ts, CASE WHEN type = 'return' THEN -abs(amount) ELSE amount END AS amount
@@ -109,17 +109,17 @@ export async function referralValue(store: Store, options: Partial<ReferralValue
       GROUP BY r.referred_id
     )
     SELECT r.referrer_id, r.referred_id, r.referral_ts,
-           (coalesce(z.pv, 0) ${future})::DOUBLE AS value,
-           (${o.share} * (coalesce(z.pv, 0) ${future}))::DOUBLE AS credited_value
+           CAST(coalesce(z.pv, 0) ${future} AS ${d.types.double}) AS value,
+           CAST(${o.share} * (coalesce(z.pv, 0) ${future}) AS ${d.types.double}) AS credited_value
            ${valueSource === 'clv_scores' ? ', k.clv IS NULL AS clv_missing' : ''}
-           , r.referral_ts + to_seconds(${horizonSeconds}) > (SELECT t FROM as_of) AS horizon_censored
+           , ${d.addSeconds('r.referral_ts', horizonSeconds)} > (SELECT t FROM as_of) AS horizon_censored
     FROM ${REFERRALS_TABLE} r
     LEFT JOIN realized z ON z.referred_id = r.referred_id
     ${clvJoin}`);
   const [s] = await store.query<{ referrers: number; referred: number; total: number | null; missing: number | null; censored: number | null; as_of: Date | null }>(`
     SELECT count(DISTINCT referrer_id) AS referrers, count(*) AS referred, sum(credited_value) AS total,
-           ${valueSource === 'clv_scores' ? 'count(*) FILTER (WHERE clv_missing)' : 'NULL'} AS missing,
-           ${valueSource === 'observed_revenue' ? 'count(*) FILTER (WHERE horizon_censored)' : 'NULL'} AS censored,
+           ${valueSource === 'clv_scores' ? d.countIf('clv_missing') : 'NULL'} AS missing,
+           ${valueSource === 'observed_revenue' ? d.countIf('horizon_censored') : 'NULL'} AS censored,
            ${asOfSql} AS as_of
     FROM ${REFERRAL_VALUE_TABLE}`);
   const pct = (x: number): string => `${+(x * 100).toFixed(4)}%`;

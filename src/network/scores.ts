@@ -14,6 +14,7 @@ import type { Store } from '../store/types.js';
 import { CASCADE_NODES_TABLE, REFERRALS_TABLE } from './cascades.js';
 import { NODES_TABLE } from './edges.js';
 import { writeColumns } from './io.js';
+import { dialectOf, replaceTableAs } from '../sql/dialect.js';
 import { REFERRAL_VALUE_TABLE } from './referral-value.js';
 import { NETWORK_VALUE_TABLE } from './network-value.js';
 
@@ -50,29 +51,29 @@ export async function writeScores(store: Store, m: NodeMetrics, have: { cascades
     ],
     { temp: true },
   );
+  const { types: t } = dialectOf(store);
   const ids = have.cascades
-    ? `SELECT customer_id FROM ${NODES_TABLE} UNION SELECT customer_id FROM ${CASCADE_NODES_TABLE}`
+    ? `SELECT customer_id FROM ${NODES_TABLE} UNION DISTINCT SELECT customer_id FROM ${CASCADE_NODES_TABLE}`
     : `SELECT customer_id FROM ${NODES_TABLE}`;
   const cascadeCols = have.cascades
     ? 'r.referrer_id AS referred_by, c.cascade_root_id, c.cascade_depth, c.descendants, k.referrals'
-    : 'NULL::VARCHAR AS referred_by, NULL::VARCHAR AS cascade_root_id, NULL::INTEGER AS cascade_depth, NULL::INTEGER AS descendants, NULL::BIGINT AS referrals';
+    : `CAST(NULL AS ${t.text}) AS referred_by, CAST(NULL AS ${t.text}) AS cascade_root_id, CAST(NULL AS ${t.int}) AS cascade_depth, CAST(NULL AS ${t.int}) AS descendants, CAST(NULL AS ${t.bigint}) AS referrals`;
   const cascadeJoins = have.cascades
     ? `LEFT JOIN ${REFERRALS_TABLE} r ON r.referred_id = ids.customer_id
        LEFT JOIN ${CASCADE_NODES_TABLE} c ON c.customer_id = ids.customer_id
        LEFT JOIN (SELECT referrer_id, count(*) AS referrals FROM ${REFERRALS_TABLE} GROUP BY referrer_id) k ON k.referrer_id = ids.customer_id`
     : '';
-  const valueCol = have.referralValue ? 'v.referral_value' : 'NULL::DOUBLE AS referral_value';
+  const valueCol = have.referralValue ? 'v.referral_value' : `CAST(NULL AS ${t.double}) AS referral_value`;
   const valueJoin = have.referralValue
     ? `LEFT JOIN (SELECT referrer_id, sum(credited_value) AS referral_value FROM ${REFERRAL_VALUE_TABLE} GROUP BY referrer_id) v ON v.referrer_id = ids.customer_id`
     : '';
   const nvCols = have.networkValue
     ? 'nv.influenced_peers, nv.influence_value, nv.clv, nv.network_adjusted_clv'
-    : 'NULL::DOUBLE AS influenced_peers, NULL::DOUBLE AS influence_value, NULL::DOUBLE AS clv, NULL::DOUBLE AS network_adjusted_clv';
+    : ['influenced_peers', 'influence_value', 'clv', 'network_adjusted_clv'].map((c) => `CAST(NULL AS ${t.double}) AS ${c}`).join(', ');
   const nvJoin = have.networkValue ? `LEFT JOIN ${NETWORK_VALUE_TABLE} nv ON nv.customer_id = ids.customer_id` : '';
-  await store.exec(`
-    CREATE OR REPLACE TABLE network_scores AS
+  await replaceTableAs(store, SCORES_TABLE, `
     WITH ids AS (${ids})
-    SELECT ids.customer_id, g.in_degree, g.out_degree, g.in_weight, g.out_weight, g.pagerank, g.core,
+    SELECT ids.customer_id AS customer_id, g.in_degree, g.out_degree, g.in_weight, g.out_weight, g.pagerank, g.core,
            g.community, g.reach, ${cascadeCols}, ${valueCol}, ${nvCols}
     FROM ids
     LEFT JOIN ${NODES_TABLE} n ON n.customer_id = ids.customer_id

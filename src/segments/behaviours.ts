@@ -12,6 +12,7 @@
  */
 import type { Store } from '../store/types.js';
 import { CUSTOMER_FACTS_TABLE, type FactsInfo } from './facts.js';
+import { dialectOf, replaceTableAs } from '../sql/dialect.js';
 
 export const BEHAVIOURS_TABLE = 'customer_behaviours';
 export const BEHAVIOURS = ['access', 'engage', 'customize', 'connect', 'collaborate'] as const;
@@ -96,20 +97,20 @@ export async function scoreBehaviours(store: Store, info: FactsInfo, opts: Parti
       events: Number(tot[r.behaviour]), brandRatePerWeek: available && weeks > 0 ? Number(tot[r.behaviour]) / weeks : null,
     };
   });
+  const { types: t } = dialectOf(store);
   const cols: string[] = [];
   const rates: string[] = [];
   for (const [i, r] of BEHAVIOUR_RULES.entries()) {
     const a = out[i];
     if (!a.available) {
-      rates.push(`NULL::DOUBLE AS ${r.behaviour}_rate`);
-      cols.push(`NULL::DOUBLE AS ${r.behaviour}`);
+      rates.push(`CAST(NULL AS ${t.double}) AS ${r.behaviour}_rate`);
+      cols.push(`CAST(NULL AS ${t.double}) AS ${r.behaviour}`);
       continue;
     }
     rates.push(`(${r.countSql} + ${o.priorWeeks} * ${a.brandRatePerWeek}) / (greatest(weeks_observed, 1.0 / 7) + ${o.priorWeeks}) AS ${r.behaviour}_rate`);
-    cols.push(`100.0 * (rank() OVER (ORDER BY ${r.behaviour}_rate) - 1 + 0.5 * count(*) OVER (PARTITION BY ${r.behaviour}_rate)) / count(*) OVER () AS ${r.behaviour}`);
+    cols.push(`100.0 * (CAST(rank() OVER (ORDER BY ${r.behaviour}_rate) AS ${t.double}) - 1 + 0.5 * count(*) OVER (PARTITION BY ${r.behaviour}_rate)) / count(*) OVER () AS ${r.behaviour}`);
   }
-  await store.exec(`
-    CREATE OR REPLACE TABLE ${BEHAVIOURS_TABLE} AS
+  await replaceTableAs(store, BEHAVIOURS_TABLE, `
     WITH r AS (SELECT customer_id, ${rates.join(', ')} FROM ${CUSTOMER_FACTS_TABLE})
     SELECT customer_id, ${cols.join(', ')}, ${BEHAVIOURS.map((b) => `${b}_rate`).join(', ')} FROM r`);
   return out;

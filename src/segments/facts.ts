@@ -17,6 +17,7 @@ import type { Store } from '../store/types.js';
 import { EVENT_TYPES } from '../domain/events.js';
 import { SCORE_DEFAULTS } from '../clv/score.js';
 import { SCORES_TABLE as NETWORK_SCORES_TABLE } from '../network/scores.js';
+import { dialectOf, replaceTableAs, tableExists as tableExistsIn, type Dialect } from '../sql/dialect.js';
 
 export const CUSTOMER_FACTS_TABLE = 'customer_facts';
 export const CUSTOMER_ITEMS_TABLE = 'customer_item_facts';
@@ -45,10 +46,13 @@ export interface FactsInfo {
   propsEvents: number;
 }
 
+/** Whether the table exists on the store (src/sql/dialect.ts; kept here for the callers that import it from facts). */
 export async function tableExists(store: Store, name: string): Promise<boolean> {
-  const rows = await store.query<{ n: number }>(`SELECT count(*) AS n FROM information_schema.tables WHERE table_name = '${name}'`);
-  return Number(rows[0]?.n ?? 0) > 0;
+  return tableExistsIn(store, name);
 }
+
+/** segments.ts's CUSTOMER_VIEW (not imported: segments.ts imports this module). */
+const CUSTOMER_VIEW_NAME = 'customer_table';
 
 const sqlList = (xs: readonly string[]): string => xs.map((x) => `'${x.replace(/'/g, "''")}'`).join(', ');
 
@@ -62,7 +66,7 @@ const SCRATCH = {
 } as const;
 
 /** The G-minute bucket of an event (a fixed grid: consecutive buckets are G minutes apart). */
-const bucket = (ts: string, minutes: number): string => `CAST(floor(epoch_us(${ts}) / ${minutes * 60_000_000}) AS BIGINT)`;
+const bucket = (d: Dialect, ts: string, minutes: number): string => `CAST(floor(CAST(${d.epochMicros(ts)} AS ${d.types.double}) / ${minutes * 60_000_000}) AS ${d.types.bigint})`;
 
 /**
  * The statements that build customer_item_facts and customer_facts, in order. Every pass over the
@@ -76,115 +80,135 @@ const bucket = (ts: string, minutes: number): string => `CAST(floor(epoch_us(${t
  *   of the purchases to those two buckets gives the views and purchases in that window (as the RANGE
  *   window did) and the event just before the purchase (by time, then event id) within it.
  */
-export function customerFactsStatements(o: typeof FACTS_DEFAULTS, hasClv: boolean, hasNetwork: boolean, tables = { facts: CUSTOMER_FACTS_TABLE, items: CUSTOMER_ITEMS_TABLE }): string[] {
+export function customerFactsStatements(o: typeof FACTS_DEFAULTS, hasClv: boolean, hasNetwork: boolean, tables = { facts: CUSTOMER_FACTS_TABLE, items: CUSTOMER_ITEMS_TABLE }, d: Dialect = dialectOf('duckdb')): [name: string, select: string, temp: boolean][] {
   const app = sqlList(o.appChannels);
   const g = o.sessionGapMinutes;
+  const { types: t } = d;
+  // DuckDB keeps its 128-bit sums (the columns' types as before the port); elsewhere 64 bits
+  const wide = d.name === 'duckdb' ? 'HUGEINT' : t.bigint;
+  const dbl = (e: string): string => `CAST(${e} AS ${t.double})`;
+  const bk = (ts: string): string => bucket(d, ts, g);
+  const gap = (partitionBy: string): string => d.lag('d', { partitionBy, orderBy: 'd' });
+  // One text for every engine: the dialect's hooks for counts (signed on ClickHouse), lag, arg_min/arg_max,
+  // sample sd (NULL below two values), dates and seconds; divisions are of doubles (Postgres divides integers).
   return [
     // purchases per customer × item × day (item NULL too: the customer's purchase days)
-    `CREATE OR REPLACE TEMP TABLE ${SCRATCH.days} AS
-      SELECT customer_id, item_id, CAST(ts AS DATE) AS d, count(*) AS n, sum(coalesce(quantity, 1)) AS q, sum(amount) AS spend
-      FROM events WHERE type = 'purchase' GROUP BY ALL`,
-    `CREATE OR REPLACE TABLE ${tables.items} AS
+    [SCRATCH.days, `
+      SELECT customer_id, item_id, ${d.toDate('ts')} AS d, ${d.countIf()} AS n, sum(coalesce(quantity, 1)) AS q, sum(amount) AS day_spend
+      FROM events WHERE type = 'purchase' GROUP BY customer_id, item_id, ${d.toDate('ts')}`, true],
+    [tables.items, `
     WITH gaps AS (
-      SELECT customer_id, item_id, d, n, q, spend, d - lag(d) OVER (PARTITION BY customer_id, item_id ORDER BY d) AS gap
+      SELECT customer_id, item_id, d, n, q, day_spend, ${d.daysBetween('d', gap('customer_id, item_id'))} AS gap
       FROM ${SCRATCH.days} WHERE item_id IS NOT NULL
     ), bought AS (
-      SELECT customer_id, item_id, sum(n) AS purchases, count(*) AS purchase_days, sum(q) AS quantity, sum(spend) AS spend,
-        min(d) AS first_purchase, max(d) AS last_purchase, avg(gap) AS mean_gap_days, stddev_samp(gap) AS sd_gap_days
-      FROM gaps GROUP BY ALL
+      SELECT customer_id, item_id, sum(n) AS purchases, ${d.countIf()} AS purchase_days, sum(q) AS quantity, sum(day_spend) AS spend,
+        min(d) AS first_purchase, max(d) AS last_purchase, avg(gap) AS mean_gap_days, ${d.stddevSamp('gap')} AS sd_gap_days
+      FROM gaps GROUP BY customer_id, item_id
     ), intent AS (
-      SELECT customer_id, item_id, count(*) FILTER (WHERE type = 'cart') AS carts, count(*) FILTER (WHERE type = 'save') AS saves,
-        max(ts) FILTER (WHERE type = 'cart') AS last_cart
-      FROM events WHERE type IN ('cart', 'save') AND item_id IS NOT NULL GROUP BY ALL
+      SELECT customer_id, item_id, ${d.countIf("type = 'cart'")} AS carts, ${d.countIf("type = 'save'")} AS saves,
+        max(CASE WHEN type = 'cart' THEN ts END) AS last_cart
+      FROM events WHERE type IN ('cart', 'save') AND item_id IS NOT NULL GROUP BY customer_id, item_id
     )
     SELECT coalesce(b.customer_id, i.customer_id) AS customer_id, coalesce(b.item_id, i.item_id) AS item_id,
-      coalesce(b.purchases, 0) AS purchases, coalesce(b.purchase_days, 0) AS purchase_days, b.quantity, b.spend,
-      b.first_purchase, b.last_purchase, b.mean_gap_days, b.sd_gap_days,
+      coalesce(b.purchases, 0) AS purchases, coalesce(b.purchase_days, 0) AS purchase_days, b.quantity AS quantity, b.spend AS spend,
+      b.first_purchase AS first_purchase, b.last_purchase AS last_purchase, b.mean_gap_days AS mean_gap_days, b.sd_gap_days AS sd_gap_days,
       CASE WHEN b.mean_gap_days > 0 THEN b.sd_gap_days / b.mean_gap_days END AS cv_gap,
-      coalesce(i.carts, 0) AS carts, coalesce(i.saves, 0) AS saves, i.last_cart
-    FROM bought b FULL OUTER JOIN intent i ON i.customer_id = b.customer_id AND i.item_id = b.item_id`,
-    `CREATE OR REPLACE TEMP TABLE ${SCRATCH.buckets} AS
-      SELECT customer_id, ${bucket('ts', g)} AS b, min(ts) AS first_ts, max(ts) AS last_ts FROM events GROUP BY ALL`,
-    `CREATE OR REPLACE TEMP TABLE ${SCRATCH.purchases} AS
-      SELECT customer_id, event_id, ts, unnest([b, b - 1]) AS jb FROM (SELECT customer_id, event_id, ts, ${bucket('ts', g)} AS b FROM events WHERE type = 'purchase')`,
-    `CREATE OR REPLACE TEMP TABLE ${SCRATCH.windows} AS
-      SELECT p.customer_id, count(*) FILTER (WHERE e.type = 'view') AS views_before, count(*) FILTER (WHERE e.type = 'purchase') AS purchases_in_window,
-        arg_max(e.type, struct_pack(t := e.ts, i := e.event_id)) FILTER (WHERE struct_pack(t := e.ts, i := e.event_id) < struct_pack(t := p.ts, i := p.event_id)) AS prev_type
-      FROM ${SCRATCH.purchases} p JOIN events e ON e.customer_id = p.customer_id AND ${bucket('e.ts', g)} = p.jb
-      WHERE e.ts BETWEEN p.ts - INTERVAL ${g} MINUTE AND p.ts
-      GROUP BY p.customer_id, p.event_id, p.ts`,
-    `CREATE OR REPLACE TEMP TABLE ${SCRATCH.agg} AS
+      coalesce(i.carts, 0) AS carts, coalesce(i.saves, 0) AS saves, i.last_cart AS last_cart
+    FROM bought b FULL OUTER JOIN intent i ON i.customer_id = b.customer_id AND i.item_id = b.item_id`, false],
+    [SCRATCH.buckets, `
+      SELECT customer_id, ${bk('ts')} AS b, min(ts) AS first_ts, max(ts) AS last_ts FROM events GROUP BY customer_id, ${bk('ts')}`, true],
+    // each purchase joins its own bucket and the one before (two rows per purchase)
+    [SCRATCH.purchases, `
+      SELECT customer_id, event_id, ts, b AS jb FROM (SELECT customer_id, event_id, ts, ${bk('ts')} AS b FROM events WHERE type = 'purchase') p0
+      UNION ALL
+      SELECT customer_id, event_id, ts, b - 1 AS jb FROM (SELECT customer_id, event_id, ts, ${bk('ts')} AS b FROM events WHERE type = 'purchase') p1`, true],
+    [SCRATCH.windows, `
+      SELECT p.customer_id AS customer_id, ${d.countIf("e.type = 'view'")} AS views_before, ${d.countIf("e.type = 'purchase'")} AS purchases_in_window,
+        ${d.argMax('e.type', ['e.ts', 'e.event_id'], '(e.ts < p.ts OR (e.ts = p.ts AND e.event_id < p.event_id))')} AS prev_type
+      FROM ${SCRATCH.purchases} p JOIN events e ON e.customer_id = p.customer_id AND ${bk('e.ts')} = p.jb
+      WHERE e.ts >= ${d.addSeconds('p.ts', -60 * g)} AND e.ts <= p.ts
+      GROUP BY p.customer_id, p.event_id, p.ts`, true],
+    [SCRATCH.agg, `
       SELECT customer_id, min(ts) AS first_event, max(ts) AS last_event,
-        min(ts) FILTER (WHERE type = 'purchase') AS first_purchase, max(ts) FILTER (WHERE type = 'purchase') AS last_purchase,
-        count(*) AS events,
-        ${EVENT_TYPES.map((t) => `count(*) FILTER (WHERE type = '${t}') AS n_${t}`).join(',\n        ')},
-        count(*) FILTER (WHERE lower(channel) IN (${app}) AND type <> 'exposure') AS app_events,
-        count(*) FILTER (WHERE channel IS NOT NULL AND type <> 'exposure') AS channel_events,
-        sum(amount) FILTER (WHERE type = 'purchase') AS spend,
-        sum(abs(amount)) FILTER (WHERE type = 'return') AS returned,
-        count(*) FILTER (WHERE props IS NOT NULL) AS props_events,
-        count(*) FILTER (WHERE type = 'cart' AND props IS NOT NULL) AS configured_carts
-      FROM events GROUP BY customer_id`,
-    `CREATE OR REPLACE TABLE ${tables.facts} AS
+        min(CASE WHEN type = 'purchase' THEN ts END) AS first_purchase, max(CASE WHEN type = 'purchase' THEN ts END) AS last_purchase,
+        ${d.countIf()} AS events,
+        ${EVENT_TYPES.map((x) => `${d.countIf(`type = '${x}'`)} AS n_${x}`).join(',\n        ')},
+        ${d.countIf(`lower(channel) IN (${app}) AND type <> 'exposure'`)} AS app_events,
+        ${d.countIf("channel IS NOT NULL AND type <> 'exposure'")} AS channel_events,
+        sum(CASE WHEN type = 'purchase' THEN amount END) AS spend,
+        sum(CASE WHEN type = 'return' THEN abs(amount) END) AS returned,
+        ${d.countIf('props IS NOT NULL')} AS props_events,
+        ${d.countIf("type = 'cart' AND props IS NOT NULL")} AS configured_carts
+      FROM events GROUP BY customer_id`, true],
+    [tables.facts, `
     WITH bounds AS (SELECT max(last_event) AS as_of FROM ${SCRATCH.agg}),
     channels AS (
-      SELECT customer_id, count(*) AS channels FROM (SELECT DISTINCT customer_id, channel FROM events WHERE type <> 'exposure' AND channel IS NOT NULL) GROUP BY customer_id
+      SELECT customer_id, ${d.countIf()} AS channels FROM (SELECT DISTINCT customer_id, channel FROM events WHERE type <> 'exposure' AND channel IS NOT NULL) c0 GROUP BY customer_id
     ), distinct_items AS (
-      SELECT customer_id, count(*) AS distinct_items FROM (SELECT DISTINCT customer_id, item_id FROM events WHERE item_id IS NOT NULL) GROUP BY customer_id
+      SELECT customer_id, ${d.countIf()} AS distinct_items FROM (SELECT DISTINCT customer_id, item_id FROM events WHERE item_id IS NOT NULL) i0 GROUP BY customer_id
     ), sessions AS (
-      SELECT x.customer_id, count(*) FILTER (WHERE p.b IS NULL OR x.first_ts - p.last_ts > INTERVAL ${g} MINUTE) AS sessions
+      SELECT x.customer_id AS customer_id, ${d.countIf(`p.b IS NULL OR x.first_ts > ${d.addSeconds('p.last_ts', 60 * g)}`)} AS sessions
       FROM ${SCRATCH.buckets} x LEFT JOIN ${SCRATCH.buckets} p ON p.customer_id = x.customer_id AND p.b = x.b - 1 GROUP BY x.customer_id
     ), pw AS (
-      SELECT customer_id, count(*) FILTER (WHERE purchases_in_window = 1) AS purchase_sessions,
-        count(*) FILTER (WHERE prev_type = 'search') AS direct_purchases,
-        sum(views_before) FILTER (WHERE purchases_in_window = 1) AS views_before_purchases
+      SELECT customer_id, ${d.countIf('purchases_in_window = 1')} AS purchase_sessions,
+        ${d.countIf("prev_type = 'search'")} AS direct_purchases,
+        sum(CASE WHEN purchases_in_window = 1 THEN views_before END) AS views_before_purchases
       FROM ${SCRATCH.windows} GROUP BY customer_id
     ), ipt AS (
-      SELECT customer_id, count(*) AS purchase_days, avg(gap) AS mean_ipt_days, stddev_samp(gap) AS sd_ipt_days
-      FROM (SELECT customer_id, d, d - lag(d) OVER (PARTITION BY customer_id ORDER BY d) AS gap FROM (SELECT DISTINCT customer_id, d FROM ${SCRATCH.days})) GROUP BY customer_id
+      SELECT customer_id, ${d.countIf()} AS purchase_days, avg(gap) AS mean_ipt_days, ${d.stddevSamp('gap')} AS sd_ipt_days
+      FROM (SELECT customer_id, d, ${d.daysBetween('d', gap('customer_id'))} AS gap FROM (SELECT DISTINCT customer_id, d FROM ${SCRATCH.days}) d0) d1 GROUP BY customer_id
     ), items AS (
       SELECT customer_id,
-        count(*) FILTER (WHERE carts > 0 AND purchases = 0) AS carts_without_purchase,
-        count(*) FILTER (WHERE saves > 0 AND purchases = 0) AS saves_without_purchase,
-        count(*) FILTER (WHERE purchase_days >= ${o.minRegularPurchases} AND cv_gap <= ${o.maxRegularCv}) AS regular_items,
-        arg_min(cv_gap, cv_gap) FILTER (WHERE purchase_days >= ${o.minRegularPurchases}) AS best_item_cv,
+        ${d.countIf('carts > 0 AND purchases = 0')} AS carts_without_purchase,
+        ${d.countIf('saves > 0 AND purchases = 0')} AS saves_without_purchase,
+        ${d.countIf(`purchase_days >= ${o.minRegularPurchases} AND cv_gap <= ${o.maxRegularCv}`)} AS regular_items,
+        min(CASE WHEN purchase_days >= ${o.minRegularPurchases} THEN cv_gap END) AS best_item_cv,
         -- ties in the CV (several items bought at the same regular cycle): the shortest cycle, then the item id, so the value does not depend on row order
-        arg_min(mean_gap_days, struct_pack(c := cv_gap, m := mean_gap_days, i := item_id)) FILTER (WHERE purchase_days >= ${o.minRegularPurchases} AND cv_gap IS NOT NULL) AS best_item_cycle_days
+        ${d.argMin('mean_gap_days', ['cv_gap', 'mean_gap_days', 'item_id'], `purchase_days >= ${o.minRegularPurchases} AND cv_gap IS NOT NULL`)} AS best_item_cycle_days
       FROM ${tables.items} GROUP BY customer_id
     ), a AS (
-      SELECT a.customer_id, a.first_event, a.last_event, a.first_purchase, a.last_purchase, a.events,
-        ${EVENT_TYPES.map((t) => `a.n_${t}`).join(', ')},
-        coalesce(c.channels, 0) AS channels, a.app_events, a.channel_events, coalesce(di.distinct_items, 0) AS distinct_items,
-        a.spend, a.returned, CAST(s.sessions AS HUGEINT) AS sessions, coalesce(w.purchase_sessions, 0) AS purchase_sessions,
-        coalesce(w.direct_purchases, 0) AS direct_purchases, CAST(w.views_before_purchases AS HUGEINT) AS views_before_purchases,
-        a.props_events, a.configured_carts
+      SELECT a.customer_id AS customer_id, a.first_event AS first_event, a.last_event AS last_event, a.first_purchase AS first_purchase,
+        a.last_purchase AS last_purchase, a.events AS events,
+        ${EVENT_TYPES.map((x) => `a.n_${x} AS n_${x}`).join(', ')},
+        coalesce(c.channels, 0) AS channels, a.app_events AS app_events, a.channel_events AS channel_events, coalesce(di.distinct_items, 0) AS distinct_items,
+        a.spend AS spend, a.returned AS returned, CAST(s.sessions AS ${wide}) AS sessions, coalesce(w.purchase_sessions, 0) AS purchase_sessions,
+        coalesce(w.direct_purchases, 0) AS direct_purchases, CAST(w.views_before_purchases AS ${wide}) AS views_before_purchases,
+        a.props_events AS props_events, a.configured_carts AS configured_carts
       FROM ${SCRATCH.agg} a
       LEFT JOIN channels c ON c.customer_id = a.customer_id
       LEFT JOIN distinct_items di ON di.customer_id = a.customer_id
       LEFT JOIN sessions s ON s.customer_id = a.customer_id
       LEFT JOIN pw w ON w.customer_id = a.customer_id
     )
-    SELECT a.*,
-      coalesce(p.purchase_days, 0) AS purchase_days, p.mean_ipt_days, p.sd_ipt_days,
+    SELECT ${['customer_id', 'first_event', 'last_event', 'first_purchase', 'last_purchase', 'events', ...EVENT_TYPES.map((x) => `n_${x}`), 'channels', 'app_events', 'channel_events',
+      'distinct_items', 'spend', 'returned', 'sessions', 'purchase_sessions', 'direct_purchases', 'views_before_purchases', 'props_events', 'configured_carts'].map((c) => `a.${c} AS ${c}`).join(', ')},
+      coalesce(p.purchase_days, 0) AS purchase_days, p.mean_ipt_days AS mean_ipt_days, p.sd_ipt_days AS sd_ipt_days,
       CASE WHEN p.mean_ipt_days > 0 THEN p.sd_ipt_days / p.mean_ipt_days END AS cv_ipt,
-      CASE WHEN a.sessions > 0 THEN a.purchase_sessions / a.sessions END AS session_conversion,
-      CASE WHEN a.n_purchase > 0 THEN a.n_view / a.n_purchase END AS views_per_purchase,
-      CASE WHEN a.purchase_sessions > 0 THEN a.views_before_purchases / a.purchase_sessions END AS views_per_purchase_session,
-      CASE WHEN a.n_purchase > 0 THEN a.direct_purchases / a.n_purchase END AS direct_share,
-      CASE WHEN a.channel_events > 0 THEN a.app_events / a.channel_events END AS app_share,
+      CASE WHEN a.sessions > 0 THEN ${dbl('a.purchase_sessions')} / a.sessions END AS session_conversion,
+      CASE WHEN a.n_purchase > 0 THEN ${dbl('a.n_view')} / a.n_purchase END AS views_per_purchase,
+      CASE WHEN a.purchase_sessions > 0 THEN ${dbl('a.views_before_purchases')} / a.purchase_sessions END AS views_per_purchase_session,
+      CASE WHEN a.n_purchase > 0 THEN ${dbl('a.direct_purchases')} / a.n_purchase END AS direct_share,
+      CASE WHEN a.channel_events > 0 THEN ${dbl('a.app_events')} / a.channel_events END AS app_share,
       coalesce(i.carts_without_purchase, 0) AS carts_without_purchase, coalesce(i.saves_without_purchase, 0) AS saves_without_purchase,
-      coalesce(i.regular_items, 0) AS regular_items, i.best_item_cv, i.best_item_cycle_days,
-      greatest(date_diff('second', a.first_event, b.as_of) / 604800.0, 0) AS weeks_observed,
-      date_diff('second', a.last_event, b.as_of) / 86400.0 AS days_since_last_event,
-      date_diff('second', a.last_purchase, b.as_of) / 86400.0 AS days_since_last_purchase,
-      ${hasClv ? 'c.p_alive, c.expected_purchases, c.expected_spend, c.clv' : 'NULL::DOUBLE AS p_alive, NULL::DOUBLE AS expected_purchases, NULL::DOUBLE AS expected_spend, NULL::DOUBLE AS clv'},
-      ${hasNetwork ? 'n.pagerank, n.core AS kcore, n.community, n.in_degree, n.out_degree, n.referrals, n.network_adjusted_clv' : 'NULL::DOUBLE AS pagerank, NULL::INTEGER AS kcore, NULL::INTEGER AS community, NULL::INTEGER AS in_degree, NULL::INTEGER AS out_degree, NULL::BIGINT AS referrals, NULL::DOUBLE AS network_adjusted_clv'}
+      coalesce(i.regular_items, 0) AS regular_items, i.best_item_cv AS best_item_cv, i.best_item_cycle_days AS best_item_cycle_days,
+      greatest(${secondsBetween(d, 'a.first_event', 'b.as_of')} / 604800.0, 0) AS weeks_observed,
+      ${secondsBetween(d, 'a.last_event', 'b.as_of')} / 86400.0 AS days_since_last_event,
+      ${secondsBetween(d, 'a.last_purchase', 'b.as_of')} / 86400.0 AS days_since_last_purchase,
+      ${hasClv ? 'c.p_alive AS p_alive, c.expected_purchases AS expected_purchases, c.expected_spend AS expected_spend, c.clv AS clv' : ['p_alive', 'expected_purchases', 'expected_spend', 'clv'].map((x) => `CAST(NULL AS ${t.double}) AS ${x}`).join(', ')},
+      ${hasNetwork ? 'n.pagerank AS pagerank, n.core AS kcore, n.community AS community, n.in_degree AS in_degree, n.out_degree AS out_degree, n.referrals AS referrals, n.network_adjusted_clv AS network_adjusted_clv' : `CAST(NULL AS ${t.double}) AS pagerank, CAST(NULL AS ${t.int}) AS kcore, CAST(NULL AS ${t.int}) AS community, CAST(NULL AS ${t.int}) AS in_degree, CAST(NULL AS ${t.int}) AS out_degree, CAST(NULL AS ${t.bigint}) AS referrals, CAST(NULL AS ${t.double}) AS network_adjusted_clv`}
     FROM a CROSS JOIN bounds b
     LEFT JOIN ipt p ON p.customer_id = a.customer_id
     LEFT JOIN items i ON i.customer_id = a.customer_id
     ${hasClv ? `LEFT JOIN ${CLV_SCORES_TABLE} c ON c.customer_id = a.customer_id` : ''}
-    ${hasNetwork ? `LEFT JOIN ${NETWORK_SCORES_TABLE} n ON n.customer_id = a.customer_id` : ''}`,
+    ${hasNetwork ? `LEFT JOIN ${NETWORK_SCORES_TABLE} n ON n.customer_id = a.customer_id` : ''}`, false],
   ];
+}
+
+/** Whole seconds from `from` to `to` (DuckDB's date_diff('second'): the difference of the truncated epoch seconds), as a double. */
+function secondsBetween(d: Dialect, from: string, to: string): string {
+  return d.name === 'duckdb'
+    ? `date_diff('second', ${from}, ${to})`
+    : `(floor(${d.epochSeconds(to)}) - floor(${d.epochSeconds(from)}))`;
 }
 
 /** Builds customer_item_facts and customer_facts (replacing them) and returns what the store records. */
@@ -192,8 +216,10 @@ export async function buildCustomerFacts(store: Store, opts: Partial<typeof FACT
   const o = { ...FACTS_DEFAULTS, ...opts };
   const hasClv = await tableExists(store, CLV_SCORES_TABLE);
   const hasNetwork = await tableExists(store, NETWORK_SCORES_TABLE);
+  // the customer view (segments.ts) reads these tables: Postgres will not drop a table a view depends on
+  await store.exec(`DROP VIEW IF EXISTS ${CUSTOMER_VIEW_NAME}`);
   try {
-    for (const sql of customerFactsStatements(o, hasClv, hasNetwork)) await store.exec(sql);
+    for (const [name, select, temp] of customerFactsStatements(o, hasClv, hasNetwork, undefined, dialectOf(store))) await replaceTableAs(store, name, select, { temp });
   } finally {
     await store.exec(Object.values(SCRATCH).map((t) => `DROP TABLE IF EXISTS ${t};`).join('\n'));
   }

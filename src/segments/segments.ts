@@ -15,6 +15,7 @@ import type { Store } from '../store/types.js';
 import { chooseK, kmeans, type KChoice } from '../models/cluster/kmeans.js';
 import { BEHAVIOURS, BEHAVIOURS_TABLE, type Behaviour, type BehaviourAvailability } from './behaviours.js';
 import { CUSTOMER_FACTS_TABLE, type FactsInfo } from './facts.js';
+import { dialectOf, replaceTableAs } from '../sql/dialect.js';
 
 export const SEGMENTS_TABLE = 'customer_segments';
 /** customer_facts joined to behaviours and segments: what rule segments and the profile read. */
@@ -121,9 +122,11 @@ export function segmentName(p: { clvZ: number | null; behaviourZ: Partial<Record
 export async function segmentCustomers(store: Store, info: FactsInfo, availability: readonly BehaviourAvailability[], opts: Partial<typeof SEGMENT_DEFAULTS> = {}): Promise<SegmentationResult> {
   const o = { ...SEGMENT_DEFAULTS, ...opts };
   const features = segmentFeatures(availability, info);
+  const d = dialectOf(store);
+  const dbl = (e: string): string => `CAST(${e} AS ${d.types.double})`;
   const rfm = await rfmGrid(store);
   if (info.customers === 0) {
-    await store.exec(`CREATE OR REPLACE TABLE ${SEGMENTS_TABLE} (customer_id VARCHAR, segment INTEGER)`);
+    await replaceTableAs(store, SEGMENTS_TABLE, `SELECT CAST(NULL AS ${d.types.text}) AS customer_id, CAST(NULL AS ${d.types.int}) AS segment WHERE 1 = 0`);
     await createCustomerView(store, []);
     return {
       status: 'empty', message: 'the store has no customers', method: 'none', criterion: null, features: features.map((x) => x.name), segments: [],
@@ -131,12 +134,12 @@ export async function segmentCustomers(store: Store, info: FactsInfo, availabili
     };
   }
   // mid-percentile of each feature, then the sample the fit sees
-  const pct = features.map((x, i) => `(rank() OVER (ORDER BY v${i}) - 1 + 0.5 * count(*) OVER (PARTITION BY v${i})) / count(*) OVER () AS p${i}`);
-  await store.exec(`
-    CREATE OR REPLACE TEMP TABLE segment_features AS
-    WITH raw AS (SELECT f.customer_id, ${features.map((x, i) => `CAST(${x.sql} AS DOUBLE) AS v${i}`).join(', ')}, f.weeks_observed AS w
-                 FROM ${CUSTOMER_FACTS_TABLE} f JOIN ${BEHAVIOURS_TABLE} b USING (customer_id) WHERE f.n_purchase > 0)
-    SELECT customer_id, ${pct.join(', ')}, hash(customer_id || '${o.seed}') AS h, w FROM raw`);
+  const pct = features.map((x, i) => `(${dbl(`rank() OVER (ORDER BY v${i})`)} - 1 + 0.5 * count(*) OVER (PARTITION BY v${i})) / count(*) OVER () AS p${i}`);
+  // the sample order: a hash that is the same on every engine, so every engine fits the same customers
+  await replaceTableAs(store, 'segment_features', `
+    WITH raw AS (SELECT f.customer_id AS customer_id, ${features.map((x, i) => `${dbl(x.sql)} AS v${i}`).join(', ')}, f.weeks_observed AS w
+                 FROM ${CUSTOMER_FACTS_TABLE} f JOIN ${BEHAVIOURS_TABLE} b ON b.customer_id = f.customer_id WHERE f.n_purchase > 0)
+    SELECT customer_id, ${pct.join(', ')}, ${d.portableHash(`customer_id || '${o.seed}'`)} AS h, w FROM raw`, { temp: true });
   const stats = await store.query<Record<string, number>>(`SELECT ${features.map((_, i) => `avg(p${i}) AS m${i}, coalesce(stddev_pop(p${i}), 0) AS s${i}`).join(', ')} FROM segment_features`);
   const mean = features.map((_, i) => Number(stats[0][`m${i}`]));
   const sd = features.map((_, i) => Number(stats[0][`s${i}`]) || 1);
@@ -166,13 +169,14 @@ export async function segmentCustomers(store: Store, info: FactsInfo, availabili
     criterion = choice ? { name: 'silhouette', rule: `k in ${o.kMin}..${kMax}: the largest k whose mean silhouette (on ${Math.min(data.length, o.silhouetteSample)} sampled customers) is within ${o.silhouetteTolerance * 100}% of the best`, chosenK: choice.k, scores: choice.scores.map((s) => ({ k: s.k, silhouette: s.silhouette, bic: s.bic })), sample: Math.min(data.length, o.silhouetteSample), seed: o.seed } : null;
   }
   // assign everyone in SQL: argmin of the squared distance to each centroid
-  const dist = centroids.map((c) => (features.length ? c.map((m, i) => `pow(${z(i)} - (${m}), 2)`).join(' + ') : '0'));
-  await store.exec(`
-    CREATE OR REPLACE TABLE ${SEGMENTS_TABLE} AS
-    SELECT customer_id, CAST(list_position(d, list_min(d)) - 1 AS INTEGER) AS segment
-    FROM (SELECT customer_id, [${dist.map((d) => `(${d})`).join(', ')}]::DOUBLE[] AS d FROM segment_features)
+  const dist = centroids.map((c) => (features.length ? c.map((m, i) => `power(${z(i)} - (${m}), 2)`).join(' + ') : '0'));
+  // the nearest centroid (the first on ties): a CASE over the distance columns, the same on every engine
+  const nearest = `CASE ${dist.slice(0, -1).map((_, k) => `WHEN ${dist.map((__, j) => (j === k ? '' : `d${k} ${j < k ? '<' : '<='} d${j}`)).filter(Boolean).join(' AND ') || 'TRUE'} THEN ${k}`).join(' ')} ELSE ${dist.length - 1} END`;
+  await replaceTableAs(store, SEGMENTS_TABLE, `
+    SELECT customer_id, CAST(${dist.length === 1 ? '0' : nearest} AS ${d.types.int}) AS segment
+    FROM (SELECT customer_id, ${dist.map((x, k) => `${dbl(`(${x})`)} AS d${k}`).join(', ')} FROM segment_features) dd
     UNION ALL
-    SELECT customer_id, ${centroids.length} AS segment FROM ${CUSTOMER_FACTS_TABLE} WHERE n_purchase = 0`);
+    SELECT customer_id, CAST(${centroids.length} AS ${d.types.int}) AS segment FROM ${CUSTOMER_FACTS_TABLE} WHERE n_purchase = 0`);
   const segments = await summarise(store, features, o.gapEffect, info, centroids.length);
   await createCustomerView(store, segments);
   const [eq] = await store.query<{ equity: unknown }>(`SELECT sum(clv) AS equity FROM ${CUSTOMER_FACTS_TABLE}`);
@@ -193,12 +197,12 @@ async function summarise(store: Store, features: Feature[], gapEffect: number, i
   const beh = features.filter((x) => (BEHAVIOURS as readonly string[]).includes(x.name)).map((x) => x.name as Behaviour);
   const brand = await store.query<Record<string, unknown>>(`
     SELECT ${[...beh.map((b) => `avg(b.${b}) AS m_${b}, stddev_pop(b.${b}) AS s_${b}`), 'avg(f.clv) AS m_clv, stddev_pop(f.clv) AS s_clv', 'avg(f.purchase_days) AS m_f, stddev_pop(f.purchase_days) AS s_f'].join(', ')}
-    FROM ${CUSTOMER_FACTS_TABLE} f JOIN ${BEHAVIOURS_TABLE} b USING (customer_id)`);
+    FROM ${CUSTOMER_FACTS_TABLE} f JOIN ${BEHAVIOURS_TABLE} b ON b.customer_id = f.customer_id`);
   const B = brand[0];
   const rows = await store.query<Record<string, unknown>>(`
     SELECT s.segment, count(*) AS size, sum(f.clv) AS equity, avg(f.clv) AS mean_clv, sum((1 - f.p_alive) * f.clv) AS at_risk, avg(f.p_alive) AS p_alive,
       ${features.map((x, i) => `avg(${x.sql}) AS f${i}`).join(', ')}
-    FROM ${SEGMENTS_TABLE} s JOIN ${CUSTOMER_FACTS_TABLE} f USING (customer_id) JOIN ${BEHAVIOURS_TABLE} b USING (customer_id)
+    FROM ${SEGMENTS_TABLE} s JOIN ${CUSTOMER_FACTS_TABLE} f ON f.customer_id = s.customer_id JOIN ${BEHAVIOURS_TABLE} b ON b.customer_id = s.customer_id
     GROUP BY s.segment ORDER BY s.segment`);
   const total = rows.reduce((s, r) => s + Number(r.size), 0);
   const zOf = (v: number | null, m: unknown, s: unknown): number | null => {
@@ -238,11 +242,19 @@ async function summarise(store: Store, features: Feature[], gapEffect: number, i
 
 /** The customer table rule segments and `spiral customer` read: facts ⋈ behaviours ⋈ segment (with its name). */
 async function createCustomerView(store: Store, segments: SegmentSummary[]): Promise<void> {
-  const names = segments.length ? `CASE s.segment ${segments.map((x) => `WHEN ${x.id} THEN '${x.name.replace(/'/g, "''")}'`).join(' ')} END` : 'NULL';
+  const d = dialectOf(store);
+  const names = segments.length ? `CASE s.segment ${segments.map((x) => `WHEN ${x.id} THEN ${d.lit(x.name)}`).join(' ')} END` : `CAST(NULL AS ${d.types.text})`;
+  // dropped and created (Postgres cannot CREATE OR REPLACE a view whose columns change)
+  await store.exec(`DROP VIEW IF EXISTS ${CUSTOMER_VIEW}`);
+  // the facts' columns by name (ClickHouse would name f.* columns "f.customer_id" next to the other tables)
+  const factCols = await store.query<{ column_name: string }>(
+    `SELECT column_name FROM information_schema.columns WHERE table_name = ${d.lit(CUSTOMER_FACTS_TABLE)} ORDER BY ordinal_position`,
+  );
+  const facts = [...new Set(factCols.map((c) => c.column_name))].map((c) => `f.${c} AS ${c}`).join(', ');
   await store.exec(`
-    CREATE OR REPLACE VIEW ${CUSTOMER_VIEW} AS
-    SELECT f.*, ${BEHAVIOURS.map((b) => `b.${b}`).join(', ')}, s.segment, ${names} AS segment_name
-    FROM ${CUSTOMER_FACTS_TABLE} f JOIN ${BEHAVIOURS_TABLE} b USING (customer_id) LEFT JOIN ${SEGMENTS_TABLE} s USING (customer_id)`);
+    CREATE VIEW ${CUSTOMER_VIEW} AS
+    SELECT ${facts}, ${BEHAVIOURS.map((b) => `b.${b} AS ${b}`).join(', ')}, s.segment AS segment, ${names} AS segment_name
+    FROM ${CUSTOMER_FACTS_TABLE} f JOIN ${BEHAVIOURS_TABLE} b ON b.customer_id = f.customer_id LEFT JOIN ${SEGMENTS_TABLE} s ON s.customer_id = f.customer_id`);
 }
 
 /** Recency × frequency quintiles (5 = most recent / most frequent) of purchasers, with mean spend and equity per cell. */
@@ -251,8 +263,8 @@ async function rfmGrid(store: Store): Promise<SegmentationResult['rfm']> {
     WITH p AS (SELECT customer_id, days_since_last_purchase AS rec, purchase_days AS freq, spend / nullif(purchase_days, 0) AS mon, clv
                FROM ${CUSTOMER_FACTS_TABLE} WHERE n_purchase > 0),
     q AS (SELECT *, ntile(5) OVER (ORDER BY rec DESC, customer_id) AS r, ntile(5) OVER (ORDER BY freq, customer_id) AS f FROM p)
-    SELECT r, f, count(*) AS customers, avg(mon) AS mon, sum(clv) AS equity FROM q GROUP BY r, f ORDER BY r, f`);
-  const cells = rows.map((x) => ({ r: Number(x.r), f: Number(x.f), customers: Number(x.customers), meanMonetary: finite(x.mon), equity: finite(x.equity) }));
+    SELECT r, f, count(*) AS customers, avg(mon) AS mean_mon, sum(clv) AS equity FROM q GROUP BY r, f ORDER BY r, f`);
+  const cells = rows.map((x) => ({ r: Number(x.r), f: Number(x.f), customers: Number(x.customers), meanMonetary: finite(x.mean_mon), equity: finite(x.equity) }));
   return {
     cells, purchasers: cells.reduce((s, c) => s + c.customers, 0),
     note: 'Purchasers in recency quintiles (r = 5: bought most recently) × frequency quintiles of purchase days (f = 5: most days); ties are split by ntile in customer id order, so the grid does not depend on row order.',

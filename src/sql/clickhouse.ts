@@ -37,4 +37,16 @@ export const clickhouseDialect: Dialect = {
   secondsBetween: (a, b) => `toFloat64(dateDiff('second', ${a}, ${b}))`,
   dateText: (e, u) => `formatDateTime(${e}, '${u === 'month' ? '%Y-%m' : '%Y-%m-%d'}')`,
   byteOrder: (e) => e,
+  epochMicros: (e) => `toUnixTimestamp64Micro(${e})`,
+  addSeconds: (e, n) => `addMicroseconds(${e}, toInt64(round(1e6 * (${n}))))`,
+  lag: (e, { partitionBy, orderBy }) =>
+    `lagInFrame(toNullable(${e}), 1, NULL) OVER (PARTITION BY ${partitionBy} ORDER BY ${orderBy} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`,
+  countIf: (c) => (c ? `toInt64(countIf(${c}))` : 'toInt64(count())'),
+  stddevSamp: (e) => `if(count(${e}) > 1, stddevSamp(${e}), NULL)`,
+  argMin: (v, by, f) => `argMin${f ? 'If' : ''}(${v}, ${by.length === 1 ? by[0] : `tuple(${by.join(', ')})`}${f ? `, ${f}` : ''})`,
+  argMax: (v, by, f) => `argMax${f ? 'If' : ''}(${v}, ${by.length === 1 ? by[0] : `tuple(${by.join(', ')})`}${f ? `, ${f}` : ''})`,
+  portableHash: (e) => `toInt64(bitShiftRight(reinterpretAsUInt64(reverse(substring(MD5(${e}), 1, 8))), 4))`,
+  // no ordered string_agg: sort (key…, value) tuples, keep the values
+  stringAgg: (e, sep, by) =>
+    `if(count(${e}) = 0, NULL, arrayStringConcat(arrayMap(t -> tupleElement(t, ${by.length + 1}), arraySort(groupArrayIf(tuple(${by.join(', ')}, ${e}), ${e} IS NOT NULL))), ${lit(sep)}))`,
 };

@@ -61,6 +61,27 @@ export interface Dialect {
   dateText(expr: string, unit: 'month' | 'day'): string;
   /** A text expression to ORDER BY in byte order (Postgres otherwise sorts by the database's locale). */
   byteOrder(expr: string): string;
+  /** Microseconds since 1970-01-01 UTC, a 64-bit integer. */
+  epochMicros(expr: string): string;
+  /** `expr` plus `n` seconds (n may be negative, or a SQL expression). */
+  addSeconds(expr: string, n: string | number): string;
+  /** The previous row's `expr` in the window (NULL on the first row of each partition). */
+  lag(expr: string, o: { partitionBy: string; orderBy: string }): string;
+  /** Rows where `cond` holds (every row without one), as a signed 64-bit integer (ClickHouse's count is unsigned). */
+  countIf(cond?: string): string;
+  /** The sample standard deviation of `expr`; NULL with fewer than two values (ClickHouse gives nan). */
+  stddevSamp(expr: string): string;
+  /** `value` of the row with the smallest tuple `by` (lexicographic) among the rows where `filter` holds. */
+  argMin(value: string, by: readonly string[], filter?: string): string;
+  /** `value` of the row with the largest tuple `by` among the rows where `filter` holds. */
+  argMax(value: string, by: readonly string[], filter?: string): string;
+  /**
+   * A non-negative 60-bit hash of a string expression that is THE SAME on every engine (the first
+   * 15 hex digits of its MD5): for seeded samples and draws whose results must agree across engines.
+   */
+  portableHash(expr: string): string;
+  /** The group's `expr` values joined by `sep`, in ascending order of the tuple `orderBy`. */
+  stringAgg(expr: string, sep: string, orderBy: readonly string[]): string;
 }
 
 const DIALECTS: Record<DialectName, Dialect> = { duckdb: duckdbDialect, postgres: postgresDialect, clickhouse: clickhouseDialect };

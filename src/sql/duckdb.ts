@@ -23,4 +23,13 @@ export const duckdbDialect: Dialect = {
   secondsBetween: (a, b) => `CAST(date_diff('second', ${a}, ${b}) AS DOUBLE)`,
   dateText: (e, u) => `strftime(${e}, '${u === 'month' ? '%Y-%m' : '%Y-%m-%d'}')`,
   byteOrder: (e) => e,
+  epochMicros: (e) => `epoch_us(${e})`,
+  addSeconds: (e, n) => `(${e} + to_microseconds(CAST(round(1e6 * (${n})) AS BIGINT)))`,
+  lag: (e, { partitionBy, orderBy }) => `lag(${e}) OVER (PARTITION BY ${partitionBy} ORDER BY ${orderBy})`,
+  countIf: (c) => (c ? `count(*) FILTER (WHERE ${c})` : 'count(*)'),
+  stddevSamp: (e) => `stddev_samp(${e})`,
+  argMin: (v, by, f) => `arg_min(${v}, ${by.length === 1 ? by[0] : `struct_pack(${by.map((b, i) => `k${i} := ${b}`).join(', ')})`})${f ? ` FILTER (WHERE ${f})` : ''}`,
+  argMax: (v, by, f) => `arg_max(${v}, ${by.length === 1 ? by[0] : `struct_pack(${by.map((b, i) => `k${i} := ${b}`).join(', ')})`})${f ? ` FILTER (WHERE ${f})` : ''}`,
+  portableHash: (e) => `CAST('0x' || substr(md5(${e}), 1, 15) AS BIGINT)`,
+  stringAgg: (e, sep, by) => `string_agg(${e}, ${lit(sep)} ORDER BY ${by.join(', ')})`,
 };

@@ -23,4 +23,14 @@ export const postgresDialect: Dialect = {
   secondsBetween: (a, b) => `CAST(extract(epoch FROM date_trunc('second', ${b})) - extract(epoch FROM date_trunc('second', ${a})) AS DOUBLE PRECISION)`,
   dateText: (e, u) => `to_char(${e}, '${u === 'month' ? 'YYYY-MM' : 'YYYY-MM-DD'}')`,
   byteOrder: (e) => `(${e} COLLATE "C")`,
+  epochMicros: (e) => `CAST(extract(epoch FROM ${e}) * 1000000 AS BIGINT)`,
+  addSeconds: (e, n) => `(${e} + make_interval(secs => ${n}))`,
+  lag: (e, { partitionBy, orderBy }) => `lag(${e}) OVER (PARTITION BY ${partitionBy} ORDER BY ${orderBy})`,
+  countIf: (c) => (c ? `count(*) FILTER (WHERE ${c})` : 'count(*)'),
+  stddevSamp: (e) => `stddev_samp(${e})`,
+  // no arg_min: the first element of the values ordered by the key (NULL keys last, as the other engines skip them)
+  argMin: (v, by, f) => `(array_agg(${v} ORDER BY ${by.map((b) => `${b} ASC NULLS LAST`).join(', ')})${f ? ` FILTER (WHERE ${f})` : ''})[1]`,
+  argMax: (v, by, f) => `(array_agg(${v} ORDER BY ${by.map((b) => `${b} DESC NULLS LAST`).join(', ')})${f ? ` FILTER (WHERE ${f})` : ''})[1]`,
+  portableHash: (e) => `CAST(CAST('x' || substr(md5(${e}), 1, 15) AS bit(60)) AS BIGINT)`,
+  stringAgg: (e, sep, by) => `string_agg(${e}, ${lit(sep)} ORDER BY ${by.join(', ')})`,
 };

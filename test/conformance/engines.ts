@@ -3,6 +3,7 @@
  * started for the suite (test/helpers/postgres.ts) and chdb (embedded ClickHouse) in a temp folder.
  * chdb binds one data folder per process, so each test file opens at most one chdb store.
  */
+import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/types.js';
@@ -53,6 +54,22 @@ export async function openEngines(database: string): Promise<Engines> {
 /** |a − b| ≤ tol · max(|a|, |b|, 1e-300): equal to a relative tolerance. */
 export function closeTo(a: number, b: number, tol: number): boolean {
   return a === b || Math.abs(a - b) <= tol * Math.max(Math.abs(a), Math.abs(b), 1e-300);
+}
+
+/**
+ * Every number of `b` equals `a`'s — integers exactly, others to `tol` relative — and everything
+ * else is deeply equal; a failure names the path (e.g. `postgres.communities.modularity`).
+ */
+export function assertSameValues(a: unknown, b: unknown, tol: number, path: string): void {
+  if (typeof a === 'number' && typeof b === 'number') {
+    if (!(Number.isInteger(a) && Number.isInteger(b) ? a === b : closeTo(a, b, tol))) throw new assert.AssertionError({ message: `${path}: ${b} vs ${a}`, actual: b, expected: a });
+    return;
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object' && !(a instanceof Date)) {
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) assertSameValues((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], tol, `${path}.${k}`);
+    return;
+  }
+  assert.deepEqual(b, a, path);
 }
 
 /** Ingests `file` with a bundled mapping into every engine's store; the reports by engine. */

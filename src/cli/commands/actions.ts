@@ -11,12 +11,39 @@ import { lit } from '../../sql/quote.js';
 import { UsageError } from '../errors.js';
 import { fmtInt, type Output } from '../io.js';
 import { withStore } from '../store.js';
+import type { Store } from '../../store/types.js';
+import { openDuckDb } from '../../store/duckdb/index.js';
+import { dialectOf } from '../../sql/dialect.js';
+
+/**
+ * Postgres, ClickHouse: the rows come back (one per customer, small next to the events) and an
+ * in-memory DuckDB writes the file, so the CSV and Parquet are the same as DuckDB's COPY writes.
+ */
+async function copyActionsToFile(store: Store, path: string, format: string): Promise<void> {
+  const d = dialectOf(store);
+  const cols = ACTION_COLUMNS.map((c) => (c === 'due' ? `CAST(due AS ${d.types.text}) AS due` : c)).join(', ');
+  const rows = await store.query(`SELECT ${cols} FROM ${ACTIONS_TABLE} ORDER BY customer_id`);
+  const duck = await openDuckDb(':memory:');
+  try {
+    await duck.exec(`CREATE TABLE a (${ACTION_COLUMNS.map((c) => `${c} ${c === 'expected_value' ? 'DOUBLE' : 'VARCHAR'}`).join(', ')})`);
+    for (let lo = 0; lo < rows.length; lo += 2000) {
+      const chunk = rows.slice(lo, lo + 2000);
+      await duck.query(
+        `INSERT INTO a VALUES ${chunk.map(() => `(${ACTION_COLUMNS.map(() => '?').join(', ')})`).join(', ')}`,
+        chunk.flatMap((r) => ACTION_COLUMNS.map((c) => (r[c] === null || r[c] === undefined ? null : c === 'expected_value' ? Number(r[c]) : String(r[c])))),
+      );
+    }
+    await duck.exec(`COPY (SELECT * FROM a ORDER BY customer_id) TO ${lit(path)} (${format})`);
+  } finally {
+    await duck.close();
+  }
+}
 
 export function registerActions(program: Command, out: (json: boolean) => Output): void {
   program
     .command('actions')
     .description('every customer\'s connected experience (respond, curate, coach, automate or none) and next action, with the reason and expected value')
-    .requiredOption('--db <path>', 'DuckDB store file')
+    .requiredOption('--db <location>', 'store: a DuckDB file, postgres://…, clickhouse://… or chdb:<dir>')
     .requiredOption('--out <file>', 'actions file: .csv or .parquet')
     .option('--json', 'print the summary (customers per experience) as JSON on the last line of stdout')
     .addHelpText('after', `
@@ -37,10 +64,12 @@ Examples:
       const r = await withStore(flags.db, async (store) => {
         const res = await runSegmentsWithClv(store, { onProgress: (s) => o.info(s) }, warnings);
         const format = m[1].toLowerCase() === 'csv' ? 'FORMAT csv, HEADER true' : 'FORMAT parquet';
-        const cols = ACTION_COLUMNS.map((c) => (c === 'due' ? `strftime(due, '%Y-%m-%d') AS due` : c)).join(', ');
-        await store.exec(`COPY (SELECT ${cols} FROM ${ACTIONS_TABLE} ORDER BY customer_id) TO ${lit(path)} (${format})`);
+        if (store.dialect === 'duckdb') {
+          const cols = ACTION_COLUMNS.map((c) => (c === 'due' ? `strftime(due, '%Y-%m-%d') AS due` : c)).join(', ');
+          await store.exec(`COPY (SELECT ${cols} FROM ${ACTIONS_TABLE} ORDER BY customer_id) TO ${lit(path)} (${format})`);
+        } else await copyActionsToFile(store, path, format);
         return res;
-      });
+      }, { anyEngine: true });
       const e = r.experiences;
       const counts = Object.fromEntries(e.byExperience.map((x) => [x.experience, x.customers]));
       o.result(

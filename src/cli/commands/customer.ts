@@ -35,7 +35,7 @@ export function registerCustomer(program: Command, out: (json: boolean) => Outpu
   program
     .command('customer')
     .description('one customer\'s profile: facts, behaviours, segment, CLV and P(alive), network scores, experience, action, recommendations')
-    .requiredOption('--db <path>', 'DuckDB store file')
+    .requiredOption('--db <location>', 'store: a DuckDB file, postgres://…, clickhouse://… or chdb:<dir>')
     .requiredOption('--id <customer_id>', 'the customer')
     .option('--json', 'print the profile as JSON on the last line of stdout')
     .addHelpText('after', `
@@ -54,7 +54,7 @@ Example:
           if (e instanceof CustomerNotFoundError) throw new UsageError(`--id: ${e.message}`);
           throw e;
         }
-      });
+      }, { anyEngine: true });
       o.result(p, profileSummary(p));
     });
 }

@@ -49,7 +49,7 @@ export function registerNetwork(program: Command, out: (json: boolean) => Output
   program
     .command('network')
     .description('the customer network: influence, communities, homophily, referral cascades and value, the peer effect, network-adjusted CLV')
-    .requiredOption('--db <path>', 'DuckDB store file')
+    .requiredOption('--db <location>', 'store: a DuckDB file, postgres://…, clickhouse://… or chdb:<dir>')
     .option('--top <n>', 'customers listed in each top list', '20')
     .option('--json', 'print the network section as JSON on the last line of stdout')
     .addHelpText('after', `
@@ -65,6 +65,6 @@ Examples:
       const o = out(Boolean(flags.json));
       const topN = intFlag('top', flags.top, 0) ?? 20;
       await printSection(o, flags.db, 'network', (store, warnings) =>
-        runNetworkSection(store, { onProgress: (step) => o.info(step), network: { topN } }, warnings), networkSummary, NO_NETWORK_MESSAGE);
+        runNetworkSection(store, { onProgress: (step) => o.info(step), network: { topN } }, warnings), networkSummary, NO_NETWORK_MESSAGE, { anyEngine: true });
     });
 }

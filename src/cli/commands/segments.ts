@@ -39,7 +39,7 @@ export function registerSegments(program: Command, out: (json: boolean) => Outpu
   program
     .command('segments')
     .description('thin segments over behaviours, RFM, CLV, P(alive) and network position, with size, equity, risk, gaps and names; plus rule segments')
-    .requiredOption('--db <path>', 'DuckDB store file')
+    .requiredOption('--db <location>', 'store: a DuckDB file, postgres://…, clickhouse://… or chdb:<dir>')
     .option('--rules <file>', 'JSON rule segments: {"segments":[{"name":…,"rule":{"all":[{"field":"clv","op":">=","value":100}]}}]}')
     .option('--json', 'print {"segments":[…],"assignedCustomers":N,"criterion":…} as the last line of stdout')
     .addHelpText('after', `
@@ -63,7 +63,7 @@ Examples:
           if (e instanceof RuleError) throw new UsageError(`--rules: ${e.message}`);
           throw e;
         }
-      });
+      }, { anyEngine: true });
       o.result({ ...r.segments, warnings }, segmentsSummary(r.segments, warnings));
     });
 }

@@ -85,6 +85,8 @@ export const CLICKHOUSE_SETTINGS: Record<string, number | string> = {
   join_use_nulls: 1,
   output_format_json_quote_64bit_integers: 1,
   session_timezone: 'UTC',
+  // CAST(NULL AS Float64) and CAST(<Nullable> AS T) keep the NULL, as in standard SQL
+  cast_keep_nullable: 1,
 };
 
 interface JsonCompact {
