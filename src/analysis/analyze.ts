@@ -49,10 +49,10 @@ export async function analyze(store: Store, opts: AnalyzeOptions = {}): Promise<
   if (overview.events > 0 && overview.purchasers === 0) {
     warnings.push({ section: 'overview', message: 'no purchase events: revenue, repeat rate and CLV need purchases' });
   }
-  // Ported to Postgres and ClickHouse so far: the overview, brand and funnel (and the CLV fit, spiral clv fit); issue 13.
-  // On those engines the ported sections run first (the brand's CLV snapshot is null there until CLV scores are ported).
-  if (store.dialect !== 'duckdb') for (const run of [runBrandSection, runFunnelSection]) await run(store, opts, warnings);
-  requireDuckDb(store, 'the analysis after the overview, brand and funnel (CLV scores, network, segments)');
+  // The sections ported to Postgres and ClickHouse so far (issue 13), in the order they run there, before the first that is not.
+  const portedSections = [runClvSection, runBrandSection, runFunnelSection];
+  if (store.dialect !== 'duckdb') for (const run of portedSections) await run(store, opts, warnings);
+  requireDuckDb(store, 'the analysis after the overview, CLV, brand and funnel (network, segments)');
   // Idea sections run here, each from src/analysis/<name>.ts, one line per section:
   //   const clv = await runClvSection(store, opts, warnings);  (undefined when it does not apply)
   opts.onProgress?.('clv');

@@ -5,6 +5,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spiral } from '../helpers/cli.js';
 import { scratchDir } from '../helpers/paths.js';
@@ -75,7 +76,7 @@ test('brand and funnel run on Postgres and match DuckDB; analyze runs them, then
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /brand/);
   assert.match(r.stderr, /funnel/);
-  assert.match(r.stderr.trim().split('\n').at(-1)!, /^spiral: the analysis after the overview, brand and funnel \(CLV scores, network, segments\) is not yet available on Postgres: it still runs on DuckDB only/);
+  assert.match(r.stderr.trim().split('\n').at(-1)!, /^spiral: the analysis after the overview, CLV, brand and funnel \(network, segments\) is not yet available on Postgres: it still runs on DuckDB only/);
 });
 
 test('chdb: ingest and clv fit through the CLI, the store kept in its folder between runs', () => {
@@ -94,4 +95,29 @@ test('an unknown URL scheme is bad usage (exit 2)', () => {
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /unknown store location/);
   assert.ok(!r.stderr.includes('secret'));
+});
+
+const SCORE = ['clv', 'score', '--model', 'bgnbd', '--unit', 'week', '--calibration-end', '1997-09-30', '--horizon', '52', '--json'];
+
+test('clv score on Postgres (CSV) and chdb (Parquet) scores the 2,357 customers with the customer equity of DuckDB; Parquet on Postgres is a usage error', () => {
+  const duck = join(scratch.dir, 'score.duckdb');
+  const chdb = `chdb:${join(scratch.dir, 'score.chdb')}`;
+  for (const db of [duck, chdb]) assert.equal(spiral(['ingest', CDNOW_SAMPLE, '--mapping', 'cdnow_sample', '--db', db, '--reject-file', join(scratch.dir, 'score.rejects.csv')]).code, 0);
+  spiral(['ingest', CDNOW_SAMPLE, '--mapping', 'cdnow_sample', '--db', pg.url('shop'), '--reject-file', join(scratch.dir, 'score.rejects.csv')]);
+  type Score = { scored: number; customerEquity: number; logLikelihood: number };
+  const base = spiral([...SCORE, '--db', duck, '--out', join(scratch.dir, 'duck.csv')]);
+  assert.equal(base.code, 0, base.stderr);
+  for (const [db, out] of [[pg.url('shop'), 'pg.csv'], [chdb, 'ch.parquet']]) {
+    const r = spiral([...SCORE, '--db', db, '--out', join(scratch.dir, out)]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.json<Score>().scored, 2357, db);
+    assert.equal(Math.round(r.json<Score>().logLikelihood * 100) / 100, -9582.43, db);
+    const a = r.json<Score>().customerEquity, b = base.json<Score>().customerEquity;
+    assert.ok(Math.abs(a - b) <= 1e-6 * b, `${db}: equity ${a} vs ${b}`);
+    assert.ok(statSync(join(scratch.dir, out)).size > 1000, `${out} written`);
+  }
+  assert.equal(readFileSync(join(scratch.dir, 'pg.csv'), 'utf8').trim().split('\n').length, 2358, 'a header and one line per customer');
+  const bad = spiral([...SCORE, '--db', pg.url('shop'), '--out', join(scratch.dir, 'pg.parquet')]);
+  assert.equal(bad.code, 2, bad.stderr);
+  assert.match(bad.stderr, /Parquet is written from DuckDB and chdb stores only/);
 });
