@@ -50,9 +50,9 @@ export async function analyze(store: Store, opts: AnalyzeOptions = {}): Promise<
     warnings.push({ section: 'overview', message: 'no purchase events: revenue, repeat rate and CLV need purchases' });
   }
   // The sections ported to Postgres and ClickHouse so far (issue 13), in the order they run there, before the first that is not.
-  const portedSections = [runClvSection, runBrandSection, runFunnelSection];
+  const portedSections = [runClvSection, runBrandSection, runFunnelSection, runExperimentsSection];
   if (store.dialect !== 'duckdb') for (const run of portedSections) await run(store, opts, warnings);
-  requireDuckDb(store, 'the analysis after the overview, CLV, brand and funnel (network, segments)');
+  requireDuckDb(store, 'the analysis after the overview, CLV, brand, funnel and experiments (network, segments)');
   // Idea sections run here, each from src/analysis/<name>.ts, one line per section:
   //   const clv = await runClvSection(store, opts, warnings);  (undefined when it does not apply)
   opts.onProgress?.('clv');

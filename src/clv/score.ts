@@ -55,7 +55,7 @@ function lit(d: Dialect, v: number): string {
 }
 
 function spendSql(d: Dialect, g: GammaGammaParams | undefined, constant?: number): string {
-  const nul = `CAST(NULL AS ${d.name === 'clickhouse' ? 'Nullable(Float64)' : d.types.double})`;
+  const nul = d.nullDouble;
   if (!g) return constant !== undefined ? lit(d, constant) : nul;
   const pop = g.q > 1 ? lit(d, (g.p * g.gamma) / (g.q - 1)) : nul;
   const p = lit(d, g.p), q = lit(d, g.q), gamma = lit(d, g.gamma);

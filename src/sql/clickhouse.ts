@@ -37,4 +37,7 @@ export const clickhouseDialect: Dialect = {
   secondsBetween: (a, b) => `toFloat64(dateDiff('second', ${a}, ${b}))`,
   dateText: (e, u) => `formatDateTime(${e}, '${u === 'month' ? '%Y-%m' : '%Y-%m-%d'}')`,
   byteOrder: (e) => e,
+  // props is a String column: JSONExtractString for strings, the raw text for numbers and booleans
+  jsonText: (j, k) => `multiIf(JSONType(${j}, ${lit(k)}) = 'String', JSONExtractString(${j}, ${lit(k)}), JSONType(${j}, ${lit(k)}) = 'Null', NULL, JSONExtractRaw(${j}, ${lit(k)}))`,
+  nullDouble: 'CAST(NULL AS Nullable(Float64))',
 };

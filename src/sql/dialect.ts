@@ -61,6 +61,10 @@ export interface Dialect {
   dateText(expr: string, unit: 'month' | 'day'): string;
   /** A text expression to ORDER BY in byte order (Postgres otherwise sorts by the database's locale). */
   byteOrder(expr: string): string;
+  /** The top-level `key` of a JSON text/value as text (a string without quotes, a number as written); NULL when absent or null. */
+  jsonText(json: string, key: string): string;
+  /** A NULL of the double type (ClickHouse: Nullable(Float64)). */
+  readonly nullDouble: string;
 }
 
 const DIALECTS: Record<DialectName, Dialect> = { duckdb: duckdbDialect, postgres: postgresDialect, clickhouse: clickhouseDialect };

@@ -23,4 +23,6 @@ export const duckdbDialect: Dialect = {
   secondsBetween: (a, b) => `CAST(date_diff('second', ${a}, ${b}) AS DOUBLE)`,
   dateText: (e, u) => `strftime(${e}, '${u === 'month' ? '%Y-%m' : '%Y-%m-%d'}')`,
   byteOrder: (e) => e,
+  jsonText: (j, k) => `json_extract_string(${j}, ${lit(`$.${k}`)})`,
+  nullDouble: 'CAST(NULL AS DOUBLE)',
 };

@@ -23,4 +23,6 @@ export const postgresDialect: Dialect = {
   secondsBetween: (a, b) => `CAST(extract(epoch FROM date_trunc('second', ${b})) - extract(epoch FROM date_trunc('second', ${a})) AS DOUBLE PRECISION)`,
   dateText: (e, u) => `to_char(${e}, '${u === 'month' ? 'YYYY-MM' : 'YYYY-MM-DD'}')`,
   byteOrder: (e) => `(${e} COLLATE "C")`,
+  jsonText: (j, k) => `(CAST(${j} AS JSON) ->> ${lit(k)})`,
+  nullDouble: 'CAST(NULL AS DOUBLE PRECISION)',
 };

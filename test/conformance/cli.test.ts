@@ -76,7 +76,7 @@ test('brand and funnel run on Postgres and match DuckDB; analyze runs them, then
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /brand/);
   assert.match(r.stderr, /funnel/);
-  assert.match(r.stderr.trim().split('\n').at(-1)!, /^spiral: the analysis after the overview, CLV, brand and funnel \(network, segments\) is not yet available on Postgres: it still runs on DuckDB only/);
+  assert.match(r.stderr.trim().split('\n').at(-1)!, /^spiral: the analysis after the overview, CLV, brand, funnel and experiments \(network, segments\) is not yet available on Postgres: it still runs on DuckDB only/);
 });
 
 test('chdb: ingest and clv fit through the CLI, the store kept in its folder between runs', () => {
@@ -120,4 +120,11 @@ test('clv score on Postgres (CSV) and chdb (Parquet) scores the 2,357 customers 
   const bad = spiral([...SCORE, '--db', pg.url('shop'), '--out', join(scratch.dir, 'pg.parquet')]);
   assert.equal(bad.code, 2, bad.stderr);
   assert.match(bad.stderr, /Parquet is written from DuckDB and chdb stores only/);
+});
+
+test('experiment readout runs on Postgres: an experiment the log does not have is bad usage (exit 2), not "not yet available"', () => {
+  const r = spiral(['experiment', 'readout', '--db', pg.url('shop'), '--experiment', 'spring']);
+  assert.equal(r.code, 2, r.stderr);
+  assert.doesNotMatch(r.stderr, /not yet available/);
+  assert.match(r.stderr, /spring/);
 });
