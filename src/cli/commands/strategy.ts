@@ -31,7 +31,8 @@ a causal effect). The JSON's fields only grow: existing ones keep their names.`)
       const o = out(Boolean(flags.json));
       if (!(OBJECTIVES as readonly string[]).includes(flags.objective)) throw new UsageError(`--objective must be one of ${OBJECTIVES.join(', ')}, got "${flags.objective}"`);
       if (flags.out !== undefined && !/\.(html?|md)$/i.test(flags.out)) throw new UsageError(`--out ${flags.out}: must end in .html or .md`);
-      const { plan } = await withStore(flags.db, (store) => planFromStore(store, flags.objective as ObjectiveName, (step) => o.info(step)));
+      // any engine: the strategy's own SQL is ported; the analysis it runs stops at its first step not ported (analyze.ts)
+      const { plan } = await withStore(flags.db, (store) => planFromStore(store, flags.objective as ObjectiveName, (step) => o.info(step)), { anyEngine: true });
       const md = renderPlanMarkdown(plan);
       if (flags.out) {
         writeFileSync(flags.out, /\.md$/i.test(flags.out) ? md : renderPlanHtml(plan));
