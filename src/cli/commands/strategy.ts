@@ -17,7 +17,7 @@ export function registerStrategy(program: Command, out: (json: boolean) => Outpu
   program
     .command('strategy')
     .description('a strategy plan for an objective: objective → customer selection → strategy selection → concepts → impact')
-    .requiredOption('--db <path>', 'DuckDB store file')
+    .requiredOption('--db <location>', 'store: DuckDB file, postgres://…, chdb:<dir> or clickhouse://…')
     .requiredOption('--objective <name>', `one of ${OBJECTIVES.join(', ')}`)
     .option('--out <file>', 'write the plan as .html or .md')
     .option('--json', 'print the plan as JSON on the last line of stdout')
