@@ -15,10 +15,8 @@ import { simulate, type SimulationTruth } from '../../src/simulate/index.js';
 import { readoutExperiment } from '../../src/strategy/experiments/readout.js';
 import { designForSegment, SEGMENT_TABLE } from '../../src/strategy/experiments/design.js';
 import { runExperimentsSection } from '../../src/analysis/experiments.js';
-import { purchaseModelOf, scoreStore } from '../../src/clv/pipeline.js';
-import { writeClvScores } from '../../src/clv/score.js';
 import { replaceTableAs } from '../../src/sql/dialect.js';
-import { ENGINES, assertSameAsDuckDb, ingestEach, onEach, openEngines, type Engines } from './engines.js';
+import { ENGINES, assertSameAsDuckDb, ingestEach, onEach, openEngines, writeSameClvScores, type Engines } from './engines.js';
 
 let env: Engines;
 let truth: NonNullable<SimulationTruth['experiment']>;
@@ -55,17 +53,7 @@ test('with a window of 7 days and treatment as control, the readouts still agree
 });
 
 test('with clv_scores written from the same model on every engine, the readout\'s CLV lift agrees to 1e-9', async () => {
-  const [{ last }] = await env.stores.duckdb.query<{ last: Date }>(`SELECT max(ts) AS last FROM events WHERE type = 'purchase'`);
-  const calibrationEnd = last.toISOString().slice(0, 10);
-  const base = await scoreStore(env.stores.duckdb, { model: 'bgnbd', unit: 'week', calibrationEnd, horizonPeriods: 52 });
-  await onEach(env, async (store) => {
-    const r = await scoreStore(store, { model: 'bgnbd', unit: 'week', calibrationEnd, horizonPeriods: 52 });
-    await writeClvScores(store, r.info, r.tuples, {
-      model: purchaseModelOf(base.choice.fit), horizon: 52,
-      discount: { discountRate: base.discount.perPeriodRate, periodLength: 1, horizon: 52 },
-      ...(base.spend ? { spend: base.spend.params } : { constantSpend: base.constantSpend ?? 1 }),
-    });
-  });
+  await writeSameClvScores(env);
   const r = await onEach(env, (store) => readoutExperiment(store, 'spring'));
   assert.ok(r.duckdb.variants.some((v) => v.clv.perCustomer !== null), `the CLV column is joined: ${JSON.stringify(r.duckdb.variants.map((v) => v.clv))}`);
   assertSameAsDuckDb(r, noModel);

@@ -17,12 +17,10 @@ import { EVENT_TYPES } from '../../src/domain/events.js';
 import { STRATEGIES, OBJECTIVES } from '../../src/strategy/plan.js';
 import { measureAssociations, measureSegments } from '../../src/strategy/evidence.js';
 import { readSegments } from '../../src/strategy/generate.js';
-import { purchaseModelOf, scoreStore } from '../../src/clv/pipeline.js';
-import { writeClvScores } from '../../src/clv/score.js';
 import { DEFAULTS as LISTENING, scoreStoreTexts } from '../../src/listening/analyze.js';
 import { dialectOf, replaceTableAs } from '../../src/sql/dialect.js';
 import type { Store } from '../../src/store/types.js';
-import { assertSameAsDuckDb, ingestEach, onEach, openEngines, type Engines } from './engines.js';
+import { assertSameAsDuckDb, ingestEach, onEach, openEngines, writeSameClvScores, type Engines } from './engines.js';
 
 let env: Engines;
 const names = new Map([[1, 'low digits'], [2, 'high digits']]);
@@ -56,16 +54,8 @@ before(async () => {
   const out = join(env.dir, 'events.csv');
   await simulate({ customers: 2500, seed: 7, out, customerTruth: false, brand: {} });
   await ingestEach(env, out, 'simulated');
-  const [{ last }] = await env.stores.duckdb.query<{ last: Date }>(`SELECT max(ts) AS last FROM events WHERE type = 'purchase'`);
-  const calibrationEnd = last.toISOString().slice(0, 10);
-  const base = await scoreStore(env.stores.duckdb, { model: 'bgnbd', unit: 'week', calibrationEnd, horizonPeriods: 52 });
+  await writeSameClvScores(env);
   await onEach(env, async (store) => {
-    const r = await scoreStore(store, { model: 'bgnbd', unit: 'week', calibrationEnd, horizonPeriods: 52 });
-    await writeClvScores(store, r.info, r.tuples, {
-      model: purchaseModelOf(base.choice.fit), horizon: 52,
-      discount: { discountRate: base.discount.perPeriodRate, periodLength: 1, horizon: 52 },
-      ...(base.spend ? { spend: base.spend.params } : { constantSpend: base.constantSpend ?? 1 }),
-    });
     await scoreStoreTexts(store, { method: 'vader', types: LISTENING.types, batchSize: LISTENING.batchSize });
     await buildInputs(store);
   });
