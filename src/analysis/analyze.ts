@@ -2,7 +2,7 @@
  * Runs the pipeline: store → sufficient statistics (SQL) → models → one AnalysisResult.
  */
 import { AnalysisResultSchema, SCHEMA_VERSION, type AnalysisResult, type Warning } from '../domain/result.js';
-import { requireDuckDb, type Store } from '../store/types.js';
+import type { Store } from '../store/types.js';
 import { computeOverview } from './overview.js';
 import { scopeToPlausibleDates } from './scope.js';
 import { runBrandSection, type BrandSectionOptions } from './brand.js';
@@ -49,13 +49,8 @@ export async function analyze(store: Store, opts: AnalyzeOptions = {}): Promise<
   if (overview.events > 0 && overview.purchasers === 0) {
     warnings.push({ section: 'overview', message: 'no purchase events: revenue, repeat rate and CLV need purchases' });
   }
-  // Ported to Postgres and ClickHouse so far: the overview, brand, funnel, network and segments (and the CLV fit,
-  // spiral clv fit); issue 13. On those engines the ported sections run (without CLV scores) before the unported ones stop the analysis.
-  if (store.dialect !== 'duckdb') {
-    for (const run of [runBrandSection, runFunnelSection, runNetworkSection]) await run(store, opts, warnings);
-    if (overview.events > 0) await runSegmentsStep(store, opts, warnings);
-  }
-  requireDuckDb(store, 'the analysis after the overview, brand, funnel, network and segments (CLV scores, experiments, strategy)');
+  // Every section runs on DuckDB, Postgres and ClickHouse (issue 13); what stays DuckDB-only inside a section
+  // (the network's peer effect, recommendations and replenishment) is null there with a warning.
   // Idea sections run here, each from src/analysis/<name>.ts, one line per section:
   //   const clv = await runClvSection(store, opts, warnings);  (undefined when it does not apply)
   opts.onProgress?.('clv');

@@ -11,6 +11,7 @@
 import type { Warning } from '../domain/result.js';
 import type { ClvFit, ClvSection, ClvValidation } from '../domain/sections/clv.js';
 import type { Store } from '../store/types.js';
+import { dialectOf } from '../sql/dialect.js';
 import { UNIT_DAYS, type TimeUnit } from '../clv/summary.js';
 import { CLV_DEFAULTS, discountStatement, fitFromStore, scoreStore, type AnyFit, type ClvFitReport } from '../clv/pipeline.js';
 import { gammaGammaMeanSpend } from '../models/clv/gammagamma.js';
@@ -94,8 +95,9 @@ function isModelError(e: unknown): e is Error {
 /** The CLV section, or undefined when the store has no purchases at all (the overview already says so). */
 export async function runClvSection(store: Store, _opts: unknown, warnings: Warning[]): Promise<ClvSection | undefined> {
   const D = CLV_SECTION_DEFAULTS;
+  const d = dialectOf(store);
   const [span] = await store.query<{ first: unknown; last: unknown; purchasers: number }>(
-    `SELECT MIN(CAST(ts AS DATE)) AS first, MAX(CAST(ts AS DATE)) AS last, COUNT(DISTINCT customer_id) AS purchasers FROM events WHERE type = 'purchase'`);
+    `SELECT MIN(${d.toDate('ts')}) AS first, MAX(${d.toDate('ts')}) AS last, COUNT(DISTINCT customer_id) AS purchasers FROM events WHERE type = 'purchase'`);
   const purchasers = Number(span.purchasers);
   const first = day(span.first), last = day(span.last);
   if (purchasers === 0 || first === null || last === null) return undefined;
@@ -156,14 +158,14 @@ export async function runClvSection(store: Store, _opts: unknown, warnings: Warn
   if (boundary) warnings.push({ section: 'clv', message: boundary.message });
   const table = r.score.table;
   const [eq] = await store.query<Record<string, unknown>>(`
-    SELECT SUM(clv) AS equity, AVG(clv) AS mean, MEDIAN(clv) AS median, quantile_cont(clv, 0.9) AS p90, quantile_cont(clv, 0.99) AS p99,
+    SELECT SUM(clv) AS equity, AVG(clv) AS mean, ${d.quantile('clv', 0.5)} AS median, ${d.quantile('clv', 0.9)} AS p90, ${d.quantile('clv', 0.99)} AS p99,
       MAX(clv) AS max, SUM(expected_purchases) AS purchases, SUM(p_alive) AS active FROM ${table}`);
   const equity = finiteOrNull(eq.equity);
   let top10Share: number | null = null;
   const distribution: ClvSection['distribution'] = [];
   if (equity !== null && equity > 0) {
     const n = r.score.customers;
-    const [t] = await store.query<{ s: number | null }>(`SELECT SUM(clv) AS s FROM (SELECT clv FROM ${table} ORDER BY clv DESC LIMIT ${Math.max(1, Math.ceil(n / 10))})`);
+    const [t] = await store.query<{ s: number | null }>(`SELECT SUM(clv) AS s FROM (SELECT clv FROM ${table} ORDER BY clv DESC NULLS LAST LIMIT ${Math.max(1, Math.ceil(n / 10))}) top`);
     top10Share = finiteOrNull(t.s) === null ? null : Number(t.s) / equity;
     const p99 = finiteOrNull(eq.p99) ?? 0, max = finiteOrNull(eq.max) ?? 0;
     const hi = p99 > 0 ? p99 : max;
@@ -179,7 +181,7 @@ export async function runClvSection(store: Store, _opts: unknown, warnings: Warn
   }
   const top = await store.query<Record<string, unknown>>(
     `SELECT customer_id, x, t_x, "T", monetary, p_alive, expected_purchases, expected_spend, clv FROM ${table}
-     ORDER BY clv DESC NULLS LAST, expected_purchases DESC, customer_id LIMIT ${D.topCustomers}`);
+     ORDER BY clv DESC NULLS LAST, expected_purchases DESC, ${d.byteOrder('customer_id')} LIMIT ${D.topCustomers}`);
   const meanSpend = r.spend && r.spend.params.q > 1 ? gammaGammaMeanSpend(r.spend.params) : r.constantSpend;
   return {
     status: 'ok', message: null, unit, ...base, calibrationEnd: last,

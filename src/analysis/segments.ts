@@ -136,13 +136,8 @@ export function actionRow(r: Record<string, unknown>): ExperiencesSection['topAc
  */
 export async function runSegmentsWithClv(store: Store, opts: SegmentsStepOptions, warnings: Warning[]): Promise<SegmentsStepResult> {
   if (!(await tableExists(store, CLV_SCORES_TABLE))) {
-    if (store.dialect !== 'duckdb') {
-      // CLV scores are not ported yet (issue 13): segments run without CLV, P(alive) and equity
-      warnings.push({ section: 'segments', message: `no clv_scores table: CLV scores are not yet available on ${store.dialect === 'clickhouse' ? 'ClickHouse' : 'Postgres'}, so CLV, P(alive) and segment equity are null` });
-    } else {
-      opts.onProgress?.('clv');
-      await runClvSection(store, opts, warnings);
-    }
+    opts.onProgress?.('clv');
+    await runClvSection(store, opts, warnings);
   }
   if (!(await tableExists(store, NETWORK_SCORES_TABLE))) {
     warnings.push({ section: 'segments', message: 'no network_scores table: network position is not used (run spiral network or spiral analyze first)' });

@@ -6,19 +6,22 @@
  *   expected_spend = p (γ + m x) / (p x + q − 1) for repeat buyers, pγ/(q − 1) otherwise (NULL if q <= 1)
  *   clv            = margin · expected_spend · discounted expected purchases (models/clv/clv.ts)
  */
+import { rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Store } from '../store/types.js';
 import { scoreRfmTuples, type DiscountOptions, type RfmModel, type TupleScores } from '../models/clv/clv.js';
 import type { GammaGammaParams } from '../models/clv/types.js';
 import { ClvInputError } from './errors.js';
 import type { CustomerSummaryInfo, RfmColumns } from './summary.js';
 import { lit as stringLit } from '../sql/quote.js';
+import { uploadColumns } from '../sql/upload.js';
+import { dialectOf, replaceTableAs, type Dialect } from '../sql/dialect.js';
+import { TABLES } from '../sql/tables.js';
 
 export const SCORE_DEFAULTS = {
-  scoresTable: 'clv_scores',
+  scoresTable: TABLES.clvScores,
   tupleScoresTable: 'clv_tuple_scores',
   margin: 1,
-  /** Rows per INSERT … VALUES statement. */
-  chunk: 2000,
 };
 
 export interface ScoreOptions {
@@ -46,45 +49,16 @@ function num(v: number): string {
   return String(v);
 }
 
-/**
- * Uploads per-tuple columns keyed by tuple_id (0..n−1) into a fresh table. Each column travels as
- * ONE text parameter of shortest round-trip decimals, split and cast inside the store: several
- * hundred thousand rows take a fraction of a second, where INSERT … VALUES took ~30 µs a row.
- */
-export async function uploadTupleColumns(store: Store, table: string, cols: Record<string, Float64Array>, chunk = SCORE_DEFAULTS.chunk): Promise<void> {
-  const names = Object.keys(cols);
-  const n = names.length ? cols[names[0]].length : 0;
-  for (const c of names) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(c)) throw new ClvInputError(`column "${c}" is not a plain SQL identifier`);
-    if (cols[c].length !== n) throw new ClvInputError(`column ${c} has ${cols[c].length} rows, expected ${n}`);
-  }
-  await store.exec(`DROP TABLE IF EXISTS ${table}; CREATE TEMP TABLE ${table} (tuple_id INTEGER, ${names.map((c) => `${c} DOUBLE`).join(', ')})`);
-  // Chunks keep each text parameter to a few MB.
-  const rows = Math.max(chunk, 100_000);
-  for (let start = 0; start < n; start += rows) {
-    const end = Math.min(n, start + rows);
-    const params = names.map((c) => {
-      const v = cols[c];
-      const parts = new Array<string>(end - start);
-      for (let i = start; i < end; i++) parts[i - start] = num(v[i]);
-      return parts.join(',');
-    });
-    await store.query(
-      `INSERT INTO ${table} SELECT CAST(${start} + unnest(range(${end - start})) AS INTEGER), ${names.map(() => 'CAST(unnest(string_split(?, \',\')) AS DOUBLE)').join(', ')}`,
-      params,
-    );
-  }
-}
-
 /** A double literal (DuckDB would otherwise type 0.123… as a narrow DECIMAL). */
-function lit(v: number): string {
-  return `CAST(${num(v)} AS DOUBLE)`;
+function lit(d: Dialect, v: number): string {
+  return `CAST(${num(v)} AS ${d.types.double})`;
 }
 
-function spendSql(g: GammaGammaParams | undefined, constant?: number): string {
-  if (!g) return constant !== undefined ? lit(constant) : 'CAST(NULL AS DOUBLE)';
-  const pop = g.q > 1 ? lit((g.p * g.gamma) / (g.q - 1)) : 'CAST(NULL AS DOUBLE)';
-  const p = lit(g.p), q = lit(g.q), gamma = lit(g.gamma);
+function spendSql(d: Dialect, g: GammaGammaParams | undefined, constant?: number): string {
+  const nul = d.nullDouble;
+  if (!g) return constant !== undefined ? lit(d, constant) : nul;
+  const pop = g.q > 1 ? lit(d, (g.p * g.gamma) / (g.q - 1)) : nul;
+  const p = lit(d, g.p), q = lit(d, g.q), gamma = lit(d, g.gamma);
   return `CASE WHEN s.x > 0 AND s.monetary > 0 AND ${p} * s.x + ${q} - 1 > 0
     THEN ${p} * (${gamma} + s.monetary * s.x) / (${p} * s.x + ${q} - 1)
     ELSE ${pop} END`;
@@ -98,33 +72,68 @@ export async function writeClvScores(store: Store, info: CustomerSummaryInfo, tu
   const margin = options.margin ?? SCORE_DEFAULTS.margin;
   const scores = scoreRfmTuples(options.model, tuples, options.horizon, options.discount);
   const tmp = SCORE_DEFAULTS.tupleScoresTable;
-  await uploadTupleColumns(store, tmp, {
+  const d = dialectOf(store);
+  await uploadColumns(store, tmp, {
     p_alive: scores.pAlive, expected_purchases: scores.expectedPurchases, discounted_purchases: scores.discountedPurchases,
   });
-  await store.exec(`
-DROP TABLE IF EXISTS ${table};
-CREATE TABLE ${table} AS
-SELECT customer_id, x, t_x, "T", monetary, p_alive, expected_purchases, expected_spend,
-  ${lit(margin)} * discounted_purchases * expected_spend AS clv
+  // one statement text for every engine; the inner columns are qualified and no alias repeats a
+  // column name of another table (ClickHouse resolves an alias before a column of the same name)
+  await replaceTableAs(store, table, `
+SELECT j.customer_id AS customer_id, j.sx AS x, j.st_x AS t_x, j.sT AS "T", j.sm AS monetary, j.pa AS p_alive, j.ep AS expected_purchases,
+  j.es AS expected_spend, ${lit(d, margin)} * j.dp * j.es AS clv
 FROM (
-  SELECT s.customer_id, s.x, s.t_x, s."T", s.monetary, ts.p_alive, ts.expected_purchases, ts.discounted_purchases,
-    ${spendSql(options.spend, options.constantSpend)} AS expected_spend
+  SELECT s.customer_id AS customer_id, s.x AS sx, s.t_x AS st_x, s."T" AS sT, s.monetary AS sm, ts.p_alive AS pa,
+    ts.expected_purchases AS ep, ts.discounted_purchases AS dp,
+    ${spendSql(d, options.spend, options.constantSpend)} AS es
   FROM ${info.summaryTable} s
   JOIN ${info.tuplesTable} t ON t.x = s.x AND t.recency_days = s.recency_days AND t.age_days = s.age_days
   JOIN ${tmp} ts ON ts.tuple_id = t.tuple_id
-) j;
-DROP TABLE IF EXISTS ${tmp};`);
+) j`);
+  await store.exec(d.name === 'clickhouse' ? `DROP TEMPORARY TABLE IF EXISTS ${tmp}` : `DROP TABLE IF EXISTS ${tmp}`);
   const [row] = await store.query<{ n: number; equity: number | null }>(`SELECT COUNT(*) AS n, SUM(clv) AS equity FROM ${table}`);
   const priced = options.spend !== undefined || options.constantSpend !== undefined;
   return { table, customers: Number(row.n), customerEquity: priced && row.equity !== null ? Number(row.equity) : null, tupleScores: scores };
 }
 
-/** Writes a scores table to a .parquet or .csv file with COPY (the file is replaced). */
-export async function exportScores(store: Store, table: string, path: string): Promise<'parquet' | 'csv'> {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) throw new ClvInputError(`scores table "${table}" is not a plain SQL identifier`);
+/** A CSV field: quoted when it holds a comma, quote or line break (RFC 4180). */
+function csvField(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  const t = v instanceof Date ? v.toISOString() : String(v);
+  return /[",\r\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
+}
+
+/** The file format `exportScores` writes to `path` from this store, or a ClvInputError saying why it cannot. */
+export function exportFormat(store: Pick<Store, 'dialect' | 'location'>, path: string): 'parquet' | 'csv' {
   const format = /\.parquet$/i.test(path) ? 'parquet' : /\.csv$/i.test(path) ? 'csv' : null;
   if (format === null) throw new ClvInputError(`--out ${path}: must end in .parquet or .csv`);
-  const file = stringLit(path);
-  await store.exec(`COPY (SELECT * FROM ${table} ORDER BY clv DESC NULLS LAST, customer_id) TO ${file} (FORMAT ${format === 'parquet' ? 'PARQUET' : "CSV, HEADER"})`);
+  if (format === 'parquet' && store.dialect !== 'duckdb' && !store.location.startsWith('chdb:')) {
+    throw new ClvInputError(`--out ${path}: Parquet is written from DuckDB and chdb stores only; on ${store.location} use a .csv file`);
+  }
+  return format;
+}
+
+/**
+ * Writes a scores table to a .parquet or .csv file on this machine (the file is replaced), ordered
+ * by CLV: DuckDB with COPY; chdb with INSERT INTO FUNCTION file(); Postgres and a ClickHouse server
+ * (whose COPY / file() write on the server) by reading the rows: CSV only.
+ */
+export async function exportScores(store: Store, table: string, path: string): Promise<'parquet' | 'csv'> {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) throw new ClvInputError(`scores table "${table}" is not a plain SQL identifier`);
+  const format = exportFormat(store, path);
+  const d = dialectOf(store);
+  const select = `SELECT * FROM ${table} ORDER BY clv DESC NULLS LAST, ${d.byteOrder('customer_id')}`;
+  if (store.dialect === 'duckdb') {
+    await store.exec(`COPY (${select}) TO ${stringLit(path)} (FORMAT ${format === 'parquet' ? 'PARQUET' : 'CSV, HEADER'})`);
+    return format;
+  }
+  if (store.location.startsWith('chdb:')) {
+    rmSync(path, { force: true });
+    await store.exec(`INSERT INTO FUNCTION file(${d.lit(resolve(path))}, ${format === 'parquet' ? 'Parquet' : 'CSVWithNames'}) ${select}`);
+    return format;
+  }
+  const rows = await store.query(select);
+  const cols = rows.length ? Object.keys(rows[0]) : ['customer_id', 'x', 't_x', 'T', 'monetary', 'p_alive', 'expected_purchases', 'expected_spend', 'clv'];
+  const lines = [cols.join(','), ...rows.map((r) => cols.map((c) => csvField(r[c])).join(','))];
+  writeFileSync(path, `${lines.join('\n')}\n`);
   return format;
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { DuckDbStore } from '../store/duckdb/index.js';
 import { buildCustomerSummary, customerSummarySql, loadRfmTuples, loadSpendTuples } from './summary.js';
 import { ClvInputError } from './errors.js';
-import { uploadTupleColumns } from './score.js';
+import { uploadColumns as uploadTupleColumns } from '../sql/upload.js';
 
 async function storeWith(rows: [string, string, string, number | null][]): Promise<DuckDbStore> {
   const store = await DuckDbStore.open(':memory:', { threads: 1 });

@@ -49,4 +49,7 @@ export const clickhouseDialect: Dialect = {
   // no ordered string_agg: sort (key…, value) tuples, keep the values
   stringAgg: (e, sep, by) =>
     `if(count(${e}) = 0, NULL, arrayStringConcat(arrayMap(t -> tupleElement(t, ${by.length + 1}), arraySort(groupArrayIf(tuple(${by.join(', ')}, ${e}), ${e} IS NOT NULL))), ${lit(sep)}))`,
+  // props is a String column: JSONExtractString for strings, the raw text for numbers and booleans
+  jsonText: (j, k) => `multiIf(JSONType(${j}, ${lit(k)}) = 'String', JSONExtractString(${j}, ${lit(k)}), JSONType(${j}, ${lit(k)}) = 'Null', NULL, JSONExtractRaw(${j}, ${lit(k)}))`,
+  nullDouble: 'CAST(NULL AS Nullable(Float64))',
 };

@@ -82,6 +82,10 @@ export interface Dialect {
   portableHash(expr: string): string;
   /** The group's `expr` values joined by `sep`, in ascending order of the tuple `orderBy`. */
   stringAgg(expr: string, sep: string, orderBy: readonly string[]): string;
+  /** The top-level `key` of a JSON text/value as text (a string without quotes, a number as written); NULL when absent or null. */
+  jsonText(json: string, key: string): string;
+  /** A NULL of the double type (ClickHouse: Nullable(Float64)). */
+  readonly nullDouble: string;
 }
 
 const DIALECTS: Record<DialectName, Dialect> = { duckdb: duckdbDialect, postgres: postgresDialect, clickhouse: clickhouseDialect };

@@ -32,4 +32,6 @@ export const duckdbDialect: Dialect = {
   argMax: (v, by, f) => `arg_max(${v}, ${by.length === 1 ? by[0] : `struct_pack(${by.map((b, i) => `k${i} := ${b}`).join(', ')})`})${f ? ` FILTER (WHERE ${f})` : ''}`,
   portableHash: (e) => `CAST('0x' || substr(md5(${e}), 1, 15) AS BIGINT)`,
   stringAgg: (e, sep, by) => `string_agg(${e}, ${lit(sep)} ORDER BY ${by.join(', ')})`,
+  jsonText: (j, k) => `json_extract_string(${j}, ${lit(`$.${k}`)})`,
+  nullDouble: 'CAST(NULL AS DOUBLE)',
 };

@@ -33,4 +33,6 @@ export const postgresDialect: Dialect = {
   argMax: (v, by, f) => `(array_agg(${v} ORDER BY ${by.map((b) => `${b} DESC NULLS LAST`).join(', ')})${f ? ` FILTER (WHERE ${f})` : ''})[1]`,
   portableHash: (e) => `CAST(CAST('x' || substr(md5(${e}), 1, 15) AS bit(60)) AS BIGINT)`,
   stringAgg: (e, sep, by) => `string_agg(${e}, ${lit(sep)} ORDER BY ${by.join(', ')})`,
+  jsonText: (j, k) => `(CAST(${j} AS JSON) ->> ${lit(k)})`,
+  nullDouble: 'CAST(NULL AS DOUBLE PRECISION)',
 };

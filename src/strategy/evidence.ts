@@ -17,6 +17,8 @@ import { FUNNEL_STAGES } from '../domain/sections/funnel.js';
 import { CUSTOMER_KPIS, type Association, type CustomerKpi, type SegmentEvidence } from '../domain/sections/strategy.js';
 import { STOP_WORDS } from '../listening/stopwords.js';
 import { lit } from '../sql/quote.js';
+import { dialectOf } from '../sql/dialect.js';
+import { listeningSql } from '../listening/sql.js';
 import type { Store } from '../store/types.js';
 import { hasTable } from './experiments/queries.js';
 import { STRATEGIES, type ObjectiveName, type StrategyName } from './plan.js';
@@ -24,15 +26,17 @@ import { STRATEGIES, type ObjectiveName, type StrategyName } from './plan.js';
 export const EVIDENCE_DEFAULTS = { complaintTerms: 5, minTermDocs: 3, minLift: 1.5, z: 1.959963984540054 } as const;
 
 const FLOW_SUM = FLOW_TYPES.map((t) => `f.n_${t}`).join(' + ');
+/** 1/0 of a condition as a double, spelled the same on DuckDB, Postgres and ClickHouse (Postgres casts no boolean to a double). */
+const oneIf = (cond: string): string => `CAST(CASE WHEN ${cond} THEN 1 ELSE 0 END AS DOUBLE PRECISION)`;
 
 /** Each objective's per-customer KPI: its SQL over customer_facts f, its definition, and the behaviours whose score counts its events. */
 export const CUSTOMER_KPI_DEFINITIONS: Readonly<Record<CustomerKpi, { objective: ObjectiveName; sql: string; definition: string; overlap: readonly StrategyName[] }>> = {
   lapsed: { objective: 'reduce-attrition', sql: '1 - f.p_alive', definition: '1 − P(alive) of a customer with a CLV score', overlap: [] },
-  repeat: { objective: 'increase-repeat', sql: 'CASE WHEN f.n_purchase > 0 THEN (f.purchase_days > 1)::DOUBLE END', definition: 'a purchaser bought on more than one day (1/0)', overlap: [] },
-  referred: { objective: 'grow-referrals', sql: '(f.n_referral > 0)::DOUBLE', definition: 'the customer referred someone (1/0)', overlap: ['collaborate'] },
-  flow: { objective: 'grow-flow', sql: `((${FLOW_SUM}) > 0)::DOUBLE`, definition: `the customer has a spontaneous action (${FLOW_TYPES.join(', ')}) (1/0)`, overlap: ['access', 'connect', 'collaborate'] },
-  contributed: { objective: 'launch-idea', sql: '(f.n_idea + f.n_vote > 0)::DOUBLE', definition: 'the customer posted an idea or voted (1/0)', overlap: ['collaborate'] },
-  support: { objective: 'faster-service', sql: '(f.n_support > 0)::DOUBLE', definition: 'the customer answered another customer (1/0)', overlap: ['connect'] },
+  repeat: { objective: 'increase-repeat', sql: `CASE WHEN f.n_purchase > 0 THEN ${oneIf('f.purchase_days > 1')} END`, definition: 'a purchaser bought on more than one day (1/0)', overlap: [] },
+  referred: { objective: 'grow-referrals', sql: oneIf('f.n_referral > 0'), definition: 'the customer referred someone (1/0)', overlap: ['collaborate'] },
+  flow: { objective: 'grow-flow', sql: oneIf(`(${FLOW_SUM}) > 0`), definition: `the customer has a spontaneous action (${FLOW_TYPES.join(', ')}) (1/0)`, overlap: ['access', 'connect', 'collaborate'] },
+  contributed: { objective: 'launch-idea', sql: oneIf('f.n_idea + f.n_vote > 0'), definition: 'the customer posted an idea or voted (1/0)', overlap: ['collaborate'] },
+  support: { objective: 'faster-service', sql: oneIf('f.n_support > 0'), definition: 'the customer answered another customer (1/0)', overlap: ['connect'] },
 };
 
 export const KPI_OF_OBJECTIVE: Readonly<Record<ObjectiveName, CustomerKpi>> = Object.fromEntries(
@@ -44,12 +48,16 @@ const n0 = (v: unknown): number => nn(v) ?? 0;
 
 /** Mean KPI by behaviour-score quartile and top − bottom with a 95% interval, for every behaviour × KPI. */
 export async function measureAssociations(store: Store): Promise<Association[]> {
+  // the KPIs and the behaviour scores in long form as UNION ALLs (UNPIVOT is DuckDB's); one text for every engine
+  const kk = CUSTOMER_KPIS.map((x) => `SELECT f.customer_id AS customer_id, ${lit(x)} AS kpi, ${CUSTOMER_KPI_DEFINITIONS[x].sql} AS y FROM customer_facts f`).join('\n  UNION ALL ');
+  const b = STRATEGIES.map((x) => `SELECT cb.customer_id AS customer_id, ${lit(x)} AS behaviour, CAST(cb.${x} AS DOUBLE PRECISION) AS score FROM customer_behaviours cb`).join('\n  UNION ALL ');
   const rows = await store.query(`
-WITH k AS (SELECT f.customer_id, ${CUSTOMER_KPIS.map((x) => `${CUSTOMER_KPI_DEFINITIONS[x].sql} AS k_${x}`).join(', ')} FROM customer_facts f),
-kk AS (SELECT customer_id, substr(kpi, 3) AS kpi, y FROM k UNPIVOT (y FOR kpi IN (${CUSTOMER_KPIS.map((x) => `k_${x}`).join(', ')}))),
-b AS (SELECT customer_id, behaviour, score FROM (SELECT customer_id, ${STRATEGIES.join(', ')} FROM customer_behaviours) UNPIVOT (score FOR behaviour IN (${STRATEGIES.join(', ')}))),
-j AS (SELECT b.behaviour, kk.kpi, b.score, kk.y, least(floor(b.score / 25), 3)::INTEGER + 1 AS q FROM b JOIN kk USING (customer_id) WHERE kk.y IS NOT NULL AND b.score IS NOT NULL)
-SELECT behaviour, kpi, q, count(*) AS n, min(score) AS lo, max(score) AS hi, avg(y) AS mean, var_samp(y) AS var FROM j GROUP BY ALL ORDER BY behaviour, kpi, q`);
+WITH kk AS (${kk}),
+b AS (${b}),
+j AS (
+  SELECT b.behaviour AS behaviour, kk.kpi AS kpi, b.score AS score, kk.y AS y, CAST(least(floor(b.score / 25), 3) AS INTEGER) + 1 AS q
+  FROM b JOIN kk ON kk.customer_id = b.customer_id WHERE kk.y IS NOT NULL AND b.score IS NOT NULL)
+SELECT behaviour, kpi, q, count(*) AS n, min(score) AS lo, max(score) AS hi, avg(y) AS mean, var_samp(y) AS var FROM j GROUP BY behaviour, kpi, q`);
   const out: Association[] = [];
   for (const behaviour of STRATEGIES) {
     for (const kpi of CUSTOMER_KPIS) {
@@ -83,11 +91,12 @@ SELECT behaviour, kpi, q, count(*) AS n, min(score) AS lo, max(score) AS hi, avg
 export async function measureSegments(store: Store, names: ReadonlyMap<number, string>): Promise<SegmentEvidence[]> {
   const stages = FUNNEL_STAGES;
   // Effective stages: reaching a later stage counts as passing the earlier ones (as in the funnel section).
-  const own = ['TRUE', 'f.n_view + f.n_save > 0', 'f.n_cart > 0', 'f.n_purchase > 0', 'f.purchase_days > 1', 'f.n_share + f.n_review + f.n_referral + f.n_support > 0'];
+  const d = dialectOf(store);
+  const own = ['1 = 1', 'f.n_view + f.n_save > 0', 'f.n_cart > 0', 'f.n_purchase > 0', 'f.purchase_days > 1', 'f.n_share + f.n_review + f.n_referral + f.n_support > 0'];
   const reached = stages.map((_, i) => `count(*) FILTER (WHERE ${own.slice(i).map((c) => `(${c})`).join(' OR ')}) AS st_${i}`);
   const rows = await store.query(`
 SELECT s.segment AS id, count(*) AS customers, count(*) FILTER (WHERE f.n_purchase > 0) AS purchasers,
-  avg(CASE WHEN f.n_purchase > 0 THEN (f.purchase_days > 1)::DOUBLE END) AS repeat_rate,
+  avg(${CUSTOMER_KPI_DEFINITIONS.repeat.sql}) AS repeat_rate,
   1 - avg(f.p_alive) AS lapsed,
   avg(${CUSTOMER_KPI_DEFINITIONS.referred.sql}) AS referrers, avg(${CUSTOMER_KPI_DEFINITIONS.flow.sql}) AS flow,
   avg(${CUSTOMER_KPI_DEFINITIONS.contributed.sql}) AS contributors, avg(${CUSTOMER_KPI_DEFINITIONS.support.sql}) AS supporters,
@@ -98,9 +107,9 @@ SELECT s.segment AS id, count(*) AS customers, count(*) FILTER (WHERE f.n_purcha
   sum(f.pagerank) AS reach,
   ${STRATEGIES.map((b) => `avg(b.${b}) AS s_${b}`).join(', ')},
   ${reached.join(', ')},
-  median(date_diff('second', f.first_event, f.first_purchase) / 86400.0) AS to_first,
-  median(f.mean_ipt_days) AS between, median(f.days_since_last_event) AS since_last
-FROM customer_segments s JOIN customer_facts f USING (customer_id) LEFT JOIN customer_behaviours b USING (customer_id)
+  ${d.quantile(`${d.secondsBetween('f.first_event', 'f.first_purchase')} / 86400.0`, 0.5)} AS to_first,
+  ${d.quantile('f.mean_ipt_days', 0.5)} AS between_days, ${d.quantile('f.days_since_last_event', 0.5)} AS since_last
+FROM customer_segments s JOIN customer_facts f ON f.customer_id = s.customer_id LEFT JOIN customer_behaviours b ON b.customer_id = s.customer_id
 GROUP BY s.segment ORDER BY s.segment`);
   const anyClv = rows.some((r) => n0(r.scored) > 0);
   const anyReach = rows.some((r) => nn(r.reach) !== null);
@@ -132,7 +141,7 @@ GROUP BY s.segment ORDER BY s.segment`);
       reach: anyReach ? n0(r.reach) : null,
       scores: Object.fromEntries(STRATEGIES.map((b) => [b, nn(r[`s_${b}`])])) as SegmentEvidence['scores'],
       funnel: { stages: st, dropFrom: drop?.from ?? null, dropTo: drop?.to ?? null, rate: drop?.rate ?? null },
-      journey: { toFirstPurchaseDays: nn(r.to_first), betweenPurchasesDays: nn(r.between), sinceLastEventDays: nn(r.since_last) },
+      journey: { toFirstPurchaseDays: nn(r.to_first), betweenPurchasesDays: nn(r.between_days), sinceLastEventDays: nn(r.since_last) },
       complaints: complaints === null ? null : complaints.get(id) ?? { texts: 0, negative: 0, terms: [] },
     };
   });
@@ -142,28 +151,30 @@ GROUP BY s.segment ORDER BY s.segment`);
 async function measureComplaints(store: Store): Promise<Map<number, NonNullable<SegmentEvidence['complaints']>> | null> {
   if (!(await hasTable(store, 'text_sentiment', ['event_id', 'method', 'label']))) return null;
   const o = EVIDENCE_DEFAULTS;
+  const d = dialectOf(store);
+  const ls = listeningSql(store);
   const rows = await store.query(`
-WITH m AS (SELECT method FROM text_sentiment GROUP BY method ORDER BY count(*) DESC, method LIMIT 1),
+WITH m AS (SELECT method AS m_method FROM text_sentiment GROUP BY method ORDER BY count(*) DESC, ${d.byteOrder('method')} LIMIT 1),
 sc AS (
-  SELECT DISTINCT t.event_id, s.segment, t.label, e.text
-  FROM text_sentiment t JOIN m USING (method) JOIN events e ON e.event_id = t.event_id JOIN customer_segments s ON s.customer_id = e.customer_id
+  SELECT DISTINCT t.event_id AS sc_event, s.segment AS sc_segment, t.label AS sc_label, e.text AS sc_text
+  FROM text_sentiment t JOIN m ON m.m_method = t.method JOIN events e ON e.event_id = t.event_id JOIN customer_segments s ON s.customer_id = e.customer_id
   WHERE e.text IS NOT NULL),
 words AS (
-  SELECT DISTINCT event_id, segment, label, trim(w, '''') AS term
-  FROM (SELECT event_id, segment, label, unnest(regexp_split_to_array(regexp_replace(lower(text), '(https?://[^ ]+|@[a-z0-9_]+|&amp;)', ' ', 'g'), '[^a-z'']+')) AS w FROM sc) x),
-terms AS (SELECT * FROM words WHERE length(term) >= 3 AND term NOT IN (${STOP_WORDS.map(lit).join(', ')})),
-n_all AS (SELECT count(*) AS n FROM sc),
-df_all AS (SELECT term, count(*) AS df FROM terms GROUP BY term),
-n_seg AS (SELECT segment, count(*) AS texts, count(*) FILTER (WHERE label = 'negative') AS neg FROM sc GROUP BY segment),
-df_neg AS (SELECT segment, term, count(*) AS df FROM terms WHERE label = 'negative' GROUP BY segment, term),
+  SELECT DISTINCT sc_event, sc_segment, sc_label, ${ls.trimQuotes('w')} AS term
+  FROM (SELECT sc_event, sc_segment, sc_label, ${ls.words('sc_text')} AS w FROM sc) x),
+terms AS (SELECT sc_event, sc_segment, sc_label, term FROM words WHERE length(term) >= 3 AND term NOT IN (${STOP_WORDS.map((w) => d.lit(w)).join(', ')})),
+n_all AS (SELECT count(*) AS n_texts FROM sc),
+df_all AS (SELECT term AS a_term, count(*) AS a_df FROM terms GROUP BY term),
+n_seg AS (SELECT sc_segment AS segment, count(*) AS texts, count(*) FILTER (WHERE sc_label = 'negative') AS neg FROM sc GROUP BY sc_segment),
+df_neg AS (SELECT sc_segment AS g_segment, term AS g_term, count(*) AS g_df FROM terms WHERE sc_label = 'negative' GROUP BY sc_segment, term),
 ranked AS (
-  SELECT d.segment, d.term, d.df AS docs, (d.df / ns.neg) / (a.df / na.n) AS lift,
-    row_number() OVER (PARTITION BY d.segment ORDER BY d.df DESC, d.term) AS r
-  FROM df_neg d JOIN n_seg ns ON ns.segment = d.segment JOIN df_all a ON a.term = d.term CROSS JOIN n_all na
-  WHERE d.df >= ${o.minTermDocs} AND (d.df / ns.neg) / (a.df / na.n) >= ${o.minLift})
-SELECT ns.segment, ns.texts, ns.neg, r.term, r.docs, r.lift
-FROM n_seg ns LEFT JOIN ranked r ON r.segment = ns.segment AND r.r <= ${o.complaintTerms}
-ORDER BY ns.segment, r.r`);
+  SELECT g.g_segment AS r_segment, g.g_term AS r_term, g.g_df AS docs, (CAST(g.g_df AS DOUBLE PRECISION) / ns.neg) / (CAST(a.a_df AS DOUBLE PRECISION) / na.n_texts) AS lift,
+    row_number() OVER (PARTITION BY g.g_segment ORDER BY g.g_df DESC, ${d.byteOrder('g.g_term')}) AS rk
+  FROM df_neg g JOIN n_seg ns ON ns.segment = g.g_segment JOIN df_all a ON a.a_term = g.g_term CROSS JOIN n_all na
+  WHERE g.g_df >= ${o.minTermDocs} AND (CAST(g.g_df AS DOUBLE PRECISION) / ns.neg) / (CAST(a.a_df AS DOUBLE PRECISION) / na.n_texts) >= ${o.minLift})
+SELECT ns.segment AS segment, ns.texts AS texts, ns.neg AS neg, r.r_term AS term, r.docs AS docs, r.lift AS lift
+FROM n_seg ns LEFT JOIN ranked r ON r.r_segment = ns.segment AND r.rk <= ${o.complaintTerms}
+ORDER BY ns.segment, r.rk`);
   const out = new Map<number, NonNullable<SegmentEvidence['complaints']>>();
   for (const r of rows) {
     const id = Number(r.segment);

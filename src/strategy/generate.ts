@@ -8,6 +8,8 @@
  * KPI (strategy.associations). A caller passing its own ranking (readSegments, hand-made rows) gets
  * that ranking; a result without those sections gets prevalence-based gaps only.
  */
+import { dialectOf } from '../sql/dialect.js';
+import { TABLES } from '../sql/tables.js';
 import type { AnalysisResult } from '../domain/result.js';
 import { twoProportionDesign } from '../models/stats/design.js';
 import type { Store } from '../store/types.js';
@@ -55,8 +57,9 @@ const NO_SEGMENTS: SegmentsInput = {
  */
 export async function readSegments(store: Store, objective: ObjectiveName): Promise<SegmentsInput> {
   if (!(await hasTable(store, SEGMENT_TABLE, ['customer_id', 'segment']))) return NO_SEGMENTS;
-  const clv = await hasTable(store, 'clv_scores', ['customer_id', 'clv', 'p_alive', 'x']);
-  let relevance = 'NULL::DOUBLE';
+  const clv = await hasTable(store, TABLES.clvScores, ['customer_id', 'clv', 'p_alive', 'x']);
+  const d = dialectOf(store);
+  let relevance = d.nullDouble;
   let formula = 'customers (no clv_scores table for an equity-based relevance)';
   if (clv && objective === 'reduce-attrition') {
     relevance = 'sum((1 - c.p_alive) * c.clv)';
@@ -69,8 +72,8 @@ export async function readSegments(store: Store, objective: ObjectiveName): Prom
     formula = 'Σ CLV over the segment (customer_segments ⋈ clv_scores)';
   }
   const rows = await store.query(`
-SELECT s.segment, count(DISTINCT s.customer_id) AS customers, ${relevance} AS relevance
-FROM ${SEGMENT_TABLE} s ${clv ? 'LEFT JOIN clv_scores c ON c.customer_id = s.customer_id' : ''}
+SELECT s.segment AS segment, count(DISTINCT s.customer_id) AS customers, ${relevance} AS relevance
+FROM ${SEGMENT_TABLE} s ${clv ? `LEFT JOIN ${TABLES.clvScores} c ON c.customer_id = s.customer_id` : ''}
 GROUP BY s.segment ORDER BY relevance DESC NULLS LAST, customers DESC, s.segment`);
   return {
     status: 'ok',

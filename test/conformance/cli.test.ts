@@ -5,6 +5,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spiral } from '../helpers/cli.js';
 import { scratchDir } from '../helpers/paths.js';
@@ -57,15 +58,16 @@ test('ingest, overview and clv fit on Postgres give the published CDNOW numbers'
   const f = fit.json<{ logLikelihood: number; holdout: { actual: number } }>();
   assert.equal(Math.round(f.logLikelihood * 100) / 100, -9582.43);
   assert.equal(f.holdout.actual, 1882);
-  // the segments step runs there (CLV scores are DuckDB-only so far: said in a warning)
+  // the segments step runs there, scoring CLV first as on DuckDB: segment equity sums to customer equity
   const seg = spiral(['segments', '--db', pg.url('shop'), '--json']);
   assert.equal(seg.code, 0, seg.stderr);
-  const sj = seg.json<{ segments: { size: number }[]; warnings: { message: string }[] }>();
+  const sj = seg.json<{ segments: { size: number; equity: number | null }[]; customerEquity: number | null; warnings: { message: string }[] }>();
   assert.equal(sj.segments.reduce((a, x) => a + x.size, 0), 2357);
-  assert.ok(sj.warnings.some((w) => /CLV scores are not yet available on Postgres/.test(w.message)), JSON.stringify(sj.warnings));
+  assert.ok(sj.customerEquity !== null && sj.customerEquity > 0, JSON.stringify(sj.warnings));
+  assert.ok(Math.abs(sj.segments.reduce((a, x) => a + (x.equity ?? 0), 0) - sj.customerEquity) <= 1e-6 * sj.customerEquity);
 });
 
-test('brand and funnel run on Postgres and match DuckDB; analyze runs them, then stops at the first step not ported, exit 1', () => {
+test('brand and funnel run on Postgres and match DuckDB; spiral analyze runs every section on Postgres', () => {
   const duck = join(scratch.dir, 'shop.duckdb');
   assert.equal(spiral(['ingest', CDNOW_SAMPLE, '--mapping', 'cdnow_sample', '--db', duck, '--reject-file', join(scratch.dir, 'duck.rejects.csv')]).code, 0);
   for (const cmd of ['brand', 'funnel']) {
@@ -77,11 +79,12 @@ test('brand and funnel run on Postgres and match DuckDB; analyze runs them, then
   const funnel = spiral(['funnel', '--db', pg.url('shop'), '--json']).json<{ customers: number; stages: { stage: string; reached: number }[] }>();
   assert.equal(funnel.customers, 2357);
   assert.equal(funnel.stages.find((s) => s.stage === 'action')?.reached, 2357, 'every CDNOW customer bought');
-  const r = spiral(['analyze', '--db', pg.url('shop'), '--out', join(scratch.dir, 'result.json')]);
-  assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stderr, /brand/);
-  assert.match(r.stderr, /funnel/);
-  assert.match(r.stderr.trim().split('\n').at(-1)!, /^spiral: the analysis after the overview, brand, funnel, network and segments \(CLV scores, experiments, strategy\) is not yet available on Postgres: it still runs on DuckDB only/);
+  const out = join(scratch.dir, 'result.json');
+  const r = spiral(['analyze', '--db', pg.url('shop'), '--out', out]);
+  assert.equal(r.code, 0, r.stderr);
+  const result = JSON.parse(readFileSync(out, 'utf8')) as Record<string, { status?: string } | undefined> & { store: { dialect: string } };
+  assert.equal(result.store.dialect, 'postgres');
+  for (const section of ['overview', 'clv', 'brand', 'network', 'funnel', 'behaviours', 'segments', 'experiences']) assert.ok(result[section], `${section} is in the result`);
 });
 
 test('chdb: ingest and clv fit through the CLI, the store kept in its folder between runs', () => {
@@ -109,4 +112,36 @@ test('an unknown URL scheme is bad usage (exit 2)', () => {
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /unknown store location/);
   assert.ok(!r.stderr.includes('secret'));
+});
+
+const SCORE = ['clv', 'score', '--model', 'bgnbd', '--unit', 'week', '--calibration-end', '1997-09-30', '--horizon', '52', '--json'];
+
+test('clv score on Postgres (CSV) and chdb (Parquet) scores the 2,357 customers with the customer equity of DuckDB; Parquet on Postgres is a usage error', () => {
+  const duck = join(scratch.dir, 'score.duckdb');
+  const chdb = `chdb:${join(scratch.dir, 'score.chdb')}`;
+  for (const db of [duck, chdb]) assert.equal(spiral(['ingest', CDNOW_SAMPLE, '--mapping', 'cdnow_sample', '--db', db, '--reject-file', join(scratch.dir, 'score.rejects.csv')]).code, 0);
+  spiral(['ingest', CDNOW_SAMPLE, '--mapping', 'cdnow_sample', '--db', pg.url('shop'), '--reject-file', join(scratch.dir, 'score.rejects.csv')]);
+  type Score = { scored: number; customerEquity: number; logLikelihood: number };
+  const base = spiral([...SCORE, '--db', duck, '--out', join(scratch.dir, 'duck.csv')]);
+  assert.equal(base.code, 0, base.stderr);
+  for (const [db, out] of [[pg.url('shop'), 'pg.csv'], [chdb, 'ch.parquet']]) {
+    const r = spiral([...SCORE, '--db', db, '--out', join(scratch.dir, out)]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.json<Score>().scored, 2357, db);
+    assert.equal(Math.round(r.json<Score>().logLikelihood * 100) / 100, -9582.43, db);
+    const a = r.json<Score>().customerEquity, b = base.json<Score>().customerEquity;
+    assert.ok(Math.abs(a - b) <= 1e-6 * b, `${db}: equity ${a} vs ${b}`);
+    assert.ok(statSync(join(scratch.dir, out)).size > 1000, `${out} written`);
+  }
+  assert.equal(readFileSync(join(scratch.dir, 'pg.csv'), 'utf8').trim().split('\n').length, 2358, 'a header and one line per customer');
+  const bad = spiral([...SCORE, '--db', pg.url('shop'), '--out', join(scratch.dir, 'pg.parquet')]);
+  assert.equal(bad.code, 2, bad.stderr);
+  assert.match(bad.stderr, /Parquet is written from DuckDB and chdb stores only/);
+});
+
+test('experiment readout runs on Postgres: an experiment the log does not have is bad usage (exit 2), not "not yet available"', () => {
+  const r = spiral(['experiment', 'readout', '--db', pg.url('shop'), '--experiment', 'spring']);
+  assert.equal(r.code, 2, r.stderr);
+  assert.doesNotMatch(r.stderr, /not yet available/);
+  assert.match(r.stderr, /spring/);
 });

@@ -12,6 +12,8 @@ import type { IngestReport } from '../../src/ingest/ingest.js';
 import { bundledMapping } from '../helpers/ingest.js';
 import { startPostgres, type PostgresServer } from '../helpers/postgres.js';
 import { scratchDir } from '../helpers/paths.js';
+import { purchaseModelOf, scoreStore } from '../../src/clv/pipeline.js';
+import { writeClvScores } from '../../src/clv/score.js';
 
 export type EngineName = 'duckdb' | 'postgres' | 'chdb';
 export const ENGINES: readonly EngineName[] = ['duckdb', 'postgres', 'chdb'];
@@ -130,4 +132,23 @@ export function assertSameAsDuckDb<T>(r: Record<EngineName, T>, isModel: (path: 
     const diffs = resultDiffs(r[e], r.duckdb, { isModel });
     if (diffs.length) throw new Error(`${e} differs from duckdb in ${diffs.length} fields:\n${diffs.slice(0, 10).join('\n')}`);
   }
+}
+
+/**
+ * clv_scores on every engine from ONE model (BG/NBD and Gamma-Gamma fitted on DuckDB, to the last
+ * purchase day, one year ahead): each engine's own summary and tuples, the same parameters, so the
+ * scores agree to 1e-9 and a step that reads clv_scores can be held to that.
+ */
+export async function writeSameClvScores(env: Engines): Promise<void> {
+  const [{ last }] = await env.stores.duckdb.query<{ last: Date }>(`SELECT max(ts) AS last FROM events WHERE type = 'purchase'`);
+  const o = { model: 'bgnbd', unit: 'week', calibrationEnd: last.toISOString().slice(0, 10), horizonPeriods: 52 } as const;
+  const base = await scoreStore(env.stores.duckdb, o);
+  await onEach(env, async (store) => {
+    const r = await scoreStore(store, o);
+    await writeClvScores(store, r.info, r.tuples, {
+      model: purchaseModelOf(base.choice.fit), horizon: 52,
+      discount: { discountRate: base.discount.perPeriodRate, periodLength: 1, horizon: 52 },
+      ...(base.spend ? { spend: base.spend.params } : { constantSpend: base.constantSpend ?? 1 }),
+    });
+  });
 }

@@ -1,6 +1,7 @@
 import { openExistingStore } from '../store.js';
 import { openDuckDb } from '../../store/duckdb/index.js';
-import { requireDuckDb, type Store } from '../../store/types.js';
+import type { Store } from '../../store/types.js';
+import { dialectOf } from '../../sql/dialect.js';
 import { scopeToPlausibleDates } from '../../analysis/scope.js';
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
@@ -9,7 +10,7 @@ import {
   type ClvFitReport, type ModelRequest, type PurchaseModelName,
 } from '../../clv/pipeline.js';
 import { readSummaryCsv } from '../../clv/summary-csv.js';
-import { exportScores } from '../../clv/score.js';
+import { exportFormat, exportScores } from '../../clv/score.js';
 import { ClvInputError } from '../../clv/errors.js';
 import type { TimeUnit } from '../../clv/summary.js';
 import { InvalidArgumentsError } from '../../models/numeric/errors.js';
@@ -67,10 +68,9 @@ function numberFlag(name: string, v: string | undefined, min: number): number | 
  * Opens the store for a CLV command with the analysis's date scope: events dated after the latest
  * ingest or before 1970 are left out of the models, with a warning (issue 17.3), as in analyze.
  */
-async function openStore(db: string, o: Output, step?: string): Promise<Store> {
+async function openStore(db: string, o: Output): Promise<Store> {
   const store = await openExistingStore(db);
   try {
-    if (step) requireDuckDb(store, step);
     const scope = await scopeToPlausibleDates(store);
     if (scope) o.warn(`warning (${scope.section}): ${scope.message}`);
   } catch (e) {
@@ -129,7 +129,7 @@ export function registerClv(program: Command, out: (json: boolean) => Output): v
   clv
     .command('fit')
     .description('fit BG/NBD, Pareto/NBD, MBG/NBD, NBD, BG/BB or Gamma-Gamma on the store (SQL summaries) or on a summary CSV')
-    .option('--db <path>', 'DuckDB store file (purchase events)')
+    .option('--db <location>', 'store: DuckDB file, postgres://…, chdb:<dir> or clickhouse://… (purchase events)')
     .option('--summary <csv>', 'a summary CSV: x,t_x,T (or x,t_x,n for bgbb) [,count] [,monetary]')
     .requiredOption('--model <name>', `model: ${MODEL_REQUESTS.join('|')} (nbd: no dropout; auto: smallest holdout error among the models that predict)`)
     .option('--unit <unit>', 'time unit of t_x and T: day|week|month (with --db)')
@@ -196,7 +196,7 @@ Examples:
   clv
     .command('score')
     .description('fit a purchase model and Gamma-Gamma, write per-customer P(alive), expected purchases, expected spend and CLV')
-    .requiredOption('--db <path>', 'DuckDB store file (purchase events)')
+    .requiredOption('--db <location>', 'store: DuckDB file, postgres://…, chdb:<dir> or clickhouse://… (purchase events)')
     .requiredOption('--model <name>', `purchase model: ${PURCHASE_MODELS.join('|')}|auto (nbd: no dropout)`)
     .requiredOption('--unit <unit>', 'time unit: day|week|month')
     .requiredOption('--calibration-end <date>', 'last day of history used, YYYY-MM-DD; scores look forward from here')
@@ -231,8 +231,9 @@ Examples:
       const outPath = resolve(flags.out);
       if (!/\.(parquet|csv)$/i.test(outPath)) throw new UsageError(`--out must end in .parquet or .csv, got "${flags.out}"`);
       writableFile('--out', outPath);
-      const store = await openStore(flags.db, o, 'spiral clv score');
+      const store = await openStore(flags.db, o);
       try {
+        await asUsage(async () => exportFormat(store, outPath));
         const r = await asUsage(() => scoreStore(store, {
           model: model as PurchaseModelName | 'auto', unit, calibrationEnd, ...(holdoutEnd ? { holdoutEnd } : {}),
           ...(horizon !== undefined ? { horizonPeriods: horizon } : {}),
@@ -241,7 +242,7 @@ Examples:
         }));
         const format = await exportScores(store, r.score.table, outPath);
         const [stats] = await store.query<{ p_alive: number | null; purchases: number | null; clv_mean: number | null; clv_median: number | null }>(
-          `SELECT AVG(p_alive) AS p_alive, SUM(expected_purchases) AS purchases, AVG(clv) AS clv_mean, MEDIAN(clv) AS clv_median FROM ${r.score.table}`);
+          `SELECT AVG(p_alive) AS p_alive, SUM(expected_purchases) AS purchases, AVG(clv) AS clv_mean, ${dialectOf(store).quantile('clv', 0.5)} AS clv_median FROM ${r.score.table}`);
         const fit = fitSummary(r.choice.fit);
         const payload = {
           ...fit,

@@ -82,7 +82,7 @@ export function registerExperiment(program: Command, out: (json: boolean) => Out
     .description('customers per arm, in all, and days of traffic an experiment needs')
     .option('--baseline <rate>', 'control conversion rate in (0, 1)')
     .option('--mde <effect>', 'minimum detectable effect: absolute with --baseline (0.02), relative with --segment (0.1 = +10%)')
-    .option('--db <path>', 'DuckDB store file (with --segment)')
+    .option('--db <location>', 'store: DuckDB file, postgres://…, chdb:<dir> or clickhouse://… (with --segment)')
     .option('--segment <id|name>', 'a segment of the store table customer_segments, by id (3) or name (app-first); an unknown one lists them (exit 2)')
     .option('--kpi <name>', `the segment KPI: ${KPIS.join('|')}`, 'conversion')
     .option('--window-days <n>', 'the KPI window (with --segment)', '14')
@@ -110,7 +110,7 @@ Examples:
         if (!(KPIS as readonly string[]).includes(kpi)) throw new UsageError(`--kpi must be one of ${KPIS.join(', ')}, got "${kpi}"`);
         const windowDays = intFlag('window-days', flags.windowDays, 1) ?? 14;
         const segment = flags.segment;
-        const d = await withStore(flags.db, (store) => designForSegment(store, { segment, kpi: kpi as Kpi, mdeRelative: mde, alpha, power, windowDays }));
+        const d = await withStore(flags.db, (store) => designForSegment(store, { segment, kpi: kpi as Kpi, mdeRelative: mde, alpha, power, windowDays }), { anyEngine: true });
         o.result(d, designSummary(d));
         return;
       }
@@ -124,7 +124,7 @@ Examples:
   exp
     .command('readout')
     .description('an experiment\'s readout from the log: conversion and revenue lift with intervals, CUPED, SRM, implied CLV change')
-    .requiredOption('--db <path>', 'DuckDB store file')
+    .requiredOption('--db <location>', 'store: DuckDB file, postgres://…, chdb:<dir> or clickhouse://…')
     .requiredOption('--experiment <id>', 'the experiment id (props.experiment of its exposure events)')
     .option('--window-days <n>', 'conversion window after the first exposure, in days', '14')
     .option('--control <name>', 'the control variant (default: the variant named "control")')
@@ -140,7 +140,7 @@ first exposure. Exit codes: 0 readout printed (its "status" says whether a compa
       const windowDays = intFlag('window-days', flags.windowDays, 1) ?? 14;
       if (windowDays > 3650) throw new UsageError(`--window-days must be at most 3650, got "${flags.windowDays}"`);
       const split = parseSplit(flags.split);
-      const r = await withStore(flags.db, (store) => readoutExperiment(store, flags.experiment, { windowDays, control: flags.control, split }));
+      const r = await withStore(flags.db, (store) => readoutExperiment(store, flags.experiment, { windowDays, control: flags.control, split }), { anyEngine: true });
       o.result(r, readoutSummary(r));
     });
 }

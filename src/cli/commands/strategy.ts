@@ -17,7 +17,7 @@ export function registerStrategy(program: Command, out: (json: boolean) => Outpu
   program
     .command('strategy')
     .description('a strategy plan for an objective: objective → customer selection → strategy selection → concepts → impact')
-    .requiredOption('--db <path>', 'DuckDB store file')
+    .requiredOption('--db <location>', 'store: DuckDB file, postgres://…, chdb:<dir> or clickhouse://…')
     .requiredOption('--objective <name>', `one of ${OBJECTIVES.join(', ')}`)
     .option('--out <file>', 'write the plan as .html or .md')
     .option('--json', 'print the plan as JSON on the last line of stdout')
@@ -31,7 +31,8 @@ a causal effect). The JSON's fields only grow: existing ones keep their names.`)
       const o = out(Boolean(flags.json));
       if (!(OBJECTIVES as readonly string[]).includes(flags.objective)) throw new UsageError(`--objective must be one of ${OBJECTIVES.join(', ')}, got "${flags.objective}"`);
       if (flags.out !== undefined && !/\.(html?|md)$/i.test(flags.out)) throw new UsageError(`--out ${flags.out}: must end in .html or .md`);
-      const { plan } = await withStore(flags.db, (store) => planFromStore(store, flags.objective as ObjectiveName, (step) => o.info(step)));
+      // any engine: the strategy's own SQL is ported; the analysis it runs stops at its first step not ported (analyze.ts)
+      const { plan } = await withStore(flags.db, (store) => planFromStore(store, flags.objective as ObjectiveName, (step) => o.info(step)), { anyEngine: true });
       const md = renderPlanMarkdown(plan);
       if (flags.out) {
         writeFileSync(flags.out, /\.md$/i.test(flags.out) ? md : renderPlanHtml(plan));

@@ -13,7 +13,7 @@
  */
 import { InvalidArgumentsError } from '../../models/numeric/errors.js';
 import { meansDesign, twoProportionDesign, type Design } from '../../models/stats/design.js';
-import { lit } from '../../sql/quote.js';
+import { dialectOf } from '../../sql/dialect.js';
 import type { Store } from '../../store/types.js';
 import { hasTable } from './queries.js';
 
@@ -57,11 +57,12 @@ export interface SegmentListing { segment: string; name: string | null; customer
 export async function listSegments(store: Store): Promise<SegmentListing[] | null> {
   if (!(await hasTable(store, SEGMENT_TABLE, ['customer_id', 'segment']))) return null;
   const named = await hasTable(store, 'customer_table', ['customer_id', 'segment_name']);
+  const d = dialectOf(store);
   const rows = await store.query(`
-SELECT CAST(s.segment AS VARCHAR) AS segment, ${named ? 'any_value(v.segment_name)' : 'NULL'} AS name, count(DISTINCT s.customer_id) AS n
+SELECT CAST(s.segment AS ${d.types.text}) AS seg_id, ${named ? 'min(v.segment_name)' : 'NULL'} AS seg_name, count(DISTINCT s.customer_id) AS n
 FROM ${SEGMENT_TABLE} s ${named ? 'LEFT JOIN customer_table v ON v.customer_id = s.customer_id' : ''}
 GROUP BY s.segment ORDER BY n DESC, s.segment`);
-  return rows.map((r) => ({ segment: String(r.segment), name: r.name === null || r.name === undefined ? null : String(r.name), customers: Number(r.n) }));
+  return rows.map((r) => ({ segment: String(r.seg_id), name: r.seg_name === null || r.seg_name === undefined ? null : String(r.seg_name), customers: Number(r.n) }));
 }
 
 /** `--segment` as the user typed it: an id (`3`) or a name (`app-first`, any case); null when neither. */
@@ -84,25 +85,25 @@ export async function designForSegment(store: Store, opts: SegmentDesignOptions)
     throw new InvalidArgumentsError(`--segment "${opts.segment}" is not in ${SEGMENT_TABLE}: give an id or a name (segments: ${segments.slice(0, 20).map(describe).join(', ') || 'none'})`);
   }
   const w = Math.round(windowDays);
+  const sql = dialectOf(store);
+  const last = '(SELECT max(ts) FROM events)';
   const [r] = await store.query(`
-WITH seg AS (SELECT DISTINCT customer_id FROM ${SEGMENT_TABLE} WHERE CAST(segment AS VARCHAR) = ${lit(found.segment)}),
-bounds AS (SELECT max(ts) AS last_ts FROM events),
+WITH seg AS (SELECT DISTINCT customer_id FROM ${SEGMENT_TABLE} WHERE CAST(segment AS ${sql.types.text}) = ${sql.lit(found.segment)}),
 kpi AS (
-  SELECT s.customer_id,
+  SELECT s.customer_id AS customer_id,
     count(e.ts) FILTER (WHERE e.type = 'purchase') > 0 AS bought,
     coalesce(sum(coalesce(e.amount, 0)) FILTER (WHERE e.type = 'purchase'), 0) AS revenue
-  FROM seg s LEFT JOIN events e ON e.customer_id = s.customer_id
-    AND e.ts > (SELECT last_ts FROM bounds) - INTERVAL ${w} DAY AND e.ts <= (SELECT last_ts FROM bounds)
+  FROM seg s LEFT JOIN (SELECT customer_id, ts, type, amount FROM events WHERE ts > ${sql.addDays(last, -w)}) e ON e.customer_id = s.customer_id
   GROUP BY s.customer_id
 ),
 daily AS (
-  SELECT date_trunc('day', e.ts) AS d, count(DISTINCT e.customer_id) AS active
+  SELECT ${sql.toDate('e.ts')} AS day, count(DISTINCT e.customer_id) AS active
   FROM events e JOIN seg s ON s.customer_id = e.customer_id
-  WHERE e.ts > (SELECT last_ts FROM bounds) - INTERVAL ${SEGMENT_DESIGN_DEFAULTS.trafficDays} DAY
-  GROUP BY 1
+  WHERE e.ts > ${sql.addDays(last, -SEGMENT_DESIGN_DEFAULTS.trafficDays)}
+  GROUP BY ${sql.toDate('e.ts')}
 )
 SELECT (SELECT count(*) FROM kpi) AS n,
-  (SELECT avg(bought::DOUBLE) FROM kpi) AS rate,
+  (SELECT avg(CAST(CASE WHEN bought THEN 1 ELSE 0 END AS ${sql.types.double})) FROM kpi) AS rate,
   (SELECT avg(revenue) FROM kpi) AS revenue,
   (SELECT stddev_samp(revenue) FROM kpi) AS sd,
   (SELECT sum(active) FROM daily) / ${SEGMENT_DESIGN_DEFAULTS.trafficDays}.0 AS traffic`);

@@ -17,6 +17,7 @@ import { sampleRatioMismatch, SRM_DEFAULTS } from '../../models/stats/srm.js';
 import type { ExperimentReadout, ExperimentSummary, Lift, VariantReadout } from '../../domain/sections/experiments.js';
 import type { Store } from '../../store/types.js';
 import { hasTable, listExperiments, queryVariantStats, type VariantStats } from './queries.js';
+import { TABLES } from '../../sql/tables.js';
 
 export const READOUT_DEFAULTS = { windowDays: 14, control: 'control', alpha: 0.05 } as const;
 
@@ -206,7 +207,7 @@ export async function readoutExperiment(store: Store, experiment: string, opts: 
   if (!(Number.isInteger(windowDays) && windowDays >= 1)) throw new InvalidArgumentsError(`window must be a whole number of days >= 1, got ${windowDays}`);
   const found = opts.found ?? (await listExperiments(store));
   if (!found.some((e) => e.experiment === experiment)) throw new UnknownExperimentError(experiment, found);
-  const withClv = await hasTable(store, 'clv_scores', ['customer_id', 'clv']);
+  const withClv = await hasTable(store, TABLES.clvScores, ['customer_id', 'clv']);
   const stats = await queryVariantStats(store, experiment, windowDays, withClv);
   const clvReason = withClv ? undefined : 'the store has no clv_scores table: run spiral clv score (or spiral analyze) first';
   return buildReadout(experiment, stats, { ...opts, windowDays, clvReason });
