@@ -65,7 +65,7 @@ export async function networkValue(store: Store, opts: { topN: number; referralV
   await replaceTableAs(store, NETWORK_VALUE_TABLE, `
     WITH ids AS (SELECT DISTINCT customer_id FROM (${parts.join(' UNION ALL ')}) p0)
     , v AS (
-      SELECT ids.customer_id,
+      SELECT ids.customer_id AS customer_id,
              ${clv ? 'k.max_clv' : dbl('NULL')} AS clv,
              ${ref ? 'r.referral_value' : dbl('NULL')} AS referral_value,
              ${inf ? 'i.influenced_peers' : dbl('NULL')} AS influenced_peers,
