@@ -52,3 +52,21 @@ export async function plansFor(files: string[], mapping: string): Promise<Datase
   }
   return { store, result, plans };
 }
+
+/**
+ * reduce-attrition's customer selection recomputed in SQL from customer_segments and clv_scores:
+ * the plan's segments in the order of Σ (1 − P(alive)) · CLV, each with its equity at risk, equity
+ * and size equal to the SQL's (to `tol` relative). Returns the SQL rows, riskiest first.
+ */
+export async function assertAttritionRanking(store: Pick<DuckDbStore, 'query'>, plan: StrategyPlan, tol: number): Promise<Record<string, unknown>[]> {
+  const close = (a: number | null, b: number, what: string) => assert.ok(a !== null && Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${what}: plan ${a} vs SQL ${b}`);
+  const sql = await store.query(`SELECT s.segment, count(*) AS n, sum((1 - c.p_alive) * c.clv) AS risk, sum(c.clv) AS equity
+    FROM customer_segments s LEFT JOIN clv_scores c USING (customer_id) GROUP BY 1 ORDER BY risk DESC NULLS LAST, n DESC, s.segment`);
+  assert.deepEqual(plan.customerSelection.segments.map((s) => s.segment), sql.map((r) => String(r.segment)));
+  plan.customerSelection.segments.forEach((s, i) => {
+    close(s.relevance.value, Number(sql[i].risk), `equity at risk of segment ${s.segment}`);
+    close(s.equity.value, Number(sql[i].equity), `equity of segment ${s.segment}`);
+    assert.equal(s.customers, Number(sql[i].n));
+  });
+  return sql;
+}

@@ -16,6 +16,7 @@ import type { AnalysisResult } from '../../src/domain/result.js';
 import { DuckDbStore } from '../../src/store/duckdb/index.js';
 import { spiral } from '../helpers/cli.js';
 import { scratchDir } from '../helpers/paths.js';
+import { assertAttritionRanking } from './datasets.js';
 
 const scratch = scratchDir('spiral-strategy-demo-');
 let db: string;
@@ -34,7 +35,13 @@ before(() => {
 });
 after(() => scratch.cleanup());
 
-const close = (a: number | null, b: number, what: string) => assert.ok(a !== null && Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${what}: plan ${a} vs ${b}`);
+/**
+ * `spiral strategy` runs its own analysis of the store: its CLV fit on sums DuckDB adds in parallel
+ * agrees with the demo's to about 1e-9 relative (measured 1.0e-9 on customer equity), so numbers that
+ * follow the fit compare to 1e-6.
+ */
+const TOL = 1e-6;
+const close = (a: number | null, b: number, what: string) => assert.ok(a !== null && Math.abs(a - b) <= TOL * Math.max(1, Math.abs(b)), `${what}: plan ${a} vs ${b}`);
 
 function metrics(p: StrategyPlan): Metric[] {
   return [
@@ -51,14 +58,7 @@ test('demo store, reduce-attrition: the segments with the most equity at risk co
   assert.ok(plan.customerSelection.segments.length >= 2, 'the demo has several k-means segments');
   const store = await DuckDbStore.open(db, { readOnly: true });
   try {
-    const sql = await store.query(`SELECT s.segment, count(*) AS n, sum((1 - c.p_alive) * c.clv) AS risk, sum(c.clv) AS equity
-      FROM customer_segments s LEFT JOIN clv_scores c USING (customer_id) GROUP BY 1 ORDER BY risk DESC NULLS LAST, n DESC, s.segment`);
-    assert.deepEqual(plan.customerSelection.segments.map((s) => s.segment), sql.map((r) => String(r.segment)));
-    plan.customerSelection.segments.forEach((s, i) => {
-      close(s.relevance.value, Number(sql[i].risk), `equity at risk of segment ${s.segment}`);
-      close(s.equity.value, Number(sql[i].equity), `equity of segment ${s.segment}`);
-      assert.equal(s.customers, Number(sql[i].n));
-    });
+    const sql = await assertAttritionRanking(store, plan, TOL);
     // the first-named segment really has the most equity at risk, by a margin the ranking did not invent
     assert.ok(Number(sql[0].risk) >= Number(sql[sql.length - 1].risk));
     assert.deepEqual(plan.customerSelection.segments.filter((s) => s.selected).map((s) => s.segment), sql.slice(0, 3).map((r) => String(r.segment)));
@@ -78,8 +78,6 @@ test('demo store, reduce-attrition: every number of the plan is finite or null w
   for (const m of all) {
     assert.ok(m.value === null ? m.reason !== null : Number.isFinite(m.value), m.label);
     for (const x of m.inputs) {
-      // `spiral strategy` runs its own analysis of the store: DuckDB's parallel sums may differ from
-      // the demo's saved result in the last bits, so numbers compare to 1e-9 relative.
       const v = fieldAt(result, x.path);
       if (typeof v !== 'number' || x.value === null) assert.equal(x.value, typeof v === 'number' ? v : null, `${m.label}: ${x.path}`);
       else close(x.value, v, `${m.label}: ${x.path}`);
