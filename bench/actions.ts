@@ -3,8 +3,8 @@
  * experiences and actions (runSegmentsStep) — on the issue's 10M-event store (`spiral simulate
  * --customers 1000000 --seed 1`, 10,846,812 events, the cached bench/.data/sim-1000000.parquet),
  * against ≤ 30 s and ≤ 2 GiB peak RSS. SPIRAL_BENCH_PERSONAS=1 measures the 45M-event personas store
- * (`--personas`) instead, as an informative second run. Recommendations and replenishment come from another branch (the `recs` engineer):
- * they are not timed here; the actions use their fallbacks. CLV scores (clv_scores) are computed once
+ * (`--personas`) instead, as an informative second run. Recommendations and replenishment
+ * (writeActionInputs) are part of the step and timed. CLV scores (clv_scores) are computed once
  * while preparing the store (the CLV step has its own bench); network_scores is not (the network step
  * has its own bench), so network position is not a segment feature here.
  *
@@ -99,7 +99,7 @@ export async function run(): Promise<string> {
     `${m.events.toLocaleString('en-US')} events of ${m.customers.toLocaleString('en-US')} customers (\`spiral simulate --customers ${CUSTOMERS.toLocaleString('en-US')} --seed 1${PERSONAS ? ' --personas' : ''}\`, ` +
       `${prep.prepS === null ? 'store cached' : `ingested and CLV-scored in ${f(prep.prepS)} s`}${PERSONAS ? '; the personas mechanism adds the behaviour, experience and replenishment events, so the store is larger than the default 10.8M' : '; the issue\'s acceptance store'}). ` +
       'The step = `runSegmentsStep`: customer_facts (hash aggregations and joins, no window over all events) and customer_item_facts, behaviour scores, k-means segments (fit on a 20,000-customer sample, everyone assigned in SQL), ' +
-      'experiences and actions. Not timed: recommendations and replenishment (the `recs` branch; the actions use their fallbacks here), the CLV scores (prepared once; `npm run bench -- clv`) and the network (`npm run bench -- network`). ' +
+      'recommendations (`--model auto`, top 10 for every customer) and replenishment, experiences and actions. Not timed: the CLV scores (prepared once; `npm run bench -- clv`) and the network (`npm run bench -- network`). ' +
       `Measured in a child process, DuckDB memory_limit ${MEMORY_LIMIT}; load average (1 / 5 / 15 min) ${load(loadBefore)} before and ${load(loadAfter)} after — the machine is shared, so times vary widely between runs.`,
     '',
     '| measure | value |',
