@@ -46,10 +46,8 @@ export interface FactsInfo {
   propsEvents: number;
 }
 
-/** Whether the table exists on the store (src/sql/dialect.ts; kept here for the callers that import it from facts). */
-export async function tableExists(store: Store, name: string): Promise<boolean> {
-  return tableExistsIn(store, name);
-}
+/** Whether the table exists on the store: src/sql/dialect.ts's, re-exported for the callers that import it from facts. */
+export { tableExistsIn as tableExists };
 
 /** segments.ts's CUSTOMER_VIEW (not imported: segments.ts imports this module). */
 const CUSTOMER_VIEW_NAME = 'customer_table';
@@ -214,8 +212,8 @@ function secondsBetween(d: Dialect, from: string, to: string): string {
 /** Builds customer_item_facts and customer_facts (replacing them) and returns what the store records. */
 export async function buildCustomerFacts(store: Store, opts: Partial<typeof FACTS_DEFAULTS> = {}): Promise<FactsInfo> {
   const o = { ...FACTS_DEFAULTS, ...opts };
-  const hasClv = await tableExists(store, CLV_SCORES_TABLE);
-  const hasNetwork = await tableExists(store, NETWORK_SCORES_TABLE);
+  const hasClv = await tableExistsIn(store, CLV_SCORES_TABLE);
+  const hasNetwork = await tableExistsIn(store, NETWORK_SCORES_TABLE);
   // the customer view (segments.ts) reads these tables: Postgres will not drop a table a view depends on
   await store.exec(`DROP VIEW IF EXISTS ${CUSTOMER_VIEW_NAME}`);
   try {
