@@ -29,7 +29,7 @@ interface EvalJson {
   baselines: { popularity: { recall: number; ndcg: number }; recent: { recall: number; ndcg: number } };
 }
 
-test('recommend --evaluate on Taobao reproduces the baselines (popularity ≈ 0.002, recent ≈ 0.050) and auto beats them', () => {
+test('recommend --evaluate on Taobao reproduces the baselines (popularity ≈ 0.002, recent ≈ 0.050) and auto reaches 1.2× the better one', () => {
   const r = spiral(['recommend', '--db', db, '--evaluate', '--holdout-from', '2017-12-02', '--k', '10', '--json'], { timeoutMs: 240_000 });
   assert.equal(r.code, 0, r.stderr);
   const e = r.json<EvalJson>();
@@ -38,8 +38,10 @@ test('recommend --evaluate on Taobao reproduces the baselines (popularity ≈ 0.
   assert.equal(e.customers, 559);
   assert.ok(Math.abs(e.baselines.popularity.recall - 0.002) < 0.0005, `popularity ${e.baselines.popularity.recall}`);
   assert.ok(Math.abs(e.baselines.recent.recall - 0.050) < 0.001, `recent ${e.baselines.recent.recall}`);
-  // The issue asks for 1.2× the better baseline; the repeat model reaches about 1.17× (see README).
-  assert.ok(e.recall > 1.1 * e.baselines.recent.recall, `chosen ${e.model}: ${e.recall} vs recent ${e.baselines.recent.recall}`);
+  // The issue's acceptance: at least 1.2× the better baseline (recent items here). The model chosen
+  // on the inner split damps the items of a category bought since (props.category_id), see README.
+  const better = Math.max(e.baselines.recent.recall, e.baselines.popularity.recall);
+  assert.ok(e.recall >= 1.2 * better, `chosen ${e.model}: ${e.recall} = ${(e.recall / better).toFixed(3)}× the better baseline ${better}`);
   assert.ok(e.ndcg > e.baselines.recent.ndcg && e.coverage > 0 && e.coverage <= 1);
 });
 

@@ -6,7 +6,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { memoryStoreWith } from '../helpers/ingest.js';
+import { memoryStoreWith, bundledMapping } from '../helpers/ingest.js';
 import { scratchDir } from '../helpers/paths.js';
 import { assertJsonSafe } from '../helpers/json-safe.js';
 import { createRng, randomInt } from '../../src/models/numeric/random.js';
@@ -209,5 +209,45 @@ test('the personal grid scored in one query gives each setting the same top-k hi
     assert.ok(distinct.size >= 3, `the settings rank differently (${distinct.size} distinct hit patterns)`);
   } finally {
     await store.close();
+  }
+});
+
+test('with item categories, auto damps the items of a category the customer bought from since (and finds what they buy next)', async () => {
+  // Each customer compares four items of one category (three views each, on two days), buys the
+  // first, and had looked once at two items of another category; next they cart one of those two.
+  // Odd customers do it inside the inner split's window, even ones in the holdout. By recency or
+  // frequency the three unbought alternatives fill the top 3 and hide the other category's items.
+  const rows: string[] = [];
+  const at = (d: number, h: number): number => Date.UTC(2024, 0, 1 + d, h) / 1000;
+  for (let c = 0; c < 80; c++) {
+    for (let j = 0; j < 4; j++) {
+      for (const t of [at(13, 10), at(13, 11), at(14, 10)]) rows.push(`c${c},i${c}a${j},catA${c % 3},pv,${t}`);
+    }
+    for (let j = 0; j < 2; j++) rows.push(`c${c},i${c}b${j},catB${c % 3},pv,${at(13, 9)}`);
+    rows.push(`c${c},i${c}a0,catA${c % 3},buy,${at(15, 8)}`);
+    rows.push(`c${c},i${c}b${c % 2},catB${c % 3},cart,${c % 2 ? at(15, 18) : at(16, 6)}`);
+  }
+  const file = join(dir, `taobao-${fileNo++}.csv`);
+  writeFileSync(file, `user_id,item_id,category_id,behavior,timestamp\n${rows.join('\n')}\n`);
+  const withCats = await memoryStoreWith([file], 'taobao');
+  const noCats = await memoryStoreWith([file], { ...bundledMapping('taobao'), props: undefined });
+  try {
+    await buildInteractions(withCats.store, day(16, 0), null, true);
+    const flagged = await withCats.store.query<{ item: string; n: number }>(
+      "SELECT regexp_replace(item_id, '^i[0-9]+', '') AS item, count(*)::INT AS n FROM rec_ui WHERE cat_bought GROUP BY 1 ORDER BY 1");
+    assert.deepEqual(flagged.map((r) => `${r.item}:${r.n}`), ['a1:80', 'a2:80', 'a3:80'], 'only the unbought alternatives of the bought category');
+
+    const e = await evaluateRecommendations(withCats.store, { holdoutFrom: '2024-01-17', k: 3, compare: [] });
+    assert.equal(e.customers, 40);
+    assert.equal(e.model, 'repeat');
+    assert.ok((e.selection.weights?.categoryBought ?? 0) > 0, `chosen ${e.params}`);
+    assert.equal(e.recall, 1);
+    assert.equal(e.baselines.recent.recall, 0);
+    const plain = await evaluateRecommendations(noCats.store, { holdoutFrom: '2024-01-17', k: 3, compare: ['repeat'] });
+    assert.equal(plain.selection.weights?.categoryBought ?? 0, 0, 'no categories: the grid has no damping');
+    assert.equal(plain.models.repeat?.recall, 0);
+  } finally {
+    await withCats.store.close();
+    await noCats.store.close();
   }
 });

@@ -14,7 +14,7 @@ import { personalGrid, describePersonal, type PersonalWeights } from '../../mode
 import { chooseBest } from '../../models/recommend/select.js';
 import { lit, num } from '../../sql/quote.js';
 import {
-  buildInteractions, buildProfile, buildItemKnn, buildFollows, candidates, personalGridHitsSql, rankTopK, sampleCondition, topKSql, tsLit, RELEVANT_TYPES, type ModelName,
+  buildInteractions, buildProfile, buildItemKnn, buildFollows, candidates, categorySql, personalGridHitsSql, rankTopK, sampleCondition, topKSql, tsLit, RELEVANT_TYPES, type ModelName,
 } from './sql.js';
 import { buildEase, type EaseInfo } from './ease.js';
 
@@ -92,20 +92,23 @@ interface Span {
   customers: number;
   /** Whether any follow event names a peer (the social model's network). */
   network: boolean;
+  /** Whether item events carry a category in props (CATEGORY_PROPS), for the personal model's category damping. */
+  categories: boolean;
 }
 
 const DAY = 86_400_000;
 const iso = (d: Date): string => d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, '').replace('Z', '');
 
-/** One pass over the events: their time span, item events, relevance basis and customer count. */
+/** One pass over the events: their time span, item events, relevance basis, customer count, network and categories. */
 async function span(store: Store): Promise<Span | null> {
-  const [r] = await store.query<{ lo: Date | null; hi: Date | null; items: number; rel: number; customers: number; follows: number }>(`
+  const [r] = await store.query<{ lo: Date | null; hi: Date | null; items: number; rel: number; customers: number; follows: number; cats: number }>(`
     SELECT min(ts) AS lo, max(ts) AS hi, count(item_id)::DOUBLE AS items,
       count(item_id) FILTER (WHERE type IN (${RELEVANT_TYPES.map(lit).join(', ')}))::DOUBLE AS rel, approx_count_distinct(customer_id)::DOUBLE AS customers,
-      count(*) FILTER (WHERE type = 'follow' AND peer_id IS NOT NULL AND peer_id <> customer_id)::DOUBLE AS follows
+      count(*) FILTER (WHERE type = 'follow' AND peer_id IS NOT NULL AND peer_id <> customer_id)::DOUBLE AS follows,
+      count(*) FILTER (WHERE item_id IS NOT NULL AND props IS NOT NULL AND ${categorySql(store)} IS NOT NULL)::DOUBLE AS cats
     FROM events`);
   if (!r || r.lo === null || r.hi === null) return null;
-  return { min: r.lo, max: r.hi, itemEvents: Number(r.items), basis: Number(r.rel) > 0 ? 'actions' : 'ratings', customers: Number(r.customers), network: Number(r.follows) > 0 };
+  return { min: r.lo, max: r.hi, itemEvents: Number(r.items), basis: Number(r.rel) > 0 ? 'actions' : 'ratings', customers: Number(r.customers), network: Number(r.follows) > 0, categories: Number(r.cats) > 0 };
 }
 
 /** The store's events and items, or a clear error when there is nothing to recommend from. */
@@ -149,7 +152,7 @@ class Window {
 
   /** rec_ui and rec_pop of the window; the profile, similarities and network are built when a model needs them. */
   static async open(store: Store, s: Span, cutoff: string | null, refIso: string, k: number, opts: typeof RECOMMEND_DEFAULTS, sample: string | null = null): Promise<Window> {
-    await buildInteractions(store, cutoff, sample);
+    await buildInteractions(store, cutoff, sample, s.categories);
     return new Window(store, tsLit(refIso), k, opts, s.network);
   }
 
@@ -267,7 +270,7 @@ async function chooseModel(store: Store, s: Span, trainEnd: string, validationEn
   };
   if (customers === 0) return fallback(`the inner validation split (${trainEnd} to ${validationEnd}) has no customer to evaluate`);
   const win = await Window.open(store, s, trainEnd, trainEnd, k, opts, sample);
-  const bestW = await win.bestPersonal(personalGrid());
+  const bestW = await win.bestPersonal(personalGrid(s.categories));
   const specs: ModelSpec[] = [
     { name: 'popularity' }, { name: 'recent' }, { name: 'repeat', weights: bestW }, { name: 'itemknn' }, { name: 'ease' }, { name: 'social' }, { name: 'blend', weights: bestW },
   ];

@@ -2,7 +2,8 @@
  * The SQL of the recommenders. Everything that touches events runs in the store and leaves small
  * temporary tables (prefix rec_):
  *   rec_ui        one row per (customer, item) before the cutoff: events, distinct days, last event,
- *                 whether the customer carted / saved / bought / rated it ≥ 4
+ *                 whether the customer carted / saved / bought / rated it ≥ 4, and whether they
+ *                 bought another item of its category after their last event on it
  *   rec_pop       customers per item (popularity)
  *   rec_profile   each customer's `profileItems` most recent items (the item-kNN profile)
  *   rec_nb_<m>    item → neighbour weights (item-kNN cosine with shrinkage, or pruned EASE)
@@ -13,6 +14,7 @@
  */
 import type { Store } from '../../store/types.js';
 import { lit, num } from '../../sql/quote.js';
+import { dialectOf } from '../../sql/dialect.js';
 import type { PersonalWeights } from '../../models/recommend/personal.js';
 
 /** Event types that express a customer's interest in an item (exposures and returns do not). */
@@ -27,24 +29,42 @@ export function tsLit(t: string): string {
   return `TIMESTAMP ${lit(t.replace('T', ' ').replace(/Z$/, ''))}`;
 }
 
+/** The props keys read as an item's category (the first one present), when the events carry one. */
+export const CATEGORY_PROPS = ['category', 'category_id'] as const;
+
+/** An event's item category from its props (NULL when it has none). */
+export function categorySql(store: Pick<Store, 'dialect'>): string {
+  const d = dialectOf(store);
+  return `coalesce(${CATEGORY_PROPS.map((k) => d.jsonText('props', k)).join(', ')})`;
+}
+
 /**
  * rec_ui and rec_pop from the events before `cutoff` (all events when null), of the customers that
- * satisfy `sample` (an SQL condition on customer_id; all customers when null).
+ * satisfy `sample` (an SQL condition on customer_id; all customers when null). With `categories`
+ * (the events carry item categories, see CATEGORY_PROPS), rec_ui.cat_bought says whether the
+ * customer bought an item of the same category after their last event on this one; else it is false.
  */
-export async function buildInteractions(store: Store, cutoff: string | null, sample: string | null = null): Promise<void> {
+export async function buildInteractions(store: Store, cutoff: string | null, sample: string | null = null, categories = false): Promise<void> {
   const before = `${cutoff === null ? '' : `AND ts < ${tsLit(cutoff)}`} ${sample === null ? '' : `AND ${sample}`}`;
   // Two levels (customer × item × day, then customer × item): the distinct days come from the
   // first level's groups instead of a count(DISTINCT) per group.
-  await store.exec(`CREATE OR REPLACE TEMP TABLE rec_ui AS
-    SELECT customer_id, item_id, sum(n)::DOUBLE AS n, count(*)::DOUBLE AS days, max(last_ts) AS last_ts,
+  const perItem = `SELECT customer_id, item_id, sum(n)::DOUBLE AS n, count(*)::DOUBLE AS days, max(last_ts) AS last_ts,
       bool_or(carted) AS carted, bool_or(saved) AS saved, bool_or(bought) AS bought, coalesce(bool_or(liked), false) AS liked
+      ${categories ? ', any_value(cat) AS cat, max(buy_ts) AS buy_ts' : ', false AS cat_bought'}
     FROM (
       SELECT customer_id, item_id, CAST(ts AS DATE) AS day, count(*) AS n, max(ts) AS last_ts,
         bool_or(type = 'cart') AS carted, bool_or(type = 'save') AS saved, bool_or(type = 'purchase') AS bought,
         bool_or(type = 'review' AND rating >= 4) AS liked
+        ${categories ? `, any_value(${categorySql(store)}) AS cat, max(ts) FILTER (WHERE type = 'purchase') AS buy_ts` : ''}
       FROM events WHERE item_id IS NOT NULL AND type IN (${typeList(INTERACTION_TYPES)}) ${before}
       GROUP BY customer_id, item_id, day)
-    GROUP BY customer_id, item_id`);
+    GROUP BY customer_id, item_id`;
+  await store.exec(`CREATE OR REPLACE TEMP TABLE rec_ui AS ${categories
+    ? `WITH ui AS (${perItem}),
+      cb AS (SELECT customer_id, cat, max(buy_ts) AS buy_ts FROM ui WHERE cat IS NOT NULL AND buy_ts IS NOT NULL GROUP BY customer_id, cat)
+      SELECT ui.customer_id, ui.item_id, ui.n, ui.days, ui.last_ts, ui.carted, ui.saved, ui.bought, ui.liked, coalesce(cb.buy_ts > ui.last_ts, false) AS cat_bought
+      FROM ui LEFT JOIN cb ON cb.customer_id = ui.customer_id AND cb.cat = ui.cat`
+    : perItem}`);
   await store.exec(`CREATE OR REPLACE TEMP TABLE rec_pop AS
     SELECT item_id, count(*)::DOUBLE AS customers FROM rec_ui GROUP BY item_id`);
 }
@@ -109,17 +129,17 @@ export async function buildFollows(store: Store, reuse = false): Promise<number>
 }
 
 /** The personal score of a rec_ui row (alias u) at the reference time `ref`, from SQL expressions for the weights (tau NULL = no decay). */
-function scoreOf(w: { tau: string; n: string; d: string; cart: string; save: string; buy: string; like: string }, ref: string): string {
+function scoreOf(w: { tau: string; n: string; d: string; cart: string; save: string; buy: string; like: string; cat: string }, ref: string): string {
   const age = `(epoch(${ref}) - epoch(u.last_ts)) / 86400.0`;
   const boost = `(1 + ${w.cart} * u.carted::INT + ${w.save} * u.saved::INT + ${w.buy} * u.bought::INT + ${w.like} * u.liked::INT)`;
-  return `coalesce(exp(-(${age}) / ${w.tau}), 1.0) * pow(u.n, ${w.n}) * pow(u.days, ${w.d}) * ${boost}`;
+  return `coalesce(exp(-(${age}) / ${w.tau}), 1.0) * pow(u.n, ${w.n}) * pow(u.days, ${w.d}) * ${boost} * (1 - ${w.cat} * u.cat_bought::INT)`;
 }
 
 /** The personal score of a rec_ui row (alias u) at the reference time `ref`. */
 export function personalScoreSql(w: PersonalWeights, ref: string): string {
   return scoreOf({
     tau: w.tauDays === null ? 'NULL' : num(w.tauDays), n: num(w.countExponent), d: num(w.daysExponent),
-    cart: num(w.cart), save: num(w.save), buy: num(w.purchase), like: num(w.like),
+    cart: num(w.cart), save: num(w.save), buy: num(w.purchase), like: num(w.like), cat: num(w.categoryBought),
   }, ref);
 }
 
@@ -131,9 +151,9 @@ export function personalScoreSql(w: PersonalWeights, ref: string): string {
  * setting is best.
  */
 export function personalGridHitsSql(grid: readonly PersonalWeights[], ref: string, k: number): string {
-  const values = grid.map((w, i) => `(${i}, ${w.tauDays === null ? 'NULL::DOUBLE' : num(w.tauDays)}, ${[w.countExponent, w.daysExponent, w.cart, w.save, w.purchase, w.like].map(num).join(', ')})`).join(', ');
-  const score = scoreOf({ tau: 'g.tau', n: 'g.ce', d: 'g.de', cart: 'g.cart', save: 'g.save', buy: 'g.buy', like: 'g.lk' }, ref);
-  return `WITH g(idx, tau, ce, de, cart, save, buy, lk) AS (VALUES ${values}),
+  const values = grid.map((w, i) => `(${i}, ${w.tauDays === null ? 'NULL::DOUBLE' : num(w.tauDays)}, ${[w.countExponent, w.daysExponent, w.cart, w.save, w.purchase, w.like, w.categoryBought].map(num).join(', ')})`).join(', ');
+  const score = scoreOf({ tau: 'g.tau', n: 'g.ce', d: 'g.de', cart: 'g.cart', save: 'g.save', buy: 'g.buy', like: 'g.lk', cat: 'g.cat' }, ref);
+  return `WITH g(idx, tau, ce, de, cart, save, buy, lk, cat) AS (VALUES ${values}),
     top AS (
       SELECT g.idx, u.customer_id, u.item_id,
         row_number() OVER (PARTITION BY g.idx, u.customer_id ORDER BY ${score} DESC, epoch(u.last_ts) DESC, u.item_id) AS rank
