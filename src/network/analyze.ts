@@ -255,10 +255,7 @@ async function runSqlSide(store: Store, o: AnalyzeNetworkOptions, n: number, tim
     warnings.push('network: referral value needs cascades (who brought whom); skipped');
   }
   let peer: PeerEffectResult | null = null;
-  // Peer effect: DuckDB only so far (its SQL still uses DuckDB's hash, intervals and QUALIFY); issue 13.
-  if (o.peerEffect !== false && store.dialect !== 'duckdb') {
-    warnings.push(`network: the peer effect is not yet available on ${store.dialect === 'clickhouse' ? 'ClickHouse' : 'Postgres'}: it still runs on DuckDB only (README, "Running on ClickHouse or Postgres")`);
-  } else if (o.peerEffect !== false) {
+  if (o.peerEffect !== false) {
     const p = await timed('peerEffect', () =>
       peerEffect(store, { seed: Number.isInteger(o.seed) ? o.seed : PEER_EFFECT_DEFAULTS.seed, ...(o.peerEffect as Partial<PeerEffectOptions>) }),
     );

@@ -3,8 +3,8 @@
  * shared/data SOURCES.md §2): the trust file ingested into DuckDB, Postgres and chdb gives the same
  * edge list, the published shape (7,317 users, 111,781 directed edges, 47.6 % reciprocated), the
  * same analyzeNetwork result field by field (counts exact, PageRank, modularity and homophily to
- * 1e-9 relative) and the same network_scores rows. The peer effect is DuckDB-only so far: other
- * engines leave it out with a warning. The CLI's `spiral network` runs on Postgres.
+ * 1e-9 relative) and the same network_scores rows, the peer effect included (on a store with a known
+ * peer effect: peer-effect.test.ts). The CLI's `spiral network` runs on Postgres.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,8 +24,7 @@ const results = {} as Record<EngineName, NetworkResult>;
 before(async () => {
   env = await openEngines('ciao_trust');
   await ingestEach(env, TRUST, 'ciao_trust');
-  // the peer effect is off everywhere (DuckDB-only so far), so the sections compare as a whole
-  for (const e of ENGINES) results[e] = await analyzeNetwork(env.stores[e], { peerEffect: false, seed: 1 });
+  for (const e of ENGINES) results[e] = await analyzeNetwork(env.stores[e], { seed: 1 });
 });
 after(async () => env?.close());
 
@@ -67,12 +66,6 @@ test('network_scores: the same row for every user on every engine', async () => 
       }
     }
   }
-});
-
-test('the peer effect stays DuckDB-only: Postgres and chdb skip it with a warning that says so', async () => {
-  const r = await analyzeNetwork(env.stores.postgres, { cascades: false, referralValue: false, homophily: false, graphSampleNodes: 0, seed: 1 });
-  assert.equal(r.peerEffect, null);
-  assert.ok(r.warnings.some((w) => /peer effect is not yet available on Postgres/.test(w)), r.warnings.join('\n'));
 });
 
 test('spiral network --db works on Postgres (chdb through the CLI: test/conformance/cli.test.ts)', () => {
