@@ -261,7 +261,7 @@ async function runSqlSide(store: Store, o: AnalyzeNetworkOptions, n: number, tim
     );
     const top = await store.query<{ customer_id: string; influenced_peers: number; excess_purchases: number; influence_value: number | null }>(
       `SELECT customer_id, influenced_peers, excess_purchases, influence_value FROM ${PEER_INFLUENCE_TABLE}
-       ORDER BY influenced_peers DESC, customer_id LIMIT ${o.topN}`,
+       ORDER BY influenced_peers DESC, ${dialectOf(store).byteOrder('customer_id')} LIMIT ${o.topN}`,
     );
     peer = {
       rule: p.rule,
