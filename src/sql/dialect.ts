@@ -90,6 +90,8 @@ export interface Dialect {
   quarterText(expr: string): string;
   /** `expr` plus `n` microseconds exactly (n a 64-bit integer SQL expression, may be negative). */
   addMicros(expr: string, n: string): string;
+  /** A statement that refreshes the planner's statistics of a table just filled, or null where the engine needs none. */
+  analyzeTable(name: string): string | null;
 }
 
 const DIALECTS: Record<DialectName, Dialect> = { duckdb: duckdbDialect, postgres: postgresDialect, clickhouse: clickhouseDialect };

@@ -38,4 +38,6 @@ export const postgresDialect: Dialect = {
   quarterText: (e) => `to_char(date_trunc('quarter', ${e}), 'YYYY-MM')`,
   // interval × an integer-valued double: exact below 2^53 µs (285 years)
   addMicros: (e, n) => `(${e} + CAST(${n} AS BIGINT) * INTERVAL '1 microsecond')`,
+  // autovacuum analyses a table filled by bulk inserts only later: a plan made before then can nest loops over it
+  analyzeTable: (name) => `ANALYZE ${ident(name)}`,
 };
