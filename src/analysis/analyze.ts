@@ -50,7 +50,7 @@ export async function analyze(store: Store, opts: AnalyzeOptions = {}): Promise<
     warnings.push({ section: 'overview', message: 'no purchase events: revenue, repeat rate and CLV need purchases' });
   }
   // Every section runs on DuckDB, Postgres and ClickHouse (issue 13); what stays DuckDB-only inside a section
-  // (the network's peer effect, recommendations and replenishment) is null there with a warning.
+  // (recommendations and replenishment) is null there with a warning.
   // Idea sections run here, each from src/analysis/<name>.ts, one line per section:
   //   const clv = await runClvSection(store, opts, warnings);  (undefined when it does not apply)
   opts.onProgress?.('clv');

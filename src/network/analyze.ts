@@ -255,16 +255,13 @@ async function runSqlSide(store: Store, o: AnalyzeNetworkOptions, n: number, tim
     warnings.push('network: referral value needs cascades (who brought whom); skipped');
   }
   let peer: PeerEffectResult | null = null;
-  // Peer effect: DuckDB only so far (its SQL still uses DuckDB's hash, intervals and QUALIFY); issue 13.
-  if (o.peerEffect !== false && store.dialect !== 'duckdb') {
-    warnings.push(`network: the peer effect is not yet available on ${store.dialect === 'clickhouse' ? 'ClickHouse' : 'Postgres'}: it still runs on DuckDB only (README, "Running on ClickHouse or Postgres")`);
-  } else if (o.peerEffect !== false) {
+  if (o.peerEffect !== false) {
     const p = await timed('peerEffect', () =>
       peerEffect(store, { seed: Number.isInteger(o.seed) ? o.seed : PEER_EFFECT_DEFAULTS.seed, ...(o.peerEffect as Partial<PeerEffectOptions>) }),
     );
     const top = await store.query<{ customer_id: string; influenced_peers: number; excess_purchases: number; influence_value: number | null }>(
       `SELECT customer_id, influenced_peers, excess_purchases, influence_value FROM ${PEER_INFLUENCE_TABLE}
-       ORDER BY influenced_peers DESC, customer_id LIMIT ${o.topN}`,
+       ORDER BY influenced_peers DESC, ${dialectOf(store).byteOrder('customer_id')} LIMIT ${o.topN}`,
     );
     peer = {
       rule: p.rule,

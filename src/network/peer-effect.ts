@@ -11,7 +11,8 @@
  *  - Treated unit: person B's first touch at t0 after B's own first event, when B had purchased by
  *    then, with no touch in [t0 − W, t0) and the whole window (t0, t0 + W] before the as-of date.
  *  - Control units: every customer C with a first purchase at fp ≤ asOf − W gets an anchor drawn
- *    uniformly in [fp, asOf − W] (a seeded hash of the id, so runs repeat). C is a control at an
+ *    uniformly in [fp, asOf − W] (a seeded hash of the id — the dialect's portableHash, the same
+ *    on every engine — so runs repeat and DuckDB, Postgres and ClickHouse match the same units). C is a control at an
  *    anchor when C received no touch within W either side; people touched at other times can be
  *    controls away from them.
  *  - Strata (exact matching on prior activity): purchases up to the anchor (1 … 15, 16–20, 21–30,
@@ -65,7 +66,7 @@ import { edgeEventFilter } from './edges.js';
 import { InvalidArgumentsError } from './errors.js';
 import { normalQuantile } from '../models/var/special.js';
 import { mantelHaenszelRiskRatio as mantelHaenszel, type RiskStratum } from '../models/stats/mantel-haenszel.js';
-import { timestampLit } from '../sql/quote.js';
+import { dialectOf, replaceTableAs, type Dialect } from '../sql/dialect.js';
 
 export const PEER_TOUCH_TYPES = ['share', 'referral', 'follow'] as const;
 export type PeerTouchType = (typeof PEER_TOUCH_TYPES)[number];
@@ -338,156 +339,193 @@ export interface DecisionUnits {
   method: string;
 }
 
-/** The window in which a touch at `ts` counts for a decision unit `d` (its lookback; after the last event too for a non-buyer). */
-const decisionWindow = (ts: string, d: string, W: string): string =>
-  `${ts} >= ${d}.decision - ${W} AND (${ts} < ${d}.decision OR (NOT ${d}.converted AND ${ts} <= ${d}.decision + ${W}))`;
+/**
+ * The peer effect's SQL, written once for every engine with the dialect's hooks (src/sql/dialect.ts):
+ * windows are µs offsets (addMicros), the control anchors' draw is the dialect's portableHash (the
+ * same on every engine, so every engine matches the same units), the quarter is quarterText.
+ */
+interface PeerSql {
+  d: Dialect;
+  /** The as-of timestamp (a literal or a scalar subquery). */
+  asOf: string;
+  /** W in microseconds. */
+  wUs: number;
+  /** `expr` + k·W. */
+  w(expr: string, k?: number): string;
+}
 
-/** A touch or exposure `r` concerns the unit's item `d`: the same item, or no item. */
-const sameItem = (r: string, d: string): string => `(${r}.item_id IS NULL OR ${r}.item_id = '' OR ${r}.item_id = ${d}.item_id)`;
+function peerSql(d: Dialect, asOf: string, windowDays: number): PeerSql {
+  const wUs = Math.round(windowDays * 86400e6);
+  return { d, asOf, wUs, w: (expr, k = 1) => d.addMicros(expr, String(k * wUs)) };
+}
+
+/** The window in which a touch at `ts` counts for a decision unit `u` (its lookback; after the last event too for a non-buyer). */
+const decisionWindow = (q: PeerSql, ts: string, u: string): string =>
+  `${ts} >= ${q.w(`${u}.decision`, -1)} AND (${ts} < ${u}.decision OR (NOT ${u}.converted AND ${ts} <= ${q.w(`${u}.decision`)}))`;
+
+/** A touch or exposure `r` concerns the unit's item `u`: the same item, or no item. */
+const sameItem = (r: string, u: string): string => `(${r}.item_id IS NULL OR ${r}.item_id = '' OR ${r}.item_id = ${u}.item_id)`;
 
 /**
  * The prospects' decision units (table network_peer_decisions), the unit of the funnel's
  * attribution (src/funnel) kept per item: who was still deciding is what the log shows — a person
  * decides on an item at their first purchase of it, or (never bought) at their last own event.
  */
-function decisionUnitsSql(asOfSql: string, W: string): string {
+function decisionUnitsSql(q: PeerSql): string {
+  const { d } = q;
   return `
-    CREATE OR REPLACE TABLE ${PEER_DECISIONS_TABLE} AS
-    WITH as_of AS (SELECT ${asOfSql} AS t),
-    ev AS (SELECT e.customer_id, e.ts, e.type, e.item_id FROM events e, as_of WHERE e.ts <= as_of.t),
+    WITH as_of AS (SELECT ${q.asOf} AS t),
+    ev AS (SELECT e.customer_id, e.ts, e.type, e.item_id FROM events e CROSS JOIN as_of WHERE e.ts <= as_of.t),
     person AS (
       SELECT customer_id, min(ts) FILTER (WHERE type = 'purchase') AS fp, max(ts) AS last_seen FROM ev GROUP BY customer_id
     ),
     considered AS (
       SELECT customer_id, item_id,
              min(ts) FILTER (WHERE type IN ('view', 'save', 'cart')) AS considered_at,
-             min(ts) FILTER (WHERE type = 'purchase') AS bought,
-             list(ts) FILTER (WHERE type = 'view') AS views
+             min(ts) FILTER (WHERE type = 'purchase') AS bought
       FROM ev WHERE item_id IS NOT NULL AND item_id <> '' AND type IN ('view', 'save', 'cart', 'purchase')
       GROUP BY customer_id, item_id
     ),
     u AS (
-      SELECT c.customer_id, c.item_id, c.considered_at, c.bought IS NOT NULL AS converted,
-             coalesce(c.bought, p.last_seen) AS decision,
-             coalesce(len(list_filter(c.views, v -> c.bought IS NULL OR v < c.bought)), 0) AS item_views
+      SELECT c.customer_id, c.item_id, c.considered_at, c.bought, c.bought IS NOT NULL AS converted,
+             coalesce(c.bought, p.last_seen) AS decision
       FROM considered c JOIN person p ON p.customer_id = c.customer_id
       WHERE c.considered_at IS NOT NULL AND (p.fp IS NULL OR p.fp > c.considered_at)
     ),
+    item_views AS (
+      SELECT v.customer_id, v.item_id, ${d.countIf()} AS n
+      FROM ev v JOIN u ON u.customer_id = v.customer_id AND u.item_id = v.item_id
+      WHERE v.type = 'view' AND (u.bought IS NULL OR v.ts < u.bought)
+      GROUP BY v.customer_id, v.item_id
+    ),
     rel AS (
-      SELECT x.customer_id, 'p' AS kind, x.item_id, x.ts FROM network_peer_touch x, as_of WHERE x.ts <= as_of.t
-      UNION ALL SELECT customer_id, 'f', item_id, ts FROM ev WHERE type = 'exposure'
-      UNION ALL SELECT customer_id, 's', NULL, ts FROM ev WHERE type = 'search'
+      SELECT x.customer_id, 'p' AS kind, x.item_id, x.ts FROM network_peer_touch x CROSS JOIN as_of WHERE x.ts <= as_of.t
+      UNION ALL SELECT customer_id, 'f' AS kind, item_id, ts FROM ev WHERE type = 'exposure'
+      UNION ALL SELECT customer_id, 's' AS kind, CAST(NULL AS ${d.types.text}) AS item_id, ts FROM ev WHERE type = 'search'
     ),
     x AS (
       SELECT u.customer_id, u.item_id,
-             count(*) FILTER (WHERE r.kind = 'p' AND r.ts >= u.considered_at - ${W} AND r.ts < u.considered_at) > 0 AS brought_in,
-             count(*) FILTER (WHERE r.kind = 'p' AND r.ts >= u.considered_at AND ${decisionWindow('r.ts', 'u', W)}) AS peer_touches,
-             count(*) FILTER (WHERE r.kind = 'f' AND ${decisionWindow('r.ts', 'u', W)}) AS firm_touches,
-             count(*) FILTER (WHERE r.kind = 's' AND (r.ts < u.decision OR (NOT u.converted AND r.ts <= u.decision))) AS searches
-      FROM u JOIN rel r ON r.customer_id = u.customer_id AND (r.kind = 's' OR ${sameItem('r', 'u')})
+             ${d.countIf(`r.kind = 'p' AND r.ts >= ${q.w('u.considered_at', -1)} AND r.ts < u.considered_at`)} AS brought_in,
+             ${d.countIf(`r.kind = 'p' AND r.ts >= u.considered_at AND ${decisionWindow(q, 'r.ts', 'u')}`)} AS peer_touches,
+             ${d.countIf(`r.kind = 'f' AND ${decisionWindow(q, 'r.ts', 'u')}`)} AS firm_touches,
+             ${d.countIf(`r.kind = 's' AND (r.ts < u.decision OR (NOT u.converted AND r.ts <= u.decision))`)} AS searches
+      FROM u JOIN rel r ON r.customer_id = u.customer_id
+      WHERE r.kind = 's' OR ${sameItem('r', 'u')}
       GROUP BY u.customer_id, u.item_id
     ),
-    d AS (
-      SELECT u.customer_id, u.item_id, u.considered_at, u.decision, u.converted,
-             coalesce(x.brought_in, FALSE) AS brought_in,
-             coalesce(x.peer_touches, 0)::INTEGER AS peer_touches, coalesce(x.peer_touches, 0) > 0 AS peer,
+    dd AS (
+      SELECT u.customer_id AS customer_id, u.item_id AS item_id, u.considered_at AS considered_at, u.decision AS decision,
+             u.converted AS converted,
+             coalesce(x.brought_in, 0) > 0 AS brought_in,
+             CAST(coalesce(x.peer_touches, 0) AS ${d.types.int}) AS peer_touches, coalesce(x.peer_touches, 0) > 0 AS peer,
              coalesce(x.firm_touches, 0) > 0 AS firm,
-             (u.item_views + coalesce(x.searches, 0))::INTEGER AS activity
+             CAST(coalesce(iv.n, 0) + coalesce(x.searches, 0) AS ${d.types.int}) AS activity
       FROM u LEFT JOIN x ON x.customer_id = u.customer_id AND x.item_id = u.item_id
+      LEFT JOIN item_views iv ON iv.customer_id = u.customer_id AND iv.item_id = u.item_id
     )
-    SELECT *, concat_ws('|', 'p0', 'i' || item_id,
-             'a' || CASE WHEN activity < 5 THEN activity::VARCHAR WHEN activity < 10 THEN '5-9' WHEN activity < 20 THEN '10-19' ELSE '20+' END,
+    SELECT customer_id, item_id, considered_at, decision, converted, brought_in, peer_touches, peer, firm, activity,
+           concat_ws('|', 'p0', 'i' || item_id,
+             'a' || CASE WHEN activity < 5 THEN CAST(activity AS ${d.types.text}) WHEN activity < 10 THEN '5-9' WHEN activity < 20 THEN '10-19' ELSE '20+' END,
              CASE WHEN firm THEN 'firm' ELSE 'nofirm' END) AS stratum
-    FROM d`;
+    FROM dd`;
 }
+
+/**
+ * Existing customers' units (treated and controls) with their stratum and window counts, and the
+ * prospects' decision units, in one table (network_peer_units).
+ */
+function unitsSql(q: PeerSql, seed: number): string {
+  const { d } = q;
+  const day = 86400e6;
+  const since = (a: string, b: string): string => `(${d.epochMicros(a)} - ${d.epochMicros(b)})`;
+  const bin = (days: number): string => `CAST(CAST(${days} * ceil(CAST(${since('anchor', 'first_ts')} AS ${d.types.double}) / ${days * day}) AS ${d.types.int}) AS ${d.types.text})`;
+  // a uniform draw in [0, 1) from the id and the seed, the same on every engine
+  const draw = `CAST(${d.portableHash(`f.customer_id || ${d.lit(`#${seed}`)}`)} % 1000000007 AS ${d.types.double}) / 1000000007`;
+  return `
+    WITH as_of AS (SELECT ${q.asOf} AS t),
+    anchors AS (
+      SELECT f.customer_id AS customer_id,
+             ${d.addMicros('f.fp', `floor(CAST(${d.epochMicros('as_of.t')} - ${q.wUs} - ${d.epochMicros('f.fp')} AS ${d.types.double}) * (${draw}))`)} AS anchor
+      FROM network_peer_first f CROSS JOIN as_of WHERE f.fp IS NOT NULL AND f.fp <= ${q.w('as_of.t', -1)}
+    ),
+    touched AS (
+      SELECT DISTINCT a.customer_id AS customer_id FROM anchors a JOIN network_peer_touch x ON x.customer_id = a.customer_id
+      WHERE x.ts >= ${q.w('a.anchor', -1)} AND x.ts <= ${q.w('a.anchor')}
+    ),
+    controls AS (
+      SELECT a.customer_id AS customer_id, a.anchor AS anchor, FALSE AS treated
+      FROM anchors a LEFT JOIN touched t ON t.customer_id = a.customer_id WHERE t.customer_id IS NULL
+    ),
+    units AS (SELECT customer_id, anchor, TRUE AS treated FROM network_peer_treated UNION ALL SELECT customer_id, anchor, treated FROM controls),
+    bought AS (
+      SELECT u.customer_id AS customer_id, u.anchor AS anchor, u.treated AS treated,
+             ${d.countIf('p.ts <= u.anchor')} AS prior,
+             min(p.ts) AS first_ts,
+             max(p.ts) FILTER (WHERE p.ts <= u.anchor) AS last_ts,
+             ${d.countIf('p.ts > u.anchor')} AS post,
+             ${d.countIf(`p.ts > ${q.w('u.anchor', -1)} AND p.ts <= u.anchor`)} AS pre
+      FROM units u LEFT JOIN network_peer_purchases p ON p.customer_id = u.customer_id AND p.ts <= ${q.w('u.anchor')}
+      GROUP BY u.customer_id, u.anchor, u.treated
+    )
+    SELECT customer_id, anchor, treated, CAST(prior AS ${d.types.int}) AS prior, CAST(post AS ${d.types.int}) AS post, CAST(pre AS ${d.types.int}) AS pre,
+           concat_ws('|',
+             CASE WHEN prior <= 15 THEN CAST(prior AS ${d.types.text}) WHEN prior <= 20 THEN '16-20' WHEN prior <= 30 THEN '21-30' ELSE '31+' END,
+             CASE WHEN ${since('anchor', 'last_ts')} <= ${7 * day} THEN 'r7' WHEN ${since('anchor', 'last_ts')} <= ${30 * day} THEN 'r30'
+                  WHEN ${since('anchor', 'last_ts')} <= ${90 * day} THEN 'r90' WHEN ${since('anchor', 'last_ts')} <= ${180 * day} THEN 'r180' ELSE 'r180+' END,
+             CASE WHEN ${since('anchor', 'first_ts')} <= ${q.wUs} THEN 'tW' WHEN ${since('anchor', 'first_ts')} <= ${120 * day} THEN 't' || ${bin(15)}
+                  WHEN ${since('anchor', 'first_ts')} <= ${360 * day} THEN 't' || ${bin(30)}
+                  WHEN ${since('anchor', 'first_ts')} <= ${540 * day} THEN 't540' WHEN ${since('anchor', 'first_ts')} <= ${730 * day} THEN 't730' ELSE 't730+' END,
+             ${d.quarterText('anchor')}) AS stratum
+    FROM bought
+    UNION ALL
+    SELECT customer_id, decision AS anchor, peer AS treated, CAST(0 AS ${d.types.int}) AS prior, CAST(CASE WHEN converted THEN 1 ELSE 0 END AS ${d.types.int}) AS post,
+           CAST(0 AS ${d.types.int}) AS pre, stratum
+    FROM ${PEER_DECISIONS_TABLE} WHERE NOT brought_in`;
+}
+
+const PEER_TEMP_TABLES = ['network_peer_touch', 'network_peer_purchases', 'network_peer_first', 'network_peer_treated'] as const;
 
 /** Builds the units in SQL, estimates the effect, and writes the influencer credits. */
 export async function peerEffect(store: Store, options: Partial<PeerEffectOptions> = {}): Promise<PeerEffectRun> {
   const o = resolve(options);
-  const W = `to_microseconds(${Math.round(o.windowDays * 86400e6)}::BIGINT)`;
-  const asOfSql = o.asOf
-    ? timestampLit(o.asOf)
-    : '(SELECT max(ts) FROM events)';
-  const touchWhere = edgeEventFilter(o.touchTypes, null, null);
-  await store.exec(`
-    CREATE OR REPLACE TEMP TABLE network_peer_touch AS
-    SELECT peer_id AS customer_id, customer_id AS sender, ts, item_id FROM events WHERE ${touchWhere}`);
-  await store.exec(`
-    CREATE OR REPLACE TEMP TABLE network_peer_purchases AS
-    SELECT customer_id, ts FROM events WHERE type = 'purchase'`);
-  await store.exec(`
-    CREATE OR REPLACE TEMP TABLE network_peer_first AS
+  const d = dialectOf(store);
+  const q = peerSql(d, o.asOf ? d.timestamp(o.asOf) : '(SELECT max(ts) FROM events)', o.windowDays);
+  const asOfSql = q.asOf;
+  const touchWhere = edgeEventFilter(o.touchTypes, null, null, d);
+  const [touch, purchases, first, treatedTable] = PEER_TEMP_TABLES;
+  // (the filter reads the events' own customer_id: ClickHouse would see the alias in a WHERE beside it)
+  await replaceTableAs(store, touch, `
+    SELECT peer_id AS customer_id, sender, ts, item_id
+    FROM (SELECT peer_id, customer_id AS sender, ts, item_id FROM events WHERE ${touchWhere}) t`, { temp: true });
+  await replaceTableAs(store, purchases, `SELECT customer_id, ts FROM events WHERE type = 'purchase'`, { temp: true });
+  await replaceTableAs(store, first, `
     SELECT customer_id, min(ts) AS fe, min(ts) FILTER (WHERE type = 'purchase') AS fp
-    FROM events GROUP BY customer_id`);
-  // Treated: the first touch after the person's own first event, with a clean pre-window.
-  await store.exec(`
-    CREATE OR REPLACE TEMP TABLE network_peer_treated AS
+    FROM events GROUP BY customer_id`, { temp: true });
+  // Treated: the first touch after the person's own first event, with a clean pre-window (the last
+  // touch at or before the first event, if any, more than W before it).
+  await replaceTableAs(store, treatedTable, `
     WITH as_of AS (SELECT ${asOfSql} AS t),
-    seq AS (
-      SELECT customer_id, sender, ts, lag(ts) OVER (PARTITION BY customer_id ORDER BY ts, sender) AS prev_ts
-      FROM network_peer_touch
-    ),
     firsts AS (
-      SELECT s.customer_id, s.ts AS anchor, s.prev_ts, f.fe, f.fp
-      FROM seq s JOIN network_peer_first f ON f.customer_id = s.customer_id
-      WHERE s.ts > f.fe
-      QUALIFY row_number() OVER (PARTITION BY s.customer_id ORDER BY s.ts, s.sender) = 1
+      SELECT f.customer_id AS customer_id, min(x.ts) FILTER (WHERE x.ts > f.fe) AS anchor,
+             max(x.ts) FILTER (WHERE x.ts <= f.fe) AS prev_ts, f.fe AS fe, f.fp AS fp
+      FROM ${touch} x JOIN ${first} f ON f.customer_id = x.customer_id
+      GROUP BY f.customer_id, f.fe, f.fp
     )
-    SELECT customer_id, anchor, fe, fp FROM firsts, as_of
-    WHERE anchor + ${W} <= as_of.t AND (prev_ts IS NULL OR prev_ts < anchor - ${W})
-      AND fp IS NOT NULL AND fp <= anchor`);
+    SELECT customer_id, anchor, fe, fp FROM firsts CROSS JOIN as_of
+    WHERE anchor IS NOT NULL AND ${q.w('anchor')} <= as_of.t AND (prev_ts IS NULL OR prev_ts < ${q.w('anchor', -1)})
+      AND fp IS NOT NULL AND fp <= anchor`, { temp: true });
   // Prospects: one unit per (person, item considered before their first purchase), decided at the
   // first purchase of the item or, without one, at the person's last own event; the touches and
   // the activity that count are those of the decision window (decisionUnitsSql).
-  await store.exec(decisionUnitsSql(asOfSql, W));
+  await replaceTableAs(store, PEER_DECISIONS_TABLE, decisionUnitsSql(q));
   // Existing customers' controls: an anchor uniform over [fp, asOf − W], untouched within W either side.
-  await store.exec(`
-    CREATE OR REPLACE TABLE ${PEER_UNITS_TABLE} AS
-    WITH as_of AS (SELECT ${asOfSql} AS t),
-    anchors AS (
-      SELECT f.customer_id,
-             f.fp + to_microseconds((
-               (epoch_us(as_of.t - ${W}) - epoch_us(f.fp))::DOUBLE
-               * ((hash(f.customer_id || '#${o.seed}') % 1000000007)::DOUBLE / 1000000007)
-             )::BIGINT) AS anchor
-      FROM network_peer_first f, as_of WHERE f.fp IS NOT NULL AND f.fp <= as_of.t - ${W}
-    ),
-    controls AS (
-      SELECT a.customer_id, a.anchor, FALSE AS treated FROM anchors a
-      ANTI JOIN network_peer_touch x ON x.customer_id = a.customer_id AND x.ts >= a.anchor - ${W} AND x.ts <= a.anchor + ${W}
-    ),
-    units AS (SELECT customer_id, anchor, TRUE AS treated FROM network_peer_treated UNION ALL SELECT * FROM controls),
-    bought AS (
-      SELECT u.customer_id, u.anchor, u.treated,
-             count(p.ts) FILTER (WHERE p.ts <= u.anchor) AS prior,
-             min(p.ts) AS first_ts,
-             max(p.ts) FILTER (WHERE p.ts <= u.anchor) AS last_ts,
-             count(p.ts) FILTER (WHERE p.ts > u.anchor) AS post,
-             count(p.ts) FILTER (WHERE p.ts > u.anchor - ${W} AND p.ts <= u.anchor) AS pre
-      FROM units u LEFT JOIN network_peer_purchases p ON p.customer_id = u.customer_id AND p.ts <= u.anchor + ${W}
-      GROUP BY u.customer_id, u.anchor, u.treated
-    )
-    SELECT customer_id, anchor, treated, prior::INTEGER AS prior, post::INTEGER AS post, pre::INTEGER AS pre,
-           concat_ws('|',
-             CASE WHEN prior <= 15 THEN prior::VARCHAR WHEN prior <= 20 THEN '16-20' WHEN prior <= 30 THEN '21-30' ELSE '31+' END,
-             CASE WHEN anchor - last_ts <= INTERVAL 7 DAY THEN 'r7' WHEN anchor - last_ts <= INTERVAL 30 DAY THEN 'r30'
-                  WHEN anchor - last_ts <= INTERVAL 90 DAY THEN 'r90' WHEN anchor - last_ts <= INTERVAL 180 DAY THEN 'r180' ELSE 'r180+' END,
-             CASE WHEN anchor - first_ts <= ${W} THEN 'tW' WHEN anchor - first_ts <= INTERVAL 120 DAY
-                  THEN 't' || (15 * ceil(epoch(anchor - first_ts) / (15 * 86400)))::INTEGER
-                  WHEN anchor - first_ts <= INTERVAL 360 DAY
-                  THEN 't' || (30 * ceil(epoch(anchor - first_ts) / (30 * 86400)))::INTEGER
-                  WHEN anchor - first_ts <= INTERVAL 540 DAY THEN 't540' WHEN anchor - first_ts <= INTERVAL 730 DAY THEN 't730' ELSE 't730+' END,
-             strftime(date_trunc('quarter', anchor), '%Y-%m')) AS stratum
-    FROM bought
-    UNION ALL
-    SELECT customer_id, decision AS anchor, peer AS treated, 0 AS prior, converted::INTEGER AS post, 0 AS pre, stratum
-    FROM ${PEER_DECISIONS_TABLE} WHERE NOT brought_in`);
+  await replaceTableAs(store, PEER_UNITS_TABLE, unitsSql(q, o.seed));
   const stats = await store.query<{ stratum: string; treated: boolean; n: number; sp: number; sp2: number; sq: number; sq2: number; sd2: number }>(`
     SELECT stratum, treated, count(*) AS n,
-           sum(post)::DOUBLE AS sp, sum(post * post)::DOUBLE AS sp2,
-           sum(pre)::DOUBLE AS sq, sum(pre * pre)::DOUBLE AS sq2,
-           sum((post - pre) * (post - pre))::DOUBLE AS sd2
-    FROM ${PEER_UNITS_TABLE} GROUP BY stratum, treated ORDER BY stratum, treated`);
+           CAST(sum(post) AS ${d.types.double}) AS sp, CAST(sum(post * post) AS ${d.types.double}) AS sp2,
+           CAST(sum(pre) AS ${d.types.double}) AS sq, CAST(sum(pre * pre) AS ${d.types.double}) AS sq2,
+           CAST(sum((post - pre) * (post - pre)) AS ${d.types.double}) AS sd2
+    FROM ${PEER_UNITS_TABLE} GROUP BY stratum, treated ORDER BY ${d.byteOrder('stratum')}, treated`);
   const rows: StratumStats[] = stats.map((r) => ({
     stratum: r.stratum, treated: Boolean(r.treated), n: Number(r.n),
     sumPost: Number(r.sp), sumPost2: Number(r.sp2), sumPre: Number(r.sq), sumPre2: Number(r.sq2), sumDiff2: Number(r.sd2),
@@ -501,59 +539,55 @@ export async function peerEffect(store: Store, options: Partial<PeerEffectOption
   const prospects: StratifiedComparison = { ...stratifiedComparison(prospectRows, o.level, o.minControls), placebo: empty, did: empty };
   const treatedUnits = rows.filter((r) => r.treated).reduce((s, r) => s + r.n, 0);
   const [meta] = await store.query<{ aov: number | null; as_of: Date | null }>(`
-    SELECT (SELECT avg(amount) FROM events WHERE type = 'purchase' AND amount IS NOT NULL)::DOUBLE AS aov, ${asOfSql} AS as_of`);
+    SELECT CAST((SELECT avg(amount) FROM events WHERE type = 'purchase' AND amount IS NOT NULL) AS ${d.types.double}) AS aov, ${asOfSql} AS as_of`);
   const aov = meta.aov === null ? null : finite(Number(meta.aov));
   const att = cmp.post.estimate;
 
   // Influencer credit: each matched treated unit's effect (its population's: extra purchases in
   // [t0, t0 + W] for a customer, extra purchases of the item for a prospect's decision), split over
-  // the distinct senders who touched it in that window.
-  const matchedStrata = new Set<string>();
-  const counts = new Map<string, { t: number; c: number }>();
-  for (const r of rows) {
-    const e = counts.get(r.stratum) ?? { t: 0, c: 0 };
-    if (r.treated) e.t = r.n;
-    else e.c = r.n;
-    counts.set(r.stratum, e);
-  }
-  for (const [s, e] of counts) if (e.t > 0 && e.c >= o.minControls) matchedStrata.add(s);
-  const strataList = [...matchedStrata].map((s) => `'${s.replaceAll("'", "''")}'`).join(', ') || "''";
+  // the distinct senders who touched it in that window. Matched strata: a treated unit and at least
+  // minControls controls (as stratifiedComparison).
   const perCustomer = existingCustomers.post.estimate ?? 0;
   const perProspect = prospects.post.estimate ?? 0;
-  await store.exec(`
-    CREATE OR REPLACE TABLE ${PEER_INFLUENCE_TABLE} AS
+  const dbl = (x: number): string => `CAST(${x} AS ${d.types.double})`;
+  await replaceTableAs(store, PEER_INFLUENCE_TABLE, `
     WITH as_of AS (SELECT ${asOfSql} AS t),
+    ms AS (
+      SELECT stratum FROM ${PEER_UNITS_TABLE} GROUP BY stratum
+      HAVING ${d.countIf('treated')} > 0 AND ${d.countIf('NOT treated')} >= ${o.minControls}
+    ),
     m AS (
       SELECT customer_id, anchor FROM ${PEER_UNITS_TABLE}
-      WHERE treated AND stratum IN (${strataList}) AND NOT starts_with(stratum, '${PROSPECT_STRATUM_PREFIX}')
+      WHERE treated AND stratum IN (SELECT stratum FROM ms) AND stratum NOT LIKE ${d.lit(`${PROSPECT_STRATUM_PREFIX}%`)}
     ),
     cs AS (
-      SELECT DISTINCT m.customer_id, m.anchor, x.sender
-      FROM m JOIN network_peer_touch x ON x.customer_id = m.customer_id AND x.ts >= m.anchor AND x.ts <= m.anchor + ${W}
+      SELECT DISTINCT m.customer_id AS customer_id, m.anchor AS anchor, x.sender AS sender
+      FROM m JOIN ${touch} x ON x.customer_id = m.customer_id
+      WHERE x.ts >= m.anchor AND x.ts <= ${q.w('m.anchor')}
     ),
-    d AS (SELECT * FROM ${PEER_DECISIONS_TABLE} WHERE peer AND NOT brought_in AND stratum IN (${strataList})),
+    du AS (SELECT * FROM ${PEER_DECISIONS_TABLE} WHERE peer AND NOT brought_in AND stratum IN (SELECT stratum FROM ms)),
     ps AS (
-      SELECT DISTINCT d.customer_id, d.item_id, x.sender
-      FROM d JOIN network_peer_touch x ON x.customer_id = d.customer_id AND ${sameItem('x', 'd')}
-      , as_of WHERE x.ts <= as_of.t AND x.ts >= d.considered_at AND ${decisionWindow('x.ts', 'd', W)}
+      SELECT DISTINCT du.customer_id AS customer_id, du.item_id AS item_id, x.sender AS sender
+      FROM du JOIN ${touch} x ON x.customer_id = du.customer_id CROSS JOIN as_of
+      WHERE ${sameItem('x', 'du')} AND x.ts <= as_of.t AND x.ts >= du.considered_at AND ${decisionWindow(q, 'x.ts', 'du')}
     ),
     credit AS (
-      SELECT sender, 1.0 / count(*) OVER (PARTITION BY customer_id, anchor) AS share, ${perCustomer}::DOUBLE AS per FROM cs
+      SELECT sender, 1 / CAST(count(*) OVER (PARTITION BY customer_id, anchor) AS ${d.types.double}) AS share, ${dbl(perCustomer)} AS per FROM cs
       UNION ALL
-      SELECT sender, 1.0 / count(*) OVER (PARTITION BY customer_id, item_id) AS share, ${perProspect}::DOUBLE AS per FROM ps
+      SELECT sender, 1 / CAST(count(*) OVER (PARTITION BY customer_id, item_id) AS ${d.types.double}) AS share, ${dbl(perProspect)} AS per FROM ps
     )
-    SELECT sender AS customer_id, sum(share)::DOUBLE AS influenced_peers,
-           sum(share * per)::DOUBLE AS excess_purchases,
-           ${aov === null || att === null ? 'NULL::DOUBLE' : `(sum(share * per) * ${aov})::DOUBLE`} AS influence_value
+    SELECT sender AS customer_id, CAST(sum(share) AS ${d.types.double}) AS influenced_peers,
+           CAST(sum(share * per) AS ${d.types.double}) AS excess_purchases,
+           ${aov === null || att === null ? d.nullDouble : `CAST(sum(share * per) * ${dbl(aov)} AS ${d.types.double})`} AS influence_value
     FROM credit GROUP BY sender`);
   const [dc] = await store.query<Record<string, unknown>>(`
-    SELECT count(*) AS units, count(*) FILTER (WHERE brought_in) AS brought_in,
-           count(*) FILTER (WHERE NOT brought_in AND peer) AS touched, count(*) FILTER (WHERE NOT brought_in AND NOT peer) AS untouched,
-           count(*) FILTER (WHERE NOT brought_in AND firm) AS firm,
-           count(*) FILTER (WHERE NOT brought_in AND peer AND converted) AS touched_bought,
-           count(*) FILTER (WHERE NOT brought_in AND NOT peer AND converted) AS untouched_bought
+    SELECT ${d.countIf()} AS units, ${d.countIf('brought_in')} AS n_brought_in,
+           ${d.countIf('NOT brought_in AND peer')} AS touched, ${d.countIf('NOT brought_in AND NOT peer')} AS untouched,
+           ${d.countIf('NOT brought_in AND firm')} AS n_firm,
+           ${d.countIf('NOT brought_in AND peer AND converted')} AS touched_bought,
+           ${d.countIf('NOT brought_in AND NOT peer AND converted')} AS untouched_bought
     FROM ${PEER_DECISIONS_TABLE}`);
-  await store.exec('DROP TABLE network_peer_touch; DROP TABLE network_peer_purchases; DROP TABLE network_peer_first; DROP TABLE network_peer_treated');
+  for (const t of PEER_TEMP_TABLES) await store.exec(`DROP TABLE ${t}`);
   const [{ influencers }] = await store.query<{ influencers: number }>(`SELECT count(*) AS influencers FROM ${PEER_INFLUENCE_TABLE}`);
   const excess = scale(cmp.post, cmp.matchedTreated);
   const pct = (x: number): string => `${+(x * 100).toFixed(4)}%`;
@@ -588,10 +622,10 @@ export async function peerEffect(store: Store, options: Partial<PeerEffectOption
   const decisions: DecisionUnits = {
     lookbackDays: o.windowDays,
     units: Number(dc.units),
-    broughtIn: Number(dc.brought_in),
+    broughtIn: Number(dc.n_brought_in),
     touched,
     untouched,
-    firmTouched: Number(dc.firm),
+    firmTouched: Number(dc.n_firm),
     treatedConversion,
     controlConversion,
     naiveRiskRatio: treatedConversion !== null && controlConversion !== null && controlConversion > 0 ? finite(treatedConversion / controlConversion) : null,

@@ -86,6 +86,12 @@ export interface Dialect {
   jsonText(json: string, key: string): string;
   /** A NULL of the double type (ClickHouse: Nullable(Float64)). */
   readonly nullDouble: string;
+  /** The first month of the calendar quarter holding a timestamp, as text 'YYYY-MM' (UTC). */
+  quarterText(expr: string): string;
+  /** `expr` plus `n` microseconds exactly (n a 64-bit integer SQL expression, may be negative). */
+  addMicros(expr: string, n: string): string;
+  /** A statement that refreshes the planner's statistics of a table just filled, or null where the engine needs none. */
+  analyzeTable(name: string): string | null;
 }
 
 const DIALECTS: Record<DialectName, Dialect> = { duckdb: duckdbDialect, postgres: postgresDialect, clickhouse: clickhouseDialect };

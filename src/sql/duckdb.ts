@@ -34,4 +34,7 @@ export const duckdbDialect: Dialect = {
   stringAgg: (e, sep, by) => `string_agg(${e}, ${lit(sep)} ORDER BY ${by.join(', ')})`,
   jsonText: (j, k) => `json_extract_string(${j}, ${lit(`$.${k}`)})`,
   nullDouble: 'CAST(NULL AS DOUBLE)',
+  quarterText: (e) => `strftime(date_trunc('quarter', ${e}), '%Y-%m')`,
+  addMicros: (e, n) => `(${e} + to_microseconds(CAST(${n} AS BIGINT)))`,
+  analyzeTable: () => null,
 };

@@ -35,4 +35,9 @@ export const postgresDialect: Dialect = {
   stringAgg: (e, sep, by) => `string_agg(${e}, ${lit(sep)} ORDER BY ${by.join(', ')})`,
   jsonText: (j, k) => `(CAST(${j} AS JSON) ->> ${lit(k)})`,
   nullDouble: 'CAST(NULL AS DOUBLE PRECISION)',
+  quarterText: (e) => `to_char(date_trunc('quarter', ${e}), 'YYYY-MM')`,
+  // interval × an integer-valued double: exact below 2^53 µs (285 years)
+  addMicros: (e, n) => `(${e} + CAST(${n} AS BIGINT) * INTERVAL '1 microsecond')`,
+  // autovacuum analyses a table filled by bulk inserts only later: a plan made before then can nest loops over it
+  analyzeTable: (name) => `ANALYZE ${ident(name)}`,
 };

@@ -14,6 +14,8 @@ import { startPostgres, type PostgresServer } from '../helpers/postgres.js';
 import { scratchDir } from '../helpers/paths.js';
 import { purchaseModelOf, scoreStore } from '../../src/clv/pipeline.js';
 import { writeClvScores } from '../../src/clv/score.js';
+import { analyze } from '../../src/analysis/analyze.js';
+import type { AnalysisResult } from '../../src/domain/result.js';
 
 export type EngineName = 'duckdb' | 'postgres' | 'chdb';
 export const ENGINES: readonly EngineName[] = ['duckdb', 'postgres', 'chdb'];
@@ -151,4 +153,35 @@ export async function writeSameClvScores(env: Engines): Promise<void> {
       ...(base.spend ? { spend: base.spend.params } : { constantSpend: base.constantSpend ?? 1 }),
     });
   });
+}
+
+/**
+ * What follows a model fit in an analysis result: the same data in, the same fit out to the
+ * optimiser's precision (compared to a model tolerance, not 1e-9).
+ */
+export const isModelPath = (path: string): boolean =>
+  /^\.clv\.|^\.brand\.(overall|diffusion|cocreation|brands)|^\.brand\.clv|equity|Equity|[Cc]lv|atRisk|pAlive|expectedValue|meanExpected|^\.strategy\./.test(path);
+
+/**
+ * An analysis result without what names the store or the run (generatedAt, store, timings,
+ * warnings) and without what is DuckDB-only on purpose: the experiences and strategy sections, which
+ * use the recommendations (README, "Running on ClickHouse or Postgres"); optimiser iteration counts
+ * left out.
+ */
+export function comparableResult(r: AnalysisResult): unknown {
+  const { generatedAt: _g, store: _s, warnings: _w, experiences: _x, strategy: _st, ...rest } = r;
+  const network = rest.network ? { ...rest.network, warnings: null } : rest.network;
+  return JSON.parse(JSON.stringify({ ...rest, network }, (k, v) => (k === 'iterations' ? undefined : v)));
+}
+
+/**
+ * `analyze` on every engine (the same fixed clock) and the differences of Postgres' and chdb's
+ * results from DuckDB's (resultDiffs with isModelPath; standard errors from a finite-difference
+ * Hessian to `modelTol`).
+ */
+export async function analyzeEach(env: Engines, o: { now: Date; modelTol?: number }): Promise<{ results: Record<EngineName, AnalysisResult>; diffs: Record<EngineName, string[]> }> {
+  const results = await onEach(env, (store) => analyze(store, { now: () => o.now }));
+  const diffs = {} as Record<EngineName, string[]>;
+  for (const e of ENGINES) diffs[e] = resultDiffs(comparableResult(results.duckdb), comparableResult(results[e]), { isModel: isModelPath, modelTol: o.modelTol ?? 1e-6 });
+  return { results, diffs };
 }

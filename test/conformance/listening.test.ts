@@ -4,7 +4,8 @@
  * tweets ingested into each engine, scored once per engine, and analyzeListening gives the same
  * result field by field — counts exact, shares and mean scores to 1e-9 — including the complaint
  * terms (words split, filtered and ranked in SQL) and the rating agreement; the brand step's share
- * of voice over the six airlines is the same and matches the published split (United 3,822 tweets).
+ * of voice over the six airlines is the same and matches the published split (United 3,822 tweets);
+ * and `analyze` on the tweets is the same on every engine field by field (engines.ts, analyzeEach).
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +13,7 @@ import { analyzeListening, scoreStoreTexts } from '../../src/listening/index.js'
 import type { ListeningResult } from '../../src/listening/types.js';
 import { analyzeBrand } from '../../src/brand/index.js';
 import { sharedData } from '../helpers/paths.js';
-import { ENGINES, assertSameAsDuckDb, ingestEach, openEngines, type EngineName, type Engines } from './engines.js';
+import { ENGINES, analyzeEach, assertSameAsDuckDb, ingestEach, openEngines, type EngineName, type Engines } from './engines.js';
 
 let env: Engines;
 const results = {} as Record<EngineName, ListeningResult>;
@@ -54,5 +55,32 @@ test('the brand step\'s share of voice over the six airlines is the same on ever
     assert.equal(b.shareOfVoice?.brands, 6, e);
     assert.equal(b.shareOfVoice?.totalEvents, 14_640, e);
     assert.deepEqual(b.shareOfVoice!.items[0], { itemId: 'United', events: 3822, customers: b.shareOfVoice!.items[0].customers, share: 3822 / 14_640 }, e);
+  }
+});
+
+let analyzed: Awaited<ReturnType<typeof analyzeEach>> | null = null;
+/** The brand step's listening scores texts with the default `ensemble` method, in process order. */
+const isEnsembleListening = (d: string): boolean => d.startsWith('.brand.listening.');
+
+test('analyze on the tweets gives the same result on every engine, field by field (the ensemble sentiment apart: below)', async () => {
+  analyzed = await analyzeEach(env, { now: new Date('2015-03-01T00:00:00Z') });
+  for (const e of ENGINES) assert.equal(analyzed.results[e].overview.events, 14_640, e);
+  for (const e of ['postgres', 'chdb'] as const) {
+    const diffs: string[] = analyzed.diffs[e].filter((d) => !isEnsembleListening(d));
+    assert.deepEqual(diffs.slice(0, 15), [], `${e} differs from duckdb in ${diffs.length} fields`);
+  }
+});
+
+// Known disagreement, not an engine's: winkNLP (a feature of the `ensemble` sentiment model) adds a
+// word it does not know to its lexicon the first time it reads it, and the same text then scores
+// differently (0.245, then 0.49 on "…the pre-boards..."), so a text's score depends on the texts
+// scored before it in the process — here DuckDB's analysis runs first and 5 of 14,640 tweets score
+// differently on the engines after it. Reading each text twice fixes it but changes the features the
+// shipped models were trained on (src/listening/evaluation.test.ts), so the fix needs a retraining.
+test('the brand step\'s ensemble sentiment of the tweets is the same on every engine', { todo: 'winkNLP learns unknown words on first reading: scores depend on the process history (retrain the shipped models on twice-read features)' }, () => {
+  assert.ok(analyzed, 'analyze ran');
+  for (const e of ['postgres', 'chdb'] as const) {
+    const diffs: string[] = analyzed.diffs[e].filter(isEnsembleListening);
+    assert.deepEqual(diffs.slice(0, 15), [], `${e} differs from duckdb in ${diffs.length} fields`);
   }
 });

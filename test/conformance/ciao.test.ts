@@ -1,10 +1,12 @@
 /**
- * Conformance of the network step on the Ciao trust network (Tang, Gao & Liu, WSDM 2012;
+ * Conformance on Ciao (Tang, Gao & Liu, WSDM 2012): first the network step on the trust network (
  * shared/data SOURCES.md §2): the trust file ingested into DuckDB, Postgres and chdb gives the same
  * edge list, the published shape (7,317 users, 111,781 directed edges, 47.6 % reciprocated), the
  * same analyzeNetwork result field by field (counts exact, PageRank, modularity and homophily to
- * 1e-9 relative) and the same network_scores rows. The peer effect is DuckDB-only so far: other
- * engines leave it out with a warning. The CLI's `spiral network` runs on Postgres.
+ * 1e-9 relative) and the same network_scores rows, the peer effect included (on a store with a known
+ * peer effect: peer-effect.test.ts). The CLI's `spiral network` runs on Postgres. Then the
+ * ratings (284,086 reviews of 7,375 users) go into the same stores and `analyze` on ratings and
+ * trust together is the same on every engine field by field (engines.ts, analyzeEach).
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,17 +17,17 @@ import { outCsr } from '../../src/network/csr.js';
 import { reciprocity } from '../../src/network/metrics.js';
 import { spiral } from '../helpers/cli.js';
 import { sharedData } from '../helpers/paths.js';
-import { ENGINES, assertSameValues, closeTo, ingestEach, openEngines, type EngineName, type Engines } from './engines.js';
+import { ENGINES, analyzeEach, assertSameValues, closeTo, ingestEach, openEngines, type EngineName, type Engines } from './engines.js';
 
 const TRUST = sharedData('ciao', 'ciao_trust.csv');
+const RATINGS = sharedData('ciao', 'ciao_ratings.csv.gz');
 let env: Engines;
 const results = {} as Record<EngineName, NetworkResult>;
 
 before(async () => {
   env = await openEngines('ciao_trust');
   await ingestEach(env, TRUST, 'ciao_trust');
-  // the peer effect is off everywhere (DuckDB-only so far), so the sections compare as a whole
-  for (const e of ENGINES) results[e] = await analyzeNetwork(env.stores[e], { peerEffect: false, seed: 1 });
+  for (const e of ENGINES) results[e] = await analyzeNetwork(env.stores[e], { seed: 1 });
 });
 after(async () => env?.close());
 
@@ -69,12 +71,6 @@ test('network_scores: the same row for every user on every engine', async () => 
   }
 });
 
-test('the peer effect stays DuckDB-only: Postgres and chdb skip it with a warning that says so', async () => {
-  const r = await analyzeNetwork(env.stores.postgres, { cascades: false, referralValue: false, homophily: false, graphSampleNodes: 0, seed: 1 });
-  assert.equal(r.peerEffect, null);
-  assert.ok(r.warnings.some((w) => /peer effect is not yet available on Postgres/.test(w)), r.warnings.join('\n'));
-});
-
 test('spiral network --db works on Postgres (chdb through the CLI: test/conformance/cli.test.ts)', () => {
   const pg = spiral(['network', '--db', env.locations.postgres, '--top', '5', '--json']);
   assert.equal(pg.code, 0, pg.stderr);
@@ -82,4 +78,17 @@ test('spiral network --db works on Postgres (chdb through the CLI: test/conforma
   assert.equal(j.graph.nodes, 7317);
   assert.equal(j.graph.edges, 111_781);
   assert.deepEqual(j.pagerank.top.map((t) => t.customerId), results.duckdb.pagerank.top.slice(0, 5).map((t) => t.customerId));
+});
+
+test('Ciao ratings and trust: analyze gives the same result on DuckDB, Postgres and chdb, field by field', async () => {
+  const reports = await ingestEach(env, RATINGS, 'ciao_ratings', 'ratings');
+  // 284,086 rows; the 190 exact duplicates are kept (their ids count repeats: README, mappings)
+  for (const e of ENGINES) assert.deepEqual([reports[e].accepted, reports[e].rejected, reports[e].duplicates], [284_086, 0, 0], e);
+  const { results, diffs } = await analyzeEach(env, { now: new Date('2011-06-01T00:00:00Z') });
+  for (const e of ENGINES) {
+    // every rater and every truster (SOURCES.md: the 7,317 trust nodes all rate)
+    assert.equal(results[e].overview.customers, 7375, e);
+    assert.equal(results[e].network?.graph.nodes, 7317, e);
+  }
+  for (const e of ['postgres', 'chdb'] as const) assert.deepEqual(diffs[e].slice(0, 15), [], `${e} differs from duckdb in ${diffs[e].length} fields`);
 });
