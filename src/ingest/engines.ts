@@ -30,6 +30,7 @@ import { ingestFiles, type IngestOptions, type IngestReport } from './ingest.js'
 import { EVENT_COLUMNS } from './insert.js';
 import { PostgresStore } from '../store/postgres/index.js';
 import { ClickHouseStoreBase } from '../store/clickhouse/common.js';
+import { dialectOf } from '../sql/dialect.js';
 
 type ProvenanceRow = {
   run_id: string;
@@ -111,6 +112,8 @@ async function loadIntoPostgres(
     const rows = provenance(added);
     if (rows.length) await store.exec(`INSERT INTO ${TABLES.ingests} VALUES ${provenanceValues(rows, lit)}`);
     await store.exec('COMMIT');
+    // the next step reads events at once; autovacuum's analyse of the new rows may come minutes later
+    for (const s of dialectOf(store).refreshStatistics(TABLES.events)) await store.exec(s);
     return added;
   } catch (e) {
     await store.exec('ROLLBACK').catch(() => undefined);

@@ -182,6 +182,7 @@ export async function scoreStoreTexts(
     opts.onProgress?.(hi, total);
   }
   await store.exec(`DROP TABLE IF EXISTS _listening_pending; DROP TABLE IF EXISTS _listening_pending_texts; DROP TABLE IF EXISTS _listening_pending_events;`);
+  if (total > 0) for (const s of d.refreshStatistics('text_sentiment')) await store.exec(s);
   return { textsScored: total, eventsScored: int(events), eventsAlreadyScored: int(already) };
 }
 

@@ -34,4 +34,5 @@ export const duckdbDialect: Dialect = {
   stringAgg: (e, sep, by) => `string_agg(${e}, ${lit(sep)} ORDER BY ${by.join(', ')})`,
   jsonText: (j, k) => `json_extract_string(${j}, ${lit(`$.${k}`)})`,
   nullDouble: 'CAST(NULL AS DOUBLE)',
+  refreshStatistics: () => [],
 };
