@@ -7,10 +7,12 @@
  *   Postgres    COPY … FROM STDIN (CSV written by DuckDB) into a TEMP table, then
  *               INSERT … ON CONFLICT (event_id) DO NOTHING, with the provenance rows, in one
  *               transaction (events.event_id is the primary key).
- *   ClickHouse  a Parquet file written by DuckDB, loaded into a TEMPORARY table, then an
- *               INSERT … WHERE event_id NOT IN (the stored ids): the explicit dedup step, so reads
- *               need no FINAL. ClickHouse has no multi-statement transaction: a crash between the
- *               insert and the provenance row loses only that row; re-running adds nothing.
+ *   ClickHouse  a Parquet file written by DuckDB; into an empty store it is inserted as it is
+ *               (nothing to deduplicate against); otherwise it is loaded into a TEMPORARY table,
+ *               then an INSERT … WHERE event_id NOT IN (the stored ids): the explicit dedup step,
+ *               so reads need no FINAL. ClickHouse has no multi-statement transaction: a crash
+ *               between the insert and the provenance row loses only that row; re-running adds
+ *               nothing.
  *
  * The per-file counts: `accepted` is what the engine added from that file; `duplicates` is the
  * rest of its good rows (repeats inside the run, or ids the engine already held).
@@ -28,6 +30,7 @@ import { ingestFiles, type IngestOptions, type IngestReport } from './ingest.js'
 import { EVENT_COLUMNS } from './insert.js';
 import { PostgresStore } from '../store/postgres/index.js';
 import { ClickHouseStoreBase } from '../store/clickhouse/common.js';
+import { dialectOf } from '../sql/dialect.js';
 
 type ProvenanceRow = {
   run_id: string;
@@ -109,6 +112,8 @@ async function loadIntoPostgres(
     const rows = provenance(added);
     if (rows.length) await store.exec(`INSERT INTO ${TABLES.ingests} VALUES ${provenanceValues(rows, lit)}`);
     await store.exec('COMMIT');
+    // the next step reads events at once; autovacuum's analyse of the new rows may come minutes later
+    for (const s of dialectOf(store).refreshStatistics(TABLES.events)) await store.exec(s);
     return added;
   } catch (e) {
     await store.exec('ROLLBACK').catch(() => undefined);
@@ -121,16 +126,25 @@ async function loadIntoClickHouse(
 ): Promise<Map<string, number>> {
   const file = join(dir, 'events.parquet');
   await mem.exec(`COPY (${TRANSFER_SELECT}) TO ${lit(file)} (FORMAT parquet)`);
-  await store.exec(`DROP TEMPORARY TABLE IF EXISTS ${LOAD_TABLE}; CREATE TEMPORARY TABLE ${LOAD_TABLE} AS ${TABLES.events} ENGINE = Memory`);
-  try {
-    await store.insertParquet(LOAD_TABLE, file);
-    const fresh = `FROM ${LOAD_TABLE} WHERE event_id NOT IN (SELECT event_id FROM ${TABLES.events})`;
-    const added = bySource(await store.query<{ source: string | null; n: number }>(`SELECT source, count() AS n ${fresh} GROUP BY source`));
-    await store.exec(`INSERT INTO ${TABLES.events} SELECT * ${fresh}`);
-    const rows = provenance(added);
-    if (rows.length) await store.exec(`INSERT INTO ${TABLES.ingests} VALUES ${provenanceValues(rows, (s) => store.lit(s))}`);
-    return added;
-  } finally {
-    await store.exec(`DROP TEMPORARY TABLE IF EXISTS ${LOAD_TABLE}`);
+  const [{ held }] = await store.query<{ held: number }>(`SELECT count() > 0 AS held FROM ${TABLES.events}`);
+  let added: Map<string, number>;
+  if (!Number(held)) {
+    // an empty store holds none of the ids (and the run's own repeats are already gone): the file
+    // goes straight into events, streamed in blocks, without a copy in memory
+    added = bySource(await mem.query<{ source: string | null; n: number }>(`SELECT source, count(*) AS n FROM ${TABLES.events} GROUP BY source`));
+    await store.insertParquet(TABLES.events, file);
+  } else {
+    await store.exec(`DROP TEMPORARY TABLE IF EXISTS ${LOAD_TABLE}; CREATE TEMPORARY TABLE ${LOAD_TABLE} AS ${TABLES.events} ENGINE = Memory`);
+    try {
+      await store.insertParquet(LOAD_TABLE, file);
+      const fresh = `FROM ${LOAD_TABLE} WHERE event_id NOT IN (SELECT event_id FROM ${TABLES.events})`;
+      added = bySource(await store.query<{ source: string | null; n: number }>(`SELECT source, count() AS n ${fresh} GROUP BY source`));
+      await store.exec(`INSERT INTO ${TABLES.events} SELECT * ${fresh}`);
+    } finally {
+      await store.exec(`DROP TEMPORARY TABLE IF EXISTS ${LOAD_TABLE}`);
+    }
   }
+  const rows = provenance(added);
+  if (rows.length) await store.exec(`INSERT INTO ${TABLES.ingests} VALUES ${provenanceValues(rows, (s) => store.lit(s))}`);
+  return added;
 }

@@ -182,10 +182,7 @@ export async function scoreStoreTexts(
     opts.onProgress?.(hi, total);
   }
   await store.exec(`DROP TABLE IF EXISTS _listening_pending; DROP TABLE IF EXISTS _listening_pending_texts; DROP TABLE IF EXISTS _listening_pending_events;`);
-  // fresh statistics for the queries that join the scores next (Postgres planned nested loops over a
-  // text_sentiment it still thought empty: minutes on the 14,640 tweets)
-  const refresh = total > 0 ? d.analyzeTable('text_sentiment') : null;
-  if (refresh) await store.exec(refresh);
+  if (total > 0) for (const s of d.refreshStatistics('text_sentiment')) await store.exec(s);
   return { textsScored: total, eventsScored: int(events), eventsAlreadyScored: int(already) };
 }
 

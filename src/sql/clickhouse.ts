@@ -54,5 +54,5 @@ export const clickhouseDialect: Dialect = {
   nullDouble: 'CAST(NULL AS Nullable(Float64))',
   quarterText: (e) => `formatDateTime(toStartOfQuarter(${e}), '%Y-%m')`,
   addMicros: (e, n) => `addMicroseconds(${e}, toInt64(${n}))`,
-  analyzeTable: () => null,
+  refreshStatistics: () => [],
 };

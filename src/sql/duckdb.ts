@@ -36,5 +36,5 @@ export const duckdbDialect: Dialect = {
   nullDouble: 'CAST(NULL AS DOUBLE)',
   quarterText: (e) => `strftime(date_trunc('quarter', ${e}), '%Y-%m')`,
   addMicros: (e, n) => `(${e} + to_microseconds(CAST(${n} AS BIGINT)))`,
-  analyzeTable: () => null,
+  refreshStatistics: () => [],
 };

