@@ -9,7 +9,9 @@ import type { ServerContext } from './context.js';
 import { analysisPath } from './workspaces.js';
 
 /** The last result read per file, with the file's identity when read: a 1M-customer result is ~7 MB to parse and check. */
-const cache = new Map<string, { mtimeMs: number; size: number; result: AnalysisResult; json?: string }>();
+const cache = new Map<string, { mtimeMs: number; size: number; result: AnalysisResult; json?: string; projections: Map<string, string> }>();
+/** Projections kept per version of a result (the dashboard asks for the same few field lists). */
+const MAX_PROJECTIONS = 16;
 
 /** The workspace's latest analysis result, or null; parsed once per version of the file. */
 export function readAnalysis(dataDir: string, workspace: string): AnalysisResult | null {
@@ -22,7 +24,7 @@ export function readAnalysis(dataDir: string, workspace: string): AnalysisResult
   const hit = cache.get(path);
   if (hit && hit.mtimeMs === mtimeMs && hit.size === size) return hit.result;
   const result = AnalysisResultSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
-  cache.set(path, { mtimeMs, size, result });
+  cache.set(path, { mtimeMs, size, result, projections: new Map() });
   return result;
 }
 
@@ -60,6 +62,23 @@ export function projectAnalysis(result: AnalysisResult, paths: readonly string[]
     to[keys[keys.length - 1]] = from;
   }
   return out;
+}
+
+/**
+ * A projection of the latest result (`fields`: comma-separated paths, see projectAnalysis) as JSON
+ * text, serialised once per version of the file and field list; null without a result.
+ */
+export function readAnalysisFieldsJson(dataDir: string, workspace: string, fields: string): string | null {
+  const result = readAnalysis(dataDir, workspace);
+  if (!result) return null;
+  const { projections } = cache.get(analysisPath(dataDir, workspace))!;
+  let json = projections.get(fields);
+  if (json === undefined) {
+    json = JSON.stringify(projectAnalysis(result, fields.split(',')));
+    if (projections.size >= MAX_PROJECTIONS) projections.delete(projections.keys().next().value!);
+    projections.set(fields, json);
+  }
+  return json;
 }
 
 /** Segment id → generated name, from the latest analysis (empty without one or without a segments section). */

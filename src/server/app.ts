@@ -3,7 +3,8 @@
  * Every error is an ApiError with its status; anything else is logged (never with a key) and
  * answered 500.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
@@ -95,8 +96,28 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.json': 'application/json', '.woff2': 'font/woff2',
 };
 
+/** A dashboard file as served: read and gzipped once per version of the file (the bundle is ~650 KB, ~200 KB gzipped). */
+interface StaticFile { mtimeMs: number; body: Uint8Array<ArrayBuffer>; gzip: Uint8Array<ArrayBuffer> | null }
+
 /** The built dashboard at `/` (static files; paths that leave the folder are not served). */
 function registerDashboard(app: OpenAPIHono<AppEnv>, dir: string | null): void {
+  const files = new Map<string, StaticFile>();
+  const load = (file: string): StaticFile => {
+    const { mtimeMs } = statSync(file);
+    let f = files.get(file);
+    if (!f || f.mtimeMs !== mtimeMs) {
+      const body = readFileSync(file);
+      const gzip = body.length > 1024 && !/\.(png|ico|woff2)$/.test(file) ? gzipSync(body) : null;
+      files.set(file, (f = { mtimeMs, body, gzip }));
+    }
+    return f;
+  };
+  // Read and compress the page and its bundle now, not on the first visit.
+  if (dir && existsSync(join(dir, 'index.html'))) {
+    load(join(dir, 'index.html'));
+    const assets = join(dir, 'assets');
+    if (existsSync(assets)) for (const name of readdirSync(assets)) load(join(assets, name));
+  }
   app.get('*', async (c, next) => {
     if (c.req.path.startsWith('/v1/') || !dir || !existsSync(join(dir, 'index.html'))) return next();
     let rel: string;
@@ -108,9 +129,13 @@ function registerDashboard(app: OpenAPIHono<AppEnv>, dir: string | null): void {
     let file = resolve(dir, rel || 'index.html');
     if (!file.startsWith(resolve(dir) + sep) && file !== resolve(dir)) return next();
     if (!existsSync(file) || !statSync(file).isFile()) file = join(dir, 'index.html');
-    return c.body(readFileSync(file), 200, {
+    const f = load(file);
+    const gzip = f.gzip !== null && /\bgzip\b/i.test(c.req.header('accept-encoding') ?? '');
+    return c.body(gzip ? f.gzip! : f.body, 200, {
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
       'cache-control': file.endsWith('index.html') ? 'no-cache' : 'public, max-age=3600',
+      vary: 'accept-encoding',
+      ...(gzip ? { 'content-encoding': 'gzip' } : {}),
     });
   });
   app.get('/', (c) => c.html('<!doctype html><title>Spiral</title><p>Spiral is running. The dashboard is not built here (<code>npm run build:dashboard</code>); the API reference is at <a href="/docs">/docs</a>.</p>'));

@@ -21,9 +21,6 @@ export const BatchBodySchema = z
   .passthrough()
   .openapi('Batch');
 
-/** The envelope check the route runs (messages are checked one by one, so one bad message does not refuse the batch). */
-export const BatchEnvelopeSchema = z.object({ batch: z.array(z.unknown()) }).passthrough();
-
 export const RejectSchema = z.object({ index: z.number().int(), reason: z.string() }).openapi('Reject');
 
 export const IngestResponseSchema = z

@@ -4,8 +4,7 @@ import { weekAxis, weekKey } from '../../../src/report/weeks.js';
 import type { AnalysisResult, Session } from '../api.js';
 import { chart, formatAmount, formatDate, formatPercent, h, kpis, note, num, section } from '../ui.js';
 
-/** The fields of the analysis the overview reads (GET /v1/analysis?fields=…): its first render stays small on a large workspace. */
-export const OVERVIEW_FIELDS = 'overview,clv.equity,brand.overall.spiral';
+export { OVERVIEW_FIELDS } from '../../../src/server/overview-fields.js';
 
 export function overviewPage(s: Session, r: AnalysisResult): HTMLElement {
   const o = r.overview;

@@ -1,39 +1,37 @@
 /**
- * How HTTP events reach the store. One group commit is one transaction (file ingest's
- * `inTransaction`, src/ingest/insert.ts): the rows go through DuckDB's Appender into a temp staging
- * table on the ingest connection, one INSERT … SELECT appends those whose event id is not stored
- * yet, and the service run's provenance row (`recordIngest`, source "http") is updated. Either
- * every row of the call is committed or none is, and no event id is ever stored twice — the
- * invariant `appendNewEvents` keeps for files (`duplicateEventIds` checks it in the crash tests).
+ * How HTTP events reach the store. One group commit is one transaction: a probe finds which of the
+ * rows' event ids the store already holds, DuckDB's Appender writes the others straight into
+ * `events`, and the service run's provenance row (source "http") is updated in the statement that
+ * commits. Either every row of the call is committed or none is, and no event id is ever stored
+ * twice — the invariant `appendNewEvents` keeps for files (`duplicateEventIds` checks it in the
+ * crash tests).
+ *
+ * Why a probe, then an append, rather than one INSERT … SELECT … WHERE id NOT IN (…): the anti-join
+ * with NOT IN's NULL semantics, the staging table it read from and its RETURNING cost about twice
+ * the probe (a semi-join whose hash table is the few thousand staged ids, probed by one scan of the
+ * store's event_id column; DuckDB's join filter pushdown skips row groups whose id range misses the
+ * batch's) plus the Appender (scratch A/B, bench/results/server.md). Probe-then-append is exact
+ * because one connection writes events per workspace and the queue (./queue.ts) never overlaps its
+ * calls: nothing can store an id between the probe and the COMMIT.
  *
  * Why not `appendNewEvents` itself: it appends first and then deletes the appended rows whose id
  * the store already holds, a join whose hash table is the whole events table. That suits a file
- * (large append); for 500–50,000 rows into a store of millions it cost 1–2 s per commit
- * (bench/results/server.md). Here the join is built on the small staged side and probes the store's
- * event ids, so a commit costs one scan of one column.
+ * (large append); for 500–50,000 rows into a store of millions it cost 1–2 s per commit.
  */
-import { inTransaction, recordIngest } from '../../ingest/insert.js';
+import { recordIngest } from '../../ingest/insert.js';
 import type { DuckDbStore } from '../../store/duckdb/index.js';
 import type { CanonicalRow } from './segment.js';
 
 /** The `source` column of events that came over HTTP, and of their provenance rows in `ingests`. */
 export const HTTP_SOURCE = 'http';
 
-/**
- * The staging table: temp tables are private to their connection and never written to the file;
- * replaced by each commit, so its storage does not grow over a long run.
- */
-const STAGED = 'http_staged';
-const STAGED_DDL = `CREATE OR REPLACE TEMP TABLE ${STAGED} (event_id VARCHAR, customer_id VARCHAR, ts VARCHAR, type VARCHAR,
-  item_id VARCHAR, amount DOUBLE, quantity DOUBLE, peer_id VARCHAR, channel VARCHAR, rating DOUBLE, text VARCHAR, props VARCHAR)`;
+/** The stored ones among a JSON array of event ids. */
+const PROBE = `SELECT event_id FROM events WHERE event_id IN (SELECT unnest(from_json(?, '["VARCHAR"]')))`;
 
-/** The staged rows whose id the store does not hold, in the events columns' order (see EVENT_COLUMNS). */
-const INSERT_NEW = `INSERT INTO events
-  SELECT s.event_id, s.customer_id, CAST(s.ts AS TIMESTAMP), s.type, s.item_id, s.amount, s.quantity, s.peer_id, s.channel,
-         s.rating, s.text, CAST(s.props AS JSON), '${HTTP_SOURCE}'
-  FROM temp.main.${STAGED} s
-  WHERE s.event_id NOT IN (SELECT e.event_id FROM events e WHERE e.event_id IN (SELECT event_id FROM temp.main.${STAGED}))
-  RETURNING event_id`;
+/** Per connection, the runs whose provenance row is committed: their commits update it in the COMMIT's own statement. */
+const recordedRuns = new WeakMap<DuckDbStore, Set<string>>();
+
+const RUN_ID = /^[A-Za-z0-9-]{1,64}$/;
 
 /**
  * Stores the rows not stored yet and returns their event ids (an id repeated within the rows keeps
@@ -44,15 +42,38 @@ export async function insertNewEvents(store: DuckDbStore, rows: readonly Canonic
   if (rows.length === 0) return new Set();
   const first = new Map<string, CanonicalRow>();
   for (const r of rows) if (!first.has(r.event_id)) first.set(r.event_id, r);
-  return inTransaction(store, async () => {
-    await store.exec(STAGED_DDL);
-    await store.append(STAGED, [...first.values()].map((r) => [
-      r.event_id, r.customer_id, r.ts, r.type, r.item_id, r.amount, r.quantity, r.peer_id, r.channel, r.rating, r.text,
-      r.props === null ? null : JSON.stringify(r.props),
-    ]), { catalog: 'temp' });
-    const added = await store.query<{ event_id: string }>(INSERT_NEW);
-    const ids = new Set(added.map((r) => r.event_id));
-    await recordIngest(store, { runId, source: HTTP_SOURCE, rejected: 0, accumulate: true }, { rows: rows.length, accepted: ids.size, duplicates: rows.length - ids.size });
-    return ids;
-  });
+  let runs = recordedRuns.get(store);
+  if (!runs) recordedRuns.set(store, (runs = new Set()));
+  // The run id goes into SQL text below: a UUID (the queue's), checked so it can never carry a quote.
+  const known = runs.has(runId) && RUN_ID.test(runId);
+  await store.exec('BEGIN TRANSACTION');
+  try {
+    const stored = await store.query<{ event_id: string }>(PROBE, [JSON.stringify([...first.keys()])]);
+    for (const r of stored) first.delete(r.event_id);
+    const fresh = [...first.values()];
+    if (fresh.length > 0) {
+      await store.append('events', fresh.map((r) => [
+        r.event_id, r.customer_id, r.ts, r.type, r.item_id, r.amount, r.quantity, r.peer_id, r.channel, r.rating, r.text,
+        r.props === null ? null : JSON.stringify(r.props), HTTP_SOURCE,
+      ]));
+    }
+    const counts = { rows: rows.length, accepted: fresh.length, duplicates: rows.length - fresh.length };
+    if (known) {
+      // One round trip for the provenance update and the COMMIT (the same counts recordIngest adds).
+      await store.exec(`UPDATE ingests SET started_at = now()::TIMESTAMP, accepted = accepted + ${counts.accepted}, duplicates = duplicates + ${counts.duplicates}
+        WHERE run_id = '${runId}' AND source = '${HTTP_SOURCE}'; COMMIT`);
+    } else {
+      await recordIngest(store, { runId, source: HTTP_SOURCE, rejected: 0, accumulate: true }, counts);
+      await store.exec('COMMIT');
+    }
+    runs.add(runId);
+    return new Set(first.keys());
+  } catch (e) {
+    try {
+      await store.exec('ROLLBACK');
+    } catch {
+      // the connection already aborted the transaction (a failed COMMIT does); the original error is the one to report
+    }
+    throw e;
+  }
 }

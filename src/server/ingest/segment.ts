@@ -103,10 +103,10 @@ export class HttpMappingError extends Error {
 }
 
 export function buildMapper(mapping: Mapping | null): MessageMapper {
-  const spec = (f: keyof Mapping['fields']): FieldObject | undefined => {
-    const s = mapping?.fields[f];
-    return s === undefined ? undefined : fieldObject(s);
-  };
+  // Each field's spec, resolved once per mapping (not per message).
+  const specs = new Map<keyof Mapping['fields'], FieldObject>();
+  for (const [f, s] of Object.entries(mapping?.fields ?? {})) if (s !== undefined) specs.set(f as keyof Mapping['fields'], fieldObject(s));
+  const spec = (f: keyof Mapping['fields']): FieldObject | undefined => specs.get(f);
   const tsSpec = spec('ts');
   if (tsSpec?.format && !['iso', 'epoch_s', 'epoch_ms', 'yyyymmdd'].includes(tsSpec.format)) {
     throw new HttpMappingError(`fields.ts.format "${tsSpec.format}": HTTP ingest reads iso, epoch_s, epoch_ms or yyyymmdd`);
@@ -191,33 +191,17 @@ export function buildMapper(mapping: Mapping | null): MessageMapper {
       }
     }
 
-    const text = (f: 'item_id' | 'peer_id' | 'channel', dflt: () => unknown): string | null | MapResult => {
-      const s = spec(f);
-      const raw = s ? fieldValue(m, s) : dflt();
-      if (raw === undefined || raw === null || raw === '') return null;
-      if (typeof raw !== 'string' && !(typeof raw === 'number' && Number.isFinite(raw))) return bad(`${s ? describe(s) : f} must be a string`);
-      const v = (s?.prefix ?? '') + String(raw);
-      return checkId(v, f) ?? v;
-    };
-    const num = (f: 'amount' | 'quantity' | 'rating', dflt: () => unknown): number | null | MapResult => {
-      const s = spec(f);
-      const raw = s ? fieldValue(m, s) : dflt();
-      if (raw === undefined || raw === null || raw === '') return null;
-      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(raw) ? Number(raw) : NaN;
-      if (!Number.isFinite(n)) return bad(`${s ? describe(s) : `properties.${f === 'amount' ? 'revenue' : f}`} ${quote(raw)} is not a number`);
-      return n;
-    };
-    const item = text('item_id', () => p.product_id ?? p.sku);
+    const item = text(m, spec('item_id'), 'item_id', p.product_id ?? p.sku);
     if (isBad(item)) return item;
-    const peer = text('peer_id', () => p.peer_id);
+    const peer = text(m, spec('peer_id'), 'peer_id', p.peer_id);
     if (isBad(peer)) return peer;
-    const channel = text('channel', () => m.channel);
+    const channel = text(m, spec('channel'), 'channel', m.channel);
     if (isBad(channel)) return channel;
-    const amount = num('amount', () => p.revenue ?? p.total);
+    const amount = num(m, spec('amount'), 'properties.revenue', p.revenue ?? p.total);
     if (isBad(amount)) return amount;
-    const quantity = num('quantity', () => p.quantity);
+    const quantity = num(m, spec('quantity'), 'properties.quantity', p.quantity);
     if (isBad(quantity)) return quantity;
-    const rating = num('rating', () => p.rating);
+    const rating = num(m, spec('rating'), 'properties.rating', p.rating);
     if (isBad(rating)) return rating;
     const tx = spec('text') ? fieldValue(m, spec('text')!) : p.text;
     if (tx !== undefined && tx !== null && typeof tx !== 'string') return bad('text must be a string');
@@ -244,6 +228,26 @@ export function buildMapper(mapping: Mapping | null): MessageMapper {
   };
 }
 
+/** An id-like text field: the mapping's spec when it names one, else the Segment default (`dflt`, already read from the message). */
+function text(m: Record<string, unknown>, s: FieldObject | undefined, f: 'item_id' | 'peer_id' | 'channel', dflt: unknown): string | null | MapResult {
+  const raw = s ? fieldValue(m, s) : dflt;
+  if (raw === undefined || raw === null || raw === '') return null;
+  if (typeof raw !== 'string' && !(typeof raw === 'number' && Number.isFinite(raw))) return bad(`${s ? describe(s) : f} must be a string`);
+  const v = (s?.prefix ?? '') + String(raw);
+  return checkId(v, f) ?? v;
+}
+
+const NUMBER = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
+
+/** A numeric field: the mapping's spec when it names one, else the Segment default (`dflt`, named `label` in reasons). */
+function num(m: Record<string, unknown>, s: FieldObject | undefined, label: string, dflt: unknown): number | null | MapResult {
+  const raw = s ? fieldValue(m, s) : dflt;
+  if (raw === undefined || raw === null || raw === '') return null;
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && NUMBER.test(raw) ? Number(raw) : NaN;
+  if (!Number.isFinite(n)) return bad(`${s ? describe(s) : label} ${quote(raw)} is not a number`);
+  return n;
+}
+
 const bad = (reason: string): MapResult => ({ ok: false, reason });
 function isBad(v: unknown): v is MapResult {
   return v !== null && typeof v === 'object' && 'ok' in (v as object);
@@ -257,10 +261,9 @@ function quote(v: unknown): string {
   return typeof v === 'string' ? `"${short(v)}"` : short(v);
 }
 
-/** Rejects strings DuckDB's UTF-8 storage cannot hold: lone surrogates and NUL. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** Rejects strings DuckDB's UTF-8 storage cannot hold: lone surrogates and NUL (String.prototype.isWellFormed: ES2024, Node ≥ 20). */
 function wellFormed(s: string): boolean {
-  return !s.includes('\u0000') && !LONE_SURROGATE.test(s);
+  return !s.includes('\u0000') && (s as string & { isWellFormed(): boolean }).isWellFormed();
 }
 function wellFormedDeep(v: unknown): boolean {
   if (typeof v === 'string') return wellFormed(v);
@@ -339,12 +342,17 @@ export function parseTs(raw: unknown, format: string): Date | null {
   return d;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+
 /** A UTC date from its parts, or an invalid date when a part is out of range (no rolling over like Date.UTC). */
 function calendar(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): Date {
+  const days = mo === 2 && isLeap(y) ? 29 : DAYS_IN_MONTH[mo - 1];
+  if (days === undefined || d < 1 || d > days || h > 23 || mi > 59 || s > 59) return new Date(NaN);
   const t = new Date(Date.UTC(y, mo - 1, d, h, mi, s, ms));
-  t.setUTCFullYear(y);
-  const ok = t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d && t.getUTCHours() === h && t.getUTCMinutes() === mi && t.getUTCSeconds() === s;
-  return ok ? t : new Date(NaN);
+  // Date.UTC reads years 0-99 as 1900-1999.
+  if (y < 100) t.setUTCFullYear(y);
+  return t;
 }
 
 function tsLabel(format: string): string {

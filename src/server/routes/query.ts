@@ -1,11 +1,11 @@
 /** The query API: profile, analysis (read and run), jobs, report, segments, actions, recommendations. */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { AnalysisResultSchema, type AnalysisResult } from '../../domain/result.js';
+import { AnalysisResultSchema } from '../../domain/result.js';
 import { requireKey } from '../auth.js';
 import type { AppEnv } from '../context.js';
 import { ApiError, notComputed, notFound } from '../errors.js';
 import { customerProfile } from '../profile.js';
-import { FIELD_PATH, projectAnalysis, readAnalysis, readAnalysisJson, segmentNames, startAnalysis } from '../analysis.js';
+import { FIELD_PATH, readAnalysis, readAnalysisFieldsJson, readAnalysisJson, segmentNames, startAnalysis } from '../analysis.js';
 import { CUSTOMER_ACTIONS, CUSTOMER_SEGMENTS, RECOMMENDATIONS, REPLENISHMENT, jsonRow, tableColumns } from '../tables.js';
 import {
   ActionsSchema, CustomerIdParam, ErrorSchema, JobSchema, ProfileSchema, RecommendationsSchema, SegmentsSchema,
@@ -55,10 +55,9 @@ export function registerQueryRoutes(app: OpenAPIHono<AppEnv>): void {
       const { dataDir } = c.get('ctx').options;
       const { workspace } = c.get('principal');
       const { fields } = c.req.valid('query');
-      const text = readAnalysisJson(dataDir, workspace);
+      // The whole result, or the fields asked for, as serialized once per version of the file (~4 MB for 1M customers, ~70 KB for the overview).
+      const text = fields === undefined ? readAnalysisJson(dataDir, workspace) : readAnalysisFieldsJson(dataDir, workspace, fields);
       if (text === null) throw new ApiError(404, 'not_computed', 'no analysis yet: POST /v1/analysis with an admin key (or run spiral analyze on the store)');
-      if (fields !== undefined) return c.json(projectAnalysis(readAnalysis(dataDir, workspace)!, fields.split(',')) as AnalysisResult, 200);
-      // The whole result as serialized once per version of the file (~4 MB for 1M customers).
       return c.body(text, 200, { 'content-type': 'application/json; charset=UTF-8' }) as never;
     },
   );
