@@ -12,7 +12,7 @@
  * the file, the line and the column.
  */
 import { basename } from 'node:path';
-import type { Store } from '../store/types.js';
+import type { DuckDbStore } from '../store/duckdb/index.js';
 import type { DiscreteTuples, RfmTuples, SpendTuples } from '../models/clv/types.js';
 import { ClvInputError } from './errors.js';
 import { lit as sqlString } from '../sql/quote.js';
@@ -106,19 +106,19 @@ function goodRowSql(has: (c: Column) => boolean): string {
 
 /**
  * Distinct tuples of `keys` with summed counts, in order of first appearance, as columns. They come
- * back as one row of lists (a few hundred thousand numbers each), not one JavaScript object per tuple.
+ * back column by column (a few hundred thousand numbers each), not one JavaScript object per tuple
+ * (DuckDB lists cost twice the CPU time: 0.44-0.64 s vs 0.23 s for 135k BG/NBD tuples).
  */
-async function compress(store: Store, keys: Column[], count: string, where: string): Promise<Float64Array[]> {
+async function compress(store: DuckDbStore, keys: Column[], count: string, where: string): Promise<Float64Array[]> {
   const cols = keys.map(ident).join(', ');
   const names = [...keys, 'count'];
-  const [lists] = await store.query<Record<string, number[] | null>>(
-    `WITH t AS (SELECT ${cols}, SUM(${count})::DOUBLE AS "count", MIN(rowid) AS first FROM ${ROWS_TABLE} ${where} GROUP BY ${cols}) ` +
-      `SELECT ${names.map((k) => `list(${ident(k)} ORDER BY first) AS ${ident(k)}`).join(', ')} FROM t`,
+  const columns = await store.queryColumns(
+    `SELECT ${names.map(ident).join(', ')} FROM (SELECT ${cols}, SUM(${count})::DOUBLE AS "count", MIN(rowid) AS first FROM ${ROWS_TABLE} ${where} GROUP BY ${cols}) ORDER BY first`,
   );
-  return names.map((k) => Float64Array.from(lists[k] ?? []));
+  return names.map((k) => Float64Array.from((columns[k] ?? []) as number[]));
 }
 
-export async function readSummaryCsv(store: Store, path: string): Promise<SummaryCsv> {
+export async function readSummaryCsv(store: DuckDbStore, path: string): Promise<SummaryCsv> {
   const file = basename(path);
   const src = `read_csv(${sqlString(path)}, header = true, all_varchar = true, auto_detect = true)`;
   let described: { column_name: string }[];
@@ -136,17 +136,20 @@ export async function readSummaryCsv(store: Store, path: string): Promise<Summar
   }
   if (!has('T') && !has('n')) throw new ClvInputError(`${file}: no column "T" (or "n" for bgbb) (have: ${raw.join(', ')})`);
   const wanted = COLUMNS.filter(has);
-  // One pass over the file: each cell as written and parsed; rowid = position in the file (line 1 is the header).
+  // One pass over the file: each cell parsed, whether the row passes the checks (ok), and the cells as
+  // written for the rows that do not (only those are ever worded; keeping every row's text cost 0.4 s
+  // of CPU on a 1M-row file); rowid = position in the file (line 1 is the header).
+  const cells = wanted.map((c) => `${ident(raw[col(c)])} AS ${ident(`${c}_raw`)}, ${parsed(ident(raw[col(c)]))} AS ${ident(c)}`);
+  const kept = wanted.map((c) => `${ident(c)}, CASE WHEN NOT ok THEN ${ident(`${c}_raw`)} END AS ${ident(`${c}_raw`)}`);
   await store.exec(
-    `CREATE OR REPLACE TEMP TABLE ${ROWS_TABLE} AS SELECT ` +
-      wanted.map((c) => `${ident(raw[col(c)])} AS ${ident(`${c}_raw`)}, ${parsed(ident(raw[col(c)]))} AS ${ident(c)}`).join(', ') +
-      ` FROM ${src}`,
+    `CREATE OR REPLACE TEMP TABLE ${ROWS_TABLE} AS SELECT ${kept.join(', ')}, ok ` +
+      `FROM (SELECT *, ${goodRowSql(has)} AS ok FROM (SELECT ${cells.join(', ')} FROM ${src}))`,
   );
   try {
     const [{ rows }] = await store.query<{ rows: number }>(`SELECT count(*) AS rows FROM ${ROWS_TABLE}`);
     if (rows === 0) throw new ClvInputError(`${file}: no rows`);
     const [bad] = await store.query<Record<string, string | number | null>>(
-      `SELECT *, rowid + 2 AS line FROM ${ROWS_TABLE} WHERE NOT ${goodRowSql(has)} ORDER BY rowid LIMIT 1`,
+      `SELECT *, rowid + 2 AS line FROM ${ROWS_TABLE} WHERE NOT ok ORDER BY rowid LIMIT 1`,
     );
     if (bad) {
       const cells: RowCells = {};

@@ -117,9 +117,11 @@ function shown(raw: string): string {
 /**
  * One SELECT that maps a source to canonical columns plus `reason` (null for a good row) and, where
  * the reader has one, `raw`. Two layers so each raw text and parsed value is computed once: the
- * inner one reads and parses, the outer one checks.
+ * inner one reads and parses, the outer one checks. `notOneLine`: also the reader's `notOneLine`
+ * condition, as the column `spiral_not_one_line`.
  */
-export function buildMappedSelect(reader: SourceReader, mapping: Mapping): string {
+export function buildMappedSelect(reader: SourceReader, mapping: Mapping, opts: { notOneLine?: boolean } = {}): string {
+  const notOneLine = opts.notOneLine && reader.notOneLine ? reader.notOneLine : null;
   const f = (name: keyof Mapping['fields']) => {
     const spec = mapping.fields[name];
     return spec === undefined ? undefined : fieldObject(spec);
@@ -146,6 +148,7 @@ export function buildMappedSelect(reader: SourceReader, mapping: Mapping): strin
     ...(reader.rawExpr ? [`${reader.rawExpr} AS spiral_raw`] : []),
     ...(reader.errorExpr ? [`${reader.errorExpr} AS spiral_error`] : []),
     ...(reader.passthrough ?? []),
+    ...(notOneLine ? [`${notOneLine} AS spiral_not_one_line`] : []),
     ...(reader.format === 'ndjson' ? ['spiral_line', 'j'] : reader.format === 'json-array' ? ['j'] : []),
   ];
   const parsed = [
@@ -184,6 +187,7 @@ export function buildMappedSelect(reader: SourceReader, mapping: Mapping): strin
     `${reason} AS reason`,
     ...(reader.rawExpr ? ['spiral_raw'] : []),
     ...(reader.passthrough ?? []),
+    ...(notOneLine ? ['spiral_not_one_line'] : []),
   ];
   const select = `SELECT ${outer.join(', ')} FROM (SELECT ${parsed.join(', ')} FROM (SELECT ${inner.join(', ')} FROM ${reader.from}) src)`;
   // the raw text is kept only for rejected rows

@@ -46,6 +46,12 @@ export interface SourceReader {
   passthrough?: string[];
   /** NUL bytes are looked for in whole lines (ingest.ts, countRecords), not per field in the mapping. */
   nulChecked?: boolean;
+  /**
+   * DuckDB's CSV reader: a condition over `from`'s columns that is true when a record is not one clean
+   * physical line — one of its values holds a line break (a quoted field ran over lines) or a NUL byte.
+   * It stands in for counting the file's lines (ingest.ts, ingestWithIds).
+   */
+  notOneLine?: string;
   /** Damage found outside any record (a truncated gzip): reported as rejects of their own. */
   notes: { line: number; reason: string }[];
   /** Removes the temporary files and tables of this reader. */
@@ -219,8 +225,11 @@ export async function openReader(path: string, mapping: Mapping, tag: string): P
   const mapped = new Set(mappedColumns(mapping));
   const unread = columns.filter((c) => !mapped.has(c));
   const csv = `read_csv(${lit(dataPath)}, ${csvOptions(spec, mapping)})`;
+  // every value of the record at once: one concat and two byte searches cost less than a search per value
+  const all = `concat(${columns.map(ident).join(', ')})`;
   return {
     ...base, dataPath, notes, dispose, format, header, rawExpr: null, columns, nulChecked: true,
+    notOneLine: `(contains(${all}, chr(10)) OR contains(${all}, chr(0)))`,
     from: unread.length === 0 ? csv
       : `(SELECT * FROM ${csv} WHERE ${unread.map((c) => `coalesce(strlen(${ident(c)}), 0)`).join(' + ')} >= 0)`,
     column: (name) => ident(name),

@@ -86,6 +86,19 @@ export class DuckDbStore implements Store {
     }
   }
 
+  /**
+   * A result as one array per column (DuckDB's columnar read): for results of many rows that go
+   * straight into typed arrays, at about half the CPU time of row objects.
+   */
+  async queryColumns(sql: string): Promise<Record<string, unknown[]>> {
+    try {
+      const reader = await this.conn.runAndReadAll(sql);
+      return reader.getColumnsObjectJS() as Record<string, unknown[]>;
+    } catch (e) {
+      throw new StoreError((e as Error).message, sql);
+    }
+  }
+
   async exec(sql: string): Promise<void> {
     try {
       await this.conn.run(sql);
