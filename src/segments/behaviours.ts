@@ -15,6 +15,8 @@ import { CUSTOMER_FACTS_TABLE, type FactsInfo } from './facts.js';
 import { dialectOf, replaceTableAs } from '../sql/dialect.js';
 
 export const BEHAVIOURS_TABLE = 'customer_behaviours';
+/** Scratch table of scoreBehaviours: each customer's rates. */
+const RATES_TABLE = '_behaviour_rates';
 export const BEHAVIOURS = ['access', 'engage', 'customize', 'connect', 'collaborate'] as const;
 export type Behaviour = (typeof BEHAVIOURS)[number];
 
@@ -118,13 +120,16 @@ export async function scoreBehaviours(store: Store, info: FactsInfo, opts: Parti
       continue;
     }
     rates.push(`(${r.countSql} + ${o.priorWeeks} * ${a.brandRatePerWeek}) / (greatest(weeks_observed, 1.0 / 7) + ${o.priorWeeks}) AS ${r.behaviour}_rate`);
-    ranked.push(`q_${r.behaviour} AS (SELECT customer_id, ${midPercentile(t.double, `${r.behaviour}_rate`, info.customers)} AS ${r.behaviour} FROM r)`);
+    ranked.push(`q_${r.behaviour} AS (SELECT customer_id, ${midPercentile(t.double, `${r.behaviour}_rate`, info.customers)} AS ${r.behaviour} FROM ${RATES_TABLE})`);
     cols.push(`q_${r.behaviour}.${r.behaviour} AS ${r.behaviour}`);
   }
   // one narrow window per behaviour (customer_id and the rate only), joined back by customer
+  // the rates once (a table: each window reads it, a CTE would be evaluated per reference)
+  await replaceTableAs(store, RATES_TABLE, `SELECT customer_id, ${rates.join(', ')} FROM ${CUSTOMER_FACTS_TABLE}`, { temp: true });
   await replaceTableAs(store, BEHAVIOURS_TABLE, `
-    WITH r AS (SELECT customer_id, ${rates.join(', ')} FROM ${CUSTOMER_FACTS_TABLE})${ranked.map((x) => `,\n    ${x}`).join('')}
-    SELECT r.customer_id AS customer_id, ${cols.join(', ')}, ${BEHAVIOURS.map((b) => `r.${b}_rate AS ${b}_rate`).join(', ')} FROM r
+    ${ranked.length ? `WITH ${ranked.join(',\n    ')}` : ''}
+    SELECT r.customer_id AS customer_id, ${cols.join(', ')}, ${BEHAVIOURS.map((b) => `r.${b}_rate AS ${b}_rate`).join(', ')} FROM ${RATES_TABLE} r
     ${BEHAVIOUR_RULES.filter((_, i) => out[i].available).map((x) => `JOIN q_${x.behaviour} ON q_${x.behaviour}.customer_id = r.customer_id`).join(' ')}`);
+  await store.exec(`DROP TABLE IF EXISTS ${RATES_TABLE}`);
   return out;
 }
