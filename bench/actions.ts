@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runClvSection } from '../src/analysis/clv.js';
 import { runSegmentsStep } from '../src/analysis/segments.js';
+import { ANALYZE_MEMORY_LIMIT } from '../src/cli/commands/analyze.js';
 import { ingestFiles } from '../src/ingest/ingest.js';
 import { simulate } from '../src/simulate/index.js';
 import { DuckDbStore } from '../src/store/duckdb/index.js';
@@ -33,7 +34,7 @@ const EVENTS_FILE = join(DATA_DIR, PERSONAS ? `sim-personas-${CUSTOMERS}.parquet
 const DB_FILE = join(DATA_DIR, PERSONAS ? `actions-sim-${CUSTOMERS}.duckdb` : `actions-sim10m-${CUSTOMERS}.duckdb`);
 const BUDGET_S = 30;
 const BUDGET_RSS_MIB = 2048;
-const MEMORY_LIMIT = process.env.SPIRAL_DUCKDB_MEMORY_LIMIT ?? '1500MB';
+const MEMORY_LIMIT = process.env.SPIRAL_DUCKDB_MEMORY_LIMIT ?? ANALYZE_MEMORY_LIMIT;
 
 interface Measurement {
   events: number;

@@ -141,8 +141,10 @@ export async function buildActions(store: Store, info: FactsInfo, opts: Partial<
       {
         table: SCRATCH.rec,
         sql: recs
-          ? `SELECT r.customer_id, string_agg(r.item_id, ' ' ORDER BY r.rank) AS items, min(r.model) AS model FROM ${RECOMMENDATIONS_TABLE} r
-             SEMI JOIN x ON x.customer_id = r.customer_id WHERE r.rank <= ${o.k} GROUP BY r.customer_id`
+          // ranks run 1..n per customer: the items in rank order are one column per rank, joined skipping NULLs
+          // (a hash aggregate; an ordered string_agg sorts every customer's rows)
+          ? `SELECT r.customer_id, concat_ws(' ', ${Array.from({ length: o.k }, (_, i) => `max(CASE WHEN r.rank = ${i + 1} THEN r.item_id END)`).join(', ')}) AS items, min(r.model) AS model
+             FROM ${RECOMMENDATIONS_TABLE} r SEMI JOIN x ON x.customer_id = r.customer_id WHERE r.rank <= ${o.k} GROUP BY r.customer_id`
           : `SELECT ${none(t.text)} AS customer_id, ${none(t.text)} AS items, ${none(t.text)} AS model WHERE 1 = 0`,
       },
       {

@@ -15,6 +15,8 @@ import { CUSTOMER_FACTS_TABLE, type FactsInfo } from './facts.js';
 import { dialectOf, replaceTableAs } from '../sql/dialect.js';
 
 export const BEHAVIOURS_TABLE = 'customer_behaviours';
+/** Scratch table of scoreBehaviours: each customer's rates. */
+const RATES_TABLE = '_behaviour_rates';
 export const BEHAVIOURS = ['access', 'engage', 'customize', 'connect', 'collaborate'] as const;
 export type Behaviour = (typeof BEHAVIOURS)[number];
 
@@ -84,6 +86,15 @@ export interface BehaviourAvailability {
   brandRatePerWeek: number | null;
 }
 
+/**
+ * The mid-percentile of `expr` among the rows, 100 · (rows below + ½ · rows tied) / `rows`, in one window (one sort):
+ * rank − 1 counts the rows below, the RANGE frame's count the rows below and tied, so their sum is twice the
+ * numerator, exactly (integers). `rows` is the row count (a literal: no second window over all rows).
+ */
+export function midPercentile(double: string, expr: string, rows: number, scale = 100): string {
+  return `${scale === 1 ? '' : `${scale} * `}CAST(rank() OVER (ORDER BY ${expr}) - 1 + count(*) OVER (ORDER BY ${expr} RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS ${double}) / 2 / ${rows}`;
+}
+
 /** Writes customer_behaviours(customer_id, <behaviour> score 0–100 or NULL, <behaviour>_rate) and says which behaviours exist. */
 export async function scoreBehaviours(store: Store, info: FactsInfo, opts: Partial<typeof BEHAVIOUR_DEFAULTS> = {}): Promise<BehaviourAvailability[]> {
   const o = { ...BEHAVIOUR_DEFAULTS, ...opts };
@@ -100,6 +111,7 @@ export async function scoreBehaviours(store: Store, info: FactsInfo, opts: Parti
   const { types: t } = dialectOf(store);
   const cols: string[] = [];
   const rates: string[] = [];
+  const ranked: string[] = [];
   for (const [i, r] of BEHAVIOUR_RULES.entries()) {
     const a = out[i];
     if (!a.available) {
@@ -108,10 +120,16 @@ export async function scoreBehaviours(store: Store, info: FactsInfo, opts: Parti
       continue;
     }
     rates.push(`(${r.countSql} + ${o.priorWeeks} * ${a.brandRatePerWeek}) / (greatest(weeks_observed, 1.0 / 7) + ${o.priorWeeks}) AS ${r.behaviour}_rate`);
-    cols.push(`100.0 * (CAST(rank() OVER (ORDER BY ${r.behaviour}_rate) AS ${t.double}) - 1 + 0.5 * count(*) OVER (PARTITION BY ${r.behaviour}_rate)) / count(*) OVER () AS ${r.behaviour}`);
+    ranked.push(`q_${r.behaviour} AS (SELECT customer_id, ${midPercentile(t.double, `${r.behaviour}_rate`, info.customers)} AS ${r.behaviour} FROM ${RATES_TABLE})`);
+    cols.push(`q_${r.behaviour}.${r.behaviour} AS ${r.behaviour}`);
   }
+  // one narrow window per behaviour (customer_id and the rate only), joined back by customer
+  // the rates once (a table: each window reads it, a CTE would be evaluated per reference)
+  await replaceTableAs(store, RATES_TABLE, `SELECT customer_id, ${rates.join(', ')} FROM ${CUSTOMER_FACTS_TABLE}`, { temp: true });
   await replaceTableAs(store, BEHAVIOURS_TABLE, `
-    WITH r AS (SELECT customer_id, ${rates.join(', ')} FROM ${CUSTOMER_FACTS_TABLE})
-    SELECT customer_id, ${cols.join(', ')}, ${BEHAVIOURS.map((b) => `${b}_rate`).join(', ')} FROM r`);
+    ${ranked.length ? `WITH ${ranked.join(',\n    ')}` : ''}
+    SELECT r.customer_id AS customer_id, ${cols.join(', ')}, ${BEHAVIOURS.map((b) => `r.${b}_rate AS ${b}_rate`).join(', ')} FROM ${RATES_TABLE} r
+    ${BEHAVIOUR_RULES.filter((_, i) => out[i].available).map((x) => `JOIN q_${x.behaviour} ON q_${x.behaviour}.customer_id = r.customer_id`).join(' ')}`);
+  await store.exec(`DROP TABLE IF EXISTS ${RATES_TABLE}`);
   return out;
 }

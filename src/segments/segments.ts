@@ -13,13 +13,15 @@
  */
 import type { Store } from '../store/types.js';
 import { chooseK, kmeans, type KChoice } from '../models/cluster/kmeans.js';
-import { BEHAVIOURS, BEHAVIOURS_TABLE, type Behaviour, type BehaviourAvailability } from './behaviours.js';
+import { BEHAVIOURS, BEHAVIOURS_TABLE, midPercentile, type Behaviour, type BehaviourAvailability } from './behaviours.js';
 import { CUSTOMER_FACTS_TABLE, type FactsInfo } from './facts.js';
 import { dialectOf, replaceTableAs } from '../sql/dialect.js';
 
 export const SEGMENTS_TABLE = 'customer_segments';
 /** customer_facts joined to behaviours and segments: what rule segments and the profile read. */
 export const CUSTOMER_VIEW = 'customer_table';
+/** Scratch table of segmentCustomers: the buyers' raw feature values. */
+const SEGMENT_RAW = '_segment_raw';
 
 /** Customers without a purchase have no RFM, CLV or P(alive): they form their own segment, not clustered. */
 export const PROSPECTS_NAME = 'prospects (no purchase yet)';
@@ -133,13 +135,18 @@ export async function segmentCustomers(store: Store, info: FactsInfo, availabili
       assignedCustomers: 0, customerEquity: null, equityCheck: { segmentsSum: null, customerEquity: null, relativeError: null }, rfm,
     };
   }
-  // mid-percentile of each feature, then the sample the fit sees
-  const pct = features.map((x, i) => `(${dbl(`rank() OVER (ORDER BY v${i})`)} - 1 + 0.5 * count(*) OVER (PARTITION BY v${i})) / count(*) OVER () AS p${i}`);
+  // mid-percentile of each feature among the buyers (one narrow window per feature, joined back), then the sample the fit sees
+  const [{ buyers: nBuyers }] = await store.query<{ buyers: number }>(`SELECT count(*) AS buyers FROM ${CUSTOMER_FACTS_TABLE} f JOIN ${BEHAVIOURS_TABLE} b ON b.customer_id = f.customer_id WHERE f.n_purchase > 0`);
+  const ranked = features.map((_, i) => `q${i} AS (SELECT customer_id, ${midPercentile(d.types.double, `v${i}`, Math.max(1, Number(nBuyers)), 1)} AS p${i} FROM ${SEGMENT_RAW})`);
   // the sample order: a hash that is the same on every engine, so every engine fits the same customers
+  // the raw values once (a table: each window reads it, a CTE would be evaluated per reference)
+  await replaceTableAs(store, SEGMENT_RAW, `SELECT f.customer_id AS customer_id, ${features.map((x, i) => `${dbl(x.sql)} AS v${i}`).join(', ')}, f.weeks_observed AS w
+    FROM ${CUSTOMER_FACTS_TABLE} f JOIN ${BEHAVIOURS_TABLE} b ON b.customer_id = f.customer_id WHERE f.n_purchase > 0`, { temp: true });
   await replaceTableAs(store, 'segment_features', `
-    WITH raw AS (SELECT f.customer_id AS customer_id, ${features.map((x, i) => `${dbl(x.sql)} AS v${i}`).join(', ')}, f.weeks_observed AS w
-                 FROM ${CUSTOMER_FACTS_TABLE} f JOIN ${BEHAVIOURS_TABLE} b ON b.customer_id = f.customer_id WHERE f.n_purchase > 0)
-    SELECT customer_id, ${pct.join(', ')}, ${d.portableHash(`customer_id || '${o.seed}'`)} AS h, w FROM raw`, { temp: true });
+    WITH ${ranked.join(',\n    ')}
+    SELECT raw.customer_id AS customer_id, ${features.map((_, i) => `q${i}.p${i} AS p${i}`).join(', ')}, ${d.portableHash(`raw.customer_id || '${o.seed}'`)} AS h, raw.w AS w FROM ${SEGMENT_RAW} raw
+    ${features.map((_, i) => `JOIN q${i} ON q${i}.customer_id = raw.customer_id`).join(' ')}`, { temp: true });
+  await store.exec(`DROP TABLE IF EXISTS ${SEGMENT_RAW}`);
   const stats = await store.query<Record<string, number>>(`SELECT ${features.map((_, i) => `avg(p${i}) AS m${i}, coalesce(stddev_pop(p${i}), 0) AS s${i}`).join(', ')} FROM segment_features`);
   const mean = features.map((_, i) => Number(stats[0][`m${i}`]));
   const sd = features.map((_, i) => Number(stats[0][`s${i}`]) || 1);

@@ -17,9 +17,14 @@ import { readJsonFile, writableFile } from '../options.js';
  */
 export const ANALYZE_MEMORY_LIMIT = '1GB';
 
+/** The store options of every command that runs the analysis or its next-action step (analyze, segments, actions, customer). */
+export function analysisStoreOptions(): { memoryLimit: string } {
+  return { memoryLimit: process.env.SPIRAL_DUCKDB_MEMORY_LIMIT ?? ANALYZE_MEMORY_LIMIT };
+}
+
 export async function analyzeDb(db: string, o: Output): Promise<AnalysisResult> {
   return withStore(db, (store) => analyze(store, { onProgress: (step) => o.info(`analysing: ${step}`) }), {
-    memoryLimit: process.env.SPIRAL_DUCKDB_MEMORY_LIMIT ?? ANALYZE_MEMORY_LIMIT,
+    ...analysisStoreOptions(),
     // analyze() itself stops at the first section not ported to the store's engine (issue 13)
     anyEngine: true,
   });

@@ -11,6 +11,7 @@ import { UsageError } from '../errors.js';
 import { fmtInt, type Output } from '../io.js';
 import { readJsonFile } from '../options.js';
 import { withStore } from '../store.js';
+import { analysisStoreOptions } from './analyze.js';
 
 const money = (x: number | null): string => (x === null ? '—' : x.toLocaleString('en-US', { maximumFractionDigits: 0 }));
 
@@ -63,7 +64,7 @@ Examples:
           if (e instanceof RuleError) throw new UsageError(`--rules: ${e.message}`);
           throw e;
         }
-      }, { anyEngine: true });
+      }, { ...analysisStoreOptions(), anyEngine: true });
       o.result({ ...r.segments, warnings }, segmentsSummary(r.segments, warnings));
     });
 }
