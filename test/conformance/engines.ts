@@ -160,7 +160,7 @@ export async function writeSameClvScores(env: Engines): Promise<void> {
  * optimiser's precision (compared to a model tolerance, not 1e-9).
  */
 export const isModelPath = (path: string): boolean =>
-  /^\.clv\.|^\.brand\.(overall|diffusion|cocreation|brands)|^\.brand\.clv|equity|Equity|[Cc]lv|atRisk|pAlive|expectedValue|meanExpected|^\.strategy\./.test(path);
+  /^\.clv\.|^\.brand\.(overall|diffusion|cocreation|brands)|^\.brand\.clv|equity|Equity|[Cc]lv|atRisk|pAlive|expectedValue|meanExpected|^\.strategy\.|\.criterion\.scores\[\d+\]\.silhouette/.test(path);
 
 /**
  * An analysis result without what names the store or the run (generatedAt, store, timings,
