@@ -11,6 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../store/types.js';
+import { lit, num } from '../sql/quote.js';
 
 /** The columns of `events`, in table order: a select given to `insertEvents` yields these. */
 export const EVENT_COLUMNS = [
@@ -124,13 +125,16 @@ export async function appendNewEvents(store: Store, selectSql: string, opts: App
   return counts;
 }
 
+/** The UPDATE that adds a commit's counts to an existing provenance row (recordIngest's accumulate; the HTTP group commit sends it with its COMMIT). */
+export function accumulateIngestSql(p: { runId: string; source: string; rejected: number }, counts: InsertCounts): string {
+  return `UPDATE ingests SET started_at = now()::TIMESTAMP, accepted = accepted + ${num(counts.accepted)}, rejected = rejected + ${num(p.rejected)},
+    duplicates = duplicates + ${num(counts.duplicates)} WHERE run_id = ${lit(p.runId)} AND source = ${lit(p.source)}`;
+}
+
 /** Writes the provenance row of one source (call inside the transaction that inserted its events). */
 export async function recordIngest(store: Store, p: Required<Omit<Provenance, 'accumulate'>> & Pick<Provenance, 'accumulate'>, counts: InsertCounts): Promise<void> {
   if (p.accumulate) {
-    const [r] = await store.query<{ Count: number }>(
-      `UPDATE ingests SET started_at = now()::TIMESTAMP, accepted = accepted + ?, rejected = rejected + ?, duplicates = duplicates + ? WHERE run_id = ? AND source = ?`,
-      [counts.accepted, p.rejected, counts.duplicates, p.runId, p.source],
-    );
+    const [r] = await store.query<{ Count: number }>(accumulateIngestSql(p, counts));
     if (Number(r?.Count ?? 0) > 0) return;
   }
   await store.query(`INSERT INTO ingests VALUES (?, ?, now()::TIMESTAMP, ?, ?, ?)`, [p.runId, p.source, counts.accepted, p.rejected, counts.duplicates]);

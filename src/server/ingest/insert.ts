@@ -18,7 +18,7 @@
  * the store already holds, a join whose hash table is the whole events table. That suits a file
  * (large append); for 500–50,000 rows into a store of millions it cost 1–2 s per commit.
  */
-import { recordIngest } from '../../ingest/insert.js';
+import { accumulateIngestSql, recordIngest } from '../../ingest/insert.js';
 import type { DuckDbStore } from '../../store/duckdb/index.js';
 import type { CanonicalRow } from './segment.js';
 
@@ -31,8 +31,6 @@ const PROBE = `SELECT event_id FROM events WHERE event_id IN (SELECT unnest(from
 /** Per connection, the runs whose provenance row is committed: their commits update it in the COMMIT's own statement. */
 const recordedRuns = new WeakMap<DuckDbStore, Set<string>>();
 
-const RUN_ID = /^[A-Za-z0-9-]{1,64}$/;
-
 /**
  * Stores the rows not stored yet and returns their event ids (an id repeated within the rows keeps
  * its first row). `runId` names the service run: its one provenance row (source "http")
@@ -44,8 +42,6 @@ export async function insertNewEvents(store: DuckDbStore, rows: readonly Canonic
   for (const r of rows) if (!first.has(r.event_id)) first.set(r.event_id, r);
   let runs = recordedRuns.get(store);
   if (!runs) recordedRuns.set(store, (runs = new Set()));
-  // The run id goes into SQL text below: a UUID (the queue's), checked so it can never carry a quote.
-  const known = runs.has(runId) && RUN_ID.test(runId);
   await store.exec('BEGIN TRANSACTION');
   try {
     const stored = await store.query<{ event_id: string }>(PROBE, [JSON.stringify([...first.keys()])]);
@@ -58,10 +54,9 @@ export async function insertNewEvents(store: DuckDbStore, rows: readonly Canonic
       ]));
     }
     const counts = { rows: rows.length, accepted: fresh.length, duplicates: rows.length - fresh.length };
-    if (known) {
-      // One round trip for the provenance update and the COMMIT (the same counts recordIngest adds).
-      await store.exec(`UPDATE ingests SET started_at = now()::TIMESTAMP, accepted = accepted + ${counts.accepted}, duplicates = duplicates + ${counts.duplicates}
-        WHERE run_id = '${runId}' AND source = '${HTTP_SOURCE}'; COMMIT`);
+    if (runs.has(runId)) {
+      // One round trip for the provenance update and the COMMIT.
+      await store.exec(`${accumulateIngestSql({ runId, source: HTTP_SOURCE, rejected: 0 }, counts)}; COMMIT`);
     } else {
       await recordIngest(store, { runId, source: HTTP_SOURCE, rejected: 0, accumulate: true }, counts);
       await store.exec('COMMIT');
