@@ -10,6 +10,17 @@ import { openDuckDb, type DuckDbStore } from '../store/duckdb/index.js';
 import { parseMapping, type Mapping } from '../domain/mapping.js';
 import { ApiError } from './errors.js';
 
+/**
+ * The WAL size at which a workspace store checkpoints (DuckDB's default is 16MB). A checkpoint
+ * rewrites the events appended since the last one and, in DuckDB 1.5, appends to `events` wait
+ * while it runs: every request in flight waits with them. At 16MB that was every ~55 group
+ * commits, about 2% of the requests, which put the checkpoint in the p99 latency. At 64MB the
+ * stalls are about four times rarer (each about four times longer), so under a steady load they fall
+ * outside the 99th percentile, and the total checkpoint work is no larger. Crash recovery replays
+ * at most this much WAL. $SPIRAL_SERVER_CHECKPOINT_THRESHOLD overrides it (e.g. for the benchmark's A/B).
+ */
+export const SERVER_CHECKPOINT_THRESHOLD = '64MB';
+
 const NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
 /** Workspace names are file names: lower-case letters, digits, `-` and `_`, at most 63, no dots or slashes. */
@@ -66,7 +77,9 @@ export class Workspaces {
     const mapping = readWorkspaceMapping(this.dataDir, name);
     let store: DuckDbStore;
     try {
-      store = await openDuckDb(storePath(this.dataDir, name));
+      store = await openDuckDb(storePath(this.dataDir, name), {
+        checkpointThreshold: process.env.SPIRAL_SERVER_CHECKPOINT_THRESHOLD || SERVER_CHECKPOINT_THRESHOLD,
+      });
     } catch (e) {
       throw new ApiError(503, 'unavailable', `workspace ${name}: store cannot be opened (${(e as Error).message.split('\n')[0]})`);
     }

@@ -14,6 +14,11 @@ export interface DuckDbOptions {
   threads?: number;
   /** Open read-only (several readers may share one file). */
   readOnly?: boolean;
+  /**
+   * DuckDB checkpoint_threshold: the WAL size at which a commit checkpoints, e.g. '64MB'. Default:
+   * DuckDB's own (16MB). A larger one means fewer, longer checkpoints (the service's stores, ../../server/workspaces.ts).
+   */
+  checkpointThreshold?: string;
 }
 
 /** Converts DuckDB's JS values to plain ones: BIGINT/HUGEINT → number when it fits exactly. */
@@ -53,6 +58,7 @@ export class DuckDbStore implements Store {
     if (memoryLimit) config.memory_limit = memoryLimit;
     if (threads) config.threads = String(threads);
     if (opts.readOnly) config.access_mode = 'READ_ONLY';
+    if (opts.checkpointThreshold) config.checkpoint_threshold = opts.checkpointThreshold;
     let instance: DuckDBInstance;
     try {
       instance = await DuckDBInstance.create(location, config);
