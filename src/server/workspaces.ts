@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { analysisStoreOptions } from '../analysis/store-options.js';
 import { openDuckDb, type DuckDbStore } from '../store/duckdb/index.js';
 import { parseMapping, type Mapping } from '../domain/mapping.js';
 import { ApiError } from './errors.js';
@@ -78,6 +79,8 @@ export class Workspaces {
     let store: DuckDbStore;
     try {
       store = await openDuckDb(storePath(this.dataDir, name), {
+        // the memory limit of the CLI's analyses: the service runs analyses on this store too
+        ...analysisStoreOptions(),
         checkpointThreshold: process.env.SPIRAL_SERVER_CHECKPOINT_THRESHOLD || SERVER_CHECKPOINT_THRESHOLD,
       });
     } catch (e) {

@@ -3,24 +3,14 @@ import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { analyze } from '../../analysis/analyze.js';
+import { analysisStoreOptions } from '../../analysis/store-options.js';
 import { AnalysisResultSchema, type AnalysisResult } from '../../domain/result.js';
 import { renderReport } from '../../report/index.js';
 import { UsageError } from '../errors.js';
 import { fmtInt, type Output } from '../io.js';
 import { readJsonFile, writableFile } from '../options.js';
 
-/**
- * DuckDB's memory limit for an analysis when SPIRAL_DUCKDB_MEMORY_LIMIT is not set. DuckDB's own
- * default (80% of RAM) lets its buffer pool keep what the network and funnel steps touched: at 10.8M
- * events `spiral analyze` peaked at 2.5–2.9 GiB. With 1 GB DuckDB spills instead and the whole
- * process (DuckDB + the JavaScript heap of the graph steps) stays under 2 GiB; results do not change.
- */
-export const ANALYZE_MEMORY_LIMIT = '1GB';
-
-/** The store options of every command that runs the analysis or its next-action step (analyze, segments, actions, customer). */
-export function analysisStoreOptions(): { memoryLimit: string } {
-  return { memoryLimit: process.env.SPIRAL_DUCKDB_MEMORY_LIMIT ?? ANALYZE_MEMORY_LIMIT };
-}
+export { ANALYZE_MEMORY_LIMIT, analysisStoreOptions } from '../../analysis/store-options.js';
 
 export async function analyzeDb(db: string, o: Output): Promise<AnalysisResult> {
   return withStore(db, (store) => analyze(store, { onProgress: (step) => o.info(`analysing: ${step}`) }), {

@@ -1,0 +1,16 @@
+/**
+ * DuckDB's memory limit for an analysis when SPIRAL_DUCKDB_MEMORY_LIMIT is not set. DuckDB's own
+ * default (80% of RAM) lets its buffer pool keep what the network and funnel steps touched: at 10.8M
+ * events `spiral analyze` peaked at 2.5–2.9 GiB. With 1 GB DuckDB spills instead and the whole
+ * process (DuckDB + the JavaScript heap of the graph steps) stays under 2 GiB; results do not change.
+ */
+export const ANALYZE_MEMORY_LIMIT = '1GB';
+
+/**
+ * The store options of everything that runs the analysis or its next-action step: the CLI's analyze,
+ * segments, actions and customer, and the service's workspace stores (their analyses run in the
+ * service, and several workspaces must not each claim 80% of RAM).
+ */
+export function analysisStoreOptions(): { memoryLimit: string } {
+  return { memoryLimit: process.env.SPIRAL_DUCKDB_MEMORY_LIMIT ?? ANALYZE_MEMORY_LIMIT };
+}
