@@ -47,6 +47,8 @@ async function buildPairs(store: Store, level: ReplenishLevel, cutoff: string | 
   const d = dialectOf(store);
   const int = d.types.int, dbl = d.types.double;
   const item = level === 'item' ? 'item_id' : "''";
+  // Postgres refuses a constant in GROUP BY: without items the customer alone is the key
+  const byItem = level === 'item' ? 'item_id, ' : '';
   const where = `type = 'purchase'${level === 'item' ? ' AND item_id IS NOT NULL' : ''}${cutoff === null ? '' : ` AND ts < ${d.timestamp(cutoff)}`}`;
   // A quantity's log where it is positive, NULL elsewhere (the aggregates skip it: FILTER on every engine).
   const lq = `CASE WHEN q > 0 THEN ln(CAST(q AS ${dbl})) END`;
@@ -54,7 +56,7 @@ async function buildPairs(store: Store, level: ReplenishLevel, cutoff: string | 
   await replaceTableAs(store, 'rep_pairs', `
     WITH d AS (
       SELECT customer_id, ${item} AS item_key, ${d.toDate('ts')} AS day, sum(quantity) AS q
-      FROM events WHERE ${where} GROUP BY customer_id, ${item}, ${d.toDate('ts')}),
+      FROM events WHERE ${where} GROUP BY customer_id, ${byItem}${d.toDate('ts')}),
     multi AS (SELECT customer_id, item_key FROM d GROUP BY customer_id, item_key HAVING count(*) >= 2),
     g AS (
       SELECT d.customer_id AS customer_id, d.item_key AS item_key, d.day AS day, d.q AS q,
@@ -254,7 +256,7 @@ export async function evaluateReplenishment(store: Store, holdoutFrom: string, o
       WITH actual AS (
         SELECT customer_id, ${item} AS item_key, ${dayNumber(d, `min(${d.toDate('ts')})`)} AS first_day
         FROM events WHERE type = 'purchase' AND ts >= ${d.timestamp(holdoutFrom)}${lv === 'item' ? ' AND item_id IS NOT NULL' : ''}
-        GROUP BY customer_id, ${item})
+        GROUP BY customer_id${lv === 'item' ? ', item_id' : ''})
       SELECT CAST(count(*) AS ${dbl}) AS n, CAST(avg(abs(f.due - a.first_day)) AS ${dbl}) AS mae,
         CAST(avg(CASE WHEN a.first_day BETWEEN f.lower AND f.upper THEN 1.0 ELSE 0.0 END) AS ${dbl}) AS cover,
         CAST(avg(abs(f.baseline_due - a.first_day)) AS ${dbl}) AS base
