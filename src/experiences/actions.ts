@@ -140,12 +140,16 @@ export async function buildActions(store: Store, info: FactsInfo, opts: Partial<
     await insert('curate', [
       {
         table: SCRATCH.rec,
-        sql: recs
+        sql: !recs
+          ? `SELECT ${none(t.text)} AS customer_id, ${none(t.text)} AS items, ${none(t.text)} AS model WHERE 1 = 0`
+          : duck
           // ranks run 1..n per customer: the items in rank order are one column per rank, joined skipping NULLs
           // (a hash aggregate; an ordered string_agg sorts every customer's rows)
           ? `SELECT r.customer_id, concat_ws(' ', ${Array.from({ length: o.k }, (_, i) => `max(CASE WHEN r.rank = ${i + 1} THEN r.item_id END)`).join(', ')}) AS items, min(r.model) AS model
              FROM ${RECOMMENDATIONS_TABLE} r SEMI JOIN x ON x.customer_id = r.customer_id WHERE r.rank <= ${o.k} GROUP BY r.customer_id`
-          : `SELECT ${none(t.text)} AS customer_id, ${none(t.text)} AS items, ${none(t.text)} AS model WHERE 1 = 0`,
+          : // Postgres, ClickHouse: the items joined in rank order by the dialect's ordered string_agg
+          `SELECT r.customer_id AS customer_id, ${d.stringAgg('r.item_id', ' ', ['r.rank'])} AS items, min(${d.byteOrder('r.model')}) AS model
+             FROM ${RECOMMENDATIONS_TABLE} r WHERE r.customer_id IN (SELECT customer_id FROM x) AND r.rank <= ${o.k} GROUP BY r.customer_id`,
       },
       {
         table: SCRATCH.bought,
@@ -199,10 +203,17 @@ export async function buildActions(store: Store, info: FactsInfo, opts: Partial<
     });
 
     await insert('automate', [{ table: SCRATCH.list, sql: `
-      ${repl ? `SELECT customer_id, string_agg(coalesce(item_id, '(any)'), ' ' ORDER BY due, item_id) AS items, min(due) AS due,
+      ${repl && duck ? `SELECT customer_id, string_agg(coalesce(item_id, '(any)'), ' ' ORDER BY due, item_id) AS items, min(due) AS due,
           ${d.stringAgg(sqlPrintf(d, '%s ×%.1f on %s (80%%: %s to %s)', "coalesce(item_id, 'next order')", 'quantity', 'due', 'due_lower', 'due_upper'), '; ', ['due', 'item_id'])} AS plan,
           'the replenishment model' AS source
-        FROM ${REPLENISHMENT_TABLE} r SEMI JOIN x ON x.customer_id = r.customer_id GROUP BY customer_id` : `SELECT customer_id, ${d.stringAgg('item_id', ' ', ['due_at', 'item_id'])} AS items, min(due_at) AS due,
+        FROM ${REPLENISHMENT_TABLE} r SEMI JOIN x ON x.customer_id = r.customer_id GROUP BY customer_id` : repl
+        ? // Postgres, ClickHouse: the columns renamed first (ClickHouse would read due inside the other aggregates as the alias of min(due))
+        `SELECT cid AS customer_id, ${d.stringAgg("coalesce(iid, '(any)')", ' ', ['d0', d.byteOrder('iid')])} AS items, min(d0) AS due,
+          ${d.stringAgg(sqlPrintf(d, '%s ×%.1f on %s (80%%: %s to %s)', "coalesce(iid, 'next order')", 'q', 'd0', 'dl', 'du'), '; ', ['d0', d.byteOrder('iid')])} AS plan,
+          'the replenishment model' AS source
+        FROM (SELECT r.customer_id AS cid, r.item_id AS iid, r.quantity AS q, r.due AS d0, r.due_lower AS dl, r.due_upper AS du
+          FROM ${REPLENISHMENT_TABLE} r WHERE r.customer_id IN (SELECT customer_id FROM x)) r0
+        GROUP BY cid` : `SELECT customer_id, ${d.stringAgg('item_id', ' ', ['due_at', 'item_id'])} AS items, min(due_at) AS due,
           ${d.stringAgg(sqlPrintf(d, '%s ×%.1f on %s (80%%: %s to %s)', 'item_id', 'qty', 'due_at', 'lo', 'hi'), '; ', ['due_at', 'item_id'])} AS plan,
           'each item''s own mean interval ± 1.28 sd (no replenishment table)' AS source
         FROM (

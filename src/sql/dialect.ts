@@ -97,6 +97,13 @@ export interface Dialect {
    * on DuckDB and ClickHouse, which keep their statistics as they write.
    */
   refreshStatistics(table: string): string[];
+  /**
+   * Rows of the FROM item before it that have (`semi`) or have no (`anti`) row of `table` (alias
+   * `alias`) matching `on`: a clause to put right after that FROM item (DuckDB SEMI/ANTI JOIN,
+   * ClickHouse LEFT SEMI/ANTI JOIN; empty on Postgres) and a condition for the WHERE (Postgres
+   * [NOT] EXISTS, which its planner runs as a semi/anti join; 1 = 1 elsewhere).
+   */
+  semiJoin(kind: 'semi' | 'anti', table: string, alias: string, on: string): { join: string; where: string };
 }
 
 const DIALECTS: Record<DialectName, Dialect> = { duckdb: duckdbDialect, postgres: postgresDialect, clickhouse: clickhouseDialect };

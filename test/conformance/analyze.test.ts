@@ -5,9 +5,9 @@
  * by field — counts exact, sums and statistics to 1e-9 relative, everything that follows a model fit
  * (the CLV section, segment equity, expected values) to 1e-6, standard errors from a
  * finite-difference Hessian to 1e-5, optimiser iteration counts not at all. The network's peer
- * effect and the influence value built on it are compared like the rest. What is DuckDB-only on
- * purpose is left out and checked to be said: the recommendations the curated actions use (README,
- * "Running on ClickHouse or Postgres").
+ * effect and the influence value built on it are compared like the rest, and so are the
+ * experiences and strategy sections, built on the recommendations and replenishment tables that
+ * every engine now writes.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -31,7 +31,7 @@ before(async () => {
 });
 after(async () => env?.close());
 
-test(`every section is computed on every engine (${CUSTOMERS.toLocaleString('en-US')} simulated customers), and says what is DuckDB-only`, () => {
+test(`every section is computed on every engine (${CUSTOMERS.toLocaleString('en-US')} simulated customers), recommendations and replenishment included`, () => {
   for (const e of ENGINES) {
     const r = results[e];
     assert.equal(r.store.dialect, e === 'chdb' ? 'clickhouse' : e);
@@ -40,9 +40,8 @@ test(`every section is computed on every engine (${CUSTOMERS.toLocaleString('en-
     assert.ok((r.clv?.equity ?? null) !== null || r.clv?.status !== 'ok', `${e}: CLV equity`);
     assert.ok((r.network?.peerEffect?.matchedTreated ?? 0) > 100, `${e}: peer effect ${JSON.stringify(r.network?.peerEffect?.matchedTreated)}`);
     assert.ok(!r.warnings.some((w) => /peer effect is not yet available/.test(w.message)), `${e}: no peer-effect warning`);
-    if (e !== 'duckdb') {
-      assert.ok(r.warnings.some((w) => /no recommendations or replenishment table written/.test(w.message)), `${e}: the recommendations warning`);
-    }
+    assert.ok(!r.warnings.some((w) => /no recommendations or replenishment table written|not yet available/.test(w.message)), `${e}: no DuckDB-only warning`);
+    assert.deepEqual(r.experiences?.sources, { recommendations: true, replenishment: true }, `${e}: the actions use the recommendations and replenishment tables`);
   }
 });
 

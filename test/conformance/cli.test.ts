@@ -1,7 +1,7 @@
 /**
  * The CLI on Postgres and chdb: `--db` takes a location; a connection that fails (closed port,
  * wrong password) is one clear line naming the location without its password, exit 1; commands
- * not ported yet say so; ingest, overview and clv fit work end to end.
+ * not ported yet say so; ingest, overview, clv fit, recommend and replenish work end to end.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -153,4 +153,17 @@ test('experiment readout runs on Postgres: an experiment the log does not have i
   assert.equal(r.code, 2, r.stderr);
   assert.doesNotMatch(r.stderr, /not yet available/);
   assert.match(r.stderr, /spring/);
+});
+
+test('recommend and replenish run on Postgres: CDNOW has no item ids (bad input, exit 2), and its repeat buyers get a replenishment table', () => {
+  const rec = spiral(['recommend', '--db', pg.url('shop'), '--json']);
+  assert.equal(rec.code, 2, rec.stderr);
+  assert.doesNotMatch(rec.stderr, /not yet available/);
+  assert.match(rec.stderr, /no items/);
+  const rep = spiral(['replenish', '--db', pg.url('shop'), '--json']);
+  assert.equal(rep.code, 0, rep.stderr);
+  const s = rep.json<{ table: string; level: string; pairs: number }>();
+  assert.equal(s.table, 'replenishment');
+  assert.equal(s.level, 'customer');
+  assert.ok(s.pairs > 500, `pairs ${s.pairs}`);
 });

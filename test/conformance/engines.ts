@@ -164,12 +164,11 @@ export const isModelPath = (path: string): boolean =>
 
 /**
  * An analysis result without what names the store or the run (generatedAt, store, timings,
- * warnings) and without what is DuckDB-only on purpose: the experiences and strategy sections, which
- * use the recommendations (README, "Running on ClickHouse or Postgres"); optimiser iteration counts
- * left out.
+ * warnings); optimiser iteration counts left out. The experiences and strategy sections are
+ * compared too: every engine writes the recommendations and replenishment they use.
  */
 export function comparableResult(r: AnalysisResult): unknown {
-  const { generatedAt: _g, store: _s, warnings: _w, experiences: _x, strategy: _st, ...rest } = r;
+  const { generatedAt: _g, store: _s, warnings: _w, ...rest } = r;
   const network = rest.network ? { ...rest.network, warnings: null } : rest.network;
   return JSON.parse(JSON.stringify({ ...rest, network }, (k, v) => (k === 'iterations' ? undefined : v)));
 }

@@ -6,8 +6,8 @@
  * same rows everywhere: customer_facts and customer_item_facts (counts exact, numbers to 1e-9
  * relative), behaviour scores, the segment of every customer (k-means fit statistics to 1e-6: sums
  * in another order move their last bits), rule segment counts, experiences and actions with their
- * reasons, text for text. Recommendations and replenishment are DuckDB-only, so the actions are
- * built from the fallbacks on every engine here. The printf-style text helper is checked against
+ * reasons, text for text. The actions are built here without the recommendations and replenishment
+ * tables (their fallbacks, on every engine); those tables: recommend.test.ts and analyze.test.ts. The printf-style text helper is checked against
  * DuckDB's printf, ties included. The CLI's segments, actions and customer: cli.test.ts.
  */
 import { test, before, after } from 'node:test';

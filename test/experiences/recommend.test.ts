@@ -14,6 +14,7 @@ import {
   evaluateRecommendations, writeRecommendations, recommendFor, RECOMMENDATIONS_TABLE,
 } from '../../src/experiences/recommend/recommend.js';
 import { buildInteractions, candidates, personalGridHitsSql, rankTopK, tsLit } from '../../src/experiences/recommend/sql.js';
+import { dialectOf } from '../../src/sql/dialect.js';
 import { personalGrid } from '../../src/models/recommend/personal.js';
 
 const { dir, cleanup } = scratchDir('spiral-recs-');
@@ -183,18 +184,18 @@ test('the personal grid scored in one query gives each setting the same top-k hi
   const { store } = await memoryStoreWith([csv(rows)], 'simulated');
   try {
     const cutoff = day(45, 0);
-    const ref = tsLit(cutoff);
+    const ref = tsLit(dialectOf(store), cutoff);
     await buildInteractions(store, cutoff);
     await store.exec(`CREATE OR REPLACE TEMP TABLE rec_rel AS SELECT DISTINCT customer_id, item_id FROM events
       WHERE type IN ('save', 'cart', 'purchase') AND ts >= ${ref} AND customer_id IN (SELECT customer_id FROM events WHERE ts < ${ref})`);
     await store.exec('CREATE OR REPLACE TEMP TABLE rec_targets AS SELECT DISTINCT customer_id FROM rec_rel');
     const k = 5;
     const grid = personalGrid();
-    const together = await store.query<{ idx: number; relevant: number; ranks: string }>(personalGridHitsSql(grid, ref, k));
+    const together = await store.query<{ idx: number; relevant: number; ranks: string }>(personalGridHitsSql(dialectOf(store), grid, ref, k));
     const key = (r: { relevant: number; ranks: string }): string => `${r.relevant}:${r.ranks.split(',').filter(Boolean).map(Number).sort((a, b) => a - b).join(',')}`;
     const distinct = new Set<string>();
     for (let i = 0; i < grid.length; i++) {
-      await rankTopK(store, [candidates.repeat(grid[i], ref)], k);
+      await rankTopK(store, [candidates.repeat(dialectOf(store), grid[i], ref)], k);
       const alone = await store.query<{ customer_id: string; relevant: number; ranks: string }>(`
         SELECT r.customer_id, r.n::INTEGER AS relevant, coalesce(string_agg(t.rank::VARCHAR, ','), '') AS ranks
         FROM (SELECT customer_id, count(*) AS n FROM rec_rel GROUP BY 1) r

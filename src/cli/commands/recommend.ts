@@ -53,7 +53,7 @@ export function registerRecommend(program: Command, out: (json: boolean) => Outp
   program
     .command('recommend')
     .description('top-k item recommendations per customer (curated offering): write the table, show one customer, or evaluate on a time split')
-    .requiredOption('--db <path>', 'DuckDB store file')
+    .requiredOption('--db <path>', 'store: a DuckDB file, postgres://… or chdb:<folder>')
     .option('--customer <id>', 'show the top k for one customer')
     .option('--evaluate', 'evaluate on a time split (needs --holdout-from)')
     .option('--holdout-from <date>', 'first day of the holdout (YYYY-MM-DD)')
@@ -86,18 +86,18 @@ Examples:
       if (flags.evaluate) {
         const holdoutFrom = dateFlag('holdout-from', flags.holdoutFrom);
         if (!holdoutFrom) throw new UsageError('--evaluate needs --holdout-from YYYY-MM-DD');
-        const e = await withStore(flags.db, (store) => evaluateRecommendations(store, { holdoutFrom, k, model }));
+        const e = await withStore(flags.db, (store) => evaluateRecommendations(store, { holdoutFrom, k, model }), { anyEngine: true });
         o.result(e, evaluationSummary(e));
         return;
       }
       if (flags.holdoutFrom !== undefined) throw new UsageError('--holdout-from needs --evaluate');
       if (flags.customer !== undefined) {
-        const c = await withStore(flags.db, (store) => recommendFor(store, flags.customer as string, { k, model }));
+        const c = await withStore(flags.db, (store) => recommendFor(store, flags.customer as string, { k, model }), { anyEngine: true });
         o.result(c, customerSummary(c));
         return;
       }
       o.info('recommend: choosing a model and ranking items for every customer…');
-      const s = await withStore(flags.db, (store) => writeRecommendations(store, { k, model }));
+      const s = await withStore(flags.db, (store) => writeRecommendations(store, { k, model }), { anyEngine: true });
       o.result(s, writeSummary(s));
     });
 }

@@ -35,7 +35,7 @@ export function registerReplenish(program: Command, out: (json: boolean) => Outp
   program
     .command('replenish')
     .description('next purchase date and quantity per (customer, item) with an 80% interval (automatic execution)')
-    .requiredOption('--db <path>', 'DuckDB store file')
+    .requiredOption('--db <path>', 'store: a DuckDB file, postgres://… or chdb:<folder>')
     .option('--evaluate', 'evaluate on a time split (needs --holdout-from)')
     .option('--holdout-from <date>', 'first day of the holdout (YYYY-MM-DD)')
     .option('--json', 'print one JSON document as the last line of stdout')
@@ -57,12 +57,12 @@ Examples:
       if (flags.evaluate) {
         const holdoutFrom = dateFlag('holdout-from', flags.holdoutFrom);
         if (!holdoutFrom) throw new UsageError('--evaluate needs --holdout-from YYYY-MM-DD');
-        const e = await withStore(flags.db, (store) => evaluateReplenishment(store, holdoutFrom));
+        const e = await withStore(flags.db, (store) => evaluateReplenishment(store, holdoutFrom), { anyEngine: true });
         o.result(e, evaluationSummary(e));
         return;
       }
       if (flags.holdoutFrom !== undefined) throw new UsageError('--holdout-from needs --evaluate');
-      const s = await withStore(flags.db, (store) => writeReplenishment(store));
+      const s = await withStore(flags.db, (store) => writeReplenishment(store), { anyEngine: true });
       o.result(s, writeSummary(s));
     });
 }

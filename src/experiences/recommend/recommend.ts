@@ -13,6 +13,7 @@ import { rankingMetrics, coverage as coverageOf, type CustomerHits } from '../..
 import { personalGrid, describePersonal, type PersonalWeights } from '../../models/recommend/personal.js';
 import { chooseBest } from '../../models/recommend/select.js';
 import { lit, num } from '../../sql/quote.js';
+import { dialectOf, replaceTableAs, tableExists, type Dialect } from '../../sql/dialect.js';
 import {
   buildInteractions, buildProfile, buildItemKnn, buildFollows, candidates, categorySql, personalGridHitsSql, rankTopK, sampleCondition, topKSql, tsLit, RELEVANT_TYPES, type ModelName,
 } from './sql.js';
@@ -101,11 +102,15 @@ const iso = (d: Date): string => d.toISOString().replace('T', ' ').replace(/\.\d
 
 /** One pass over the events: their time span, item events, relevance basis, customer count, network and categories. */
 async function span(store: Store): Promise<Span | null> {
+  const d = dialectOf(store);
+  const dbl = (e: string): string => `CAST(${e} AS ${d.types.double})`;
+  // The customer count decides the inner split's sample, so it is exact (count DISTINCT): an
+  // approximate count differs by engine, and so would the sample.
   const [r] = await store.query<{ lo: Date | null; hi: Date | null; items: number; rel: number; customers: number; follows: number; cats: number }>(`
-    SELECT min(ts) AS lo, max(ts) AS hi, count(item_id)::DOUBLE AS items,
-      count(item_id) FILTER (WHERE type IN (${RELEVANT_TYPES.map(lit).join(', ')}))::DOUBLE AS rel, approx_count_distinct(customer_id)::DOUBLE AS customers,
-      count(*) FILTER (WHERE type = 'follow' AND peer_id IS NOT NULL AND peer_id <> customer_id)::DOUBLE AS follows,
-      count(*) FILTER (WHERE item_id IS NOT NULL AND props IS NOT NULL AND ${categorySql(store)} IS NOT NULL)::DOUBLE AS cats
+    SELECT min(ts) AS lo, max(ts) AS hi, ${dbl('count(item_id)')} AS items,
+      ${dbl(d.countIf(`item_id IS NOT NULL AND type IN (${RELEVANT_TYPES.map(lit).join(', ')})`))} AS rel, ${dbl('count(DISTINCT customer_id)')} AS customers,
+      ${dbl(d.countIf(`type = 'follow' AND peer_id IS NOT NULL AND peer_id <> customer_id`))} AS follows,
+      ${dbl(d.countIf(`item_id IS NOT NULL AND props IS NOT NULL AND ${categorySql(store)} IS NOT NULL`))} AS cats
     FROM events`);
   if (!r || r.lo === null || r.hi === null) return null;
   return { min: r.lo, max: r.hi, itemEvents: Number(r.items), basis: Number(r.rel) > 0 ? 'actions' : 'ratings', customers: Number(r.customers), network: Number(r.follows) > 0, categories: Number(r.cats) > 0 };
@@ -124,20 +129,25 @@ async function requireItems(store: Store): Promise<Span> {
  * `from`; rec_targets: those customers (a fixed hash sample of `cap` when there are more).
  */
 async function buildRelevant(store: Store, basis: 'actions' | 'ratings', from: string, to: string | null, cap: number | null, sample: string | null = null): Promise<number> {
+  const d = dialectOf(store);
   const rel = basis === 'actions' ? `type IN (${RELEVANT_TYPES.map(lit).join(', ')})` : `type = 'review' AND rating >= 4`;
-  const until = `${to === null ? '' : `AND ts < ${tsLit(to)}`} ${sample === null ? '' : `AND ${sample}`}`;
-  await store.exec(`CREATE OR REPLACE TEMP TABLE rec_rel AS
-    SELECT DISTINCT customer_id, item_id FROM events
-    WHERE item_id IS NOT NULL AND ${rel} AND ts >= ${tsLit(from)} ${until}
-      AND customer_id IN (SELECT customer_id FROM events WHERE ts < ${tsLit(from)})`);
+  const until = `${to === null ? '' : `AND ts < ${tsLit(d, to)}`} ${sample === null ? '' : `AND ${sample}`}`;
+  const relevant = `SELECT DISTINCT customer_id, item_id FROM events
+    WHERE item_id IS NOT NULL AND ${rel} AND ts >= ${tsLit(d, from)} ${until}
+      AND customer_id IN (SELECT customer_id FROM events WHERE ts < ${tsLit(d, from)})`;
   if (cap !== null) {
-    await store.exec(`CREATE OR REPLACE TEMP TABLE rec_targets AS
-      SELECT customer_id FROM (SELECT DISTINCT customer_id FROM rec_rel) ORDER BY hash(customer_id), customer_id LIMIT ${num(cap)}`);
-    await store.exec('DELETE FROM rec_rel WHERE customer_id NOT IN (SELECT customer_id FROM rec_targets)');
+    // the first `cap` customers by the portable hash (the same ones on every engine)
+    await replaceTableAs(store, 'rec_rel', relevant, { temp: true });
+    await replaceTableAs(store, 'rec_targets', `SELECT customer_id FROM (SELECT DISTINCT customer_id FROM rec_rel) c
+      ORDER BY ${d.portableHash('customer_id')}, ${d.byteOrder('customer_id')} LIMIT ${num(cap)}`, { temp: true });
+    await replaceTableAs(store, 'rec_rel_cut', 'SELECT customer_id, item_id FROM rec_rel WHERE customer_id IN (SELECT customer_id FROM rec_targets)', { temp: true });
+    await replaceTableAs(store, 'rec_rel', 'SELECT customer_id, item_id FROM rec_rel_cut', { temp: true });
+    await store.exec('DROP TABLE IF EXISTS rec_rel_cut');
   } else {
-    await store.exec('CREATE OR REPLACE TEMP TABLE rec_targets AS SELECT DISTINCT customer_id FROM rec_rel');
+    await replaceTableAs(store, 'rec_rel', relevant, { temp: true });
+    await replaceTableAs(store, 'rec_targets', 'SELECT DISTINCT customer_id FROM rec_rel', { temp: true });
   }
-  const [r] = await store.query<{ n: number }>('SELECT count(*)::DOUBLE AS n FROM rec_targets');
+  const [r] = await store.query<{ n: number }>(`SELECT CAST(count(*) AS ${d.types.double}) AS n FROM rec_targets`);
   return Number(r.n);
 }
 
@@ -148,12 +158,15 @@ class Window {
   /** Whether rec_targets holds every customer of the window's rec_ui (the write for everyone). */
   everyone = false;
   ease: EaseInfo | null = null;
-  constructor(readonly store: Store, readonly ref: string, readonly k: number, readonly opts: typeof RECOMMEND_DEFAULTS, readonly network: boolean) {}
+  readonly d: Dialect;
+  constructor(readonly store: Store, readonly ref: string, readonly k: number, readonly opts: typeof RECOMMEND_DEFAULTS, readonly network: boolean) {
+    this.d = dialectOf(store);
+  }
 
   /** rec_ui and rec_pop of the window; the profile, similarities and network are built when a model needs them. */
   static async open(store: Store, s: Span, cutoff: string | null, refIso: string, k: number, opts: typeof RECOMMEND_DEFAULTS, sample: string | null = null): Promise<Window> {
     await buildInteractions(store, cutoff, sample, s.categories);
-    return new Window(store, tsLit(refIso), k, opts, s.network);
+    return new Window(store, tsLit(dialectOf(store), refIso), k, opts, s.network);
   }
 
   /** Why a model cannot run on this store, or null. */
@@ -166,11 +179,11 @@ class Window {
   private async social(tier = 0): Promise<string> {
     if (!this.built.has('follows')) {
       await buildFollows(this.store, true);
-      const [p] = await this.store.query<{ n: number }>('SELECT count(*)::DOUBLE AS n FROM rec_ui WHERE liked OR bought OR carted OR saved');
+      const [p] = await this.store.query<{ n: number }>(`SELECT CAST(count(*) AS ${this.d.types.double}) AS n FROM rec_ui WHERE liked + bought + carted + saved > 0`);
       this.positives = Number(p.n) > 0;
       this.built.add('follows');
     }
-    return candidates.social(this.positives, this.k, tier);
+    return candidates.social(this.d, this.positives, this.k, tier);
   }
 
   /** The candidate SELECTs of a model, and whether short lists are filled with popular items. */
@@ -180,15 +193,15 @@ class Window {
       case 'popularity':
         return { parts: [], fill: true };
       case 'recent':
-        return { parts: [candidates.recent(this.everyone)], fill: false };
+        return { parts: [candidates.recent(this.d, this.everyone)], fill: false };
       case 'repeat':
-        return { parts: [candidates.repeat(w, this.ref, 0, this.everyone)], fill: true };
+        return { parts: [candidates.repeat(this.d, w, this.ref, 0, this.everyone)], fill: true };
       case 'itemknn':
         await this.need('itemknn');
-        return { parts: [candidates.neighbours('rec_nb_itemknn', 'itemknn', this.k)], fill: true };
+        return { parts: [candidates.neighbours(this.d, 'rec_nb_itemknn', 'itemknn', this.k)], fill: true };
       case 'ease':
         await this.need('ease');
-        return { parts: [candidates.neighbours('rec_nb_ease', 'ease', this.k)], fill: true };
+        return { parts: [candidates.neighbours(this.d, 'rec_nb_ease', 'ease', this.k)], fill: true };
       case 'social': {
         const why = this.unavailable('social');
         if (why) throw new InvalidArgumentsError(`recommend --model social: ${why}`);
@@ -196,7 +209,7 @@ class Window {
       }
       case 'blend': {
         await this.need('itemknn');
-        const parts = [candidates.repeat(w, this.ref, 0, this.everyone), candidates.neighbours('rec_nb_itemknn', 'itemknn', this.k, 1)];
+        const parts = [candidates.repeat(this.d, w, this.ref, 0, this.everyone), candidates.neighbours(this.d, 'rec_nb_itemknn', 'itemknn', this.k, 1)];
         if (this.network) parts.push(await this.social(2));
         return { parts, fill: true };
       }
@@ -222,7 +235,7 @@ class Window {
   /** Metrics of rec_top against rec_rel. */
   /** The grid setting (of `grid`) with the best recall@k (ties: NDCG@k, then order) on rec_rel, scored in one query. */
   async bestPersonal(grid: readonly PersonalWeights[]): Promise<PersonalWeights> {
-    const rows = await this.store.query<{ idx: number; relevant: number; ranks: string }>(personalGridHitsSql(grid, this.ref, this.k));
+    const rows = await this.store.query<{ idx: number; relevant: number; ranks: string }>(personalGridHitsSql(this.d, grid, this.ref, this.k));
     const scored = grid.map((candidate, i) => {
       const m = rankingMetrics(hitsOf(rows.filter((r) => Number(r.idx) === i)), this.k);
       return { candidate, recall: m.recall, ndcg: m.ndcg };
@@ -231,15 +244,17 @@ class Window {
   }
 
   async metrics(): Promise<Metrics> {
+    const d = this.d;
+    const hit = d.semiJoin('semi', 'rec_rel', 'x', 'x.customer_id = t.customer_id AND x.item_id = t.item_id');
     const rows = await this.store.query<{ relevant: number; ranks: string }>(`
-      SELECT r.n::INTEGER AS relevant, coalesce(string_agg(h.rank::VARCHAR, ','), '') AS ranks
+      SELECT CAST(r.n AS ${d.types.int}) AS relevant, coalesce(${d.stringAgg(`CAST(h.rk AS ${d.types.text})`, ',', ['h.rk'])}, '') AS ranks
       FROM (SELECT customer_id, count(*) AS n FROM rec_rel GROUP BY customer_id) r
-      LEFT JOIN (SELECT t.customer_id, t.rank FROM rec_top t SEMI JOIN rec_rel x ON x.customer_id = t.customer_id AND x.item_id = t.item_id) h
+      LEFT JOIN (SELECT t.customer_id AS customer_id, t.rank AS rk FROM rec_top t ${hit.join} WHERE ${hit.where}) h
         ON h.customer_id = r.customer_id
       GROUP BY r.customer_id, r.n`);
     const m = rankingMetrics(hitsOf(rows), this.k);
     const [c] = await this.store.query<{ rec: number; cat: number }>(
-      'SELECT (SELECT count(DISTINCT item_id) FROM rec_top)::DOUBLE AS rec, (SELECT count(*) FROM rec_pop)::DOUBLE AS cat');
+      `SELECT CAST((SELECT count(DISTINCT item_id) FROM rec_top) AS ${d.types.double}) AS rec, CAST((SELECT count(*) FROM rec_pop) AS ${d.types.double}) AS cat`);
     const out: Metrics = { recall: m.recall, ndcg: m.ndcg, hitRate: m.hitRate, coverage: coverageOf(Number(c.rec), Number(c.cat)), customers: m.customers };
     if (m.customers === 0) out.reason = 'no customer has both an event before the split and a relevant item after it';
     return out;
@@ -261,7 +276,7 @@ function specLabel(spec: ModelSpec): string | null {
  */
 async function chooseModel(store: Store, s: Span, trainEnd: string, validationEnd: string, k: number, opts: typeof RECOMMEND_DEFAULTS): Promise<Selection> {
   const warnings: string[] = [];
-  const sample = sampleCondition(s.customers, opts.innerSample);
+  const sample = sampleCondition(dialectOf(store), s.customers, opts.innerSample);
   const customers = await buildRelevant(store, s.basis, trainEnd, validationEnd, opts.innerCustomers, sample);
   const inner = { trainEnd, validationEnd, customers };
   const fallback = (why: string): Selection => {
@@ -303,7 +318,7 @@ function checkK(k: number): number {
 }
 
 async function dropTemps(store: Store): Promise<void> {
-  for (const t of ['rec_ui', 'rec_pop', 'rec_profile', 'rec_nb_itemknn', 'rec_nb_ease', 'rec_ease_items', 'rec_ease_w', 'rec_follows', 'rec_targets', 'rec_rel', 'rec_top']) {
+  for (const t of ['rec_ui', 'rec_pop', 'rec_profile', 'rec_nb_itemknn', 'rec_nb_ease', 'rec_ease_items', 'rec_ease_w', 'rec_follows', 'rec_targets', 'rec_rel', 'rec_rel_cut', 'rec_top']) {
     await store.exec(`DROP TABLE IF EXISTS ${t}`);
   }
 }
@@ -445,14 +460,16 @@ export async function writeRecommendations(store: Store, o: RecommendOptions = {
   try {
     const selection = await selectForStore(store, s, model, k, opts);
     const win = await Window.open(store, s, null, iso(new Date(s.max.getTime() + 1000)), k, opts);
-    await store.exec('CREATE OR REPLACE TEMP TABLE rec_targets AS SELECT DISTINCT customer_id FROM events');
+    const d = dialectOf(store);
+    const dbl = (e: string): string => `CAST(${e} AS ${d.types.double})`;
+    await replaceTableAs(store, 'rec_targets', 'SELECT DISTINCT customer_id FROM events', { temp: true });
     win.everyone = true;
     const { parts, fill } = await win.parts({ name: selection.model, weights: selection.weights ?? undefined });
-    await store.exec(`CREATE OR REPLACE TABLE ${RECOMMENDATIONS_TABLE} AS ${topKSql(parts, k, fill)}`);
+    await replaceTableAs(store, RECOMMENDATIONS_TABLE, topKSql(d, parts, k, fill));
     // Ranks run 1..n without gaps, so a customer is short exactly when they have no row at rank k.
     const [r] = await store.query<{ customers: number; rows: number; full: number; fill: number; items: number; cat: number }>(`
-      SELECT (SELECT count(*) FROM rec_targets)::DOUBLE AS customers, count(*)::DOUBLE AS rows, count(*) FILTER (WHERE rank = ${num(k)})::DOUBLE AS full,
-        count(*) FILTER (WHERE model <> ${lit(selection.model)})::DOUBLE AS fill, count(DISTINCT item_id)::DOUBLE AS items, (SELECT count(*) FROM rec_pop)::DOUBLE AS cat
+      SELECT ${dbl('(SELECT count(*) FROM rec_targets)')} AS customers, ${dbl('count(*)')} AS rows, ${dbl(d.countIf(`rank = ${num(k)}`))} AS full,
+        ${dbl(d.countIf(`model <> ${d.lit(selection.model)}`))} AS fill, ${dbl('count(DISTINCT item_id)')} AS items, ${dbl('(SELECT count(*) FROM rec_pop)')} AS cat
       FROM ${RECOMMENDATIONS_TABLE}`);
     return {
       table: RECOMMENDATIONS_TABLE, k, model: selection.model, params: selection.params, customers: Number(r.customers), rows: Number(r.rows),
@@ -479,34 +496,31 @@ export interface CustomerRecommendations {
   reason?: string;
 }
 
-async function tableExists(store: Store, name: string): Promise<boolean> {
-  const r = await store.query(`SELECT 1 FROM information_schema.tables WHERE table_name = ${lit(name)} AND table_schema = 'main'`);
-  return r.length > 0;
-}
-
 /** The top k for one customer: from the `recommendations` table when it exists (and `auto`), else computed. */
 export async function recommendFor(store: Store, customerId: string, o: RecommendOptions = {}): Promise<CustomerRecommendations> {
   const k = checkK(o.k ?? RECOMMEND_DEFAULTS.k);
   const model = checkModel(o.model ?? 'auto');
   const opts = { ...RECOMMEND_DEFAULTS, ...o.options };
   const s = await requireItems(store);
-  const [known] = await store.query<{ n: number }>('SELECT count(*)::DOUBLE AS n FROM events WHERE customer_id = ?', [customerId]);
+  const d = dialectOf(store);
+  const [known] = await store.query<{ n: number }>(`SELECT CAST(count(*) AS ${d.types.double}) AS n FROM events WHERE customer_id = ${d.lit(customerId)}`);
   if (Number(known.n) === 0) throw new InvalidArgumentsError(`recommend: unknown customer "${customerId}" (no event in the store has this customer_id)`);
-  const read = async (sql: string, params: unknown[]): Promise<Recommendation[]> =>
-    (await store.query<{ rank: number; item_id: string; score: number; model: string }>(sql, params)).map((r) => ({
+  const read = async (sql: string): Promise<Recommendation[]> =>
+    (await store.query<{ rank: number; item_id: string; score: number; model: string }>(sql)).map((r) => ({
       rank: Number(r.rank), itemId: String(r.item_id), score: Number(r.score), model: String(r.model),
     }));
   if (model === 'auto' && (await tableExists(store, RECOMMENDATIONS_TABLE))) {
-    const items = await read(`SELECT rank, item_id, score, model FROM ${RECOMMENDATIONS_TABLE} WHERE customer_id = ? AND rank <= ? ORDER BY rank`, [customerId, k]);
-    const [m] = await store.query<{ model: string | null }>(`SELECT mode(model) AS model FROM ${RECOMMENDATIONS_TABLE} WHERE rank = 1`);
+    const items = await read(`SELECT rank, item_id, score, model FROM ${RECOMMENDATIONS_TABLE} WHERE customer_id = ${d.lit(customerId)} AND rank <= ${num(k)} ORDER BY rank`);
+    // the most common model at rank 1 (ties: the first name in byte order)
+    const [m] = await store.query<{ model: string | null }>(`SELECT model FROM ${RECOMMENDATIONS_TABLE} WHERE rank = 1 GROUP BY model ORDER BY count(*) DESC, ${d.byteOrder('model')} LIMIT 1`);
     if (items.length >= Math.min(k, 1)) return { customerId, k, model: m?.model ?? 'auto', source: 'table', items };
   }
   try {
     const selection = await selectForStore(store, s, model, k, opts);
     const win = await Window.open(store, s, null, iso(new Date(s.max.getTime() + 1000)), k, opts);
-    await store.exec(`CREATE OR REPLACE TEMP TABLE rec_targets AS SELECT ${lit(customerId)}::VARCHAR AS customer_id`);
+    await replaceTableAs(store, 'rec_targets', `SELECT CAST(${d.lit(customerId)} AS ${d.types.text}) AS customer_id`, { temp: true });
     await win.rank({ name: selection.model, weights: selection.weights ?? undefined });
-    const items = await read('SELECT rank, item_id, score, model FROM rec_top ORDER BY rank', []);
+    const items = await read('SELECT rank, item_id, score, model FROM rec_top ORDER BY rank');
     const out: CustomerRecommendations = { customerId, k, model: selection.model, source: 'computed', items };
     if (items.length === 0) out.reason = `the ${selection.model} model has no item for this customer (no history${selection.model === 'recent' ? '' : ' and no popular items'})`;
     return out;

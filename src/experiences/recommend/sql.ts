@@ -14,7 +14,7 @@
  */
 import type { Store } from '../../store/types.js';
 import { lit, num } from '../../sql/quote.js';
-import { dialectOf } from '../../sql/dialect.js';
+import { dialectOf, replaceTableAs, type Dialect } from '../../sql/dialect.js';
 import type { PersonalWeights } from '../../models/recommend/personal.js';
 
 /** Event types that express a customer's interest in an item (exposures and returns do not). */
@@ -25,8 +25,8 @@ export const RELEVANT_TYPES = ['save', 'cart', 'purchase'] as const;
 const typeList = (types: readonly string[]): string => types.map(lit).join(', ');
 
 /** A timestamp literal for a cutoff (YYYY-MM-DD or an ISO instant). */
-export function tsLit(t: string): string {
-  return `TIMESTAMP ${lit(t.replace('T', ' ').replace(/Z$/, ''))}`;
+export function tsLit(d: Dialect, t: string): string {
+  return d.timestamp(t.replace('T', ' ').replace(/Z$/, ''));
 }
 
 /** The props keys read as an item's category (the first one present), when the events carry one. */
@@ -38,52 +38,73 @@ export function categorySql(store: Pick<Store, 'dialect'>): string {
   return `coalesce(${CATEGORY_PROPS.map((k) => d.jsonText('props', k)).join(', ')})`;
 }
 
+/** A 0/1 flag: whether `cond` holds on some row of the group (bool_or, as an integer every engine has). */
+const anyOf = (cond: string): string => `max(CASE WHEN ${cond} THEN 1 ELSE 0 END)`;
+
+/**
+ * `select` (which must name `rankExpr` AS rk) from `from`, keeping the rows whose window rank
+ * `rk` is at most `n` (QUALIFY, as a filter over a subquery every engine reads).
+ */
+const keepRanked = (select: string, from: string, n: number | string): string => `SELECT * FROM (SELECT ${select} FROM ${from}) kr WHERE rk <= ${n}`;
+
+/**
+ * Neighbour scores are sums of floating weights, whose last bits depend on the order an engine
+ * adds them in; on a 2^-40 grid (exact: a power of two scales without rounding) every engine has
+ * the same score, so the same items tie and the same ones make the top k.
+ */
+const quantised = (e: string): string => `(floor(${e} * 1099511627776.0 + 0.5) / 1099511627776.0)`;
+
 /**
  * rec_ui and rec_pop from the events before `cutoff` (all events when null), of the customers that
- * satisfy `sample` (an SQL condition on customer_id; all customers when null). With `categories`
- * (the events carry item categories, see CATEGORY_PROPS), rec_ui.cat_bought says whether the
- * customer bought an item of the same category after their last event on this one; else it is false.
+ * satisfy `sample` (an SQL condition on customer_id; all customers when null). The flags carted,
+ * saved, bought, liked and cat_bought are 0/1 integers. With `categories` (the events carry item
+ * categories, see CATEGORY_PROPS), cat_bought says whether the customer bought an item of the same
+ * category after their last event on this one; else it is 0.
  */
 export async function buildInteractions(store: Store, cutoff: string | null, sample: string | null = null, categories = false): Promise<void> {
-  const before = `${cutoff === null ? '' : `AND ts < ${tsLit(cutoff)}`} ${sample === null ? '' : `AND ${sample}`}`;
+  const d = dialectOf(store);
+  const dbl = d.types.double;
+  const before = `${cutoff === null ? '' : `AND ts < ${tsLit(d, cutoff)}`} ${sample === null ? '' : `AND ${sample}`}`;
   // Two levels (customer × item × day, then customer × item): the distinct days come from the
-  // first level's groups instead of a count(DISTINCT) per group.
-  const perItem = `SELECT customer_id, item_id, sum(n)::DOUBLE AS n, count(*)::DOUBLE AS days, max(last_ts) AS last_ts,
-      bool_or(carted) AS carted, bool_or(saved) AS saved, bool_or(bought) AS bought, coalesce(bool_or(liked), false) AS liked
-      ${categories ? ', any_value(cat) AS cat, max(buy_ts) AS buy_ts' : ', false AS cat_bought'}
+  // first level's groups instead of a count(DISTINCT) per group. The first level's columns have
+  // their own names (ClickHouse reads `max(x) AS x` as the alias).
+  const perItem = `SELECT customer_id, item_id, CAST(sum(day_n) AS ${dbl}) AS n, CAST(count(*) AS ${dbl}) AS days, max(day_last) AS last_ts,
+      max(day_cart) AS carted, max(day_save) AS saved, max(day_buy) AS bought, max(day_like) AS liked
+      ${categories ? ', min(day_cat) AS cat, max(day_buy_ts) AS buy_ts' : ', 0 AS cat_bought'}
     FROM (
-      SELECT customer_id, item_id, CAST(ts AS DATE) AS day, count(*) AS n, max(ts) AS last_ts,
-        bool_or(type = 'cart') AS carted, bool_or(type = 'save') AS saved, bool_or(type = 'purchase') AS bought,
-        bool_or(type = 'review' AND rating >= 4) AS liked
-        ${categories ? `, any_value(${categorySql(store)}) AS cat, max(ts) FILTER (WHERE type = 'purchase') AS buy_ts` : ''}
+      SELECT customer_id, item_id, ${d.toDate('ts')} AS day, count(*) AS day_n, max(ts) AS day_last,
+        ${anyOf(`type = 'cart'`)} AS day_cart, ${anyOf(`type = 'save'`)} AS day_save, ${anyOf(`type = 'purchase'`)} AS day_buy,
+        ${anyOf(`type = 'review' AND rating >= 4`)} AS day_like
+        ${categories ? `, min(${d.byteOrder(categorySql(store))}) AS day_cat, max(CASE WHEN type = 'purchase' THEN ts END) AS day_buy_ts` : ''}
       FROM events WHERE item_id IS NOT NULL AND type IN (${typeList(INTERACTION_TYPES)}) ${before}
-      GROUP BY customer_id, item_id, day)
+      GROUP BY customer_id, item_id, ${d.toDate('ts')}) per_day
     GROUP BY customer_id, item_id`;
-  await store.exec(`CREATE OR REPLACE TEMP TABLE rec_ui AS ${categories
+  await replaceTableAs(store, 'rec_ui', categories
     ? `WITH ui AS (${perItem}),
-      cb AS (SELECT customer_id, cat, max(buy_ts) AS buy_ts FROM ui WHERE cat IS NOT NULL AND buy_ts IS NOT NULL GROUP BY customer_id, cat)
-      SELECT ui.customer_id, ui.item_id, ui.n, ui.days, ui.last_ts, ui.carted, ui.saved, ui.bought, ui.liked, coalesce(cb.buy_ts > ui.last_ts, false) AS cat_bought
+      cb AS (SELECT customer_id, cat, max(buy_ts) AS cat_buy_ts FROM ui WHERE cat IS NOT NULL AND buy_ts IS NOT NULL GROUP BY customer_id, cat)
+      SELECT ui.customer_id AS customer_id, ui.item_id AS item_id, ui.n AS n, ui.days AS days, ui.last_ts AS last_ts, ui.carted AS carted, ui.saved AS saved,
+        ui.bought AS bought, ui.liked AS liked, CASE WHEN cb.cat_buy_ts > ui.last_ts THEN 1 ELSE 0 END AS cat_bought
       FROM ui LEFT JOIN cb ON cb.customer_id = ui.customer_id AND cb.cat = ui.cat`
-    : perItem}`);
-  await store.exec(`CREATE OR REPLACE TEMP TABLE rec_pop AS
-    SELECT item_id, count(*)::DOUBLE AS customers FROM rec_ui GROUP BY item_id`);
+    : perItem, { temp: true });
+  await replaceTableAs(store, 'rec_pop', `SELECT item_id, CAST(count(*) AS ${dbl}) AS customers FROM rec_ui GROUP BY item_id`, { temp: true });
 }
 
 /**
  * A fixed hash sample of about `wanted` of `customers` customers, as an SQL condition on
- * customer_id (null = everyone, when there are not more than `wanted`).
+ * customer_id (null = everyone, when there are not more than `wanted`): the portable hash, so every
+ * engine samples the same customers.
  */
-export function sampleCondition(customers: number, wanted: number): string | null {
+export function sampleCondition(d: Dialect, customers: number, wanted: number): string | null {
   if (!(customers > wanted)) return null;
   const perMille = Math.max(1, Math.ceil((10_000 * wanted) / customers));
-  return `hash(customer_id) % 10000 < ${num(perMille)}`;
+  return `${d.portableHash('customer_id')} % 10000 < ${num(perMille)}`;
 }
 
 /** rec_profile: each customer's most recent `profileItems` items. */
 export async function buildProfile(store: Store, profileItems: number): Promise<void> {
-  await store.exec(`CREATE OR REPLACE TEMP TABLE rec_profile AS
-    SELECT customer_id, item_id, last_ts FROM rec_ui
-    QUALIFY row_number() OVER (PARTITION BY customer_id ORDER BY last_ts DESC, item_id) <= ${num(profileItems)}`);
+  const d = dialectOf(store);
+  await replaceTableAs(store, 'rec_profile', `SELECT customer_id, item_id, last_ts FROM (${keepRanked(
+    `customer_id, item_id, last_ts, row_number() OVER (PARTITION BY customer_id ORDER BY last_ts DESC, ${d.byteOrder('item_id')}) AS rk`, 'rec_ui', num(profileItems))}) p`, { temp: true });
 }
 
 /**
@@ -93,28 +114,32 @@ export async function buildProfile(store: Store, profileItems: number): Promise<
  * al. 2019), pairs counted in SQL and pruned to each item's `neighbours` most similar items.
  */
 export async function buildItemKnn(store: Store, shrink: number, neighbours: number, minCoCount: number): Promise<void> {
-  await store.exec(`CREATE OR REPLACE TEMP TABLE rec_nb_itemknn AS
-    WITH deg AS (SELECT item_id, count(*)::DOUBLE AS d FROM rec_profile GROUP BY item_id),
+  const d = dialectOf(store);
+  const dbl = d.types.double;
+  await replaceTableAs(store, 'rec_nb_itemknn', `
+    WITH deg AS (SELECT item_id, CAST(count(*) AS ${dbl}) AS d FROM rec_profile GROUP BY item_id),
     co AS (
-      SELECT a.item_id AS i, b.item_id AS j, count(*)::DOUBLE AS c
+      SELECT a.item_id AS i, b.item_id AS j, CAST(count(*) AS ${dbl}) AS c
       FROM rec_profile a JOIN rec_profile b ON a.customer_id = b.customer_id AND a.item_id <> b.item_id
-      GROUP BY a.item_id, b.item_id HAVING count(*) >= ${num(minCoCount)})
-    SELECT co.i AS item_id, co.j AS neighbour, co.c / (sqrt(di.d * dj.d) + ${num(shrink)}) AS weight
-    FROM co JOIN deg di ON di.item_id = co.i JOIN deg dj ON dj.item_id = co.j
-    QUALIFY row_number() OVER (PARTITION BY co.i ORDER BY weight DESC, co.j) <= ${num(neighbours)}`);
+      GROUP BY a.item_id, b.item_id HAVING count(*) >= ${num(minCoCount)}),
+    w AS (SELECT co.i AS i, co.j AS j, co.c / (sqrt(di.d * dj.d) + ${num(shrink)}) AS weight
+      FROM co JOIN deg di ON di.item_id = co.i JOIN deg dj ON dj.item_id = co.j)
+    SELECT item_id, neighbour, weight FROM (${keepRanked(
+      `i AS item_id, j AS neighbour, weight, row_number() OVER (PARTITION BY i ORDER BY weight DESC, ${d.byteOrder('j')}) AS rk`, 'w', num(neighbours))}) nb`, { temp: true });
 }
 
 /** The `maxItems` most popular items and their co-occurrence counts (the Gram matrix XᵀX of EASE). */
 export async function easeGramSql(store: Store, maxItems: number): Promise<{ items: string[]; pairs: { i: number; j: number; c: number }[] }> {
-  await store.exec(`CREATE OR REPLACE TEMP TABLE rec_ease_items AS
-    SELECT item_id, (row_number() OVER (ORDER BY customers DESC, item_id) - 1)::INTEGER AS idx FROM rec_pop
-    QUALIFY idx < ${num(maxItems)}`);
+  const d = dialectOf(store);
+  await replaceTableAs(store, 'rec_ease_items', `SELECT item_id, idx FROM (
+    SELECT item_id, CAST(row_number() OVER (ORDER BY customers DESC, ${d.byteOrder('item_id')}) - 1 AS ${d.types.int}) AS idx FROM rec_pop) ranked
+    WHERE idx < ${num(maxItems)}`, { temp: true });
   const items = (await store.query<{ item_id: string }>('SELECT item_id FROM rec_ease_items ORDER BY idx')).map((r) => r.item_id);
   const pairs = await store.query<{ i: number; j: number; c: number }>(`
-    WITH x AS (SELECT p.customer_id, e.idx FROM rec_profile p JOIN rec_ease_items e USING (item_id))
-    SELECT a.idx AS i, b.idx AS j, count(*)::DOUBLE AS c FROM x a JOIN x b ON a.customer_id = b.customer_id AND a.idx <= b.idx
+    WITH x AS (SELECT p.customer_id AS customer_id, e.idx AS idx FROM rec_profile p JOIN rec_ease_items e ON e.item_id = p.item_id)
+    SELECT a.idx AS i, b.idx AS j, CAST(count(*) AS ${d.types.double}) AS c FROM x a JOIN x b ON a.customer_id = b.customer_id AND a.idx <= b.idx
     GROUP BY a.idx, b.idx`);
-  return { items, pairs };
+  return { items, pairs: pairs.map((p) => ({ i: Number(p.i), j: Number(p.j), c: Number(p.c) })) };
 }
 
 /**
@@ -122,26 +147,47 @@ export async function easeGramSql(store: Store, maxItems: number): Promise<{ ite
  * build serves every window: `reuse` keeps a rec_follows already built in this run).
  */
 export async function buildFollows(store: Store, reuse = false): Promise<number> {
-  await store.exec(`CREATE ${reuse ? 'TEMP TABLE IF NOT EXISTS' : 'OR REPLACE TEMP TABLE'} rec_follows AS
-    SELECT DISTINCT customer_id, peer_id FROM events WHERE type = 'follow' AND peer_id IS NOT NULL AND peer_id <> customer_id`);
-  const [r] = await store.query<{ n: number }>('SELECT count(*)::DOUBLE AS n FROM rec_follows');
+  const d = dialectOf(store);
+  if (!(reuse && (await tableExistsIn(store, 'rec_follows')))) {
+    await replaceTableAs(store, 'rec_follows',
+      `SELECT DISTINCT customer_id, peer_id FROM events WHERE type = 'follow' AND peer_id IS NOT NULL AND peer_id <> customer_id`, { temp: true });
+  }
+  const [r] = await store.query<{ n: number }>(`SELECT CAST(count(*) AS ${d.types.double}) AS n FROM rec_follows`);
   return Number(r.n);
 }
 
+async function tableExistsIn(store: Store, name: string): Promise<boolean> {
+  const [row] = await store.query<{ n: number }>(dialectOf(store).tableExists(name));
+  return Number(row?.n ?? 0) > 0;
+}
+
+/**
+ * The decay factor exp(x) (x ≤ 0), 0 below x = −700: Postgres stops with an underflow error where
+ * exp (or a product with it) would round to 0, and below e^−700 a decayed item has no weight anyway.
+ */
+const decay = (x: string): string => `CASE WHEN ${x} < -700 THEN 0.0 ELSE exp(${x}) END`;
+
 /** The personal score of a rec_ui row (alias u) at the reference time `ref`, from SQL expressions for the weights (tau NULL = no decay). */
-function scoreOf(w: { tau: string; n: string; d: string; cart: string; save: string; buy: string; like: string; cat: string }, ref: string): string {
-  const age = `(epoch(${ref}) - epoch(u.last_ts)) / 86400.0`;
-  const boost = `(1 + ${w.cart} * u.carted::INT + ${w.save} * u.saved::INT + ${w.buy} * u.bought::INT + ${w.like} * u.liked::INT)`;
-  return `coalesce(exp(-(${age}) / ${w.tau}), 1.0) * pow(u.n, ${w.n}) * pow(u.days, ${w.d}) * ${boost} * (1 - ${w.cat} * u.cat_bought::INT)`;
+function scoreOf(d: Dialect, w: { tau: string; n: string; d: string; cart: string; save: string; buy: string; like: string; cat: string }, ref: string): string {
+  const age = `(${d.epochSeconds(ref)} - ${d.epochSeconds('u.last_ts')}) / 86400.0`;
+  const boost = `(1 + ${w.cart} * u.carted + ${w.save} * u.saved + ${w.buy} * u.bought + ${w.like} * u.liked)`;
+  return `coalesce(${decay(`-(${age}) / ${w.tau}`)}, 1.0) * pow(u.n, ${w.n}) * pow(u.days, ${w.d}) * ${boost} * (1 - ${w.cat} * u.cat_bought)`;
 }
 
 /** The personal score of a rec_ui row (alias u) at the reference time `ref`. */
-export function personalScoreSql(w: PersonalWeights, ref: string): string {
-  return scoreOf({
-    tau: w.tauDays === null ? 'NULL' : num(w.tauDays), n: num(w.countExponent), d: num(w.daysExponent),
-    cart: num(w.cart), save: num(w.save), buy: num(w.purchase), like: num(w.like), cat: num(w.categoryBought),
+export function personalScoreSql(d: Dialect, w: PersonalWeights, ref: string): string {
+  // every weight a double, as the grid's columns are: the same IEEE arithmetic on every engine
+  // (a decimal literal would make Postgres and DuckDB add exactly and ClickHouse in floating point)
+  const x = (v: number): string => `CAST(${num(v)} AS ${d.types.double})`;
+  return scoreOf(d, {
+    tau: w.tauDays === null ? d.nullDouble : x(w.tauDays), n: x(w.countExponent), d: x(w.daysExponent),
+    cart: x(w.cart), save: x(w.save), buy: x(w.purchase), like: x(w.like), cat: x(w.categoryBought),
   }, ref);
 }
+
+/** Rows of `alias` whose customer is a target (rec_targets): a clause after the FROM item and a WHERE condition. */
+const targetsOf = (d: Dialect, alias: string): { join: string; where: string } =>
+  d.semiJoin('semi', 'rec_targets', 'tg', `tg.customer_id = ${alias}.customer_id`);
 
 /**
  * Every setting of the personal grid in one query: (setting index, relevant items, hit ranks) per
@@ -150,18 +196,20 @@ export function personalScoreSql(w: PersonalWeights, ref: string): string {
  * in every setting's list, so the fill adds the same hits to every setting and cannot change which
  * setting is best.
  */
-export function personalGridHitsSql(grid: readonly PersonalWeights[], ref: string, k: number): string {
-  const values = grid.map((w, i) => `(${i}, ${w.tauDays === null ? 'NULL::DOUBLE' : num(w.tauDays)}, ${[w.countExponent, w.daysExponent, w.cart, w.save, w.purchase, w.like, w.categoryBought].map(num).join(', ')})`).join(', ');
-  const score = scoreOf({ tau: 'g.tau', n: 'g.ce', d: 'g.de', cart: 'g.cart', save: 'g.save', buy: 'g.buy', like: 'g.lk', cat: 'g.cat' }, ref);
-  return `WITH g(idx, tau, ce, de, cart, save, buy, lk, cat) AS (VALUES ${values}),
-    top AS (
-      SELECT g.idx, u.customer_id, u.item_id,
-        row_number() OVER (PARTITION BY g.idx, u.customer_id ORDER BY ${score} DESC, epoch(u.last_ts) DESC, u.item_id) AS rank
-      FROM rec_ui u SEMI JOIN rec_targets t ON t.customer_id = u.customer_id CROSS JOIN g
-      QUALIFY rank <= ${num(k)}),
-    hits AS (SELECT t.idx, t.customer_id, t.rank FROM top t SEMI JOIN rec_rel x ON x.customer_id = t.customer_id AND x.item_id = t.item_id),
+export function personalGridHitsSql(d: Dialect, grid: readonly PersonalWeights[], ref: string, k: number): string {
+  const dbl = (x: string): string => `CAST(${x} AS ${d.types.double})`;
+  const rows = grid.map((w, i) => `SELECT CAST(${i} AS ${d.types.int}) AS idx, ${w.tauDays === null ? d.nullDouble : dbl(num(w.tauDays))} AS tau, ${
+    [['ce', w.countExponent], ['de', w.daysExponent], ['cart', w.cart], ['save', w.save], ['buy', w.purchase], ['lk', w.like], ['cat', w.categoryBought]].map(([n, v]) => `${dbl(num(v as number))} AS ${n}`).join(', ')}`).join('\n      UNION ALL ');
+  const score = scoreOf(d, { tau: 'g.tau', n: 'g.ce', d: 'g.de', cart: 'g.cart', save: 'g.save', buy: 'g.buy', like: 'g.lk', cat: 'g.cat' }, ref);
+  const t = targetsOf(d, 'u');
+  const hit = d.semiJoin('semi', 'rec_rel', 'x', 'x.customer_id = tp.customer_id AND x.item_id = tp.item_id');
+  return `WITH g AS (${rows}),
+    best AS (${keepRanked(`g.idx AS idx, u.customer_id AS customer_id, u.item_id AS item_id,
+        row_number() OVER (PARTITION BY g.idx, u.customer_id ORDER BY ${score} DESC, ${d.epochSeconds('u.last_ts')} DESC, ${d.byteOrder('u.item_id')}) AS rk`,
+        `rec_ui u ${t.join} CROSS JOIN g WHERE ${t.where}`, num(k))}),
+    hits AS (SELECT tp.idx AS idx, tp.customer_id AS customer_id, tp.rk AS rk FROM best tp ${hit.join} WHERE ${hit.where}),
     r AS (SELECT customer_id, count(*) AS n FROM rec_rel GROUP BY customer_id)
-    SELECT g.idx::INTEGER AS idx, r.n::INTEGER AS relevant, coalesce(string_agg(h.rank::VARCHAR, ','), '') AS ranks
+    SELECT g.idx AS idx, CAST(r.n AS ${d.types.int}) AS relevant, coalesce(${d.stringAgg(`CAST(h.rk AS ${d.types.text})`, ',', ['h.rk'])}, '') AS ranks
     FROM r CROSS JOIN g LEFT JOIN hits h ON h.customer_id = r.customer_id AND h.idx = g.idx
     GROUP BY g.idx, r.customer_id, r.n`;
 }
@@ -175,36 +223,37 @@ const CAND = 'customer_id, item_id, score, tiebreak, tier, model';
  * whose score ranks in the top k (ties kept, so the cut never changes the final top k) before the
  * popularity tiebreak is joined: collaborative candidates run to thousands per customer.
  */
-function pruned(scored: string, model: ModelName, k: number, tier: number): string {
-  return `SELECT s.customer_id, s.item_id, s.score, coalesce(p.customers, 0) AS tiebreak, ${tier} AS tier, ${lit(model)} AS model FROM (
-      SELECT s.* FROM (${scored}) s ANTI JOIN rec_ui u ON u.customer_id = s.customer_id AND u.item_id = s.item_id
-      QUALIFY rank() OVER (PARTITION BY s.customer_id ORDER BY s.score DESC) <= ${num(k)}) s
+function pruned(d: Dialect, scored: string, model: ModelName, k: number, tier: number): string {
+  const own = d.semiJoin('anti', 'rec_ui', 'u', 'u.customer_id = s.customer_id AND u.item_id = s.item_id');
+  return `SELECT s.customer_id AS customer_id, s.item_id AS item_id, s.score AS score, CAST(coalesce(p.customers, 0) AS ${d.types.double}) AS tiebreak, ${tier} AS tier, ${lit(model)} AS model FROM (
+      ${keepRanked('s.customer_id AS customer_id, s.item_id AS item_id, s.score AS score, rank() OVER (PARTITION BY s.customer_id ORDER BY s.score DESC) AS rk',
+        `(${scored}) s ${own.join} WHERE ${own.where}`, num(k))}) s
     LEFT JOIN rec_pop p ON p.item_id = s.item_id`;
 }
 
-const targetsJoin = (everyone: boolean): string => (everyone ? '' : 'SEMI JOIN rec_targets t ON t.customer_id = u.customer_id');
-
 export const candidates = {
   /** `everyone`: the targets are every customer of rec_ui, so the join to rec_targets is skipped. */
-  recent(everyone = false): string {
-    return `SELECT u.customer_id, u.item_id, epoch(u.last_ts)::DOUBLE AS score, 0.0 AS tiebreak, 0 AS tier, 'recent' AS model
-      FROM rec_ui u ${targetsJoin(everyone)}`;
+  recent(d: Dialect, everyone = false): string {
+    const t = everyone ? { join: '', where: '1 = 1' } : targetsOf(d, 'u');
+    return `SELECT u.customer_id AS customer_id, u.item_id AS item_id, ${d.epochSeconds('u.last_ts')} AS score, 0.0 AS tiebreak, 0 AS tier, 'recent' AS model
+      FROM rec_ui u ${t.join} WHERE ${t.where}`;
   },
-  repeat(w: PersonalWeights, ref: string, tier = 0, everyone = false): string {
-    return `SELECT u.customer_id, u.item_id, ${personalScoreSql(w, ref)} AS score, epoch(u.last_ts)::DOUBLE AS tiebreak, ${tier} AS tier, 'repeat' AS model
-      FROM rec_ui u ${targetsJoin(everyone)}`;
+  repeat(d: Dialect, w: PersonalWeights, ref: string, tier = 0, everyone = false): string {
+    const t = everyone ? { join: '', where: '1 = 1' } : targetsOf(d, 'u');
+    return `SELECT u.customer_id AS customer_id, u.item_id AS item_id, ${personalScoreSql(d, w, ref)} AS score, ${d.epochSeconds('u.last_ts')} AS tiebreak, ${tier} AS tier, 'repeat' AS model
+      FROM rec_ui u ${t.join} WHERE ${t.where}`;
   },
-  /** Σ over the profile's items of the neighbour weights, items the customer already has left out. */
-  neighbours(table: 'rec_nb_itemknn' | 'rec_nb_ease', model: ModelName, k: number, tier = 0): string {
-    return pruned(`SELECT pr.customer_id, nb.neighbour AS item_id, sum(nb.weight) AS score
+  /** Σ over the profile's items of the neighbour weights (on a 2^-40 grid), items the customer already has left out. */
+  neighbours(d: Dialect, table: 'rec_nb_itemknn' | 'rec_nb_ease', model: ModelName, k: number, tier = 0): string {
+    return pruned(d, `SELECT pr.customer_id AS customer_id, nb.neighbour AS item_id, ${quantised('sum(nb.weight)')} AS score
         FROM rec_profile pr JOIN rec_targets t ON t.customer_id = pr.customer_id
         JOIN ${table} nb ON nb.item_id = pr.item_id GROUP BY pr.customer_id, nb.neighbour`, model, k, tier);
   },
   /** How many of the people one follows liked / bought / carted / saved the item (any interaction when the data has none of those). */
-  social(positiveOnly: boolean, k: number, tier = 0): string {
-    const positive = positiveOnly ? 'AND (u.liked OR u.bought OR u.carted OR u.saved)' : '';
-    return pruned(`SELECT f.customer_id, u.item_id, count(*)::DOUBLE AS score
-        FROM (SELECT f.customer_id, f.peer_id FROM rec_follows f JOIN rec_targets t ON t.customer_id = f.customer_id) f
+  social(d: Dialect, positiveOnly: boolean, k: number, tier = 0): string {
+    const positive = positiveOnly ? 'AND (u.liked + u.bought + u.carted + u.saved) > 0' : '';
+    return pruned(d, `SELECT f.customer_id AS customer_id, u.item_id AS item_id, CAST(count(*) AS ${d.types.double}) AS score
+        FROM (SELECT f.customer_id AS customer_id, f.peer_id AS peer_id FROM rec_follows f JOIN rec_targets t ON t.customer_id = f.customer_id) f
         JOIN rec_ui u ON u.customer_id = f.peer_id ${positive} GROUP BY f.customer_id, u.item_id`, 'social', k, tier);
   },
 };
@@ -213,36 +262,38 @@ export const candidates = {
  * The top k per target (columns customer_id, rank, item_id, score, model) from the candidate
  * SELECTs, each (customer, item) kept once at its best tier, ranked by tier, score, tiebreak, item;
  * with `fill`, a customer with fewer than k is filled with the most popular items not already in
- * their list (model 'popularity'). The fill is list arithmetic per short customer against one small
- * ranked list of the k most popular items, not a cross join of every customer with the catalogue.
+ * their list (model 'popularity'). The fill joins the short customers to one small ranked list of
+ * the k most popular items (k rows each), not the whole catalogue.
  */
-export function topKSql(parts: readonly string[], k: number, fill: boolean): string {
-  const union = parts.map((p) => `(${p})`).join(' UNION ALL ');
-  const dedupe = parts.length > 1 ? 'QUALIFY row_number() OVER (PARTITION BY customer_id, item_id ORDER BY tier, score DESC) = 1' : '';
+export function topKSql(d: Dialect, parts: readonly string[], k: number, fill: boolean): string {
+  const text = d.types.text, dbl = d.types.double, int = d.types.int;
+  const union = parts.map((p, i) => `SELECT ${CAND} FROM (${p}) p${i}`).join(' UNION ALL ');
+  const deduped = parts.length > 1
+    ? `SELECT ${CAND} FROM (${keepRanked(`${CAND}, row_number() OVER (PARTITION BY customer_id, item_id ORDER BY tier, score DESC) AS rk`, `(${union}) c`, 1)}) d`
+    : union;
   const ranked = parts.length === 0
-    ? 'SELECT NULL::VARCHAR AS customer_id, NULL::INTEGER AS rank, NULL::VARCHAR AS item_id, NULL::DOUBLE AS score, NULL::VARCHAR AS model WHERE false'
-    : `SELECT customer_id::VARCHAR AS customer_id, rank, item_id::VARCHAR AS item_id, score::DOUBLE AS score, model::VARCHAR AS model FROM (
-      SELECT customer_id, item_id, score, model,
-        row_number() OVER (PARTITION BY customer_id ORDER BY tier, score DESC, tiebreak DESC, item_id)::INTEGER AS rank
-      FROM (SELECT ${CAND} FROM (${union}) c ${dedupe}) d
-      QUALIFY rank <= ${num(k)})`;
+    ? `SELECT CAST(NULL AS ${text}) AS customer_id, CAST(NULL AS ${int}) AS rank, CAST(NULL AS ${text}) AS item_id, ${d.nullDouble} AS score, CAST(NULL AS ${text}) AS model WHERE 1 = 0`
+    : `SELECT CAST(customer_id AS ${text}) AS customer_id, CAST(rk AS ${int}) AS rank, CAST(item_id AS ${text}) AS item_id, CAST(score AS ${dbl}) AS score, CAST(model AS ${text}) AS model FROM (
+      ${keepRanked(`customer_id, item_id, score, model, row_number() OVER (PARTITION BY customer_id ORDER BY tier, score DESC, tiebreak DESC, ${d.byteOrder('item_id')}) AS rk`, `(${deduped}) dd`, num(k))}) r`;
   if (!fill) return ranked;
+  const own = d.semiJoin('anti', 'ranked', 'o', 'o.customer_id = c.customer_id AND o.item_id = c.item_id');
   return `WITH ranked AS (${ranked}),
-    top AS (SELECT list(item_id ORDER BY customers DESC, item_id) AS items, list(customers ORDER BY customers DESC, item_id) AS scores
-      FROM (SELECT item_id::VARCHAR AS item_id, customers::DOUBLE AS customers FROM rec_pop ORDER BY customers DESC, item_id LIMIT ${num(k)})),
-    own AS (SELECT customer_id, count(*) AS n, list(item_id) AS items FROM ranked GROUP BY customer_id),
+    popular AS (SELECT CAST(item_id AS ${text}) AS item_id, CAST(customers AS ${dbl}) AS customers,
+        row_number() OVER (ORDER BY customers DESC, ${d.byteOrder('item_id')}) AS pos
+      FROM (SELECT item_id, customers FROM rec_pop ORDER BY customers DESC, ${d.byteOrder('item_id')} LIMIT ${num(k)}) tp),
+    own AS (SELECT customer_id, count(*) AS n FROM ranked GROUP BY customer_id),
     short AS (
-      SELECT t.customer_id::VARCHAR AS customer_id, coalesce(o.n, 0) AS n,
-        list_filter(range(1, len(top.items) + 1), i -> NOT list_contains(coalesce(o.items, []::VARCHAR[]), top.items[i])) AS idx
-      FROM rec_targets t LEFT JOIN own o ON o.customer_id = t.customer_id CROSS JOIN top WHERE coalesce(o.n, 0) < ${num(k)}),
-    f AS (SELECT customer_id, n, unnest(idx) AS i, generate_subscripts(idx, 1) AS pos FROM short)
-    SELECT * FROM ranked
+      SELECT CAST(t.customer_id AS ${text}) AS customer_id, coalesce(o.n, 0) AS n
+      FROM rec_targets t LEFT JOIN own o ON o.customer_id = t.customer_id WHERE coalesce(o.n, 0) < ${num(k)}),
+    c AS (SELECT s.customer_id AS customer_id, s.n AS n, pp.item_id AS item_id, pp.customers AS customers, pp.pos AS pos FROM short s CROSS JOIN popular pp),
+    f AS (SELECT customer_id, item_id, customers, n + row_number() OVER (PARTITION BY customer_id ORDER BY pos) AS rk
+      FROM c ${own.join} WHERE ${own.where})
+    SELECT customer_id, rank, item_id, score, model FROM ranked
     UNION ALL
-    SELECT f.customer_id, (f.n + f.pos)::INTEGER AS rank, top.items[f.i] AS item_id, top.scores[f.i] AS score, 'popularity' AS model
-    FROM f CROSS JOIN top WHERE f.n + f.pos <= ${num(k)}`;
+    SELECT customer_id, CAST(rk AS ${int}) AS rank, item_id, customers AS score, ${lit('popularity')} AS model FROM f WHERE rk <= ${num(k)}`;
 }
 
 /** rec_top (or `table`): the top k per target, see topKSql. */
 export async function rankTopK(store: Store, parts: readonly string[], k: number, table = 'rec_top', fill = false): Promise<void> {
-  await store.exec(`CREATE OR REPLACE TEMP TABLE ${table} AS ${topKSql(parts, k, fill)}`);
+  await replaceTableAs(store, table, topKSql(dialectOf(store), parts, k, fill), { temp: true });
 }

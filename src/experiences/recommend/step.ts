@@ -10,23 +10,14 @@ import type { Store } from '../../store/types.js';
 import { InvalidArgumentsError } from '../../models/numeric/errors.js';
 import { writeRecommendations, type RecommendOptions, type RecommendSummary } from './recommend.js';
 import { writeReplenishment, type ReplenishSummary } from '../replenish/replenish.js';
-import { RECOMMENDATIONS_TABLE, REPLENISHMENT_TABLE } from '../contracts.js';
 
 export interface ActionInputs {
   recommendations: RecommendSummary | null;
   replenishment: ReplenishSummary;
 }
 
-/** Writes `recommendations` and `replenishment`; warnings go to the experiences section. */
+/** Writes `recommendations` and `replenishment` (on every engine); warnings go to the experiences section. */
 export async function writeActionInputs(store: Store, warnings: Warning[], opts: RecommendOptions = {}): Promise<ActionInputs> {
-  if (store.dialect !== 'duckdb') {
-    // Recommendations and replenishment still run on DuckDB only (issue 13): the actions fall back to
-    // the brand's most bought items and each item's own mean interval, as without the tables.
-    const engine = store.dialect === 'clickhouse' ? 'ClickHouse' : 'Postgres';
-    for (const t of [RECOMMENDATIONS_TABLE, REPLENISHMENT_TABLE]) await store.exec(`DROP TABLE IF EXISTS ${t}`);
-    warnings.push({ section: 'experiences', message: `no recommendations or replenishment table written: not yet available on ${engine} (DuckDB only; the actions use the popularity and mean-interval fallbacks)` });
-    return { recommendations: null, replenishment: { table: null, level: null, pairs: 0, customers: 0, dueWithinWeek: 0, fit: null, reason: `not yet available on ${engine}` } };
-  }
   let recommendations: RecommendSummary | null = null;
   try {
     recommendations = await writeRecommendations(store, opts);

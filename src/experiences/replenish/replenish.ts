@@ -10,7 +10,8 @@ import type { Store } from '../../store/types.js';
 import { InvalidArgumentsError } from '../../models/numeric/errors.js';
 import { fitShrinkage, truncatedLogNormalForecast, REPLENISH_DEFAULTS, type ShrinkageFit } from '../../models/replenish/interpurchase.js';
 import { readColumns, writeColumns } from '../../network/io.js';
-import { lit } from '../../sql/quote.js';
+import { num } from '../../sql/quote.js';
+import { dialectOf, replaceTableAs, type Dialect } from '../../sql/dialect.js';
 
 /** The store table the actions step reads. */
 export const REPLENISHMENT_TABLE = 'replenishment';
@@ -30,7 +31,12 @@ interface PairColumns {
   qVarLog: Float64Array;
 }
 
-const dateLit = (d: string): string => `DATE ${lit(d)}`;
+/** The day number (days since 1970-01-01) of a date expression, an integer. */
+const dayNumber = (d: Dialect, e: string): string => `CAST(${d.daysBetween(e, d.date('1970-01-01'))} AS ${d.types.int})`;
+/** The date of a day number. */
+const dateOf = (d: Dialect, n: string): string => `CAST(${d.addDays(d.date('1970-01-01'), n)} AS ${d.types.date})`;
+/** The variance of `e` over the group's rows, 0 with fewer than two (var_samp is NULL there; ClickHouse's varSamp gives nan). */
+const varSamp = (e: string, n: string): string => `CASE WHEN ${n} > 1 THEN var_samp(${e}) ELSE 0 END`;
 
 /**
  * rep_pairs: per (customer, item) with at least two purchase days before `cutoff` — the count, mean
@@ -38,25 +44,36 @@ const dateLit = (d: string): string => `DATE ${lit(d)}`;
  * 1970-01-01), and log quantity per purchase day — with dense integer ids for the model.
  */
 async function buildPairs(store: Store, level: ReplenishLevel, cutoff: string | null): Promise<PairColumns> {
+  const d = dialectOf(store);
+  const int = d.types.int, dbl = d.types.double;
   const item = level === 'item' ? 'item_id' : "''";
-  const where = `type = 'purchase'${level === 'item' ? ' AND item_id IS NOT NULL' : ''}${cutoff === null ? '' : ` AND ts < CAST(${dateLit(cutoff)} AS TIMESTAMP)`}`;
-  await store.exec(`CREATE OR REPLACE TEMP TABLE rep_pairs AS
+  // Postgres refuses a constant in GROUP BY: without items the customer alone is the key
+  const byItem = level === 'item' ? 'item_id, ' : '';
+  const where = `type = 'purchase'${level === 'item' ? ' AND item_id IS NOT NULL' : ''}${cutoff === null ? '' : ` AND ts < ${d.timestamp(cutoff)}`}`;
+  // A quantity's log where it is positive, NULL elsewhere (the aggregates skip it: FILTER on every engine).
+  const lq = `CASE WHEN q > 0 THEN ln(CAST(q AS ${dbl})) END`;
+  const lg = `ln(CAST(gap AS ${dbl}))`;
+  await replaceTableAs(store, 'rep_pairs', `
     WITH d AS (
-      SELECT customer_id, ${item} AS item_key, CAST(ts AS DATE) AS day, sum(quantity) AS q
-      FROM events WHERE ${where} GROUP BY ALL),
-    multi AS (SELECT customer_id, item_key FROM d GROUP BY ALL HAVING count(*) >= 2),
+      SELECT customer_id, ${item} AS item_key, ${d.toDate('ts')} AS day, sum(quantity) AS q
+      FROM events WHERE ${where} GROUP BY customer_id, ${byItem}${d.toDate('ts')}),
+    multi AS (SELECT customer_id, item_key FROM d GROUP BY customer_id, item_key HAVING count(*) >= 2),
     g AS (
-      SELECT *, date_diff('day', lag(day) OVER (PARTITION BY customer_id, item_key ORDER BY day), day) AS gap
-      FROM d SEMI JOIN multi ON multi.customer_id = d.customer_id AND multi.item_key = d.item_key),
+      SELECT d.customer_id AS customer_id, d.item_key AS item_key, d.day AS day, d.q AS q,
+        ${d.daysBetween('d.day', d.lag('d.day', { partitionBy: 'd.customer_id, d.item_key', orderBy: 'd.day' }))} AS gap
+      FROM d JOIN multi ON multi.customer_id = d.customer_id AND multi.item_key = d.item_key),
     s AS (
-      SELECT customer_id, item_key, count(gap)::INTEGER AS n, avg(ln(gap)) AS mean_log, coalesce(var_samp(ln(gap)), 0) AS var_log,
-        avg(gap)::DOUBLE AS mean_gap, date_diff('day', DATE '1970-01-01', max(day))::INTEGER AS last_day,
-        count(q) FILTER (WHERE q > 0)::INTEGER AS q_n, avg(ln(q)) FILTER (WHERE q > 0) AS q_mean_log, coalesce(var_samp(ln(q)) FILTER (WHERE q > 0), 0) AS q_var_log
+      SELECT customer_id, item_key, CAST(count(gap) AS ${int}) AS n, avg(${lg}) AS mean_log, ${varSamp(lg, 'count(gap)')} AS var_log,
+        CAST(avg(gap) AS ${dbl}) AS mean_gap, ${dayNumber(d, 'max(day)')} AS last_day,
+        CAST(count(${lq}) AS ${int}) AS q_n, avg(${lq}) AS q_mean_log, ${varSamp(lq, `count(${lq})`)} AS q_var_log
       FROM g GROUP BY customer_id, item_key)
-    SELECT (row_number() OVER (ORDER BY customer_id, item_key) - 1)::INTEGER AS pid,
-      (dense_rank() OVER (ORDER BY item_key) - 1)::INTEGER AS gid, * FROM s`);
+    SELECT CAST(row_number() OVER (ORDER BY ${d.byteOrder('customer_id')}, ${d.byteOrder('item_key')}) - 1 AS ${int}) AS pid,
+      CAST(dense_rank() OVER (ORDER BY ${d.byteOrder('item_key')}) - 1 AS ${int}) AS gid,
+      customer_id, item_key, n, mean_log, var_log, mean_gap, last_day, q_n, q_mean_log, q_var_log FROM s`, { temp: true });
+  // named as the batch's fields (another engine's rows are read by name; DuckDB's columns by position)
   const b = await readColumns(store,
-    'SELECT gid, n, q_n, last_day, mean_log, var_log, mean_gap, coalesce(q_mean_log, 0), q_var_log FROM rep_pairs ORDER BY pid',
+    `SELECT gid, n, q_n AS "qn", last_day AS "lastDay", mean_log AS "meanLog", var_log AS "varLog", mean_gap AS "meanGap",
+      coalesce(q_mean_log, 0) AS "qMeanLog", q_var_log AS "qVarLog" FROM rep_pairs ORDER BY pid`,
     ['gid', 'n', 'qn', 'lastDay'], ['meanLog', 'varLog', 'meanGap', 'qMeanLog', 'qVarLog']);
   return { length: b.length, ...b.int, ...b.float };
 }
@@ -129,9 +146,10 @@ interface DataSpan {
 
 /** The data's first and last day and the forecast level, in one pass over the events. */
 async function dataSpan(store: Store): Promise<DataSpan | null> {
+  const d = dialectOf(store);
   const [r] = await store.query<{ lo: string | null; hi: string | null; n: number; items: number }>(`
-    SELECT CAST(min(ts) AS DATE)::VARCHAR AS lo, CAST(max(ts) AS DATE)::VARCHAR AS hi,
-      count(*) FILTER (WHERE type = 'purchase')::DOUBLE AS n, count(item_id) FILTER (WHERE type = 'purchase')::DOUBLE AS items
+    SELECT ${d.dateText('min(ts)', 'day')} AS lo, ${d.dateText('max(ts)', 'day')} AS hi,
+      CAST(${d.countIf(`type = 'purchase'`)} AS ${d.types.double}) AS n, CAST(${d.countIf(`type = 'purchase' AND item_id IS NOT NULL`)} AS ${d.types.double}) AS items
     FROM events`);
   if (!r || r.lo === null || r.hi === null) return null;
   return { min: r.lo, max: r.hi, level: Number(r.n) === 0 ? null : Number(r.items) > 0 ? 'item' : 'customer' };
@@ -173,14 +191,16 @@ export async function writeReplenishment(store: Store, opts: { level?: number } 
     const refDay = daysOf(span.max) + 1;
     const f = forecast(pairs, refDay, level);
     await writeForecasts(store, f);
-    const itemCol = lv === 'item' ? 'p.item_key::VARCHAR' : 'NULL::VARCHAR';
-    await store.exec(`CREATE OR REPLACE TABLE ${REPLENISHMENT_TABLE} AS
-      SELECT p.customer_id::VARCHAR AS customer_id, ${itemCol} AS item_id,
-        (DATE '1970-01-01' + f.due)::DATE AS due, (DATE '1970-01-01' + f.lower)::DATE AS due_lower, (DATE '1970-01-01' + f.upper)::DATE AS due_upper,
-        f.quantity::DOUBLE AS quantity, f.quantity_lower::DOUBLE AS quantity_lower, f.quantity_upper::DOUBLE AS quantity_upper
-      FROM rep_pairs p JOIN rep_forecast f USING (pid)`);
-    const [r] = await store.query<{ customers: number; soon: number }>(`SELECT count(DISTINCT customer_id)::DOUBLE AS customers,
-      count(*) FILTER (WHERE due < ${dateLit(span.max)} + 8)::DOUBLE AS soon FROM ${REPLENISHMENT_TABLE}`);
+    const d = dialectOf(store);
+    const text = d.types.text, dbl = d.types.double;
+    const itemCol = lv === 'item' ? `CAST(p.item_key AS ${text})` : `CAST(NULL AS ${text})`;
+    await replaceTableAs(store, REPLENISHMENT_TABLE, `
+      SELECT CAST(p.customer_id AS ${text}) AS customer_id, ${itemCol} AS item_id,
+        ${dateOf(d, 'f.due')} AS due, ${dateOf(d, 'f.lower')} AS due_lower, ${dateOf(d, 'f.upper')} AS due_upper,
+        CAST(f.quantity AS ${dbl}) AS quantity, CAST(f.quantity_lower AS ${dbl}) AS quantity_lower, CAST(f.quantity_upper AS ${dbl}) AS quantity_upper
+      FROM rep_pairs p JOIN rep_forecast f ON f.pid = p.pid`);
+    const [r] = await store.query<{ customers: number; soon: number }>(`SELECT CAST(count(DISTINCT customer_id) AS ${dbl}) AS customers,
+      CAST(${d.countIf(`due < ${dateOf(d, num(daysOf(span.max) + 8))}`)} AS ${dbl}) AS soon FROM ${REPLENISHMENT_TABLE}`);
     const out: ReplenishSummary = { table: REPLENISHMENT_TABLE, level: lv, pairs: pairs.length, customers: Number(r.customers), dueWithinWeek: Number(r.soon), fit: fitSummary(f) };
     if (!f.quantityFit) out.quantityReason = 'no purchase records a quantity, so quantity columns are null';
     return out;
@@ -230,15 +250,17 @@ export async function evaluateReplenishment(store: Store, holdoutFrom: string, o
     const f = forecast(pairs, daysOf(holdoutFrom), level);
     await writeForecasts(store, f);
     const item = lv === 'item' ? 'item_id' : "''";
+    const d = dialectOf(store);
+    const dbl = d.types.double;
     const [r] = await store.query<{ n: number; mae: number | null; cover: number | null; base: number | null }>(`
       WITH actual AS (
-        SELECT customer_id, ${item} AS item_key, date_diff('day', DATE '1970-01-01', min(CAST(ts AS DATE)))::INTEGER AS day
-        FROM events WHERE type = 'purchase' AND ts >= CAST(${dateLit(holdoutFrom)} AS TIMESTAMP)${lv === 'item' ? ' AND item_id IS NOT NULL' : ''}
-        GROUP BY ALL)
-      SELECT count(*)::DOUBLE AS n, avg(abs(f.due - a.day))::DOUBLE AS mae,
-        avg(CASE WHEN a.day BETWEEN f.lower AND f.upper THEN 1.0 ELSE 0.0 END)::DOUBLE AS cover,
-        avg(abs(f.baseline_due - a.day))::DOUBLE AS base
-      FROM rep_pairs p JOIN rep_forecast f USING (pid) JOIN actual a ON a.customer_id = p.customer_id AND a.item_key = p.item_key`);
+        SELECT customer_id, ${item} AS item_key, ${dayNumber(d, `min(${d.toDate('ts')})`)} AS first_day
+        FROM events WHERE type = 'purchase' AND ts >= ${d.timestamp(holdoutFrom)}${lv === 'item' ? ' AND item_id IS NOT NULL' : ''}
+        GROUP BY customer_id${lv === 'item' ? ', item_id' : ''})
+      SELECT CAST(count(*) AS ${dbl}) AS n, CAST(avg(abs(f.due - a.first_day)) AS ${dbl}) AS mae,
+        CAST(avg(CASE WHEN a.first_day BETWEEN f.lower AND f.upper THEN 1.0 ELSE 0.0 END) AS ${dbl}) AS cover,
+        CAST(avg(abs(f.baseline_due - a.first_day)) AS ${dbl}) AS base
+      FROM rep_pairs p JOIN rep_forecast f ON f.pid = p.pid JOIN actual a ON a.customer_id = p.customer_id AND a.item_key = p.item_key`);
     const n = Number(r.n);
     const out: ReplenishEvaluation = {
       holdoutFrom, level: lv, pairs: n, pairsForecast: pairs.length,
