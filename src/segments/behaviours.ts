@@ -125,17 +125,17 @@ export async function scoreBehaviours(store: Store, info: FactsInfo, opts: Parti
       continue;
     }
     rates.push(`(n_${r.behaviour} + ${o.priorWeeks} * ${a.brandRatePerWeek}) / (weeks + ${o.priorWeeks}) AS ${r.behaviour}_rate`);
-    ranked.push(`q_${r.behaviour} AS (SELECT customer_id, ${midPercentile(t.double, `${r.behaviour}_rate`, info.customers)} AS ${r.behaviour} FROM ${RATES_TABLE})`);
+    ranked.push(`q_${r.behaviour} AS (SELECT rid, ${midPercentile(t.double, `${r.behaviour}_rate`, info.customers)} AS ${r.behaviour} FROM ${RATES_TABLE})`);
     cols.push(`q_${r.behaviour}.${r.behaviour} AS ${r.behaviour}`);
   }
-  // one narrow window per behaviour (customer_id and the rate only), joined back by customer
+  // one narrow window per behaviour (a row number and the rate only), joined back on the row number (cheaper than on the customer id)
   // the rates once (a table: each window reads it, a CTE would be evaluated per reference)
-  await replaceTableAs(store, RATES_TABLE, `SELECT customer_id, ${rates.join(', ')} FROM ${COUNTS_TABLE}`, { temp: true });
+  await replaceTableAs(store, RATES_TABLE, `SELECT customer_id, ${rates.join(', ')}, row_number() OVER () AS rid FROM ${COUNTS_TABLE}`, { temp: true });
   await store.exec(`DROP TABLE IF EXISTS ${COUNTS_TABLE}`);
   await replaceTableAs(store, BEHAVIOURS_TABLE, `
     ${ranked.length ? `WITH ${ranked.join(',\n    ')}` : ''}
     SELECT r.customer_id AS customer_id, ${cols.join(', ')}, ${BEHAVIOURS.map((b) => `r.${b}_rate AS ${b}_rate`).join(', ')} FROM ${RATES_TABLE} r
-    ${BEHAVIOUR_RULES.filter((_, i) => out[i].available).map((x) => `JOIN q_${x.behaviour} ON q_${x.behaviour}.customer_id = r.customer_id`).join(' ')}`);
+    ${BEHAVIOUR_RULES.filter((_, i) => out[i].available).map((x) => `JOIN q_${x.behaviour} ON q_${x.behaviour}.rid = r.rid`).join(' ')}`);
   await store.exec(`DROP TABLE IF EXISTS ${RATES_TABLE}`);
   return out;
 }
