@@ -1,5 +1,5 @@
 /**
- * Thin segments: k-means (k-means++ seeding, ml-kmeans) over standardised features of every customer with a purchase —
+ * Thin segments: k-means (k-means++ seeding; models/cluster/kmeans.ts, bit-for-bit ml-kmeans) over standardised features of every customer with a purchase —
  * the available behaviour scores, RFM (days since the last event, purchase days, spend per purchase
  * day), CLV, P(alive) and network position (PageRank) — with k chosen by the mean silhouette
  * (Rousseeuw 1987) on a seeded subsample. Each feature is first turned into its mid-percentile among
