@@ -1,5 +1,5 @@
 /**
- * Thin segments: k-means (k-means++ seeding, ml-kmeans) over standardised features of every customer with a purchase —
+ * Thin segments: k-means (k-means++ seeding; models/cluster/kmeans.ts, bit-for-bit ml-kmeans) over standardised features of every customer with a purchase —
  * the available behaviour scores, RFM (days since the last event, purchase days, spend per purchase
  * day), CLV, P(alive) and network position (PageRank) — with k chosen by the mean silhouette
  * (Rousseeuw 1987) on a seeded subsample. Each feature is first turned into its mid-percentile among
@@ -135,17 +135,28 @@ export async function segmentCustomers(store: Store, info: FactsInfo, availabili
       assignedCustomers: 0, customerEquity: null, equityCheck: { segmentsSum: null, customerEquity: null, relativeError: null }, rfm,
     };
   }
-  // mid-percentile of each feature among the buyers (one narrow window per feature, joined back), then the sample the fit sees
-  const [{ buyers: nBuyers }] = await store.query<{ buyers: number }>(`SELECT count(*) AS buyers FROM ${CUSTOMER_FACTS_TABLE} f JOIN ${BEHAVIOURS_TABLE} b ON b.customer_id = f.customer_id WHERE f.n_purchase > 0`);
-  const ranked = features.map((_, i) => `q${i} AS (SELECT customer_id, ${midPercentile(d.types.double, `v${i}`, Math.max(1, Number(nBuyers)), 1)} AS p${i} FROM ${SEGMENT_RAW})`);
-  // the sample order: a hash that is the same on every engine, so every engine fits the same customers
-  // the raw values once (a table: each window reads it, a CTE would be evaluated per reference)
-  await replaceTableAs(store, SEGMENT_RAW, `SELECT f.customer_id AS customer_id, ${features.map((x, i) => `${dbl(x.sql)} AS v${i}`).join(', ')}, f.weeks_observed AS w
+  // mid-percentile of each feature among the buyers, then the sample the fit sees
+  // the raw values once (a table: each window reads it, a CTE would be evaluated per reference), numbered: the
+  // per-feature percentiles join back on that integer, cheaper than on the customer id
+  await replaceTableAs(store, SEGMENT_RAW, `SELECT f.customer_id AS customer_id, ${features.map((x, i) => `${dbl(x.sql)} AS v${i}`).join(', ')}, f.weeks_observed AS w,
+    row_number() OVER () AS rid
     FROM ${CUSTOMER_FACTS_TABLE} f JOIN ${BEHAVIOURS_TABLE} b ON b.customer_id = f.customer_id WHERE f.n_purchase > 0`, { temp: true });
+  const [{ buyers: nBuyers }] = await store.query<{ buyers: number }>(`SELECT count(*) AS buyers FROM ${SEGMENT_RAW}`);
+  const rows = Math.max(1, Number(nBuyers));
+  // one narrow window per feature; a feature with few distinct values (purchase days, a count) ranks its distinct
+  // values instead — (rows below + rows at or below) from the running count, the same integer midPercentile takes —
+  // and joins back on the value
+  const byValue = (i: number): boolean => features[i].name === 'frequency';
+  const ranked = features.map((_, i) => byValue(i)
+    ? `q${i} AS (SELECT v, CAST(le - c + le AS ${d.types.double}) / 2 / ${rows} AS p${i} FROM (
+        SELECT v, c, sum(c) OVER (ORDER BY v ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS le
+        FROM (SELECT v${i} AS v, count(*) AS c FROM ${SEGMENT_RAW} GROUP BY v${i}) g${i}) s${i})`
+    : `q${i} AS (SELECT rid, ${midPercentile(d.types.double, `v${i}`, rows, 1)} AS p${i} FROM ${SEGMENT_RAW})`);
+  // the sample order: a hash that is the same on every engine, so every engine fits the same customers
   await replaceTableAs(store, 'segment_features', `
     WITH ${ranked.join(',\n    ')}
     SELECT raw.customer_id AS customer_id, ${features.map((_, i) => `q${i}.p${i} AS p${i}`).join(', ')}, ${d.portableHash(`raw.customer_id || '${o.seed}'`)} AS h, raw.w AS w FROM ${SEGMENT_RAW} raw
-    ${features.map((_, i) => `JOIN q${i} ON q${i}.customer_id = raw.customer_id`).join(' ')}`, { temp: true });
+    ${features.map((_, i) => (byValue(i) ? `JOIN q${i} ON q${i}.v = raw.v${i}` : `JOIN q${i} ON q${i}.rid = raw.rid`)).join(' ')}`, { temp: true });
   await store.exec(`DROP TABLE IF EXISTS ${SEGMENT_RAW}`);
   const stats = await store.query<Record<string, number>>(`SELECT ${features.map((_, i) => `avg(p${i}) AS m${i}, coalesce(stddev_pop(p${i}), 0) AS s${i}`).join(', ')} FROM segment_features`);
   const mean = features.map((_, i) => Number(stats[0][`m${i}`]));

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { adjustedRandIndex, averageRanks, spearman } from './agreement.js';
+import { kmeans as mlKmeans } from 'ml-kmeans';
 import { chooseK, kmeans, nearest, silhouette } from './kmeans.js';
 import { createRng, normal } from '../numeric/random.js';
 import { InvalidArgumentsError } from '../numeric/errors.js';
@@ -71,4 +72,35 @@ test('k-means++ recovers three separated Gaussian blobs, reproducibly; the silho
   assert.equal(choice.scores.length, 5);
   assert.throws(() => kmeans([[1], [2]], 3), InvalidArgumentsError);
   assert.throws(() => kmeans([[1], [NaN], [3]], 2), /non-finite/);
+});
+
+test('k-means is bit-for-bit ml-kmeans 7 (k-means++ seeding, same seed): centroids, labels and iterations, ties and duplicates included', () => {
+  const rng = createRng(23);
+  const sets: number[][][] = [
+    blobs(4, [[0, 0], [3, 1], [1, 4], [5, 5]], 120, 1.3).data,
+    Array.from({ length: 400 }, () => Array.from({ length: 7 }, () => normal(rng, 0, 1))),
+    // few distinct values: many tied distances and duplicate points
+    Array.from({ length: 300 }, () => Array.from({ length: 3 }, () => Math.floor(rng.next() * 3))),
+  ];
+  for (const data of sets) {
+    for (const k of [1, 2, 3, 5, 8]) {
+      for (const [seed, tolerance] of [[1, 1e-6], [9, 0.02]] as const) {
+        const ours = kmeans(data, k, { seed, restarts: 1, tolerance });
+        const ref = mlKmeans(data, k, { initialization: 'kmeans++', seed, maxIterations: 100, tolerance });
+        assert.deepEqual(ours.centroids, ref.centroids, `k ${k} seed ${seed}`);
+        assert.deepEqual(Array.from(ours.labels), ref.clusters, `k ${k} seed ${seed}`);
+        assert.equal(ours.iterations, ref.iterations);
+      }
+    }
+  }
+});
+
+test('chooseK: every silhouette is the one computed for its k alone (the whole data as the subsample, in another order: to rounding)', () => {
+  const { data } = blobs(5, [[0, 0, 0], [4, 0, 0], [0, 4, 4], [4, 4, 0]], 60, 1);
+  const choice = chooseK(data, 2, 6, { seed: 3, silhouetteSample: 240 });
+  for (const s of choice.scores) {
+    const fit = kmeans(data, s.k, { seed: 3 });
+    assert.ok(Math.abs(s.silhouette! - silhouette(data, fit.labels, s.k)!) < 1e-12, `k ${s.k}`);
+    assert.equal(s.inertia, fit.inertia);
+  }
 });
