@@ -57,8 +57,8 @@ const sqlList = (xs: readonly string[]): string => xs.map((x) => `'${x.replace(/
 /** Scratch tables of buildCustomerFacts (dropped when it returns). */
 const SCRATCH = {
   days: '_facts_purchase_days',
+  customerItems: '_facts_customer_items',
   buckets: '_facts_buckets',
-  purchases: '_facts_purchases',
   windows: '_facts_purchase_windows',
   agg: '_facts_agg',
 } as const;
@@ -94,6 +94,11 @@ export function customerFactsStatements(o: typeof FACTS_DEFAULTS, hasClv: boolea
     [SCRATCH.days, `
       SELECT customer_id, item_id, ${d.toDate('ts')} AS d, ${d.countIf()} AS n, sum(coalesce(quantity, 1)) AS q, sum(amount) AS day_spend
       FROM events WHERE type = 'purchase' GROUP BY customer_id, item_id, ${d.toDate('ts')}`, true],
+    // every customer × item the events name: its carts and saves (customer_item_facts) and the customer's distinct items, in one pass
+    [SCRATCH.customerItems, `
+      SELECT customer_id, item_id, ${d.countIf("type = 'cart'")} AS carts, ${d.countIf("type = 'save'")} AS saves,
+        max(CASE WHEN type = 'cart' THEN ts END) AS last_cart
+      FROM events WHERE item_id IS NOT NULL GROUP BY customer_id, item_id`, true],
     [tables.items, `
     WITH gaps AS (
       SELECT customer_id, item_id, d, n, q, day_spend, ${d.daysBetween('d', gap('customer_id, item_id'))} AS gap
@@ -103,9 +108,7 @@ export function customerFactsStatements(o: typeof FACTS_DEFAULTS, hasClv: boolea
         min(d) AS first_purchase, max(d) AS last_purchase, avg(gap) AS mean_gap_days, ${d.stddevSamp('gap')} AS sd_gap_days
       FROM gaps GROUP BY customer_id, item_id
     ), intent AS (
-      SELECT customer_id, item_id, ${d.countIf("type = 'cart'")} AS carts, ${d.countIf("type = 'save'")} AS saves,
-        max(CASE WHEN type = 'cart' THEN ts END) AS last_cart
-      FROM events WHERE type IN ('cart', 'save') AND item_id IS NOT NULL GROUP BY customer_id, item_id
+      SELECT customer_id, item_id, carts, saves, last_cart FROM ${SCRATCH.customerItems} WHERE carts > 0 OR saves > 0
     )
     SELECT coalesce(b.customer_id, i.customer_id) AS customer_id, coalesce(b.item_id, i.item_id) AS item_id,
       coalesce(b.purchases, 0) AS purchases, coalesce(b.purchase_days, 0) AS purchase_days, b.quantity AS quantity, b.spend AS spend,
@@ -115,15 +118,14 @@ export function customerFactsStatements(o: typeof FACTS_DEFAULTS, hasClv: boolea
     FROM bought b FULL OUTER JOIN intent i ON i.customer_id = b.customer_id AND i.item_id = b.item_id`, false],
     [SCRATCH.buckets, `
       SELECT customer_id, ${bk('ts')} AS b, min(ts) AS first_ts, max(ts) AS last_ts FROM events GROUP BY customer_id, ${bk('ts')}`, true],
-    // each purchase joins its own bucket and the one before (two rows per purchase)
-    [SCRATCH.purchases, `
-      SELECT customer_id, event_id, ts, b AS jb FROM (SELECT customer_id, event_id, ts, ${bk('ts')} AS b FROM events WHERE type = 'purchase') p0
-      UNION ALL
-      SELECT customer_id, event_id, ts, b - 1 AS jb FROM (SELECT customer_id, event_id, ts, ${bk('ts')} AS b FROM events WHERE type = 'purchase') p1`, true],
+    // each purchase joins its own bucket and the one before (two rows per purchase, from one scan of the purchases)
     [SCRATCH.windows, `
       SELECT p.customer_id AS customer_id, ${d.countIf("e.type = 'view'")} AS views_before, ${d.countIf("e.type = 'purchase'")} AS purchases_in_window,
         ${d.argMax('e.type', ['e.ts', 'e.event_id'], '(e.ts < p.ts OR (e.ts = p.ts AND e.event_id < p.event_id))')} AS prev_type
-      FROM ${SCRATCH.purchases} p JOIN events e ON e.customer_id = p.customer_id AND ${bk('e.ts')} = p.jb
+      FROM (SELECT p0.customer_id AS customer_id, p0.event_id AS event_id, p0.ts AS ts, p0.b - k.o AS jb
+            FROM (SELECT customer_id, event_id, ts, ${bk('ts')} AS b FROM events WHERE type = 'purchase') p0
+            CROSS JOIN (SELECT 0 AS o UNION ALL SELECT 1 AS o) k) p
+      JOIN events e ON e.customer_id = p.customer_id AND ${bk('e.ts')} = p.jb
       WHERE e.ts >= ${d.addSeconds('p.ts', -60 * g)} AND e.ts <= p.ts
       GROUP BY p.customer_id, p.event_id, p.ts`, true],
     [SCRATCH.agg, `
@@ -131,8 +133,6 @@ export function customerFactsStatements(o: typeof FACTS_DEFAULTS, hasClv: boolea
         min(CASE WHEN type = 'purchase' THEN ts END) AS first_purchase, max(CASE WHEN type = 'purchase' THEN ts END) AS last_purchase,
         ${d.countIf()} AS events,
         ${EVENT_TYPES.map((x) => `${d.countIf(`type = '${x}'`)} AS n_${x}`).join(',\n        ')},
-        ${d.countIf(`lower(channel) IN (${app}) AND type <> 'exposure'`)} AS app_events,
-        ${d.countIf("channel IS NOT NULL AND type <> 'exposure'")} AS channel_events,
         sum(CASE WHEN type = 'purchase' THEN amount END) AS spend,
         sum(CASE WHEN type = 'return' THEN abs(amount) END) AS returned,
         ${d.countIf('props IS NOT NULL')} AS props_events,
@@ -141,9 +141,11 @@ export function customerFactsStatements(o: typeof FACTS_DEFAULTS, hasClv: boolea
     [tables.facts, `
     WITH bounds AS (SELECT max(last_event) AS as_of FROM ${SCRATCH.agg}),
     channels AS (
-      SELECT customer_id, ${d.countIf()} AS channels FROM (SELECT DISTINCT customer_id, channel FROM events WHERE type <> 'exposure' AND channel IS NOT NULL) c0 GROUP BY customer_id
+      SELECT customer_id, ${d.countIf()} AS channels, CAST(sum(CASE WHEN lower(channel) IN (${app}) THEN n END) AS ${t.bigint}) AS app_events,
+        CAST(sum(n) AS ${t.bigint}) AS channel_events
+      FROM (SELECT customer_id, channel, ${d.countIf()} AS n FROM events WHERE type <> 'exposure' AND channel IS NOT NULL GROUP BY customer_id, channel) c0 GROUP BY customer_id
     ), distinct_items AS (
-      SELECT customer_id, ${d.countIf()} AS distinct_items FROM (SELECT DISTINCT customer_id, item_id FROM events WHERE item_id IS NOT NULL) i0 GROUP BY customer_id
+      SELECT customer_id, ${d.countIf()} AS distinct_items FROM ${SCRATCH.customerItems} GROUP BY customer_id
     ), sessions AS (
       SELECT x.customer_id AS customer_id, ${d.countIf(`p.b IS NULL OR x.first_ts > ${d.addSeconds('p.last_ts', 60 * g)}`)} AS sessions
       FROM ${SCRATCH.buckets} x LEFT JOIN ${SCRATCH.buckets} p ON p.customer_id = x.customer_id AND p.b = x.b - 1 GROUP BY x.customer_id
@@ -168,7 +170,7 @@ export function customerFactsStatements(o: typeof FACTS_DEFAULTS, hasClv: boolea
       SELECT a.customer_id AS customer_id, a.first_event AS first_event, a.last_event AS last_event, a.first_purchase AS first_purchase,
         a.last_purchase AS last_purchase, a.events AS events,
         ${EVENT_TYPES.map((x) => `a.n_${x} AS n_${x}`).join(', ')},
-        coalesce(c.channels, 0) AS channels, a.app_events AS app_events, a.channel_events AS channel_events, coalesce(di.distinct_items, 0) AS distinct_items,
+        coalesce(c.channels, 0) AS channels, coalesce(c.app_events, 0) AS app_events, coalesce(c.channel_events, 0) AS channel_events, coalesce(di.distinct_items, 0) AS distinct_items,
         a.spend AS spend, a.returned AS returned, CAST(s.sessions AS ${wide}) AS sessions, coalesce(w.purchase_sessions, 0) AS purchase_sessions,
         coalesce(w.direct_purchases, 0) AS direct_purchases, CAST(w.views_before_purchases AS ${wide}) AS views_before_purchases,
         a.props_events AS props_events, a.configured_carts AS configured_carts
