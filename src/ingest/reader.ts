@@ -47,6 +47,11 @@ export interface SourceReader {
   /** NUL bytes are looked for in whole lines (ingest.ts, countRecords), not per field in the mapping. */
   nulChecked?: boolean;
   /**
+   * An empty value, quoted or not, is already NULL (DuckDB's CSV reader: nullstr '' with
+   * allow_quoted_nulls), so the mapping needs no NULLIF per field.
+   */
+  emptyIsNull?: boolean;
+  /**
    * DuckDB's CSV reader: a condition over `from`'s columns that is true when a record is not one clean
    * physical line — one of its values holds a line break (a quoted field ran over lines) or a NUL byte.
    * It stands in for counting the file's lines (ingest.ts, ingestWithIds).
@@ -153,6 +158,14 @@ export function readHeader(dataPath: string, delimiter: string, quote: string): 
 }
 
 /**
+ * Lines of up to 16 MiB, read in 32 MiB buffers. DuckDB's buffers are 16 times max_line_size unless
+ * told otherwise: 256 MiB each here, which cost the 10.8M-event bench file's scan ~400 MiB of peak RSS
+ * and a quarter of its CPU time (page faults); 32 MiB is DuckDB's own buffer size for its default
+ * 2 MiB lines (it must be at least max_line_size).
+ */
+const LINE_BUFFERS = 'max_line_size=16777216, buffer_size=33554432';
+
+/**
  * The read_csv options Spiral always uses: the stated dialect, the known columns, every column as
  * text (so bad values become reasons, not crashes), no sniffing, and no error tolerance: DuckDB's
  * own error handling (ignore_errors, store_rejects) loses rows or fails internally on damaged files
@@ -169,13 +182,16 @@ export function csvOptions(reader: { dataPath: string; columns: string[]; header
     `escape=${lit(quote)}`,
     `new_line=${reader.crlf ? "'\\r\\n'" : "'\\n'"}`,
     'null_padding=false',
-    'max_line_size=16777216',
+    // an empty value, quoted ("") or not, is NULL (SourceReader.emptyIsNull)
+    "nullstr=''",
+    'allow_quoted_nulls=true',
+    LINE_BUFFERS,
   ].join(', ');
 }
 
 /** Every physical line as one text column (no quoting): for counting lines and reading NDJSON. Fails on bytes that are not UTF-8. */
 export function linesFrom(dataPath: string): string {
-  return `read_csv(${lit(dataPath)}, header=false, auto_detect=false, columns={'spiral_line':'VARCHAR'}, delim=E'\\x01', quote='', escape='', strict_mode=false, max_line_size=16777216)`;
+  return `read_csv(${lit(dataPath)}, header=false, auto_detect=false, columns={'spiral_line':'VARCHAR'}, delim=E'\\x01', quote='', escape='', strict_mode=false, ${LINE_BUFFERS})`;
 }
 
 /** Opens a file with the fast reader (DuckDB's own CSV and JSON readers). */
@@ -228,7 +244,7 @@ export async function openReader(path: string, mapping: Mapping, tag: string): P
   // every value of the record at once: one concat and two byte searches cost less than a search per value
   const all = `concat(${columns.map(ident).join(', ')})`;
   return {
-    ...base, dataPath, notes, dispose, format, header, rawExpr: null, columns, nulChecked: true,
+    ...base, dataPath, notes, dispose, format, header, rawExpr: null, columns, nulChecked: true, emptyIsNull: true,
     notOneLine: `(contains(${all}, chr(10)) OR contains(${all}, chr(0)))`,
     from: unread.length === 0 ? csv
       : `(SELECT * FROM ${csv} WHERE ${unread.map((c) => `coalesce(strlen(${ident(c)}), 0)`).join(' + ')} >= 0)`,
@@ -262,7 +278,7 @@ export async function openRepairReader(store: Store, fast: SourceReader, mapping
     columns: columns.length,
   };
   const reader: SourceReader = {
-    ...fast, exact: true, nulChecked: false, rawExpr: 'spiral_raw', errorExpr: 'spiral_perr', passthrough,
+    ...fast, exact: true, nulChecked: false, emptyIsNull: false, rawExpr: 'spiral_raw', errorExpr: 'spiral_perr', passthrough,
     from: `(SELECT spiral_start, spiral_last, spiral_raw, spiral_perr, spiral_f FROM ${records})`,
     column: (name) => `spiral_f[${index.get(name) ?? 0}]`,
   };
