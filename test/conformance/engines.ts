@@ -158,11 +158,12 @@ export async function writeSameClvScores(env: Engines): Promise<void> {
 /**
  * What follows a model fit in an analysis result: the same data in, the same fit out to the
  * optimiser's precision (compared to a model tolerance, not 1e-9). The network's referral values
- * add each referred customer's CLV from clv_scores, so they carry that fit too (one run under load
- * saw 7 of them 1e-9 apart).
+ * and its network value (network-adjusted CLV and its shares) are built on each customer's CLV from
+ * clv_scores, so they carry that fit too (runs under load saw referral values and the network share
+ * 1e-9 apart).
  */
 export const isModelPath = (path: string): boolean =>
-  /[Rr]eferralValue|^\.clv\.|^\.brand\.(overall|diffusion|cocreation|brands)|^\.brand\.clv|equity|Equity|[Cc]lv|atRisk|pAlive|expectedValue|meanExpected|^\.strategy\.|\.criterion\.scores\[\d+\]\.silhouette/.test(path);
+  /[Rr]eferralValue|^\.network\.networkValue\.|^\.clv\.|^\.brand\.(overall|diffusion|cocreation|brands)|^\.brand\.clv|equity|Equity|[Cc]lv|atRisk|pAlive|expectedValue|meanExpected|^\.strategy\.|\.criterion\.scores\[\d+\]\.silhouette/.test(path);
 
 /**
  * An analysis result without what names the store or the run (generatedAt, store, timings,
