@@ -56,7 +56,8 @@ export class ServerContext {
   async openAll(): Promise<string[]> {
     const names = this.keys.workspaces();
     for (const n of names) {
-      await this.workspace(n);
+      const w = await this.workspace(n);
+      await w.queue.prepare();
       // Parse each latest analysis and serialise the dashboard overview's fields now, not on the first dashboard visit (0.5 s for a 1M-customer one).
       try {
         readAnalysisFieldsJson(this.options.dataDir, n, OVERVIEW_FIELDS);

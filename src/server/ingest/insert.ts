@@ -20,6 +20,7 @@
  */
 import { accumulateIngestSql, recordIngest } from '../../ingest/insert.js';
 import type { DuckDbStore } from '../../store/duckdb/index.js';
+import { hashHalves, type KnownIds } from './known-ids.js';
 import type { CanonicalRow } from './segment.js';
 
 /** The `source` column of events that came over HTTP, and of their provenance rows in `ingests`. */
@@ -27,6 +28,8 @@ export const HTTP_SOURCE = 'http';
 
 /** The stored ones among a JSON array of event ids. */
 const PROBE = `SELECT event_id FROM events WHERE event_id IN (SELECT unnest(from_json(?, '["VARCHAR"]')))`;
+/** The hash halves of each id of a JSON array (the filter's keys, ./known-ids.ts). */
+const HASHES = `SELECT id, ${hashHalves('id')} FROM (SELECT unnest(from_json(?, '["VARCHAR"]')) AS id)`;
 
 /** Per connection, the runs whose provenance row is committed: their commits update it in the COMMIT's own statement. */
 const recordedRuns = new WeakMap<DuckDbStore, Set<string>>();
@@ -35,17 +38,23 @@ const recordedRuns = new WeakMap<DuckDbStore, Set<string>>();
  * Stores the rows not stored yet and returns their event ids (an id repeated within the rows keeps
  * its first row). `runId` names the service run: its one provenance row (source "http")
  * accumulates the counts of every commit of the run. Calls on one connection must not overlap.
+ * `known`, the filter of the store's ids (./known-ids.ts), narrows the probe to the ids it cannot
+ * rule out (none, for new events: then there is no probe) and gets the committed ids.
  */
-export async function insertNewEvents(store: DuckDbStore, rows: readonly CanonicalRow[], runId: string): Promise<Set<string>> {
+export async function insertNewEvents(store: DuckDbStore, rows: readonly CanonicalRow[], runId: string, known: KnownIds | null = null): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
   const first = new Map<string, CanonicalRow>();
   for (const r of rows) if (!first.has(r.event_id)) first.set(r.event_id, r);
   let runs = recordedRuns.get(store);
   if (!runs) recordedRuns.set(store, (runs = new Set()));
+  const hashes = known ? await store.query<{ id: string; lo: number; hi: number }>(HASHES, [JSON.stringify([...first.keys()])]) : [];
+  const candidates = known ? hashes.filter((h) => known.mayHold(h.lo, h.hi)).map((h) => h.id) : [...first.keys()];
   await store.exec('BEGIN TRANSACTION');
   try {
-    const stored = await store.query<{ event_id: string }>(PROBE, [JSON.stringify([...first.keys()])]);
-    for (const r of stored) first.delete(r.event_id);
+    if (candidates.length > 0) {
+      const stored = await store.query<{ event_id: string }>(PROBE, [JSON.stringify(candidates)]);
+      for (const r of stored) first.delete(r.event_id);
+    }
     const fresh = [...first.values()];
     if (fresh.length > 0) {
       await store.append('events', fresh.map((r) => [
@@ -62,6 +71,7 @@ export async function insertNewEvents(store: DuckDbStore, rows: readonly Canonic
       await store.exec('COMMIT');
     }
     runs.add(runId);
+    if (known) for (const h of hashes) if (first.has(h.id)) known.add(h.lo, h.hi);
     return new Set(first.keys());
   } catch (e) {
     try {

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DuckDbStore } from '../../store/duckdb/index.js';
 import { insertNewEvents } from './insert.js';
+import { KnownIds } from './known-ids.js';
 import type { CanonicalRow } from './segment.js';
 
 interface Pending {
@@ -36,8 +37,20 @@ export class GroupCommitQueue {
   /** The provenance run of this queue: one `ingests` row (source "http") per queue, i.e. per service run and workspace. */
   readonly runId = randomUUID();
 
+  /** The filter of the store's event ids (./known-ids.ts); null when the store is too large for one. */
+  private known: Promise<KnownIds | null> | null = null;
+
   /** @param maxRows rows per transaction at most (a larger backlog is committed in several). */
   constructor(private readonly store: DuckDbStore, private readonly maxRows = 50_000) {}
+
+  /**
+   * Builds the filter of the ids the store holds (the service does this before it reports ready; the
+   * first commit would otherwise). A filter that cannot be built means a probe on every commit, as
+   * without one: slower, never wrong.
+   */
+  prepare(): Promise<KnownIds | null> {
+    return (this.known ??= KnownIds.build(this.store).catch(() => null));
+  }
 
   /** Commits the rows (with the rows of other requests that arrive meanwhile); resolves with how many were new. */
   submit(rows: CanonicalRow[]): Promise<number> {
@@ -68,7 +81,8 @@ export class GroupCommitQueue {
 
   private async commit(group: Pending[]): Promise<void> {
     try {
-      const inserted = await insertNewEvents(this.store, group.flatMap((p) => p.rows), this.runId);
+      const known = await this.prepare();
+      const inserted = await insertNewEvents(this.store, group.flatMap((p) => p.rows), this.runId, known);
       this.stats.commits++;
       this.stats.rows += inserted.size;
       for (const p of group) {
@@ -78,6 +92,11 @@ export class GroupCommitQueue {
           if (inserted.delete(r.event_id)) k++;
         }
         p.resolve(k);
+      }
+      // The ids doubled since the filter was built: rebuild it (between commits, on this connection).
+      if (known?.full) {
+        this.known = null;
+        await this.prepare();
       }
     } catch (e) {
       if (group.length === 1) {
