@@ -28,7 +28,12 @@ import { ROOT, loadAverage, spiralCli } from './_process.js';
 const SECONDS = Number(process.env.BENCH_SERVER_SECONDS ?? 20);
 /** The lighter-clients runs are longer: at 64MB of WAL per checkpoint the store checkpoints about every 15 s at 60,000 events/s, so a 60 s run holds several. */
 const LIGHT_SECONDS = Number(process.env.BENCH_SERVER_LIGHT_SECONDS ?? 60);
-const CLIENTS = Number(process.env.BENCH_SERVER_CLIENTS ?? 8);
+/**
+ * Concurrent clients. With group commit, more clients buy throughput with latency: on this machine
+ * (2 cores shared by the clients and the server) 4 clients gave ~45,000 events/s at p99 60–78 ms,
+ * 8 gave ~54,000 at p99 118–127 ms, 6 both targets (bench/results/server.md).
+ */
+const CLIENTS = Number(process.env.BENCH_SERVER_CLIENTS ?? 6);
 export const PER_BATCH = 500;
 const GROUP = 10;
 /** The lighter clients build this many events/s worth of bodies for the run before it starts (more are built inline). */
