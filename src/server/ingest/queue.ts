@@ -40,20 +40,8 @@ export class GroupCommitQueue {
   /** The filter of the store's event ids (./known-ids.ts); null when the store is too large for one. */
   private known: Promise<KnownIds | null> | null = null;
 
-  /** Rows committed since the buffer pool was last trimmed (see trimCache). */
-  private sinceTrim = 0;
-
-  /**
-   * @param maxRows rows per transaction at most (a larger backlog is committed in several).
-   * @param trim when to drop the blocks checkpoints wrote from DuckDB's buffer pool: every `everyRows`
-   *   committed rows, if `allowed()` (the service: no analysis running on the workspace), then the
-   *   store's memory limit is set back to `memoryLimit` (the one it was opened with). 0: never.
-   */
-  constructor(
-    private readonly store: DuckDbStore,
-    private readonly maxRows = 50_000,
-    private readonly trim: { everyRows: number; allowed: () => boolean; memoryLimit: string } = { everyRows: 0, allowed: () => false, memoryLimit: '' },
-  ) {}
+  /** @param maxRows rows per transaction at most (a larger backlog is committed in several). */
+  constructor(private readonly store: DuckDbStore, private readonly maxRows = 50_000) {}
 
   /**
    * Builds the filter of the ids the store holds (the service does this before it reports ready; the
@@ -110,11 +98,6 @@ export class GroupCommitQueue {
         this.known = null;
         await this.prepare();
       }
-      this.sinceTrim += inserted.size;
-      if (this.trim.everyRows > 0 && this.sinceTrim >= this.trim.everyRows && this.trim.allowed()) {
-        this.sinceTrim = 0;
-        await trimCache(this.store, this.trim.memoryLimit);
-      }
     } catch (e) {
       if (group.length === 1) {
         group[0].reject(e);
@@ -128,27 +111,5 @@ export class GroupCommitQueue {
   async close(): Promise<void> {
     this.closed = true;
     while (this.running) await this.running;
-  }
-}
-
-/** What trimCache lowers the memory limit to for a moment. */
-const TRIM_LIMIT = '64MB';
-
-/**
- * Drops unpinned blocks from DuckDB's buffer pool by lowering the store's memory limit for a moment
- * and setting it back. A checkpoint leaves the blocks it wrote in the pool (about 27 bytes per
- * appended event, bench/results/server-soak.md) until memory runs short, so an ingest-only service's
- * RSS rose with every event up to the 1GB limit. The blocks stay on disk; a query that needs them
- * reads them again. 8–25 ms. `limit` is the store's own (as given when it was opened: reading it
- * back from DuckDB rounds it to 0.1 MiB, which repeated trims would compound). The limit is instance-wide: a query running meanwhile on another
- * connection could fail for want of memory, so the service trims only when no analysis runs.
- */
-export async function trimCache(store: DuckDbStore, limit: string, to = TRIM_LIMIT): Promise<void> {
-  try {
-    await store.exec(`SET memory_limit = '${to}'`);
-  } catch {
-    // more is pinned than the lower limit holds: nothing to trim now
-  } finally {
-    await store.exec(`SET memory_limit = '${limit.replace(/'/g, "''")}'`);
   }
 }
