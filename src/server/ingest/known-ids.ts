@@ -29,11 +29,10 @@ const CHUNK = 2_000_000;
 export const hashHalves = (expr: string) => `CAST(hash(${expr}) & 4294967295 AS UINTEGER) AS lo, CAST(hash(${expr}) >> 32 AS UINTEGER) AS hi`;
 
 export class KnownIds {
-  private bits: Uint32Array;
-  private readonly m: number;
-  private constructor(private ids: number, bits: number) {
-    this.m = bits;
-    this.bits = new Uint32Array(Math.ceil(bits / 32));
+  private readonly bits: Uint32Array;
+  /** @param m the filter's size in bits. */
+  private constructor(private ids: number, private readonly m: number) {
+    this.bits = new Uint32Array(Math.ceil(m / 32));
   }
 
   /** A filter of every id `events` holds, or null when the store is too large for one (the probe then runs on every commit). */
@@ -55,13 +54,13 @@ export class KnownIds {
   mayHold(lo: number, hi: number): boolean {
     const step = (hi | 1) >>> 0;
     for (let i = 0; i < K; i++) {
-      const b = ((lo + i * step) % this.m);
+      const b = (lo + i * step) % this.m;
       if ((this.bits[b >>> 5] & (1 << (b & 31))) === 0) return false;
     }
     return true;
   }
 
-  /** Records committed ids; false when the filter is full and must be rebuilt (see `full`). */
+  /** Records a committed id (see `full` for when the filter must be rebuilt). */
   add(lo: number, hi: number): void {
     this.set(lo, hi);
     this.ids++;
@@ -72,10 +71,11 @@ export class KnownIds {
     return this.ids * MIN_BITS_PER_ID > this.m;
   }
 
+  /** The same K positions as mayHold (double hashing of the two halves), set. */
   private set(lo: number, hi: number): void {
     const step = (hi | 1) >>> 0;
     for (let i = 0; i < K; i++) {
-      const b = ((lo + i * step) % this.m);
+      const b = (lo + i * step) % this.m;
       this.bits[b >>> 5] |= 1 << (b & 31);
     }
   }
