@@ -2,7 +2,7 @@
  * CSV → Parquet through DuckDB's own reader and writer (column types stated, not sniffed), so
  * the rows of a Parquet output are exactly those of the CSV the simulator wrote.
  */
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance } from '../../store/duckdb/node-api.js';
 import { lit as sqlString } from '../../sql/quote.js';
 
 

@@ -1,7 +1,8 @@
 /**
  * The default engine: embedded DuckDB, one file (or ':memory:'). Nothing needs a server.
  */
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { DuckDBInstance } from './node-api.js';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { StoreError, type Row, type Store } from '../types.js';
