@@ -48,6 +48,13 @@ export function makeOutput(json: boolean): Output {
   };
 }
 
+/**
+ * A count with thousands separators, as `n.toLocaleString('en-US')` writes it. Whole numbers are
+ * grouped here: the first toLocaleString of a process loads ICU's number formatting, 15 ms of CPU
+ * (and up to 80 ms of wall time on a busy machine) that a command spent on one line of output.
+ */
 export function fmtInt(n: number): string {
-  return n.toLocaleString('en-US');
+  if (!Number.isSafeInteger(n) || Object.is(n, -0)) return n.toLocaleString('en-US');
+  const digits = String(Math.abs(n)).replace(/\B(?=(\d{3})+$)/g, ',');
+  return n < 0 ? `-${digits}` : digits;
 }
