@@ -1,5 +1,11 @@
 /** Output for the CLI: human lines on stderr/stdout, or one JSON document as the last line of stdout. */
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+
+/**
+ * cli-progress is loaded when a bar is drawn (on a terminal, without --json), not by every command:
+ * 15 ms of CPU that a piped or --json run never needs.
+ */
+const loadCliProgress = (): typeof import('cli-progress') => createRequire(import.meta.url)('cli-progress') as typeof import('cli-progress');
 
 export interface Output {
   json: boolean;
@@ -35,6 +41,7 @@ export function makeOutput(json: boolean): Output {
     },
     progress(label, total) {
       if (!interactive) return NO_PROGRESS;
+      const cliProgress = loadCliProgress();
       const bar = new cliProgress.SingleBar(
         { format: `${label} [{bar}] {percentage}% | {value}/{total} {note}`, stream: process.stderr, hideCursor: true, clearOnComplete: true },
         cliProgress.Presets.shades_classic,
