@@ -106,16 +106,17 @@ function goodRowSql(has: (c: Column) => boolean): string {
 
 /**
  * Distinct tuples of `keys` with summed counts, in order of first appearance, as columns. They come
- * back column by column (a few hundred thousand numbers each), not one JavaScript object per tuple
- * (DuckDB lists cost twice the CPU time: 0.44-0.64 s vs 0.23 s for 135k BG/NBD tuples).
+ * back column by column as DuckDB's own DOUBLE vectors (a few hundred thousand numbers each), not
+ * one JavaScript object per tuple (DuckDB lists cost twice the CPU time: 0.44-0.64 s vs 0.23 s for
+ * 135k BG/NBD tuples) nor one JavaScript number per cell.
  */
 async function compress(store: DuckDbStore, keys: Column[], count: string, where: string): Promise<Float64Array[]> {
   const cols = keys.map(ident).join(', ');
   const names = [...keys, 'count'];
-  const columns = await store.queryColumns(
+  const columns = await store.queryDoubleColumns(
     `SELECT ${names.map(ident).join(', ')} FROM (SELECT ${cols}, SUM(${count})::DOUBLE AS "count", MIN(rowid) AS first FROM ${ROWS_TABLE} ${where} GROUP BY ${cols}) ORDER BY first`,
   );
-  return names.map((k) => Float64Array.from((columns[k] ?? []) as number[]));
+  return names.map((k) => columns[k]);
 }
 
 export async function readSummaryCsv(store: DuckDbStore, path: string): Promise<SummaryCsv> {

@@ -6,5 +6,6 @@
  */
 import { createRequire } from 'node:module';
 
-export const { DuckDBInstance } = createRequire(import.meta.url)('@duckdb/node-api') as typeof import('@duckdb/node-api');
+export const { DuckDBInstance, DuckDBTypeId } = createRequire(import.meta.url)('@duckdb/node-api') as typeof import('@duckdb/node-api');
 export type DuckDBInstance = import('@duckdb/node-api').DuckDBInstance;
+export type DuckDBTypeId = import('@duckdb/node-api').DuckDBTypeId;
