@@ -19,11 +19,9 @@ import {
 import { chooseByHoldout, trackingCurve, validateHoldout, type FrequencyRow, type HoldoutValidation, type TrackingRow } from './validate.js';
 import { writeClvScores, type ScoreResult } from './score.js';
 
-export type PurchaseModelName = 'bgnbd' | 'pnbd' | 'mbgnbd' | 'nbd';
-export const PURCHASE_MODELS: readonly PurchaseModelName[] = ['bgnbd', 'pnbd', 'mbgnbd', 'nbd'];
-/** What a user may ask for: a model, or `auto` (the purchase model with the smallest holdout error). */
-export type ModelRequest = PurchaseModelName | 'bgbb' | 'ggamma' | 'auto';
-export const MODEL_REQUESTS: readonly ModelRequest[] = ['bgnbd', 'pnbd', 'mbgnbd', 'nbd', 'bgbb', 'ggamma', 'auto'];
+import { PURCHASE_MODELS, type ModelRequest, type PurchaseModelName } from './models.js';
+
+export { MODEL_REQUESTS, PURCHASE_MODELS, type ModelRequest, type PurchaseModelName } from './models.js';
 
 /** A purchase-model fit; BG/NBD, MBG/NBD and Pareto/NBD may come back at their no-dropout boundary (fit.boundary). */
 export type PurchaseFit = BoundaryAwareFit;

@@ -1,16 +1,14 @@
-import { openExistingStore } from '../store.js';
-import { openDuckDb } from '../../store/duckdb/index.js';
+/**
+ * `spiral clv fit | score`. Registering the commands loads only this file and the model names; each
+ * action imports what it runs (the summary CSV path: DuckDB in memory, the CSV reader and the models;
+ * the store paths: the store, the date scope and the SQL summaries), so `clv --help` and
+ * `clv fit --summary` load no store client they do not use.
+ */
 import type { Store } from '../../store/types.js';
-import { dialectOf } from '../../sql/dialect.js';
-import { scopeToPlausibleDates } from '../../analysis/scope.js';
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import {
-  fitFromStore, fitFromTuples, fitSummary, MODEL_REQUESTS, PURCHASE_MODELS, scoreStore,
-  type ClvFitReport, type ModelRequest, type PurchaseModelName,
-} from '../../clv/pipeline.js';
-import { readSummaryCsv } from '../../clv/summary-csv.js';
-import { exportFormat, exportScores } from '../../clv/score.js';
+import { MODEL_REQUESTS, PURCHASE_MODELS, type ModelRequest, type PurchaseModelName } from '../../clv/models.js';
+import type { ClvFitReport } from '../../clv/pipeline.js';
 import { ClvInputError } from '../../clv/errors.js';
 import type { TimeUnit } from '../../clv/summary.js';
 import { InvalidArgumentsError } from '../../models/numeric/errors.js';
@@ -69,6 +67,7 @@ function numberFlag(name: string, v: string | undefined, min: number): number | 
  * ingest or before 1970 are left out of the models, with a warning (issue 17.3), as in analyze.
  */
 async function openStore(db: string, o: Output): Promise<Store> {
+  const [{ openExistingStore }, { scopeToPlausibleDates }] = await Promise.all([import('../store.js'), import('../../analysis/scope.js')]);
   const store = await openExistingStore(db);
   try {
     const scope = await scopeToPlausibleDates(store);
@@ -165,6 +164,9 @@ Examples:
         const fitOptions = { throwOnNonConvergence: false };
         if (flags.summary !== undefined) {
           requireFile('--summary', flags.summary);
+          const [{ openDuckDb }, { readSummaryCsv }, { fitFromTuples }] = await Promise.all([
+            import('../../store/duckdb/index.js'), import('../../clv/summary-csv.js'), import('../../clv/pipeline.js'),
+          ]);
           const mem = await openDuckDb(':memory:');
           try {
             const csv = await readSummaryCsv(mem, resolve(flags.summary));
@@ -180,6 +182,7 @@ Examples:
         const calibrationEnd = dateFlag('calibration-end', flags.calibrationEnd);
         if (calibrationEnd === undefined) throw new UsageError('--calibration-end is required with --db (YYYY-MM-DD)');
         const holdoutEnd = dateFlag('holdout-end', flags.holdoutEnd);
+        const { fitFromStore } = await import('../../clv/pipeline.js');
         const store = await openStore(flags.db!, o);
         try {
           return await fitFromStore(store, { model, unit, calibrationEnd, ...(holdoutEnd ? { holdoutEnd } : {}), fitOptions });
@@ -231,6 +234,9 @@ Examples:
       const outPath = resolve(flags.out);
       if (!/\.(parquet|csv)$/i.test(outPath)) throw new UsageError(`--out must end in .parquet or .csv, got "${flags.out}"`);
       writableFile('--out', outPath);
+      const [{ fitSummary, scoreStore }, { exportFormat, exportScores }, { dialectOf }] = await Promise.all([
+        import('../../clv/pipeline.js'), import('../../clv/score.js'), import('../../sql/dialect.js'),
+      ]);
       const store = await openStore(flags.db, o);
       try {
         await asUsage(async () => exportFormat(store, outPath));
