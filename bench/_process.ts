@@ -15,6 +15,8 @@ const GNU_TIME = '/usr/bin/time';
 
 export interface ProcessMeasure {
   seconds: number;
+  /** User + system CPU time of the process and its threads (GNU time); NaN without GNU time. */
+  cpuSeconds: number;
   maxRssBytes: number;
   /** How peak RSS was read. */
   rssSource: 'GNU time' | 'resourceUsage';
@@ -28,14 +30,16 @@ export const loadAverage = (): string => loadavg().map((v) => v.toFixed(1)).join
 export function measureProcess(argv: string[], env: NodeJS.ProcessEnv = process.env, label = argv.join(' ')): ProcessMeasure {
   const useTime = existsSync(GNU_TIME);
   const rssFile = join(tmpdir(), `spiral-bench-rss-${process.pid}-${Date.now()}.txt`);
-  const cmd = useTime ? [GNU_TIME, '-f', '%M', '-o', rssFile, ...argv] : argv;
+  const cmd = useTime ? [GNU_TIME, '-f', '%M %U %S', '-o', rssFile, ...argv] : argv;
   const t0 = performance.now();
   const r = spawnSync(cmd[0], cmd.slice(1), { encoding: 'utf8', env, maxBuffer: 1 << 28, cwd: ROOT });
   const seconds = (performance.now() - t0) / 1000;
-  let maxRssBytes = NaN;
+  let maxRssBytes = NaN, cpuSeconds = NaN;
   if (useTime && existsSync(rssFile)) {
     const lines = readFileSync(rssFile, 'utf8').trim().split('\n');
-    maxRssBytes = Number(lines[lines.length - 1]) * 1024;
+    const [rssKiB, user, sys] = lines[lines.length - 1].split(' ').map(Number);
+    maxRssBytes = rssKiB * 1024;
+    cpuSeconds = user + sys;
     rmSync(rssFile, { force: true });
   }
   if (r.status !== 0) throw new Error(`bench: ${label} failed (exit ${r.status}${r.signal ? `, ${r.signal}` : ''}): ${(r.stderr ?? '').trim().split('\n').slice(-5).join(' | ')}`);
@@ -43,7 +47,7 @@ export function measureProcess(argv: string[], env: NodeJS.ProcessEnv = process.
     const m = /spiral-bench-max-rss (\d+)/.exec(r.stderr);
     maxRssBytes = m ? Number(m[1]) : NaN;
   }
-  return { seconds, maxRssBytes, rssSource: useTime ? 'GNU time' : 'resourceUsage', stdout: r.stdout, stderr: r.stderr };
+  return { seconds, cpuSeconds, maxRssBytes, rssSource: useTime ? 'GNU time' : 'resourceUsage', stdout: r.stdout, stderr: r.stderr };
 }
 
 let built = false;
@@ -106,7 +110,7 @@ export async function measureProcessSteps(argv: string[], env: NodeJS.ProcessEnv
   const { spawn } = await import('node:child_process');
   const useTime = existsSync(GNU_TIME);
   const rssFile = join(tmpdir(), `spiral-bench-rss-${process.pid}-${Date.now()}.txt`);
-  const cmd = useTime ? [GNU_TIME, '-f', '%M', '-o', rssFile, ...argv] : argv;
+  const cmd = useTime ? [GNU_TIME, '-f', '%M %U %S', '-o', rssFile, ...argv] : argv;
   const t0 = performance.now();
   const child = spawn(cmd[0], cmd.slice(1), { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '', stderr = '', pending = '';
@@ -145,14 +149,16 @@ export async function measureProcessSteps(argv: string[], env: NodeJS.ProcessEnv
   clearInterval(timer);
   const seconds = (performance.now() - t0) / 1000;
   closeStep(performance.now());
-  let maxRssBytes = lastHwm;
+  let maxRssBytes = lastHwm, cpuSeconds = NaN;
   if (useTime && existsSync(rssFile)) {
     const lines = readFileSync(rssFile, 'utf8').trim().split('\n');
-    maxRssBytes = Number(lines[lines.length - 1]) * 1024;
+    const [rssKiB, user, sys] = lines[lines.length - 1].split(' ').map(Number);
+    maxRssBytes = rssKiB * 1024;
+    cpuSeconds = user + sys;
     rmSync(rssFile, { force: true });
   }
   if (code !== 0) throw new Error(`bench: ${label} failed (exit ${code}): ${stderr.trim().split('\n').slice(-5).join(' | ')}`);
   // The last step's peak: what the whole process reached (the final samples may miss the last 50 ms).
   if (steps.length) steps[steps.length - 1].peakSoFarBytes = Math.max(steps[steps.length - 1].peakSoFarBytes, maxRssBytes);
-  return { seconds, maxRssBytes, rssSource: useTime ? 'GNU time' : 'resourceUsage', stdout, stderr, steps };
+  return { seconds, cpuSeconds, maxRssBytes, rssSource: useTime ? 'GNU time' : 'resourceUsage', stdout, stderr, steps };
 }
