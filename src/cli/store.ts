@@ -2,7 +2,8 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Warning } from '../domain/result.js';
 import type { Store } from '../store/types.js';
-import { isDuckDbFile, openDuckDb, type DuckDbOptions } from '../store/duckdb/index.js';
+import type { DuckDbOptions } from '../store/duckdb/index.js';
+import { isDuckDbFile } from '../store/duckdb/file.js';
 import { StoreError, requireDuckDb } from '../store/types.js';
 import { LocationError, parseLocation } from '../store/location.js';
 import { openStore, type OpenOptions } from '../store/open.js';
@@ -46,6 +47,8 @@ export async function openStoreFlag(db: string, opts: { create: boolean } & Open
   }
   checkStorePath(db);
   if (!opts.create && !existsSync(db)) throw new UsageError(`--db: ${db}: no such store (create it with spiral ingest)`);
+  // DuckDB's client is loaded here, when a command opens its store, not when the command is registered (--help).
+  const { openDuckDb } = await import('../store/duckdb/index.js');
   try {
     const { create: _create, cluster: _cluster, ...duck } = opts;
     return await openDuckDb(db, duck);

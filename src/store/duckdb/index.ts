@@ -3,10 +3,13 @@
  */
 import type { DuckDBConnection, DuckDBDoubleVector, DuckDBMaterializedResult, DuckDBValue } from '@duckdb/node-api';
 import { DuckDBInstance, DuckDBTypeId } from './node-api.js';
-import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { isDuckDbFile } from './file.js';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { StoreError, type Row, type Store } from '../types.js';
 import { ensureSchema } from '../schema.js';
+
+export { isDuckDbFile } from './file.js';
 
 export interface DuckDbOptions {
   /** DuckDB memory_limit, e.g. '2GB'. Default: $SPIRAL_DUCKDB_MEMORY_LIMIT, else DuckDB's own (80% of RAM). */
@@ -210,21 +213,6 @@ export class DuckDbStore implements Store {
     const store = new DuckDbStore(this.location, this.instance, await this.instance.connect(), false);
     await store.exec("SET TimeZone = 'UTC'");
     return store;
-  }
-}
-
-/** Whether the file at `path` starts with DuckDB's header (the magic bytes "DUCK" at offset 8). */
-export function isDuckDbFile(path: string): boolean {
-  let fd: number | undefined;
-  try {
-    if (!statSync(path).isFile()) return false;
-    fd = openSync(path, 'r');
-    const head = Buffer.alloc(12);
-    return readSync(fd, head, 0, 12, 0) === 12 && head.toString('latin1', 8, 12) === 'DUCK';
-  } catch {
-    return false;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }
 
