@@ -61,7 +61,8 @@ export async function run(): Promise<string> {
     const t = performance.now();
     await prefill(join(dir, 'bench.duckdb'), PREFILL);
     const prefillSeconds = (performance.now() - t) / 1000;
-    const server = await startServe(dir);
+    // BENCH_SOAK_NODE_ARGS (space-separated) and BENCH_SOAK_SERVER_ENV (a JSON object) reach the server process: for diagnosis runs.
+    const server = await startServe(dir, process.env.BENCH_SOAK_NODE_ARGS?.split(' ').filter(Boolean) ?? [], JSON.parse(process.env.BENCH_SOAK_SERVER_ENV ?? '{}') as Record<string, string>);
     const send = lightClient(server.url, auth, CLIENTS);
     const samples: { t: number; rss: number }[] = [];
     const lat: number[] = [];

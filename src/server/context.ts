@@ -1,4 +1,5 @@
 /** What every route shares: the data folder, keys, open workspaces, their ingest queues, jobs, limits and the log. */
+import { analysisStoreOptions } from '../analysis/store-options.js';
 import { KeyStore, type Principal } from './keys.js';
 import { Workspaces, type Workspace } from './workspaces.js';
 import { GroupCommitQueue } from './ingest/queue.js';
@@ -46,7 +47,8 @@ export class ServerContext {
     const w = await this.workspaces.get(name);
     let x = this.extras.get(name);
     if (!x) {
-      x = { queue: new GroupCommitQueue(w.ingest), mapper: buildMapper(w.mapping) };
+      // Every 1M committed events, unless an analysis runs on the workspace, drop the blocks the checkpoints wrote from DuckDB's buffer pool (queue.ts trimCache).
+      x = { queue: new GroupCommitQueue(w.ingest, undefined, { everyRows: 1_000_000, allowed: () => !this.jobs.isRunning(name), memoryLimit: analysisStoreOptions().memoryLimit }), mapper: buildMapper(w.mapping) };
       this.extras.set(name, x);
     }
     return { ...w, ...x };

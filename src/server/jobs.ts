@@ -20,6 +20,11 @@ export class Jobs {
   private readonly jobs = new Map<string, Job>();
   private readonly running = new Set<Promise<void>>();
 
+  /** Whether a job runs for the workspace now. */
+  isRunning(workspace: string): boolean {
+    return [...this.jobs.values()].some((j) => j.workspace === workspace && j.status === 'running');
+  }
+
   /** Starts `work` unless a job of this kind already runs for the workspace (then returns that one). */
   start(workspace: string, work: (progress: (step: string) => void) => Promise<void>): { job: Job; started: boolean } {
     const current = [...this.jobs.values()].find((j) => j.workspace === workspace && j.status === 'running');

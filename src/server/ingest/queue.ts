@@ -20,6 +20,8 @@ interface Pending {
 export interface QueueStats {
   commits: number;
   rows: number;
+  /** Times the buffer pool was trimmed (trimCache). */
+  trims: number;
 }
 
 export class QueueClosedError extends Error {
@@ -33,15 +35,27 @@ export class GroupCommitQueue {
   private pending: Pending[] = [];
   private running: Promise<void> | null = null;
   private closed = false;
-  readonly stats: QueueStats = { commits: 0, rows: 0 };
+  readonly stats: QueueStats = { commits: 0, rows: 0, trims: 0 };
   /** The provenance run of this queue: one `ingests` row (source "http") per queue, i.e. per service run and workspace. */
   readonly runId = randomUUID();
 
   /** The filter of the store's event ids (./known-ids.ts); null when the store is too large for one. */
   private known: Promise<KnownIds | null> | null = null;
 
-  /** @param maxRows rows per transaction at most (a larger backlog is committed in several). */
-  constructor(private readonly store: DuckDbStore, private readonly maxRows = 50_000) {}
+  /** Rows committed since the buffer pool was last trimmed (see trimCache). */
+  private sinceTrim = 0;
+
+  /**
+   * @param maxRows rows per transaction at most (a larger backlog is committed in several).
+   * @param trim when to drop the blocks checkpoints wrote from DuckDB's buffer pool: every `everyRows`
+   *   committed rows, if `allowed()` (the service: no analysis running on the workspace), then the
+   *   store's memory limit is set back to `memoryLimit` (the one it was opened with). 0: never.
+   */
+  constructor(
+    private readonly store: DuckDbStore,
+    private readonly maxRows = 50_000,
+    private readonly trim: { everyRows: number; allowed: () => boolean; memoryLimit: string } = { everyRows: 0, allowed: () => false, memoryLimit: '' },
+  ) {}
 
   /**
    * Builds the filter of the ids the store holds (the service does this before it reports ready; the
@@ -83,8 +97,9 @@ export class GroupCommitQueue {
     try {
       const known = await this.prepare();
       const inserted = await insertNewEvents(this.store, group.flatMap((p) => p.rows), this.runId, known);
+      const stored = inserted.size;
       this.stats.commits++;
-      this.stats.rows += inserted.size;
+      this.stats.rows += stored;
       for (const p of group) {
         let k = 0;
         for (const r of p.rows) {
@@ -98,6 +113,12 @@ export class GroupCommitQueue {
         this.known = null;
         await this.prepare();
       }
+      this.sinceTrim += stored;
+      if (this.trim.everyRows > 0 && this.sinceTrim >= this.trim.everyRows && this.trim.allowed()) {
+        this.sinceTrim = 0;
+        await trimCache(this.store, this.trim.memoryLimit);
+        this.stats.trims++;
+      }
     } catch (e) {
       if (group.length === 1) {
         group[0].reject(e);
@@ -110,6 +131,41 @@ export class GroupCommitQueue {
   /** Refuses new requests and waits until every accepted one is committed (or failed). */
   async close(): Promise<void> {
     this.closed = true;
+    await this.idle();
+  }
+
+  /** Resolves when nothing is pending or committing (requests are answered before their group's housekeeping ends). */
+  async idle(): Promise<void> {
     while (this.running) await this.running;
+  }
+}
+
+/** What trimCache leaves above the memory DuckDB holds for other things than cached table blocks. */
+export const TRIM_HEADROOM = 32 * 2 ** 20;
+
+/**
+ * Drops the cached table blocks from DuckDB's buffer pool by lowering the store's memory limit for a
+ * moment and setting it back. A checkpoint leaves the blocks it wrote in the pool (about 10 bytes per
+ * appended event, bench/results/server-soak.md) until memory runs short, so an ingest-only service's
+ * RSS rose with every event up to the memory limit. The blocks stay on disk; a query that needs them
+ * reads them again. The lower limit is what DuckDB holds for everything but those blocks (appended
+ * rows not checkpointed yet, transactions …) plus 32 MiB: a limit under that would make DuckDB
+ * spill the uncheckpointed rows to temporary files or refuse the new limit, and refuse it before
+ * evicting a single cached block. `limit` is the store's own (as given when it was opened: reading
+ * it back from DuckDB rounds it to 0.1 MiB, which repeated trims would compound). The limit is
+ * instance-wide: a query running meanwhile on another connection could fail for want of memory, so
+ * the service trims only when no analysis runs.
+ */
+export async function trimCache(store: DuckDbStore, limit: string): Promise<void> {
+  const [{ other }] = await store.query<{ other: number }>(
+    `SELECT coalesce(sum(memory_usage_bytes) FILTER (WHERE tag <> 'BASE_TABLE'), 0)::DOUBLE AS other FROM duckdb_memory()`,
+  );
+  const to = Math.ceil((other + TRIM_HEADROOM) / 2 ** 20);
+  try {
+    await store.exec(`SET memory_limit = '${to}MiB'`);
+  } catch {
+    // more is pinned than the lower limit holds: nothing to trim now
+  } finally {
+    await store.exec(`SET memory_limit = '${limit.replace(/'/g, "''")}'`);
   }
 }

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDuckDb } from '../../src/store/duckdb/index.js';
+import { GroupCommitQueue, TRIM_HEADROOM, trimCache } from '../../src/server/ingest/queue.js';
+import type { CanonicalRow } from '../../src/server/ingest/segment.js';
+
+test('trimCache drops the table blocks DuckDB keeps after a checkpoint, and sets the memory limit back', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'spiral-trim-'));
+  const store = await openDuckDb(join(dir, 's.duckdb'), { memoryLimit: '1GB' });
+  try {
+    await store.exec(`INSERT INTO events SELECT uuid()::VARCHAR, 'c' || (i % 1000), TIMESTAMP '2024-05-01', 'view', 'p' || (i % 300), NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'test' FROM range(4000000) t(i)`);
+    await store.exec('CHECKPOINT');
+    await store.query('SELECT count(DISTINCT event_id) FROM events');
+    const cached = async () => Number((await store.query<{ m: number }>(`SELECT coalesce(sum(memory_usage_bytes), 0) AS m FROM duckdb_memory() WHERE tag = 'BASE_TABLE'`))[0].m);
+    const before = await cached();
+    assert.ok(before > 2 * TRIM_HEADROOM, `expected the table's blocks in the pool, got ${before} bytes`);
+    const [{ v: limit }] = await store.query<{ v: string }>(`SELECT current_setting('memory_limit') AS v`);
+    await trimCache(store, '1GB');
+    const after = await cached();
+    // What stays is at most the headroom the lower limit left (plus a block or two in flight).
+    assert.ok(after <= TRIM_HEADROOM + 2 * 2 ** 20, `BASE_TABLE ${before} -> ${after} bytes`);
+    assert.equal((await store.query<{ v: string }>(`SELECT current_setting('memory_limit') AS v`))[0].v, limit);
+    const [{ n }] = await store.query<{ n: number }>('SELECT count(*) AS n FROM events');
+    assert.equal(n, 4_000_000);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the queue trims after every `everyRows` stored rows, only when allowed, and counts only new rows', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'spiral-trim-'));
+  const store = await openDuckDb(join(dir, 's.duckdb'), { memoryLimit: '1GB' });
+  try {
+    let allowed = true;
+    const queue = new GroupCommitQueue(store, 50_000, { everyRows: 2500, allowed: () => allowed, memoryLimit: '1GB' });
+    const rows = (from: number, n: number): CanonicalRow[] => Array.from({ length: n }, (_, i) => ({
+      event_id: `e${from + i}`, customer_id: `c${(from + i) % 7}`, ts: '2024-05-01T12:00:00Z', type: 'view', item_id: 'p1',
+      amount: null, quantity: null, peer_id: null, channel: null, rating: null, text: null, props: null,
+    }));
+    assert.equal(await queue.submit(rows(0, 1000)), 1000);
+    assert.equal(await queue.submit(rows(1000, 1000)), 1000);
+    await queue.idle();
+    assert.equal(queue.stats.trims, 0);
+    // re-sent rows are not new: they do not count towards a trim
+    assert.equal(await queue.submit(rows(0, 2000)), 0);
+    await queue.idle();
+    assert.equal(queue.stats.trims, 0);
+    assert.equal(await queue.submit(rows(2000, 1000)), 1000);
+    await queue.idle();
+    assert.equal(queue.stats.trims, 1);
+    allowed = false;
+    assert.equal(await queue.submit(rows(3000, 3000)), 3000);
+    await queue.idle();
+    assert.equal(queue.stats.trims, 1, 'no trim while an analysis runs');
+    allowed = true;
+    assert.equal(await queue.submit(rows(6000, 1)), 1);
+    await queue.idle();
+    assert.equal(queue.stats.trims, 2, 'the postponed trim happens at the next commit');
+    await queue.close();
+    const [{ n, d }] = await store.query<{ n: number; d: number }>('SELECT count(*) AS n, count(DISTINCT event_id) AS d FROM events');
+    assert.deepEqual([n, d], [6001, 6001]);
+    const [{ v }] = await store.query<{ v: string }>(`SELECT current_setting('memory_limit') AS v`);
+    assert.match(v, /^(1000\.0 MiB|953\.6 MiB|1\.0 GiB)$/);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
