@@ -15,7 +15,7 @@ import { chooseBest } from '../../models/recommend/select.js';
 import { lit, num } from '../../sql/quote.js';
 import { dialectOf, replaceTableAs, tableExists, type Dialect } from '../../sql/dialect.js';
 import {
-  buildInteractions, buildProfile, buildItemKnn, buildFollows, candidates, categorySql, personalGridHitsSql, rankTopK, sampleCondition, topKSql, tsLit, RELEVANT_TYPES, type ModelName,
+  buildInteractions, buildProfile, buildItemKnn, buildFollows, candidates, categorySql, personalGridHitsSql, rankTopK, sampleCondition, tsLit, writeTopK, RELEVANT_TYPES, TOP_K_TABLES, type ModelName,
 } from './sql.js';
 import { buildEase, type EaseInfo } from './ease.js';
 
@@ -318,7 +318,7 @@ function checkK(k: number): number {
 }
 
 async function dropTemps(store: Store): Promise<void> {
-  for (const t of ['rec_ui', 'rec_pop', 'rec_profile', 'rec_nb_itemknn', 'rec_nb_ease', 'rec_ease_items', 'rec_ease_w', 'rec_follows', 'rec_targets', 'rec_rel', 'rec_rel_cut', 'rec_top']) {
+  for (const t of ['rec_ui', 'rec_pop', 'rec_profile', 'rec_nb_itemknn', 'rec_nb_ease', 'rec_ease_items', 'rec_ease_w', 'rec_follows', 'rec_targets', 'rec_rel', 'rec_rel_cut', 'rec_top', 'rec_short', 'rec_fill_keys']) {
     await store.exec(`DROP TABLE IF EXISTS ${t}`);
   }
 }
@@ -465,12 +465,21 @@ export async function writeRecommendations(store: Store, o: RecommendOptions = {
     await replaceTableAs(store, 'rec_targets', 'SELECT DISTINCT customer_id FROM events', { temp: true });
     win.everyone = true;
     const { parts, fill } = await win.parts({ name: selection.model, weights: selection.weights ?? undefined });
-    await replaceTableAs(store, RECOMMENDATIONS_TABLE, topKSql(d, parts, k, fill));
+    await writeTopK(store, RECOMMENDATIONS_TABLE, parts, k, fill);
+    // The summary from the view's parts (a fill list counts once per customer pointing at it), not from its 10M rows.
     // Ranks run 1..n without gaps, so a customer is short exactly when they have no row at rank k.
+    const T = TOP_K_TABLES;
+    const other = d.lit(selection.model);
     const [r] = await store.query<{ customers: number; rows: number; full: number; fill: number; items: number; cat: number }>(`
-      SELECT ${dbl('(SELECT count(*) FROM rec_targets)')} AS customers, ${dbl('count(*)')} AS rows, ${dbl(d.countIf(`rank = ${num(k)}`))} AS full,
-        ${dbl(d.countIf(`model <> ${d.lit(selection.model)}`))} AS fill, ${dbl('count(DISTINCT item_id)')} AS items, ${dbl('(SELECT count(*) FROM rec_pop)')} AS cat
-      FROM ${RECOMMENDATIONS_TABLE}`);
+      WITH fl AS (SELECT fill, count(*) AS n_rows, max(rank) AS last_rank, ${d.countIf(`model <> ${other}`)} AS n_other FROM ${T.fill} GROUP BY fill),
+      sc AS (SELECT fill, count(*) AS n_customers FROM ${T.short} GROUP BY fill),
+      used AS (SELECT fl.n_rows AS n_rows, fl.last_rank AS last_rank, fl.n_other AS n_other, sc.n_customers AS n_customers FROM sc JOIN fl ON fl.fill = sc.fill)
+      SELECT ${dbl('(SELECT count(*) FROM rec_targets)')} AS customers,
+        ${dbl(`(SELECT count(*) FROM ${T.model}) + (SELECT coalesce(sum(n_customers * n_rows), 0) FROM used)`)} AS rows,
+        ${dbl(`(SELECT ${d.countIf(`rank = ${num(k)}`)} FROM ${T.model}) + (SELECT coalesce(sum(CASE WHEN last_rank = ${num(k)} THEN n_customers ELSE 0 END), 0) FROM used)`)} AS full,
+        ${dbl(`(SELECT ${d.countIf(`model <> ${other}`)} FROM ${T.model}) + (SELECT coalesce(sum(n_customers * n_other), 0) FROM used)`)} AS fill,
+        ${dbl(`(SELECT count(DISTINCT item_id) FROM (SELECT item_id FROM ${T.model} UNION ALL SELECT item_id FROM ${T.fill} WHERE fill IN (SELECT fill FROM ${T.short})) i)`)} AS items,
+        ${dbl('(SELECT count(*) FROM rec_pop)')} AS cat`);
     return {
       table: RECOMMENDATIONS_TABLE, k, model: selection.model, params: selection.params, customers: Number(r.customers), rows: Number(r.rows),
       customersShort: Number(r.customers) - Number(r.full), popularityFill: Number(r.fill), coverage: coverageOf(Number(r.items), Number(r.cat)), selection, warnings: selection.warnings,
