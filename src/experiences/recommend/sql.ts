@@ -326,25 +326,29 @@ export async function writeTopK(store: Store, view: string, parts: readonly stri
   await dropRelation(store, view);
   await replaceTableAs(store, T.model, rankedSql(d, parts, k));
   if (fill) {
+    // which popular items a customer's list holds: a bit per position when k fits a 64-bit integer (a hash
+    // aggregate), else the positions in order as text
+    const bits = k <= 62;
+    const taken = bits ? `CAST(sum(CASE WHEN pp.pos IS NULL THEN 0 ELSE pp.bit END) AS ${d.types.bigint})` : d.stringAgg(`CAST(pp.pos AS ${text})`, ',', ['pp.pos']);
     await replaceTableAs(store, 'rec_short', `
-      WITH popular AS (${popularSql(d, k)}),
-      own AS (SELECT m.customer_id AS customer_id, count(*) AS n_listed, ${d.stringAgg(`CAST(pp.pos AS ${text})`, ',', ['pp.pos'])} AS taken
+      WITH popular AS (SELECT item_id, pos, ${bits ? `CAST(power(2, pos - 1) AS ${d.types.bigint})` : '0'} AS bit FROM (${popularSql(d, k)}) p0),
+      own AS (SELECT m.customer_id AS customer_id, count(*) AS n_listed, ${taken} AS n_taken
         FROM ${T.model} m LEFT JOIN popular pp ON pp.item_id = m.item_id GROUP BY m.customer_id)
       SELECT CAST(t.customer_id AS ${text}) AS customer_id, CAST(coalesce(o.n_listed, 0) AS ${int}) AS listed,
-        CAST(coalesce(o.n_listed, 0) AS ${text}) || ':' || coalesce(o.taken, '') AS fill_key
+        coalesce(o.n_taken, ${bits ? `CAST(0 AS ${d.types.bigint})` : "''"}) AS taken
       FROM rec_targets t LEFT JOIN own o ON o.customer_id = t.customer_id WHERE coalesce(o.n_listed, 0) < ${num(k)}`, { temp: true });
     await replaceTableAs(store, 'rec_fill_keys', `
-      SELECT fill_key, rep, n_listed, CAST(row_number() OVER (ORDER BY ${d.byteOrder('fill_key')}) AS ${int}) AS fill
-      FROM (SELECT fill_key, min(customer_id) AS rep, min(listed) AS n_listed FROM rec_short GROUP BY fill_key) fk`, { temp: true });
+      SELECT listed, taken, rep, CAST(row_number() OVER (ORDER BY listed, ${bits ? 'taken' : d.byteOrder('taken')}) AS ${int}) AS fill
+      FROM (SELECT listed, taken, min(customer_id) AS rep FROM rec_short GROUP BY listed, taken) fk`, { temp: true });
     const own = d.semiJoin('anti', T.model, 'o', 'o.customer_id = c.rep AND o.item_id = c.item_id');
     await replaceTableAs(store, T.fill, `
       WITH popular AS (${popularSql(d, k)}),
-      c AS (SELECT fk.fill AS fill, fk.rep AS rep, fk.n_listed AS n_listed, pp.item_id AS item_id, pp.customers AS customers, pp.pos AS pos
+      c AS (SELECT fk.fill AS fill, fk.rep AS rep, fk.listed AS n_listed, pp.item_id AS item_id, pp.customers AS customers, pp.pos AS pos
         FROM rec_fill_keys fk CROSS JOIN popular pp),
       f AS (SELECT fill, item_id, customers, n_listed + row_number() OVER (PARTITION BY fill ORDER BY pos) AS rk FROM c ${own.join} WHERE ${own.where})
       SELECT fill, CAST(rk AS ${int}) AS rank, CAST(item_id AS ${text}) AS item_id, CAST(customers AS ${dbl}) AS score, CAST(${lit('popularity')} AS ${text}) AS model
       FROM f WHERE rk <= ${num(k)}`);
-    await replaceTableAs(store, T.short, `SELECT s.customer_id AS customer_id, fk.fill AS fill FROM rec_short s JOIN rec_fill_keys fk ON fk.fill_key = s.fill_key`);
+    await replaceTableAs(store, T.short, `SELECT s.customer_id AS customer_id, fk.fill AS fill FROM rec_short s JOIN rec_fill_keys fk ON fk.listed = s.listed AND fk.taken = s.taken`);
   } else {
     await replaceTableAs(store, T.fill, `SELECT CAST(NULL AS ${int}) AS fill, CAST(NULL AS ${int}) AS rank, CAST(NULL AS ${text}) AS item_id, ${d.nullDouble} AS score, CAST(NULL AS ${text}) AS model WHERE 1 = 0`);
     await replaceTableAs(store, T.short, `SELECT CAST(NULL AS ${text}) AS customer_id, CAST(NULL AS ${int}) AS fill WHERE 1 = 0`);
