@@ -23,7 +23,7 @@ import type { Store } from '../store/types.js';
 import { CUSTOMER_FACTS_TABLE, CUSTOMER_ITEMS_TABLE, tableExists, type FactsInfo } from '../segments/facts.js';
 import { CUSTOMER_VIEW } from '../segments/segments.js';
 import { EXPERIENCES_TABLE } from './assign.js';
-import { RECOMMENDATIONS_TABLE, REPLENISHMENT_TABLE } from './contracts.js';
+import { RECOMMENDATION_PARTS, RECOMMENDATIONS_TABLE, REPLENISHMENT_TABLE } from './contracts.js';
 import { dialectOf, replaceTableAs } from '../sql/dialect.js';
 import { sqlPrintf } from '../sql/format.js';
 
@@ -73,6 +73,9 @@ export async function buildActions(store: Store, info: FactsInfo, opts: Partial<
   const days = (x: string): string => `CAST(floor(${x} + 0.5) AS ${t.int})`;
   const recs = await tableExists(store, RECOMMENDATIONS_TABLE);
   const repl = await tableExists(store, REPLENISHMENT_TABLE);
+  // the recommendations view's parts, read directly (the view would join every short customer to their fill rows)
+  const recParts = duck && recs && (await isView(store, RECOMMENDATIONS_TABLE)) && (await tableExists(store, RECOMMENDATION_PARTS.model))
+    && (await tableExists(store, RECOMMENDATION_PARTS.fill)) && (await tableExists(store, RECOMMENDATION_PARTS.short));
   const expectedYear = info.hasClv
     ? 'coalesce(f.expected_purchases, f.purchase_days / greatest(f.weeks_observed, 1) * 52)'
     : 'f.purchase_days / greatest(f.weeks_observed, 1) * 52';
@@ -109,6 +112,8 @@ export async function buildActions(store: Store, info: FactsInfo, opts: Partial<
               row_number() OVER (PARTITION BY i.customer_id ORDER BY ${key.join(', ')}) AS rn
             FROM ${CUSTOMER_ITEMS_TABLE} i WHERE i.customer_id IN (SELECT customer_id FROM x) AND ${where}) r0
       GROUP BY customer_id`;
+  /** One column per rank 1..k of alias `a`'s rows (r1, r2, …): the item at that rank. */
+  const rankColumns = (a: string): string => Array.from({ length: o.k }, (_, i) => `max(CASE WHEN ${a}.rank = ${i + 1} THEN ${a}.item_id END) AS r${i + 1}`).join(', ');
   try {
     await replaceTableAs(store, SCRATCH.base, `
       WITH b AS (SELECT max(last_event) AS as_of, sum(spend) / nullif(sum(n_purchase), 0) AS aov FROM ${CUSTOMER_FACTS_TABLE})
@@ -142,6 +147,15 @@ export async function buildActions(store: Store, info: FactsInfo, opts: Partial<
         table: SCRATCH.rec,
         sql: !recs
           ? `SELECT ${none(t.text)} AS customer_id, ${none(t.text)} AS items, ${none(t.text)} AS model WHERE 1 = 0`
+          : recParts
+          // the view's rows without expanding it: the model's rows per customer and each fill list once, one column
+          // per rank (a rank is in one part or the other), joined skipping NULLs; the model is the least of the two
+          ? `, own AS (SELECT m.customer_id, ${rankColumns('m')}, min(m.model) AS model FROM ${RECOMMENDATION_PARTS.model} m SEMI JOIN x ON x.customer_id = m.customer_id
+               WHERE m.rank <= ${o.k} GROUP BY m.customer_id),
+             fl AS (SELECT f.fill, ${rankColumns('f')}, min(f.model) AS model FROM ${RECOMMENDATION_PARTS.fill} f WHERE f.rank <= ${o.k} GROUP BY f.fill)
+             SELECT x.customer_id, concat_ws(' ', ${Array.from({ length: o.k }, (_, i) => `coalesce(ow.r${i + 1}, fl.r${i + 1})`).join(', ')}) AS items, least(ow.model, fl.model) AS model
+             FROM x LEFT JOIN own ow ON ow.customer_id = x.customer_id LEFT JOIN ${RECOMMENDATION_PARTS.short} s ON s.customer_id = x.customer_id LEFT JOIN fl ON fl.fill = s.fill
+             WHERE ow.customer_id IS NOT NULL OR fl.fill IS NOT NULL`
           : duck
           // ranks run 1..n per customer: the items in rank order are one column per rank, joined skipping NULLs
           // (a hash aggregate; an ordered string_agg sorts every customer's rows)
@@ -236,4 +250,9 @@ export async function buildActions(store: Store, info: FactsInfo, opts: Partial<
     await store.exec(Object.values(SCRATCH).map((t) => `DROP TABLE IF EXISTS ${t};`).join('\n'));
   }
   return { recommendations: recs, replenishment: repl };
+}
+
+async function isView(store: Store, name: string): Promise<boolean> {
+  const [r] = await store.query<{ n: number }>(dialectOf(store).viewExists(name));
+  return Number(r?.n ?? 0) > 0;
 }

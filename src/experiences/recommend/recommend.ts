@@ -104,16 +104,18 @@ const iso = (d: Date): string => d.toISOString().replace('T', ' ').replace(/\.\d
 async function span(store: Store): Promise<Span | null> {
   const d = dialectOf(store);
   const dbl = (e: string): string => `CAST(${e} AS ${d.types.double})`;
-  // The customer count decides the inner split's sample, so it is exact (count DISTINCT): an
-  // approximate count differs by engine, and so would the sample.
-  const [r] = await store.query<{ lo: Date | null; hi: Date | null; items: number; rel: number; customers: number; follows: number; cats: number }>(`
+  // The customer count decides the inner split's sample, so it is exact (the distinct customers, kept
+  // as rec_customers for the sample and the targets): an approximate count differs by engine, and so would the sample.
+  await replaceTableAs(store, 'rec_customers', 'SELECT DISTINCT customer_id FROM events', { temp: true });
+  const [c] = await store.query<{ n: number }>(`SELECT ${dbl('count(customer_id)')} AS n FROM rec_customers`);
+  const [r] = await store.query<{ lo: Date | null; hi: Date | null; items: number; rel: number; follows: number; cats: number }>(`
     SELECT min(ts) AS lo, max(ts) AS hi, ${dbl('count(item_id)')} AS items,
-      ${dbl(d.countIf(`item_id IS NOT NULL AND type IN (${RELEVANT_TYPES.map(lit).join(', ')})`))} AS rel, ${dbl('count(DISTINCT customer_id)')} AS customers,
+      ${dbl(d.countIf(`item_id IS NOT NULL AND type IN (${RELEVANT_TYPES.map(lit).join(', ')})`))} AS rel,
       ${dbl(d.countIf(`type = 'follow' AND peer_id IS NOT NULL AND peer_id <> customer_id`))} AS follows,
       ${dbl(d.countIf(`item_id IS NOT NULL AND props IS NOT NULL AND ${categorySql(store)} IS NOT NULL`))} AS cats
     FROM events`);
   if (!r || r.lo === null || r.hi === null) return null;
-  return { min: r.lo, max: r.hi, itemEvents: Number(r.items), basis: Number(r.rel) > 0 ? 'actions' : 'ratings', customers: Number(r.customers), network: Number(r.follows) > 0, categories: Number(r.cats) > 0 };
+  return { min: r.lo, max: r.hi, itemEvents: Number(r.items), basis: Number(r.rel) > 0 ? 'actions' : 'ratings', customers: Number(c.n), network: Number(r.follows) > 0, categories: Number(r.cats) > 0 };
 }
 
 /** The store's events and items, or a clear error when there is nothing to recommend from. */
@@ -276,7 +278,10 @@ function specLabel(spec: ModelSpec): string | null {
  */
 async function chooseModel(store: Store, s: Span, trainEnd: string, validationEnd: string, k: number, opts: typeof RECOMMEND_DEFAULTS): Promise<Selection> {
   const warnings: string[] = [];
-  const sample = sampleCondition(dialectOf(store), s.customers, opts.innerSample);
+  const hashed = sampleCondition(dialectOf(store), s.customers, opts.innerSample);
+  // the sample's customers once (a hash per customer, not per event), then a semi-join
+  if (hashed !== null) await replaceTableAs(store, 'rec_sample', `SELECT customer_id FROM rec_customers WHERE ${hashed}`, { temp: true });
+  const sample = hashed === null ? null : 'customer_id IN (SELECT customer_id FROM rec_sample)';
   const customers = await buildRelevant(store, s.basis, trainEnd, validationEnd, opts.innerCustomers, sample);
   const inner = { trainEnd, validationEnd, customers };
   const fallback = (why: string): Selection => {
@@ -318,7 +323,7 @@ function checkK(k: number): number {
 }
 
 async function dropTemps(store: Store): Promise<void> {
-  for (const t of ['rec_ui', 'rec_pop', 'rec_profile', 'rec_nb_itemknn', 'rec_nb_ease', 'rec_ease_items', 'rec_ease_w', 'rec_follows', 'rec_targets', 'rec_rel', 'rec_rel_cut', 'rec_top', 'rec_short', 'rec_fill_keys']) {
+  for (const t of ['rec_ui', 'rec_pop', 'rec_profile', 'rec_nb_itemknn', 'rec_nb_ease', 'rec_ease_items', 'rec_ease_w', 'rec_follows', 'rec_targets', 'rec_rel', 'rec_rel_cut', 'rec_top', 'rec_short', 'rec_fill_keys', 'rec_customers', 'rec_sample']) {
     await store.exec(`DROP TABLE IF EXISTS ${t}`);
   }
 }
@@ -462,7 +467,7 @@ export async function writeRecommendations(store: Store, o: RecommendOptions = {
     const win = await Window.open(store, s, null, iso(new Date(s.max.getTime() + 1000)), k, opts);
     const d = dialectOf(store);
     const dbl = (e: string): string => `CAST(${e} AS ${d.types.double})`;
-    await replaceTableAs(store, 'rec_targets', 'SELECT DISTINCT customer_id FROM events', { temp: true });
+    await replaceTableAs(store, 'rec_targets', 'SELECT customer_id FROM rec_customers', { temp: true });
     win.everyone = true;
     const { parts, fill } = await win.parts({ name: selection.model, weights: selection.weights ?? undefined });
     await writeTopK(store, RECOMMENDATIONS_TABLE, parts, k, fill);

@@ -16,6 +16,7 @@ import type { Store } from '../../store/types.js';
 import { lit, num } from '../../sql/quote.js';
 import { dialectOf, replaceTableAs, type Dialect } from '../../sql/dialect.js';
 import type { PersonalWeights } from '../../models/recommend/personal.js';
+import { RECOMMENDATION_PARTS } from '../contracts.js';
 
 /** Event types that express a customer's interest in an item (exposures and returns do not). */
 export const INTERACTION_TYPES = ['view', 'search', 'save', 'cart', 'purchase', 'review', 'share', 'mention', 'vote', 'idea', 'support'] as const;
@@ -308,7 +309,7 @@ export function topKSql(d: Dialect, parts: readonly string[], k: number, fill: b
  * The store tables behind the `recommendations` view (see writeTopK): the model's own rows, and the
  * popularity fill stored once per distinct fill list with each short customer pointing at theirs.
  */
-export const TOP_K_TABLES = { model: 'recommendations_model', fill: 'recommendations_fill', short: 'recommendations_short' } as const;
+export const TOP_K_TABLES = RECOMMENDATION_PARTS;
 
 /**
  * `view`: the same rows as topKSql(parts, k, fill) for every target, as a view over TOP_K_TABLES.
