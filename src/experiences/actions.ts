@@ -53,8 +53,10 @@ export function actionAssumptions(lift = ACTION_DEFAULTS.lift): string[] {
   ];
 }
 
-/** Scratch tables of buildActions, dropped when it returns. */
-/** Scratch tables of buildActions (the brand-wide base rows, the popular items, one experience's item lists), dropped when it returns. */
+/**
+ * Scratch tables of buildActions (the brand-wide base rows, the popular items, one experience's item lists), dropped when
+ * it returns: temporary tables, so nothing is compressed and written to the store file for them.
+ */
 const SCRATCH = {
   base: '_actions_base',
   popular: '_actions_popular',
@@ -89,7 +91,7 @@ export async function buildActions(store: Store, info: FactsInfo, opts: Partial<
    * each its own statement so none holds another's lists, then one INSERT joining them (`joins`) to x.
    */
   const insert = async (experience: string, lists: { table: string; sql: string }[], joins: string, cols: { action: string; items: string; due: string; ev: string; reason: string }): Promise<void> => {
-    for (const l of lists) await replaceTableAs(store, l.table, `${cohort(experience)} ${l.sql}`);
+    for (const l of lists) await replaceTableAs(store, l.table, `${cohort(experience)} ${l.sql}`, { temp: true });
     await store.exec(`
       INSERT INTO ${ACTIONS_TABLE}
       ${cohort(experience)}
@@ -121,7 +123,7 @@ export async function buildActions(store: Store, info: FactsInfo, opts: Partial<
         ${expectedYear} AS ey, ${aov} AS aov, ${atRisk} AS at_risk, b.as_of AS as_of, f.last_purchase AS last_purchase, f.mean_ipt_days AS mean_ipt_days
       FROM ${CUSTOMER_FACTS_TABLE} f CROSS JOIN b
       JOIN ${EXPERIENCES_TABLE} e ON e.customer_id = f.customer_id
-      LEFT JOIN (SELECT customer_id, segment_name FROM ${CUSTOMER_VIEW}) v ON v.customer_id = f.customer_id`);
+      LEFT JOIN (SELECT customer_id, segment_name FROM ${CUSTOMER_VIEW}) v ON v.customer_id = f.customer_id`, { temp: true });
     const none = (type: string): string => `CAST(NULL AS ${type})`;
     await replaceTableAs(store, ACTIONS_TABLE, `
       SELECT customer_id, ${none(t.text)} AS segment, ${none(t.text)} AS experience, ${none(t.text)} AS action, ${none(t.text)} AS items,
@@ -129,7 +131,7 @@ export async function buildActions(store: Store, info: FactsInfo, opts: Partial<
       FROM ${SCRATCH.base} LIMIT 0`);
     await replaceTableAs(store, SCRATCH.popular, `
       SELECT item_id, buyers, row_number() OVER (ORDER BY buyers DESC, item_id) AS pr FROM (
-        SELECT item_id, count(*) AS buyers FROM ${CUSTOMER_ITEMS_TABLE} WHERE purchases > 0 GROUP BY item_id ORDER BY buyers DESC, item_id LIMIT ${o.k + 3 * o.usualItems + 20}) p0`);
+        SELECT item_id, count(*) AS buyers FROM ${CUSTOMER_ITEMS_TABLE} WHERE purchases > 0 GROUP BY item_id ORDER BY buyers DESC, item_id LIMIT ${o.k + 3 * o.usualItems + 20}) p0`, { temp: true });
 
     await insert('respond', [{ table: SCRATCH.list, sql: topItems('i.purchases > 0', ['-i.purchases', 'i.item_id']) }], `LEFT JOIN ${SCRATCH.list} u ON u.customer_id = x.customer_id`, {
       action: `'send a one-click reorder link for ' || coalesce(u.items, 'their last order')`,
