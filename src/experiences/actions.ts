@@ -170,8 +170,10 @@ export async function buildActions(store: Store, info: FactsInfo, opts: Partial<
       {
         table: SCRATCH.bought,
         sql: duck
-          ? `SELECT DISTINCT i.customer_id, p.pr FROM ${CUSTOMER_ITEMS_TABLE} i JOIN ${SCRATCH.popular} p USING (item_id)
-          SEMI JOIN x ON x.customer_id = i.customer_id ANTI JOIN ${SCRATCH.rec} r ON r.customer_id = i.customer_id
+          // the customers without recommendations first (none when the model filled every list), then their items
+          ? `, norec AS (SELECT x.customer_id FROM x ANTI JOIN ${SCRATCH.rec} r ON r.customer_id = x.customer_id)
+          SELECT DISTINCT i.customer_id, p.pr FROM ${CUSTOMER_ITEMS_TABLE} i JOIN ${SCRATCH.popular} p USING (item_id)
+          SEMI JOIN norec ON norec.customer_id = i.customer_id
           WHERE i.purchases > 0`
           : `SELECT DISTINCT i.customer_id AS customer_id, p.pr AS pr FROM ${CUSTOMER_ITEMS_TABLE} i JOIN ${SCRATCH.popular} p ON p.item_id = i.item_id
           WHERE i.purchases > 0 AND i.customer_id IN (SELECT customer_id FROM x)
