@@ -456,7 +456,7 @@ async function selectForStore(store: Store, s: Span, model: ModelChoice, k: numb
   });
 }
 
-/** Writes the top k for every customer of the store to `recommendations`. */
+/** Writes the top k for every customer of the store to `recommendations` (a view over the model's rows and the popularity fill lists: writeTopK). */
 export async function writeRecommendations(store: Store, o: RecommendOptions = {}): Promise<RecommendSummary> {
   const k = checkK(o.k ?? RECOMMEND_DEFAULTS.k);
   const model = checkModel(o.model ?? 'auto');
