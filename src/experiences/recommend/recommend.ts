@@ -108,11 +108,12 @@ async function span(store: Store): Promise<Span | null> {
   // as rec_customers for the sample and the targets): an approximate count differs by engine, and so would the sample.
   await replaceTableAs(store, 'rec_customers', 'SELECT DISTINCT customer_id FROM events', { temp: true });
   const [c] = await store.query<{ n: number }>(`SELECT ${dbl('count(customer_id)')} AS n FROM rec_customers`);
-  const [r] = await store.query<{ lo: Date | null; hi: Date | null; items: number; rel: number; follows: number; cats: number }>(`
+  // the categories' JSON is read only where there are props (a CASE branch; a FILTER would parse every row's)
+  const [r] = await store.query<{ lo: Date | null; hi: Date | null; items: number; rel: number; follows: number; cats: number | null }>(`
     SELECT min(ts) AS lo, max(ts) AS hi, ${dbl('count(item_id)')} AS items,
       ${dbl(d.countIf(`item_id IS NOT NULL AND type IN (${RELEVANT_TYPES.map(lit).join(', ')})`))} AS rel,
       ${dbl(d.countIf(`type = 'follow' AND peer_id IS NOT NULL AND peer_id <> customer_id`))} AS follows,
-      ${dbl(d.countIf(`item_id IS NOT NULL AND props IS NOT NULL AND ${categorySql(store)} IS NOT NULL`))} AS cats
+      ${dbl(`sum(CASE WHEN item_id IS NULL OR props IS NULL THEN 0 WHEN ${categorySql(store)} IS NOT NULL THEN 1 ELSE 0 END)`)} AS cats
     FROM events`);
   if (!r || r.lo === null || r.hi === null) return null;
   return { min: r.lo, max: r.hi, itemEvents: Number(r.items), basis: Number(r.rel) > 0 ? 'actions' : 'ratings', customers: Number(c.n), network: Number(r.follows) > 0, categories: Number(r.cats) > 0 };
