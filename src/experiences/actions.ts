@@ -23,7 +23,7 @@ import type { Store } from '../store/types.js';
 import { CUSTOMER_FACTS_TABLE, CUSTOMER_ITEMS_TABLE, tableExists, type FactsInfo } from '../segments/facts.js';
 import { CUSTOMER_VIEW } from '../segments/segments.js';
 import { EXPERIENCES_TABLE } from './assign.js';
-import { RECOMMENDATIONS_TABLE, REPLENISHMENT_TABLE } from './contracts.js';
+import { RECOMMENDATION_PARTS, RECOMMENDATIONS_TABLE, REPLENISHMENT_TABLE } from './contracts.js';
 import { dialectOf, replaceTableAs } from '../sql/dialect.js';
 import { sqlPrintf } from '../sql/format.js';
 
@@ -53,8 +53,10 @@ export function actionAssumptions(lift = ACTION_DEFAULTS.lift): string[] {
   ];
 }
 
-/** Scratch tables of buildActions, dropped when it returns. */
-/** Scratch tables of buildActions (the brand-wide base rows, the popular items, one experience's item lists), dropped when it returns. */
+/**
+ * Scratch tables of buildActions (the brand-wide base rows, the popular items, one experience's item lists), dropped when
+ * it returns: temporary tables, so nothing is compressed and written to the store file for them.
+ */
 const SCRATCH = {
   base: '_actions_base',
   popular: '_actions_popular',
@@ -73,6 +75,9 @@ export async function buildActions(store: Store, info: FactsInfo, opts: Partial<
   const days = (x: string): string => `CAST(floor(${x} + 0.5) AS ${t.int})`;
   const recs = await tableExists(store, RECOMMENDATIONS_TABLE);
   const repl = await tableExists(store, REPLENISHMENT_TABLE);
+  // the recommendations view's parts, read directly (the view would join every short customer to their fill rows)
+  const recParts = duck && recs && (await isView(store, RECOMMENDATIONS_TABLE)) && (await tableExists(store, RECOMMENDATION_PARTS.model))
+    && (await tableExists(store, RECOMMENDATION_PARTS.fill)) && (await tableExists(store, RECOMMENDATION_PARTS.short));
   const expectedYear = info.hasClv
     ? 'coalesce(f.expected_purchases, f.purchase_days / greatest(f.weeks_observed, 1) * 52)'
     : 'f.purchase_days / greatest(f.weeks_observed, 1) * 52';
@@ -86,7 +91,7 @@ export async function buildActions(store: Store, info: FactsInfo, opts: Partial<
    * each its own statement so none holds another's lists, then one INSERT joining them (`joins`) to x.
    */
   const insert = async (experience: string, lists: { table: string; sql: string }[], joins: string, cols: { action: string; items: string; due: string; ev: string; reason: string }): Promise<void> => {
-    for (const l of lists) await replaceTableAs(store, l.table, `${cohort(experience)} ${l.sql}`);
+    for (const l of lists) await replaceTableAs(store, l.table, `${cohort(experience)} ${l.sql}`, { temp: true });
     await store.exec(`
       INSERT INTO ${ACTIONS_TABLE}
       ${cohort(experience)}
@@ -109,6 +114,8 @@ export async function buildActions(store: Store, info: FactsInfo, opts: Partial<
               row_number() OVER (PARTITION BY i.customer_id ORDER BY ${key.join(', ')}) AS rn
             FROM ${CUSTOMER_ITEMS_TABLE} i WHERE i.customer_id IN (SELECT customer_id FROM x) AND ${where}) r0
       GROUP BY customer_id`;
+  /** One column per rank 1..k of alias `a`'s rows (r1, r2, …): the item at that rank. */
+  const rankColumns = (a: string): string => Array.from({ length: o.k }, (_, i) => `max(CASE WHEN ${a}.rank = ${i + 1} THEN ${a}.item_id END) AS r${i + 1}`).join(', ');
   try {
     await replaceTableAs(store, SCRATCH.base, `
       WITH b AS (SELECT max(last_event) AS as_of, sum(spend) / nullif(sum(n_purchase), 0) AS aov FROM ${CUSTOMER_FACTS_TABLE})
@@ -116,7 +123,7 @@ export async function buildActions(store: Store, info: FactsInfo, opts: Partial<
         ${expectedYear} AS ey, ${aov} AS aov, ${atRisk} AS at_risk, b.as_of AS as_of, f.last_purchase AS last_purchase, f.mean_ipt_days AS mean_ipt_days
       FROM ${CUSTOMER_FACTS_TABLE} f CROSS JOIN b
       JOIN ${EXPERIENCES_TABLE} e ON e.customer_id = f.customer_id
-      LEFT JOIN (SELECT customer_id, segment_name FROM ${CUSTOMER_VIEW}) v ON v.customer_id = f.customer_id`);
+      LEFT JOIN (SELECT customer_id, segment_name FROM ${CUSTOMER_VIEW}) v ON v.customer_id = f.customer_id`, { temp: true });
     const none = (type: string): string => `CAST(NULL AS ${type})`;
     await replaceTableAs(store, ACTIONS_TABLE, `
       SELECT customer_id, ${none(t.text)} AS segment, ${none(t.text)} AS experience, ${none(t.text)} AS action, ${none(t.text)} AS items,
@@ -124,7 +131,7 @@ export async function buildActions(store: Store, info: FactsInfo, opts: Partial<
       FROM ${SCRATCH.base} LIMIT 0`);
     await replaceTableAs(store, SCRATCH.popular, `
       SELECT item_id, buyers, row_number() OVER (ORDER BY buyers DESC, item_id) AS pr FROM (
-        SELECT item_id, count(*) AS buyers FROM ${CUSTOMER_ITEMS_TABLE} WHERE purchases > 0 GROUP BY item_id ORDER BY buyers DESC, item_id LIMIT ${o.k + 3 * o.usualItems + 20}) p0`);
+        SELECT item_id, count(*) AS buyers FROM ${CUSTOMER_ITEMS_TABLE} WHERE purchases > 0 GROUP BY item_id ORDER BY buyers DESC, item_id LIMIT ${o.k + 3 * o.usualItems + 20}) p0`, { temp: true });
 
     await insert('respond', [{ table: SCRATCH.list, sql: topItems('i.purchases > 0', ['-i.purchases', 'i.item_id']) }], `LEFT JOIN ${SCRATCH.list} u ON u.customer_id = x.customer_id`, {
       action: `'send a one-click reorder link for ' || coalesce(u.items, 'their last order')`,
@@ -142,6 +149,15 @@ export async function buildActions(store: Store, info: FactsInfo, opts: Partial<
         table: SCRATCH.rec,
         sql: !recs
           ? `SELECT ${none(t.text)} AS customer_id, ${none(t.text)} AS items, ${none(t.text)} AS model WHERE 1 = 0`
+          : recParts
+          // the view's rows without expanding it: the model's rows per customer and each fill list once, one column
+          // per rank (a rank is in one part or the other), joined skipping NULLs; the model is the least of the two
+          ? `, own AS (SELECT m.customer_id, ${rankColumns('m')}, min(m.model) AS model FROM ${RECOMMENDATION_PARTS.model} m SEMI JOIN x ON x.customer_id = m.customer_id
+               WHERE m.rank <= ${o.k} GROUP BY m.customer_id),
+             fl AS (SELECT f.fill, ${rankColumns('f')}, min(f.model) AS model FROM ${RECOMMENDATION_PARTS.fill} f WHERE f.rank <= ${o.k} GROUP BY f.fill)
+             SELECT x.customer_id, concat_ws(' ', ${Array.from({ length: o.k }, (_, i) => `coalesce(ow.r${i + 1}, fl.r${i + 1})`).join(', ')}) AS items, least(ow.model, fl.model) AS model
+             FROM x LEFT JOIN own ow ON ow.customer_id = x.customer_id LEFT JOIN ${RECOMMENDATION_PARTS.short} s ON s.customer_id = x.customer_id LEFT JOIN fl ON fl.fill = s.fill
+             WHERE ow.customer_id IS NOT NULL OR fl.fill IS NOT NULL`
           : duck
           // ranks run 1..n per customer: the items in rank order are one column per rank, joined skipping NULLs
           // (a hash aggregate; an ordered string_agg sorts every customer's rows)
@@ -154,8 +170,10 @@ export async function buildActions(store: Store, info: FactsInfo, opts: Partial<
       {
         table: SCRATCH.bought,
         sql: duck
-          ? `SELECT DISTINCT i.customer_id, p.pr FROM ${CUSTOMER_ITEMS_TABLE} i JOIN ${SCRATCH.popular} p USING (item_id)
-          SEMI JOIN x ON x.customer_id = i.customer_id ANTI JOIN ${SCRATCH.rec} r ON r.customer_id = i.customer_id
+          // the customers without recommendations first (none when the model filled every list), then their items
+          ? `, norec AS (SELECT x.customer_id FROM x ANTI JOIN ${SCRATCH.rec} r ON r.customer_id = x.customer_id)
+          SELECT DISTINCT i.customer_id, p.pr FROM ${CUSTOMER_ITEMS_TABLE} i JOIN ${SCRATCH.popular} p USING (item_id)
+          SEMI JOIN norec ON norec.customer_id = i.customer_id
           WHERE i.purchases > 0`
           : `SELECT DISTINCT i.customer_id AS customer_id, p.pr AS pr FROM ${CUSTOMER_ITEMS_TABLE} i JOIN ${SCRATCH.popular} p ON p.item_id = i.item_id
           WHERE i.purchases > 0 AND i.customer_id IN (SELECT customer_id FROM x)
@@ -236,4 +254,9 @@ export async function buildActions(store: Store, info: FactsInfo, opts: Partial<
     await store.exec(Object.values(SCRATCH).map((t) => `DROP TABLE IF EXISTS ${t};`).join('\n'));
   }
   return { recommendations: recs, replenishment: repl };
+}
+
+async function isView(store: Store, name: string): Promise<boolean> {
+  const [r] = await store.query<{ n: number }>(dialectOf(store).viewExists(name));
+  return Number(r?.n ?? 0) > 0;
 }

@@ -28,6 +28,7 @@ export const clickhouseDialect: Dialect = {
       ? [`DROP TEMPORARY TABLE IF EXISTS ${ident(name)}`, `CREATE TEMPORARY TABLE ${ident(name)} ENGINE = Memory AS ${select}`]
       : [`CREATE OR REPLACE TABLE ${ident(name)} ENGINE = MergeTree ORDER BY tuple() AS ${select}`],
   tableExists: (name) => `SELECT count() AS n FROM system.tables WHERE name = ${lit(name)} AND (database = currentDatabase() OR is_temporary)`,
+  viewExists: (name) => `SELECT count() AS n FROM system.tables WHERE name = ${lit(name)} AND database = currentDatabase() AND engine = 'View'`,
   intDiv: (a, b) => `intDiv(${a}, ${b})`,
   // argMin skips rows whose value is NULL; Spiral groups by a unique key (event_id) where it uses this
   firstValue: (v, o) => `argMin(${v}, ${o})`,

@@ -47,6 +47,8 @@ export interface Dialect {
   replaceTableAs(name: string, select: string, o?: { temp?: boolean }): string[];
   /** A query returning one row {n} > 0 when table `name` exists (for this connection). */
   tableExists(name: string): string;
+  /** A query returning one row {n} > 0 when `name` is a view (of the current schema / database). */
+  viewExists(name: string): string;
   /** Integer division of two non-negative integer expressions (DuckDB `//`; `/` on Postgres integers; ClickHouse intDiv). */
   intDiv(a: string, b: string): string;
   /** Aggregate: the value of `value` on the row with the smallest `orderBy` in the group (DuckDB first(… ORDER BY …)). */

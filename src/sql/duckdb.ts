@@ -15,6 +15,7 @@ export const duckdbDialect: Dialect = {
   hash64: (e) => `hash(${e})`,
   replaceTableAs: (name, select, o = {}) => [`CREATE OR REPLACE ${o.temp ? 'TEMP ' : ''}TABLE ${ident(name)} AS ${select}`],
   tableExists: (name) => `SELECT count(*) AS n FROM information_schema.tables WHERE table_name = ${lit(name)}`,
+  viewExists: (name) => `SELECT count(*) AS n FROM duckdb_views() WHERE view_name = ${lit(name)} AND NOT internal`,
   intDiv: (a, b) => `(${a} // ${b})`,
   // arg_min_null keeps a NULL value (arg_min skips it), as first(v ORDER BY o) does, without its sort
   firstValue: (v, o) => `arg_min_null(${v}, ${o})`,

@@ -19,6 +19,7 @@ export const postgresDialect: Dialect = {
   // then ANALYZE: autovacuum never analyses a TEMP table, and takes its time with a new one
   replaceTableAs: (name, select, o = {}) => [`DROP TABLE IF EXISTS ${ident(name)}`, `CREATE ${o.temp ? 'TEMP ' : ''}TABLE ${ident(name)} AS ${select}`, ...analyze(name)],
   tableExists: (name) => `SELECT count(*) AS n FROM information_schema.tables WHERE table_name = ${lit(name)} AND (table_schema = current_schema() OR table_schema LIKE 'pg_temp%')`,
+  viewExists: (name) => `SELECT count(*) AS n FROM pg_views WHERE viewname = ${lit(name)} AND schemaname = current_schema()`,
   intDiv: (a, b) => `div(${a}, ${b})::bigint`,
   firstValue: (v, o) => `(array_agg(${v} ORDER BY ${o}))[1]`,
   lead: (e, p, o) => `lead(${e}) OVER (PARTITION BY ${p} ORDER BY ${o})`,

@@ -90,6 +90,7 @@ test('actions read the recommendations and replenishment tables when they exist'
   const [cur] = await store.query<{ id: string }>(`SELECT customer_id AS id FROM customer_experiences WHERE experience = 'curate' ORDER BY customer_id LIMIT 1`);
   const [aut] = await store.query<{ id: string }>(`SELECT customer_id AS id FROM customer_experiences WHERE experience = 'automate' ORDER BY customer_id LIMIT 1`);
   await store.exec(`
+    DROP VIEW IF EXISTS recommendations; -- the step's view, replaced by a hand-made table of the same columns
     CREATE OR REPLACE TABLE recommendations (customer_id VARCHAR, rank INTEGER, item_id VARCHAR, score DOUBLE, model VARCHAR);
     INSERT INTO recommendations VALUES ('${cur.id}', 2, 'iB', 0.5, 'itemknn'), ('${cur.id}', 1, 'iA', 0.9, 'itemknn');
     CREATE OR REPLACE TABLE replenishment (customer_id VARCHAR, item_id VARCHAR, due DATE, due_lower DATE, due_upper DATE, quantity DOUBLE, quantity_lower DOUBLE, quantity_upper DOUBLE);

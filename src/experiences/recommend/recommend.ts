@@ -15,7 +15,7 @@ import { chooseBest } from '../../models/recommend/select.js';
 import { lit, num } from '../../sql/quote.js';
 import { dialectOf, replaceTableAs, tableExists, type Dialect } from '../../sql/dialect.js';
 import {
-  buildInteractions, buildProfile, buildItemKnn, buildFollows, candidates, categorySql, personalGridHitsSql, rankTopK, sampleCondition, topKSql, tsLit, RELEVANT_TYPES, type ModelName,
+  buildInteractions, buildProfile, buildItemKnn, buildFollows, candidates, categorySql, personalGridHitsSql, rankTopK, sampleCondition, tsLit, writeTopK, RELEVANT_TYPES, TOP_K_TABLES, type ModelName,
 } from './sql.js';
 import { buildEase, type EaseInfo } from './ease.js';
 
@@ -104,16 +104,19 @@ const iso = (d: Date): string => d.toISOString().replace('T', ' ').replace(/\.\d
 async function span(store: Store): Promise<Span | null> {
   const d = dialectOf(store);
   const dbl = (e: string): string => `CAST(${e} AS ${d.types.double})`;
-  // The customer count decides the inner split's sample, so it is exact (count DISTINCT): an
-  // approximate count differs by engine, and so would the sample.
-  const [r] = await store.query<{ lo: Date | null; hi: Date | null; items: number; rel: number; customers: number; follows: number; cats: number }>(`
+  // The customer count decides the inner split's sample, so it is exact (the distinct customers, kept
+  // as rec_customers for the sample and the targets): an approximate count differs by engine, and so would the sample.
+  await replaceTableAs(store, 'rec_customers', 'SELECT DISTINCT customer_id FROM events', { temp: true });
+  const [c] = await store.query<{ n: number }>(`SELECT ${dbl('count(customer_id)')} AS n FROM rec_customers`);
+  // the categories' JSON is read only where there are props (a CASE branch; a FILTER would parse every row's)
+  const [r] = await store.query<{ lo: Date | null; hi: Date | null; items: number; rel: number; follows: number; cats: number | null }>(`
     SELECT min(ts) AS lo, max(ts) AS hi, ${dbl('count(item_id)')} AS items,
-      ${dbl(d.countIf(`item_id IS NOT NULL AND type IN (${RELEVANT_TYPES.map(lit).join(', ')})`))} AS rel, ${dbl('count(DISTINCT customer_id)')} AS customers,
+      ${dbl(d.countIf(`item_id IS NOT NULL AND type IN (${RELEVANT_TYPES.map(lit).join(', ')})`))} AS rel,
       ${dbl(d.countIf(`type = 'follow' AND peer_id IS NOT NULL AND peer_id <> customer_id`))} AS follows,
-      ${dbl(d.countIf(`item_id IS NOT NULL AND props IS NOT NULL AND ${categorySql(store)} IS NOT NULL`))} AS cats
+      ${dbl(`sum(CASE WHEN item_id IS NULL OR props IS NULL THEN 0 WHEN ${categorySql(store)} IS NOT NULL THEN 1 ELSE 0 END)`)} AS cats
     FROM events`);
   if (!r || r.lo === null || r.hi === null) return null;
-  return { min: r.lo, max: r.hi, itemEvents: Number(r.items), basis: Number(r.rel) > 0 ? 'actions' : 'ratings', customers: Number(r.customers), network: Number(r.follows) > 0, categories: Number(r.cats) > 0 };
+  return { min: r.lo, max: r.hi, itemEvents: Number(r.items), basis: Number(r.rel) > 0 ? 'actions' : 'ratings', customers: Number(c.n), network: Number(r.follows) > 0, categories: Number(r.cats) > 0 };
 }
 
 /** The store's events and items, or a clear error when there is nothing to recommend from. */
@@ -276,7 +279,10 @@ function specLabel(spec: ModelSpec): string | null {
  */
 async function chooseModel(store: Store, s: Span, trainEnd: string, validationEnd: string, k: number, opts: typeof RECOMMEND_DEFAULTS): Promise<Selection> {
   const warnings: string[] = [];
-  const sample = sampleCondition(dialectOf(store), s.customers, opts.innerSample);
+  const hashed = sampleCondition(dialectOf(store), s.customers, opts.innerSample);
+  // the sample's customers once (a hash per customer, not per event), then a semi-join
+  if (hashed !== null) await replaceTableAs(store, 'rec_sample', `SELECT customer_id FROM rec_customers WHERE ${hashed}`, { temp: true });
+  const sample = hashed === null ? null : 'customer_id IN (SELECT customer_id FROM rec_sample)';
   const customers = await buildRelevant(store, s.basis, trainEnd, validationEnd, opts.innerCustomers, sample);
   const inner = { trainEnd, validationEnd, customers };
   const fallback = (why: string): Selection => {
@@ -318,7 +324,7 @@ function checkK(k: number): number {
 }
 
 async function dropTemps(store: Store): Promise<void> {
-  for (const t of ['rec_ui', 'rec_pop', 'rec_profile', 'rec_nb_itemknn', 'rec_nb_ease', 'rec_ease_items', 'rec_ease_w', 'rec_follows', 'rec_targets', 'rec_rel', 'rec_rel_cut', 'rec_top']) {
+  for (const t of ['rec_ui', 'rec_pop', 'rec_profile', 'rec_nb_itemknn', 'rec_nb_ease', 'rec_ease_items', 'rec_ease_w', 'rec_follows', 'rec_targets', 'rec_rel', 'rec_rel_cut', 'rec_top', 'rec_short', 'rec_fill_keys', 'rec_customers', 'rec_sample']) {
     await store.exec(`DROP TABLE IF EXISTS ${t}`);
   }
 }
@@ -451,7 +457,7 @@ async function selectForStore(store: Store, s: Span, model: ModelChoice, k: numb
   });
 }
 
-/** Writes the top k for every customer of the store to `recommendations`. */
+/** Writes the top k for every customer of the store to `recommendations` (a view over the model's rows and the popularity fill lists: writeTopK). */
 export async function writeRecommendations(store: Store, o: RecommendOptions = {}): Promise<RecommendSummary> {
   const k = checkK(o.k ?? RECOMMEND_DEFAULTS.k);
   const model = checkModel(o.model ?? 'auto');
@@ -462,15 +468,24 @@ export async function writeRecommendations(store: Store, o: RecommendOptions = {
     const win = await Window.open(store, s, null, iso(new Date(s.max.getTime() + 1000)), k, opts);
     const d = dialectOf(store);
     const dbl = (e: string): string => `CAST(${e} AS ${d.types.double})`;
-    await replaceTableAs(store, 'rec_targets', 'SELECT DISTINCT customer_id FROM events', { temp: true });
+    await replaceTableAs(store, 'rec_targets', 'SELECT customer_id FROM rec_customers', { temp: true });
     win.everyone = true;
     const { parts, fill } = await win.parts({ name: selection.model, weights: selection.weights ?? undefined });
-    await replaceTableAs(store, RECOMMENDATIONS_TABLE, topKSql(d, parts, k, fill));
+    await writeTopK(store, RECOMMENDATIONS_TABLE, parts, k, fill);
+    // The summary from the view's parts (a fill list counts once per customer pointing at it), not from its 10M rows.
     // Ranks run 1..n without gaps, so a customer is short exactly when they have no row at rank k.
+    const T = TOP_K_TABLES;
+    const other = d.lit(selection.model);
     const [r] = await store.query<{ customers: number; rows: number; full: number; fill: number; items: number; cat: number }>(`
-      SELECT ${dbl('(SELECT count(*) FROM rec_targets)')} AS customers, ${dbl('count(*)')} AS rows, ${dbl(d.countIf(`rank = ${num(k)}`))} AS full,
-        ${dbl(d.countIf(`model <> ${d.lit(selection.model)}`))} AS fill, ${dbl('count(DISTINCT item_id)')} AS items, ${dbl('(SELECT count(*) FROM rec_pop)')} AS cat
-      FROM ${RECOMMENDATIONS_TABLE}`);
+      WITH fl AS (SELECT fill, count(*) AS n_rows, max(rank) AS last_rank, ${d.countIf(`model <> ${other}`)} AS n_other FROM ${T.fill} GROUP BY fill),
+      sc AS (SELECT fill, count(*) AS n_customers FROM ${T.short} GROUP BY fill),
+      used AS (SELECT fl.n_rows AS n_rows, fl.last_rank AS last_rank, fl.n_other AS n_other, sc.n_customers AS n_customers FROM sc JOIN fl ON fl.fill = sc.fill)
+      SELECT ${dbl('(SELECT count(*) FROM rec_targets)')} AS customers,
+        ${dbl(`(SELECT count(*) FROM ${T.model}) + (SELECT coalesce(sum(n_customers * n_rows), 0) FROM used)`)} AS rows,
+        ${dbl(`(SELECT ${d.countIf(`rank = ${num(k)}`)} FROM ${T.model}) + (SELECT coalesce(sum(CASE WHEN last_rank = ${num(k)} THEN n_customers ELSE 0 END), 0) FROM used)`)} AS full,
+        ${dbl(`(SELECT ${d.countIf(`model <> ${other}`)} FROM ${T.model}) + (SELECT coalesce(sum(n_customers * n_other), 0) FROM used)`)} AS fill,
+        ${dbl(`(SELECT count(DISTINCT item_id) FROM (SELECT item_id FROM ${T.model} UNION ALL SELECT item_id FROM ${T.fill} WHERE fill IN (SELECT fill FROM ${T.short})) i)`)} AS items,
+        ${dbl('(SELECT count(*) FROM rec_pop)')} AS cat`);
     return {
       table: RECOMMENDATIONS_TABLE, k, model: selection.model, params: selection.params, customers: Number(r.customers), rows: Number(r.rows),
       customersShort: Number(r.customers) - Number(r.full), popularityFill: Number(r.fill), coverage: coverageOf(Number(r.items), Number(r.cat)), selection, warnings: selection.warnings,

@@ -16,6 +16,7 @@ import type { Store } from '../../store/types.js';
 import { lit, num } from '../../sql/quote.js';
 import { dialectOf, replaceTableAs, type Dialect } from '../../sql/dialect.js';
 import type { PersonalWeights } from '../../models/recommend/personal.js';
+import { RECOMMENDATION_PARTS } from '../contracts.js';
 
 /** Event types that express a customer's interest in an item (exposures and returns do not). */
 export const INTERACTION_TYPES = ['view', 'search', 'save', 'cart', 'purchase', 'review', 'share', 'mention', 'vote', 'idea', 'support'] as const;
@@ -258,6 +259,26 @@ export const candidates = {
   },
 };
 
+/** The top k per target (columns customer_id, rank, item_id, score, model) from the candidate SELECTs, without the popularity fill. */
+function rankedSql(d: Dialect, parts: readonly string[], k: number): string {
+  const text = d.types.text, dbl = d.types.double, int = d.types.int;
+  const union = parts.map((p, i) => `SELECT ${CAND} FROM (${p}) p${i}`).join(' UNION ALL ');
+  const deduped = parts.length > 1
+    ? `SELECT ${CAND} FROM (${keepRanked(`${CAND}, row_number() OVER (PARTITION BY customer_id, item_id ORDER BY tier, score DESC) AS rk`, `(${union}) c`, 1)}) d`
+    : union;
+  return parts.length === 0
+    ? `SELECT CAST(NULL AS ${text}) AS customer_id, CAST(NULL AS ${int}) AS rank, CAST(NULL AS ${text}) AS item_id, ${d.nullDouble} AS score, CAST(NULL AS ${text}) AS model WHERE 1 = 0`
+    : `SELECT CAST(customer_id AS ${text}) AS customer_id, CAST(rk AS ${int}) AS rank, CAST(item_id AS ${text}) AS item_id, CAST(score AS ${dbl}) AS score, CAST(model AS ${text}) AS model FROM (
+      ${keepRanked(`customer_id, item_id, score, model, row_number() OVER (PARTITION BY customer_id ORDER BY tier, score DESC, tiebreak DESC, ${d.byteOrder('item_id')}) AS rk`, `(${deduped}) dd`, num(k))}) r`;
+}
+
+/** The k most popular items of rec_pop (item_id, customers, pos 1..k): the fill list. */
+function popularSql(d: Dialect, k: number): string {
+  return `SELECT CAST(item_id AS ${d.types.text}) AS item_id, CAST(customers AS ${d.types.double}) AS customers,
+        row_number() OVER (ORDER BY customers DESC, ${d.byteOrder('item_id')}) AS pos
+      FROM (SELECT item_id, customers FROM rec_pop ORDER BY customers DESC, ${d.byteOrder('item_id')} LIMIT ${num(k)}) tp`;
+}
+
 /**
  * The top k per target (columns customer_id, rank, item_id, score, model) from the candidate
  * SELECTs, each (customer, item) kept once at its best tier, ranked by tier, score, tiebreak, item;
@@ -266,21 +287,12 @@ export const candidates = {
  * the k most popular items (k rows each), not the whole catalogue.
  */
 export function topKSql(d: Dialect, parts: readonly string[], k: number, fill: boolean): string {
-  const text = d.types.text, dbl = d.types.double, int = d.types.int;
-  const union = parts.map((p, i) => `SELECT ${CAND} FROM (${p}) p${i}`).join(' UNION ALL ');
-  const deduped = parts.length > 1
-    ? `SELECT ${CAND} FROM (${keepRanked(`${CAND}, row_number() OVER (PARTITION BY customer_id, item_id ORDER BY tier, score DESC) AS rk`, `(${union}) c`, 1)}) d`
-    : union;
-  const ranked = parts.length === 0
-    ? `SELECT CAST(NULL AS ${text}) AS customer_id, CAST(NULL AS ${int}) AS rank, CAST(NULL AS ${text}) AS item_id, ${d.nullDouble} AS score, CAST(NULL AS ${text}) AS model WHERE 1 = 0`
-    : `SELECT CAST(customer_id AS ${text}) AS customer_id, CAST(rk AS ${int}) AS rank, CAST(item_id AS ${text}) AS item_id, CAST(score AS ${dbl}) AS score, CAST(model AS ${text}) AS model FROM (
-      ${keepRanked(`customer_id, item_id, score, model, row_number() OVER (PARTITION BY customer_id ORDER BY tier, score DESC, tiebreak DESC, ${d.byteOrder('item_id')}) AS rk`, `(${deduped}) dd`, num(k))}) r`;
+  const text = d.types.text, int = d.types.int;
+  const ranked = rankedSql(d, parts, k);
   if (!fill) return ranked;
   const own = d.semiJoin('anti', 'ranked', 'o', 'o.customer_id = c.customer_id AND o.item_id = c.item_id');
   return `WITH ranked AS (${ranked}),
-    popular AS (SELECT CAST(item_id AS ${text}) AS item_id, CAST(customers AS ${dbl}) AS customers,
-        row_number() OVER (ORDER BY customers DESC, ${d.byteOrder('item_id')}) AS pos
-      FROM (SELECT item_id, customers FROM rec_pop ORDER BY customers DESC, ${d.byteOrder('item_id')} LIMIT ${num(k)}) tp),
+    popular AS (${popularSql(d, k)}),
     own AS (SELECT customer_id, count(*) AS n FROM ranked GROUP BY customer_id),
     short AS (
       SELECT CAST(t.customer_id AS ${text}) AS customer_id, coalesce(o.n, 0) AS n
@@ -291,6 +303,68 @@ export function topKSql(d: Dialect, parts: readonly string[], k: number, fill: b
     SELECT customer_id, rank, item_id, score, model FROM ranked
     UNION ALL
     SELECT customer_id, CAST(rk AS ${int}) AS rank, item_id, customers AS score, ${lit('popularity')} AS model FROM f WHERE rk <= ${num(k)}`;
+}
+
+/**
+ * The store tables behind the `recommendations` view (see writeTopK): the model's own rows, and the
+ * popularity fill stored once per distinct fill list with each short customer pointing at theirs.
+ */
+export const TOP_K_TABLES = RECOMMENDATION_PARTS;
+
+/**
+ * `view`: the same rows as topKSql(parts, k, fill) for every target, as a view over TOP_K_TABLES.
+ * A short customer's fill depends only on how many items the model listed for them and which of
+ * the k most popular items are among those, so the fill is computed once per such (count, items)
+ * key — a handful of lists, one representative customer each — and each short customer stores the
+ * key's id: 1.2M pointers instead of 10M popular rows on the 1M-customer store. The view is
+ *   recommendations_model  ∪  recommendations_short ⋈ recommendations_fill (on fill).
+ */
+export async function writeTopK(store: Store, view: string, parts: readonly string[], k: number, fill: boolean): Promise<void> {
+  const d = dialectOf(store);
+  const text = d.types.text, dbl = d.types.double, int = d.types.int;
+  const T = TOP_K_TABLES;
+  // the view first (Postgres will not replace a table a view depends on); a store from before the view holds a table
+  await dropRelation(store, view);
+  await replaceTableAs(store, T.model, rankedSql(d, parts, k));
+  if (fill) {
+    // which popular items a customer's list holds: a bit per position when k fits a 64-bit integer (a hash
+    // aggregate), else the positions in order as text
+    const bits = k <= 62;
+    const taken = bits ? `CAST(sum(CASE WHEN pp.pos IS NULL THEN 0 ELSE pp.bit END) AS ${d.types.bigint})` : d.stringAgg(`CAST(pp.pos AS ${text})`, ',', ['pp.pos']);
+    await replaceTableAs(store, 'rec_short', `
+      WITH popular AS (SELECT item_id, pos, ${bits ? `CAST(power(2, pos - 1) AS ${d.types.bigint})` : '0'} AS bit FROM (${popularSql(d, k)}) p0),
+      own AS (SELECT m.customer_id AS customer_id, count(*) AS n_listed, ${taken} AS n_taken
+        FROM ${T.model} m LEFT JOIN popular pp ON pp.item_id = m.item_id GROUP BY m.customer_id)
+      SELECT CAST(t.customer_id AS ${text}) AS customer_id, CAST(coalesce(o.n_listed, 0) AS ${int}) AS listed,
+        coalesce(o.n_taken, ${bits ? `CAST(0 AS ${d.types.bigint})` : "''"}) AS taken
+      FROM rec_targets t LEFT JOIN own o ON o.customer_id = t.customer_id WHERE coalesce(o.n_listed, 0) < ${num(k)}`, { temp: true });
+    await replaceTableAs(store, 'rec_fill_keys', `
+      SELECT listed, taken, rep, CAST(row_number() OVER (ORDER BY listed, ${bits ? 'taken' : d.byteOrder('taken')}) AS ${int}) AS fill
+      FROM (SELECT listed, taken, min(customer_id) AS rep FROM rec_short GROUP BY listed, taken) fk`, { temp: true });
+    const own = d.semiJoin('anti', T.model, 'o', 'o.customer_id = c.rep AND o.item_id = c.item_id');
+    await replaceTableAs(store, T.fill, `
+      WITH popular AS (${popularSql(d, k)}),
+      c AS (SELECT fk.fill AS fill, fk.rep AS rep, fk.listed AS n_listed, pp.item_id AS item_id, pp.customers AS customers, pp.pos AS pos
+        FROM rec_fill_keys fk CROSS JOIN popular pp),
+      f AS (SELECT fill, item_id, customers, n_listed + row_number() OVER (PARTITION BY fill ORDER BY pos) AS rk FROM c ${own.join} WHERE ${own.where})
+      SELECT fill, CAST(rk AS ${int}) AS rank, CAST(item_id AS ${text}) AS item_id, CAST(customers AS ${dbl}) AS score, CAST(${lit('popularity')} AS ${text}) AS model
+      FROM f WHERE rk <= ${num(k)}`);
+    await replaceTableAs(store, T.short, `SELECT s.customer_id AS customer_id, fk.fill AS fill FROM rec_short s JOIN rec_fill_keys fk ON fk.listed = s.listed AND fk.taken = s.taken`);
+  } else {
+    await replaceTableAs(store, T.fill, `SELECT CAST(NULL AS ${int}) AS fill, CAST(NULL AS ${int}) AS rank, CAST(NULL AS ${text}) AS item_id, ${d.nullDouble} AS score, CAST(NULL AS ${text}) AS model WHERE 1 = 0`);
+    await replaceTableAs(store, T.short, `SELECT CAST(NULL AS ${text}) AS customer_id, CAST(NULL AS ${int}) AS fill WHERE 1 = 0`);
+  }
+  await store.exec(`CREATE VIEW ${view} AS
+    SELECT customer_id, rank, item_id, score, model FROM ${T.model}
+    UNION ALL
+    SELECT s.customer_id AS customer_id, f.rank AS rank, f.item_id AS item_id, f.score AS score, f.model AS model
+    FROM ${T.short} s JOIN ${T.fill} f ON f.fill = s.fill`);
+}
+
+/** Drops `name`, a view or a table. */
+async function dropRelation(store: Store, name: string): Promise<void> {
+  const [v] = await store.query<{ n: number }>(dialectOf(store).viewExists(name));
+  await store.exec(`${Number(v?.n ?? 0) > 0 ? 'DROP VIEW' : 'DROP TABLE'} IF EXISTS ${name}`);
 }
 
 /** rec_top (or `table`): the top k per target, see topKSql. */
