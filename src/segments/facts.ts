@@ -54,7 +54,7 @@ const CUSTOMER_VIEW_NAME = 'customer_table';
 
 const sqlList = (xs: readonly string[]): string => xs.map((x) => `'${x.replace(/'/g, "''")}'`).join(', ');
 
-/** Scratch tables of buildCustomerFacts (dropped when it returns). */
+/** Scratch tables of buildCustomerFacts (each dropped once no later statement reads it; all when it returns). */
 const SCRATCH = {
   days: '_facts_purchase_days',
   customerItems: '_facts_customer_items',
