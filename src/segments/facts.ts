@@ -54,11 +54,15 @@ const CUSTOMER_VIEW_NAME = 'customer_table';
 
 const sqlList = (xs: readonly string[]): string => xs.map((x) => `'${x.replace(/'/g, "''")}'`).join(', ');
 
-/** Scratch tables of buildCustomerFacts (dropped when it returns). */
+/** Scratch tables of buildCustomerFacts (each dropped once no later statement reads it; all when it returns). */
 const SCRATCH = {
   days: '_facts_purchase_days',
   customerItems: '_facts_customer_items',
+  bought: '_facts_bought',
+  ipt: '_facts_ipt',
+  itemsPerCustomer: '_facts_items_per_customer',
   buckets: '_facts_buckets',
+  sessions: '_facts_sessions',
   windows: '_facts_purchase_windows',
   agg: '_facts_agg',
 } as const;
@@ -95,39 +99,74 @@ export function customerFactsStatements(o: typeof FACTS_DEFAULTS, hasClv: boolea
       SELECT customer_id, item_id, ${d.toDate('ts')} AS d, ${d.countIf()} AS n, sum(coalesce(quantity, 1)) AS q, sum(amount) AS day_spend
       FROM events WHERE type = 'purchase' GROUP BY customer_id, item_id, ${d.toDate('ts')}`, true],
     // every customer × item the events name: its carts and saves (customer_item_facts) and the customer's distinct items, in one pass
+    // every customer × item the events name: its carts, saves and whether it was bought (customer_item_facts), and
+    // the customer's distinct items, in one pass
     [SCRATCH.customerItems, `
       SELECT customer_id, item_id, ${d.countIf("type = 'cart'")} AS carts, ${d.countIf("type = 'save'")} AS saves,
-        max(CASE WHEN type = 'cart' THEN ts END) AS last_cart
+        max(CASE WHEN type = 'cart' THEN ts END) AS last_cart, ${d.countIf("type = 'purchase'")} AS purchases
       FROM events WHERE item_id IS NOT NULL GROUP BY customer_id, item_id`, true],
+    // the bought customer × items with the regularity of their purchase days (customer_item_facts and the customer's regular items read it)
+    [SCRATCH.bought, `
+      SELECT customer_id, item_id, purchases, purchase_days, quantity, spend, first_purchase, last_purchase, mean_gap_days, sd_gap_days,
+        CASE WHEN mean_gap_days > 0 THEN sd_gap_days / mean_gap_days END AS cv_gap
+      FROM (SELECT customer_id, item_id, sum(n) AS purchases, ${d.countIf()} AS purchase_days, sum(q) AS quantity, sum(day_spend) AS spend,
+          min(d) AS first_purchase, max(d) AS last_purchase, avg(gap) AS mean_gap_days, ${d.stddevSamp('gap')} AS sd_gap_days
+        FROM (SELECT customer_id, item_id, d, n, q, day_spend, ${d.daysBetween('d', gap('customer_id, item_id'))} AS gap
+          FROM ${SCRATCH.days} WHERE item_id IS NOT NULL) g0
+        GROUP BY customer_id, item_id) b0`, true],
     [tables.items, `
-    WITH gaps AS (
-      SELECT customer_id, item_id, d, n, q, day_spend, ${d.daysBetween('d', gap('customer_id, item_id'))} AS gap
-      FROM ${SCRATCH.days} WHERE item_id IS NOT NULL
-    ), bought AS (
-      SELECT customer_id, item_id, sum(n) AS purchases, ${d.countIf()} AS purchase_days, sum(q) AS quantity, sum(day_spend) AS spend,
-        min(d) AS first_purchase, max(d) AS last_purchase, avg(gap) AS mean_gap_days, ${d.stddevSamp('gap')} AS sd_gap_days
-      FROM gaps GROUP BY customer_id, item_id
-    ), intent AS (
+    WITH intent AS (
       SELECT customer_id, item_id, carts, saves, last_cart FROM ${SCRATCH.customerItems} WHERE carts > 0 OR saves > 0
     )
     SELECT coalesce(b.customer_id, i.customer_id) AS customer_id, coalesce(b.item_id, i.item_id) AS item_id,
       coalesce(b.purchases, 0) AS purchases, coalesce(b.purchase_days, 0) AS purchase_days, b.quantity AS quantity, b.spend AS spend,
       b.first_purchase AS first_purchase, b.last_purchase AS last_purchase, b.mean_gap_days AS mean_gap_days, b.sd_gap_days AS sd_gap_days,
-      CASE WHEN b.mean_gap_days > 0 THEN b.sd_gap_days / b.mean_gap_days END AS cv_gap,
-      coalesce(i.carts, 0) AS carts, coalesce(i.saves, 0) AS saves, i.last_cart AS last_cart
-    FROM bought b FULL OUTER JOIN intent i ON i.customer_id = b.customer_id AND i.item_id = b.item_id`, false],
+      b.cv_gap AS cv_gap, coalesce(i.carts, 0) AS carts, coalesce(i.saves, 0) AS saves, i.last_cart AS last_cart
+    FROM ${SCRATCH.bought} b FULL OUTER JOIN intent i ON i.customer_id = b.customer_id AND i.item_id = b.item_id`, false],
+    // per customer from the customer × items (scratch, not the table just written): an item carted or saved and never
+    // bought is a customer × item row with no purchase; regular items are bought ones
+    [SCRATCH.itemsPerCustomer, `
+    WITH named AS (
+      SELECT customer_id, ${d.countIf()} AS distinct_items,
+        ${d.countIf('carts > 0 AND purchases = 0')} AS carts_without_purchase,
+        ${d.countIf('saves > 0 AND purchases = 0')} AS saves_without_purchase
+      FROM ${SCRATCH.customerItems} GROUP BY customer_id
+    ), regular AS (
+      SELECT customer_id,
+        ${d.countIf(`purchase_days >= ${o.minRegularPurchases} AND cv_gap <= ${o.maxRegularCv}`)} AS regular_items,
+        min(CASE WHEN purchase_days >= ${o.minRegularPurchases} THEN cv_gap END) AS best_item_cv,
+        -- ties in the CV (several items bought at the same regular cycle): the shortest cycle, then the item id, so the value does not depend on row order
+        ${d.argMin('mean_gap_days', ['cv_gap', 'mean_gap_days', 'item_id'], `purchase_days >= ${o.minRegularPurchases} AND cv_gap IS NOT NULL`)} AS best_item_cycle_days
+      FROM ${SCRATCH.bought} GROUP BY customer_id
+    )
+    SELECT n.customer_id AS customer_id, n.distinct_items AS distinct_items, n.carts_without_purchase AS carts_without_purchase,
+      n.saves_without_purchase AS saves_without_purchase, r.regular_items AS regular_items, r.best_item_cv AS best_item_cv,
+      r.best_item_cycle_days AS best_item_cycle_days
+    FROM named n LEFT JOIN regular r ON r.customer_id = n.customer_id`, true],
+    [SCRATCH.ipt, `
+      SELECT customer_id, ${d.countIf()} AS purchase_days, avg(gap) AS mean_ipt_days, ${d.stddevSamp('gap')} AS sd_ipt_days
+      FROM (SELECT customer_id, d, ${d.daysBetween('d', gap('customer_id'))} AS gap FROM (SELECT DISTINCT customer_id, d FROM ${SCRATCH.days}) d0) d1 GROUP BY customer_id`, true],
     [SCRATCH.buckets, `
       SELECT customer_id, ${bk('ts')} AS b, min(ts) AS first_ts, max(ts) AS last_ts FROM events GROUP BY customer_id, ${bk('ts')}`, true],
-    // each purchase joins its own bucket and the one before (two rows per purchase, from one scan of the purchases)
+    [SCRATCH.sessions, `
+      SELECT x.customer_id AS customer_id, ${d.countIf(`p.b IS NULL OR x.first_ts > ${d.addSeconds('p.last_ts', 60 * g)}`)} AS sessions
+      FROM ${SCRATCH.buckets} x LEFT JOIN ${SCRATCH.buckets} p ON p.customer_id = x.customer_id AND p.b = x.b - 1 GROUP BY x.customer_id`, true],
+    // each purchase joins its own bucket and the one before (two rows per purchase, from one scan of the purchases),
+    // then per customer
     [SCRATCH.windows, `
-      SELECT p.customer_id AS customer_id, ${d.countIf("e.type = 'view'")} AS views_before, ${d.countIf("e.type = 'purchase'")} AS purchases_in_window,
-        ${d.argMax('e.type', ['e.ts', 'e.event_id'], '(e.ts < p.ts OR (e.ts = p.ts AND e.event_id < p.event_id))')} AS prev_type
-      FROM (SELECT p0.customer_id AS customer_id, p0.event_id AS event_id, p0.ts AS ts, p0.b - k.o AS jb
-            FROM (SELECT customer_id, event_id, ts, ${bk('ts')} AS b FROM events WHERE type = 'purchase') p0
-            CROSS JOIN (SELECT 0 AS o UNION ALL SELECT 1 AS o) k) p
-      JOIN events e ON e.customer_id = p.customer_id AND ${bk('e.ts')} = p.jb
-      WHERE e.ts >= ${d.addSeconds('p.ts', -60 * g)} AND e.ts <= p.ts
-      GROUP BY p.customer_id, p.event_id, p.ts`, true],
+      SELECT customer_id, ${d.countIf('purchases_in_window = 1')} AS purchase_sessions,
+        ${d.countIf("prev_type = 'search'")} AS direct_purchases,
+        sum(CASE WHEN purchases_in_window = 1 THEN views_before END) AS views_before_purchases
+      FROM (
+        SELECT p.customer_id AS customer_id, ${d.countIf("e.type = 'view'")} AS views_before, ${d.countIf("e.type = 'purchase'")} AS purchases_in_window,
+          ${d.argMax('e.type', ['e.ts', 'e.event_id'], '(e.ts < p.ts OR (e.ts = p.ts AND e.event_id < p.event_id))')} AS prev_type
+        FROM (SELECT p0.customer_id AS customer_id, p0.event_id AS event_id, p0.ts AS ts, p0.b - k.o AS jb
+              FROM (SELECT customer_id, event_id, ts, ${bk('ts')} AS b FROM events WHERE type = 'purchase') p0
+              CROSS JOIN (SELECT 0 AS o UNION ALL SELECT 1 AS o) k) p
+        JOIN events e ON e.customer_id = p.customer_id AND ${bk('e.ts')} = p.jb
+        WHERE e.ts >= ${d.addSeconds('p.ts', -60 * g)} AND e.ts <= p.ts
+        GROUP BY p.customer_id, p.event_id, p.ts) w0
+      GROUP BY customer_id`, true],
     [SCRATCH.agg, `
       SELECT customer_id, min(ts) AS first_event, max(ts) AS last_event,
         min(CASE WHEN type = 'purchase' THEN ts END) AS first_purchase, max(CASE WHEN type = 'purchase' THEN ts END) AS last_purchase,
@@ -144,28 +183,6 @@ export function customerFactsStatements(o: typeof FACTS_DEFAULTS, hasClv: boolea
       SELECT customer_id, ${d.countIf()} AS channels, CAST(sum(CASE WHEN lower(channel) IN (${app}) THEN n END) AS ${t.bigint}) AS app_events,
         CAST(sum(n) AS ${t.bigint}) AS channel_events
       FROM (SELECT customer_id, channel, ${d.countIf()} AS n FROM events WHERE type <> 'exposure' AND channel IS NOT NULL GROUP BY customer_id, channel) c0 GROUP BY customer_id
-    ), distinct_items AS (
-      SELECT customer_id, ${d.countIf()} AS distinct_items FROM ${SCRATCH.customerItems} GROUP BY customer_id
-    ), sessions AS (
-      SELECT x.customer_id AS customer_id, ${d.countIf(`p.b IS NULL OR x.first_ts > ${d.addSeconds('p.last_ts', 60 * g)}`)} AS sessions
-      FROM ${SCRATCH.buckets} x LEFT JOIN ${SCRATCH.buckets} p ON p.customer_id = x.customer_id AND p.b = x.b - 1 GROUP BY x.customer_id
-    ), pw AS (
-      SELECT customer_id, ${d.countIf('purchases_in_window = 1')} AS purchase_sessions,
-        ${d.countIf("prev_type = 'search'")} AS direct_purchases,
-        sum(CASE WHEN purchases_in_window = 1 THEN views_before END) AS views_before_purchases
-      FROM ${SCRATCH.windows} GROUP BY customer_id
-    ), ipt AS (
-      SELECT customer_id, ${d.countIf()} AS purchase_days, avg(gap) AS mean_ipt_days, ${d.stddevSamp('gap')} AS sd_ipt_days
-      FROM (SELECT customer_id, d, ${d.daysBetween('d', gap('customer_id'))} AS gap FROM (SELECT DISTINCT customer_id, d FROM ${SCRATCH.days}) d0) d1 GROUP BY customer_id
-    ), items AS (
-      SELECT customer_id,
-        ${d.countIf('carts > 0 AND purchases = 0')} AS carts_without_purchase,
-        ${d.countIf('saves > 0 AND purchases = 0')} AS saves_without_purchase,
-        ${d.countIf(`purchase_days >= ${o.minRegularPurchases} AND cv_gap <= ${o.maxRegularCv}`)} AS regular_items,
-        min(CASE WHEN purchase_days >= ${o.minRegularPurchases} THEN cv_gap END) AS best_item_cv,
-        -- ties in the CV (several items bought at the same regular cycle): the shortest cycle, then the item id, so the value does not depend on row order
-        ${d.argMin('mean_gap_days', ['cv_gap', 'mean_gap_days', 'item_id'], `purchase_days >= ${o.minRegularPurchases} AND cv_gap IS NOT NULL`)} AS best_item_cycle_days
-      FROM ${tables.items} GROUP BY customer_id
     ), a AS (
       SELECT a.customer_id AS customer_id, a.first_event AS first_event, a.last_event AS last_event, a.first_purchase AS first_purchase,
         a.last_purchase AS last_purchase, a.events AS events,
@@ -173,12 +190,14 @@ export function customerFactsStatements(o: typeof FACTS_DEFAULTS, hasClv: boolea
         coalesce(c.channels, 0) AS channels, coalesce(c.app_events, 0) AS app_events, coalesce(c.channel_events, 0) AS channel_events, coalesce(di.distinct_items, 0) AS distinct_items,
         a.spend AS spend, a.returned AS returned, CAST(s.sessions AS ${wide}) AS sessions, coalesce(w.purchase_sessions, 0) AS purchase_sessions,
         coalesce(w.direct_purchases, 0) AS direct_purchases, CAST(w.views_before_purchases AS ${wide}) AS views_before_purchases,
-        a.props_events AS props_events, a.configured_carts AS configured_carts
+        a.props_events AS props_events, a.configured_carts AS configured_carts,
+        di.carts_without_purchase AS carts_without_purchase, di.saves_without_purchase AS saves_without_purchase, di.regular_items AS regular_items,
+        di.best_item_cv AS best_item_cv, di.best_item_cycle_days AS best_item_cycle_days
       FROM ${SCRATCH.agg} a
       LEFT JOIN channels c ON c.customer_id = a.customer_id
-      LEFT JOIN distinct_items di ON di.customer_id = a.customer_id
-      LEFT JOIN sessions s ON s.customer_id = a.customer_id
-      LEFT JOIN pw w ON w.customer_id = a.customer_id
+      LEFT JOIN ${SCRATCH.itemsPerCustomer} di ON di.customer_id = a.customer_id
+      LEFT JOIN ${SCRATCH.sessions} s ON s.customer_id = a.customer_id
+      LEFT JOIN ${SCRATCH.windows} w ON w.customer_id = a.customer_id
     )
     SELECT ${['customer_id', 'first_event', 'last_event', 'first_purchase', 'last_purchase', 'events', ...EVENT_TYPES.map((x) => `n_${x}`), 'channels', 'app_events', 'channel_events',
       'distinct_items', 'spend', 'returned', 'sessions', 'purchase_sessions', 'direct_purchases', 'views_before_purchases', 'props_events', 'configured_carts'].map((c) => `a.${c} AS ${c}`).join(', ')},
@@ -189,16 +208,15 @@ export function customerFactsStatements(o: typeof FACTS_DEFAULTS, hasClv: boolea
       CASE WHEN a.purchase_sessions > 0 THEN ${dbl('a.views_before_purchases')} / a.purchase_sessions END AS views_per_purchase_session,
       CASE WHEN a.n_purchase > 0 THEN ${dbl('a.direct_purchases')} / a.n_purchase END AS direct_share,
       CASE WHEN a.channel_events > 0 THEN ${dbl('a.app_events')} / a.channel_events END AS app_share,
-      coalesce(i.carts_without_purchase, 0) AS carts_without_purchase, coalesce(i.saves_without_purchase, 0) AS saves_without_purchase,
-      coalesce(i.regular_items, 0) AS regular_items, i.best_item_cv AS best_item_cv, i.best_item_cycle_days AS best_item_cycle_days,
+      coalesce(a.carts_without_purchase, 0) AS carts_without_purchase, coalesce(a.saves_without_purchase, 0) AS saves_without_purchase,
+      coalesce(a.regular_items, 0) AS regular_items, a.best_item_cv AS best_item_cv, a.best_item_cycle_days AS best_item_cycle_days,
       greatest(${secondsBetween(d, 'a.first_event', 'b.as_of')} / 604800.0, 0) AS weeks_observed,
       ${secondsBetween(d, 'a.last_event', 'b.as_of')} / 86400.0 AS days_since_last_event,
       ${secondsBetween(d, 'a.last_purchase', 'b.as_of')} / 86400.0 AS days_since_last_purchase,
       ${hasClv ? 'c.p_alive AS p_alive, c.expected_purchases AS expected_purchases, c.expected_spend AS expected_spend, c.clv AS clv' : ['p_alive', 'expected_purchases', 'expected_spend', 'clv'].map((x) => `CAST(NULL AS ${t.double}) AS ${x}`).join(', ')},
       ${hasNetwork ? 'n.pagerank AS pagerank, n.core AS kcore, n.community AS community, n.in_degree AS in_degree, n.out_degree AS out_degree, n.referrals AS referrals, n.network_adjusted_clv AS network_adjusted_clv' : `CAST(NULL AS ${t.double}) AS pagerank, CAST(NULL AS ${t.int}) AS kcore, CAST(NULL AS ${t.int}) AS community, CAST(NULL AS ${t.int}) AS in_degree, CAST(NULL AS ${t.int}) AS out_degree, CAST(NULL AS ${t.bigint}) AS referrals, CAST(NULL AS ${t.double}) AS network_adjusted_clv`}
     FROM a CROSS JOIN bounds b
-    LEFT JOIN ipt p ON p.customer_id = a.customer_id
-    LEFT JOIN items i ON i.customer_id = a.customer_id
+    LEFT JOIN ${SCRATCH.ipt} p ON p.customer_id = a.customer_id
     ${hasClv ? `LEFT JOIN ${CLV_SCORES_TABLE} c ON c.customer_id = a.customer_id` : ''}
     ${hasNetwork ? `LEFT JOIN ${NETWORK_SCORES_TABLE} n ON n.customer_id = a.customer_id` : ''}`, false],
   ];
@@ -219,7 +237,18 @@ export async function buildCustomerFacts(store: Store, opts: Partial<typeof FACT
   // the customer view (segments.ts) reads these tables: Postgres will not drop a table a view depends on
   await store.exec(`DROP VIEW IF EXISTS ${CUSTOMER_VIEW_NAME}`);
   try {
-    for (const [name, select, temp] of customerFactsStatements(o, hasClv, hasNetwork, undefined, dialectOf(store))) await replaceTableAs(store, name, select, { temp });
+    const statements = customerFactsStatements(o, hasClv, hasNetwork, undefined, dialectOf(store));
+    const live = new Set<string>();
+    for (const [i, [name, select, temp]] of statements.entries()) {
+      await replaceTableAs(store, name, select, { temp });
+      if (temp) live.add(name);
+      // a scratch table no later statement reads is dropped at once: the big statements at the end then run beside
+      // the per-customer tables only, not the 5M-row buckets or the 2M-row purchase days (DuckDB's memory limit spills)
+      const later = statements.slice(i + 1).map((x) => x[1]).join('\n');
+      const done = [...live].filter((t) => !later.includes(t));
+      for (const t of done) live.delete(t);
+      if (done.length) await store.exec(done.map((t) => `DROP TABLE IF EXISTS ${t};`).join('\n'));
+    }
   } finally {
     await store.exec(Object.values(SCRATCH).map((t) => `DROP TABLE IF EXISTS ${t};`).join('\n'));
   }
