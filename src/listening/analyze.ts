@@ -137,12 +137,14 @@ export async function scoreStoreTexts(
   const d = dialectOf(store);
   await store.exec(textSentimentDdl(store));
   const m = d.lit(opts.method);
-  // (NOT IN rather than a correlated NOT EXISTS: ClickHouse does not correlate subqueries by default)
+  // The events whose text this method has not scored: an anti-join in each engine's form (a NOT IN over
+  // the scored ids ran per row on Postgres once they outgrew work_mem).
+  const unscored = d.semiJoin('anti', `(SELECT s.event_id AS event_id FROM text_sentiment s WHERE s.method = ${m})`, 'sc', 'sc.event_id = e.event_id');
   await replaceTableAs(store, '_listening_pending_events', `
     SELECT e.event_id AS event_id, e.text AS text
-      FROM (${eventsSql(d, opts.types)}) e
+      FROM (${eventsSql(d, opts.types)}) e ${unscored.join}
      WHERE e.text IS NOT NULL AND trim(e.text) <> ''
-       AND e.event_id NOT IN (SELECT s.event_id FROM text_sentiment s WHERE s.method = ${m})`, { temp: true });
+       AND ${unscored.where}`, { temp: true });
   await replaceTableAs(store, '_listening_pending_texts', `
     SELECT text, row_number() OVER (ORDER BY text) AS rn
       FROM (SELECT DISTINCT text FROM _listening_pending_events) t`, { temp: true });
