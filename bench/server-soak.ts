@@ -9,8 +9,9 @@
  * into its store before the server starts) so that the soak's own events (15M at 25,000/s for 10
  * minutes) add to the store rather than multiply it. What the service keeps per stored event — the
  * filter of stored ids (src/server/ingest/known-ids.ts, doubled when the ids double) and DuckDB's
- * cache, bounded by its memory limit — then does not grow over the soak, and growth of RSS means
- * retention, not a table that grew six-fold. The offered rate (BENCH_SOAK_RATE events/s) defaults to 25,000, half of the
+ * cache of table blocks, which the service trims every 1M stored events (src/server/ingest/queue.ts
+ * trimCache) — then does not grow over the soak, and growth of RSS means retention, not a table that
+ * grew six-fold. The offered rate (BENCH_SOAK_RATE events/s) defaults to 25,000, half of the
  * issue's 50,000; the clients (node:http keep-alive, ./server.ts lightClient) send on a fixed
  * schedule (open loop), so the run also shows whether the server keeps up (achieved rate, latency,
  * how late the clients fell). A short dry run: BENCH_SOAK_SECONDS=60 BENCH_SOAK_WARMUP=10.
