@@ -15,6 +15,7 @@ import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { DuckDbStore } from '../src/store/duckdb/index.js';
+import { compareTables } from './_compare-tables.js';
 
 const TABLES = ['customer_facts', 'customer_item_facts', 'customer_behaviours', 'customer_segments'];
 const [mode, db, a, b] = process.argv.slice(2);
@@ -61,14 +62,6 @@ if (mode === 'run') {
   }
   console.log(JSON.stringify(out));
 } else {
-  for (const t of TABLES) {
-    const [x] = await store.query<{ ab: number; ba: number; n: number; m: number }>(`SELECT
-      (SELECT count(*) FROM (SELECT * FROM ${a}_${t} EXCEPT ALL SELECT * FROM ${b}_${t})) AS ab,
-      (SELECT count(*) FROM (SELECT * FROM ${b}_${t} EXCEPT ALL SELECT * FROM ${a}_${t})) AS ba,
-      (SELECT count(*) FROM ${a}_${t}) AS n, (SELECT count(*) FROM ${b}_${t}) AS m`);
-    const ca = await store.query(`SELECT column_name, data_type FROM information_schema.columns WHERE table_name = '${a}_${t}' ORDER BY ordinal_position`);
-    const cb = await store.query(`SELECT column_name, data_type FROM information_schema.columns WHERE table_name = '${b}_${t}' ORDER BY ordinal_position`);
-    console.log(t, JSON.stringify(x, (_k, v) => (typeof v === 'bigint' ? Number(v) : v)), 'same columns+types:', JSON.stringify(ca) === JSON.stringify(cb));
-  }
+  await compareTables(store, a, b, TABLES);
 }
 await store.close();

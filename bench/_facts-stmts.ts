@@ -11,6 +11,7 @@
 import { DuckDbStore } from '../src/store/duckdb/index.js';
 import { replaceTableAs, tableExists } from '../src/sql/dialect.js';
 import { FACTS_DEFAULTS } from '../src/segments/facts.js';
+import { compareTables } from './_compare-tables.js';
 
 const [mode, db, a, b] = process.argv.slice(2);
 const store = await DuckDbStore.open(db);
@@ -30,14 +31,6 @@ if (mode === 'run') {
   const u = process.cpuUsage(all);
   console.log(`TOTAL ${((u.user + u.system) / 1e6).toFixed(2)} CPU-s ${((performance.now() - t0) / 1000).toFixed(2)} s hasClv=${hasClv}`);
 } else {
-  for (const t of ['facts', 'items']) {
-    const [x] = await store.query<{ ab: number; ba: number; n: number; m: number }>(`SELECT
-      (SELECT count(*) FROM (SELECT * FROM ${a}_${t} EXCEPT ALL SELECT * FROM ${b}_${t})) AS ab,
-      (SELECT count(*) FROM (SELECT * FROM ${b}_${t} EXCEPT ALL SELECT * FROM ${a}_${t})) AS ba,
-      (SELECT count(*) FROM ${a}_${t}) AS n, (SELECT count(*) FROM ${b}_${t}) AS m`);
-    const ca = await store.query(`SELECT column_name, data_type FROM information_schema.columns WHERE table_name = '${a}_${t}' ORDER BY ordinal_position`);
-    const cb = await store.query(`SELECT column_name, data_type FROM information_schema.columns WHERE table_name = '${b}_${t}' ORDER BY ordinal_position`);
-    console.log(t, JSON.stringify(x, (_k, v) => (typeof v === 'bigint' ? Number(v) : v)), 'same columns+types:', JSON.stringify(ca) === JSON.stringify(cb));
-  }
+  await compareTables(store, a, b, ['facts', 'items']);
 }
 await store.close();
