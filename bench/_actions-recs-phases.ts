@@ -11,24 +11,11 @@
  */
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
-import { DuckDbStore } from '../src/store/duckdb/index.js';
+import { openTracedStore } from './_ab.js';
 
 const TABLES = ['recommendations', 'replenishment', 'customer_experiences', 'customer_actions'];
 const [mode, db, a, b] = process.argv.slice(2);
-const store = await DuckDbStore.open(db, { memoryLimit: process.env.SPIRAL_DUCKDB_MEMORY_LIMIT ?? '1GB' });
-if (process.env.TRACE) {
-  for (const m of ['query', 'exec'] as const) {
-    const f = (store[m] as (...a: unknown[]) => Promise<unknown>).bind(store);
-    (store as unknown as Record<string, unknown>)[m] = async (...a: unknown[]) => {
-      const u0 = process.cpuUsage(); const t0 = performance.now();
-      const r = await f(...a);
-      const u = process.cpuUsage(u0);
-      if (u.user + u.system > 2e5) console.error(`  ${((u.user + u.system) / 1e6).toFixed(2)} CPU-s ${((performance.now() - t0) / 1000).toFixed(2)} s  ${String(a[0]).replace(/\s+/g, ' ').slice(0, 150)}`);
-      return r;
-    };
-  }
-}
-if (process.env.PRE) await store.exec(process.env.PRE);
+const store = await openTracedStore(db);
 if (mode === 'run') {
   const root = resolve(a ?? 'src');
   const rec = await import(`${root}/experiences/recommend/recommend.ts`) as typeof import('../src/experiences/recommend/recommend.js');

@@ -11,7 +11,7 @@
 import { DuckDbStore } from '../src/store/duckdb/index.js';
 import { replaceTableAs, tableExists } from '../src/sql/dialect.js';
 import { FACTS_DEFAULTS } from '../src/segments/facts.js';
-import { compareTables } from './_compare-tables.js';
+import { compareTables } from './_ab.js';
 
 const [mode, db, a, b] = process.argv.slice(2);
 const store = await DuckDbStore.open(db);
