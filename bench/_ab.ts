@@ -39,3 +39,15 @@ export async function compareTables(store: DuckDbStore, a: string, b: string, ta
     console.log(t, JSON.stringify(x, (_k, v) => (typeof v === 'bigint' ? Number(v) : v)), 'same columns+types:', same);
   }
 }
+
+/** Runs `f` and records its wall and CPU seconds (user + system of this process, DuckDB's threads included) as out[name]. */
+export function cpuPhase(out: Record<string, unknown>): <T>(name: string, f: () => Promise<T>) => Promise<T> {
+  return async (name, f) => {
+    const u0 = process.cpuUsage();
+    const t0 = performance.now();
+    const r = await f();
+    const u = process.cpuUsage(u0);
+    out[name] = { wall: +((performance.now() - t0) / 1000).toFixed(2), cpu: +((u.user + u.system) / 1e6).toFixed(2) };
+    return r;
+  };
+}

@@ -14,8 +14,7 @@
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { DuckDbStore } from '../src/store/duckdb/index.js';
-import { compareTables, openTracedStore } from './_ab.js';
+import { compareTables, cpuPhase, openTracedStore } from './_ab.js';
 
 const TABLES = ['customer_facts', 'customer_item_facts', 'customer_behaviours', 'customer_segments'];
 const [mode, db, a, b] = process.argv.slice(2);
@@ -27,14 +26,7 @@ if (mode === 'run') {
   const seg = await import(`${root}/segments/segments.ts`) as typeof import('../src/segments/segments.js');
   const { dialectOf } = await import(`${root}/sql/dialect.ts`) as typeof import('../src/sql/dialect.js');
   const out: Record<string, unknown> = { load: loadavg() };
-  const phase = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
-    const u0 = process.cpuUsage();
-    const t0 = performance.now();
-    const r = await f();
-    const u = process.cpuUsage(u0);
-    out[name] = { wall: +((performance.now() - t0) / 1000).toFixed(2), cpu: +((u.user + u.system) / 1e6).toFixed(2) };
-    return r;
-  };
+  const phase = cpuPhase(out);
   const info = await phase('customer table', () => facts.buildCustomerFacts(store));
   const availability = await phase('behaviours', async () => {
     const av = await beh.scoreBehaviours(store, info);

@@ -11,7 +11,7 @@
  */
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
-import { openTracedStore } from './_ab.js';
+import { cpuPhase, openTracedStore } from './_ab.js';
 
 const TABLES = ['recommendations', 'replenishment', 'customer_experiences', 'customer_actions'];
 const [mode, db, a, b] = process.argv.slice(2);
@@ -24,14 +24,7 @@ if (mode === 'run') {
   const act = await import(`${root}/experiences/actions.ts`) as typeof import('../src/experiences/actions.js');
   const info = { hasClv: true } as import('../src/segments/facts.js').FactsInfo;
   const out: Record<string, unknown> = { load: loadavg() };
-  const phase = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
-    const u0 = process.cpuUsage();
-    const t0 = performance.now();
-    const r = await f();
-    const u = process.cpuUsage(u0);
-    out[name] = { wall: +((performance.now() - t0) / 1000).toFixed(2), cpu: +((u.user + u.system) / 1e6).toFixed(2) };
-    return r;
-  };
+  const phase = cpuPhase(out);
   await phase('recommendations', () => rec.writeRecommendations(store));
   await phase('replenishment', () => rep.writeReplenishment(store));
   await phase('experiences', () => asg.assignExperiences(store, info));
