@@ -138,10 +138,10 @@ export async function segmentCustomers(store: Store, info: FactsInfo, availabili
   // mid-percentile of each feature among the buyers, then the sample the fit sees
   // the raw values once (a table: each window reads it, a CTE would be evaluated per reference), numbered: the
   // per-feature percentiles join back on that integer, cheaper than on the customer id
-  // (the engine's own row id where it has one: numbering a million wide rows costs DuckDB ~0.8 CPU-s)
-  const rid = d.rowId ?? 'rid';
-  await replaceTableAs(store, SEGMENT_RAW, `SELECT f.customer_id AS customer_id, ${features.map((x, i) => `${dbl(x.sql)} AS v${i}`).join(', ')}, f.weeks_observed AS w
-    ${d.rowId ? '' : ', row_number() OVER () AS rid'}
+  // (a column, not DuckDB's rowid as in behaviours.ts: numbering costs ~0.4 CPU-s per million rows here, but the windows
+  // joined back on rowid cost as much more: measured at 1M buyers, a wash)
+  await replaceTableAs(store, SEGMENT_RAW, `SELECT f.customer_id AS customer_id, ${features.map((x, i) => `${dbl(x.sql)} AS v${i}`).join(', ')}, f.weeks_observed AS w,
+    row_number() OVER () AS rid
     FROM ${CUSTOMER_FACTS_TABLE} f JOIN ${BEHAVIOURS_TABLE} b ON b.customer_id = f.customer_id WHERE f.n_purchase > 0`, { temp: true });
   const [{ buyers: nBuyers }] = await store.query<{ buyers: number }>(`SELECT count(*) AS buyers FROM ${SEGMENT_RAW}`);
   const rows = Math.max(1, Number(nBuyers));
@@ -153,12 +153,12 @@ export async function segmentCustomers(store: Store, info: FactsInfo, availabili
     ? `q${i} AS (SELECT v, CAST(le - c + le AS ${d.types.double}) / 2 / ${rows} AS p${i} FROM (
         SELECT v, c, sum(c) OVER (ORDER BY v ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS le
         FROM (SELECT v${i} AS v, count(*) AS c FROM ${SEGMENT_RAW} GROUP BY v${i}) g${i}) s${i})`
-    : `q${i} AS (SELECT ${rid} AS rid, ${midPercentile(d.types.double, `v${i}`, rows, 1)} AS p${i} FROM ${SEGMENT_RAW})`);
+    : `q${i} AS (SELECT rid, ${midPercentile(d.types.double, `v${i}`, rows, 1)} AS p${i} FROM ${SEGMENT_RAW})`);
   // the sample order: a hash that is the same on every engine, so every engine fits the same customers
   await replaceTableAs(store, 'segment_features', `
     WITH ${ranked.join(',\n    ')}
     SELECT raw.customer_id AS customer_id, ${features.map((_, i) => `q${i}.p${i} AS p${i}`).join(', ')}, ${d.portableHash(`raw.customer_id || '${o.seed}'`)} AS h, raw.w AS w FROM ${SEGMENT_RAW} raw
-    ${features.map((_, i) => (byValue(i) ? `JOIN q${i} ON q${i}.v = raw.v${i}` : `JOIN q${i} ON q${i}.rid = raw.${rid}`)).join(' ')}`, { temp: true });
+    ${features.map((_, i) => (byValue(i) ? `JOIN q${i} ON q${i}.v = raw.v${i}` : `JOIN q${i} ON q${i}.rid = raw.rid`)).join(' ')}`, { temp: true });
   await store.exec(`DROP TABLE IF EXISTS ${SEGMENT_RAW}`);
   const stats = await store.query<Record<string, number>>(`SELECT ${features.map((_, i) => `avg(p${i}) AS m${i}, coalesce(stddev_pop(p${i}), 0) AS s${i}`).join(', ')} FROM segment_features`);
   const mean = features.map((_, i) => Number(stats[0][`m${i}`]));
