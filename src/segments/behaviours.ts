@@ -115,7 +115,7 @@ export async function scoreBehaviours(store: Store, info: FactsInfo, opts: Parti
   });
   const { types: t, rowId } = dialectOf(store);
   // the row key the windows join back on: the engine's own row id where it has one (numbering the rows costs DuckDB
-  // ~0.8 CPU-s per million)
+  // ~0.4 CPU-s per million rows; the behaviours phase at 1M customers: 4.37 → 3.93 CPU-s, mean of 3 pairs)
   const rid = rowId ?? 'rid';
   const cols: string[] = [];
   const rates: string[] = [];
