@@ -113,7 +113,10 @@ export async function scoreBehaviours(store: Store, info: FactsInfo, opts: Parti
       events: Number(tot[r.behaviour]), brandRatePerWeek: available && weeks > 0 ? Number(tot[r.behaviour]) / weeks : null,
     };
   });
-  const { types: t } = dialectOf(store);
+  const { types: t, rowId } = dialectOf(store);
+  // the row key the windows join back on: the engine's own row id where it has one (numbering the rows costs DuckDB
+  // ~0.4 CPU-s per million rows; the behaviours phase at 1M customers: 4.37 → 3.93 CPU-s, mean of 3 pairs)
+  const rid = rowId ?? 'rid';
   const cols: string[] = [];
   const rates: string[] = [];
   const numerators: string[] = [];
@@ -131,18 +134,18 @@ export async function scoreBehaviours(store: Store, info: FactsInfo, opts: Parti
     rates.push(`k_${r.behaviour}.num / (c.weeks + ${o.priorWeeks}) AS ${r.behaviour}_rate`);
     numerators.push(`LEFT JOIN (SELECT n, CAST(n + ${o.priorWeeks} * ${a.brandRatePerWeek} AS ${t.double}) AS num FROM (SELECT DISTINCT n_${r.behaviour} AS n FROM ${COUNTS_TABLE}) d_${r.behaviour}) k_${r.behaviour}
       ON k_${r.behaviour}.n = c.n_${r.behaviour}`);
-    ranked.push(`q_${r.behaviour} AS (SELECT rid, ${midPercentile(t.double, `${r.behaviour}_rate`, info.customers)} AS ${r.behaviour} FROM ${RATES_TABLE})`);
+    ranked.push(`q_${r.behaviour} AS (SELECT ${rid} AS rid, ${midPercentile(t.double, `${r.behaviour}_rate`, info.customers)} AS ${r.behaviour} FROM ${RATES_TABLE})`);
     cols.push(`q_${r.behaviour}.${r.behaviour} AS ${r.behaviour}`);
   }
   // one narrow window per behaviour (a row number and the rate only), joined back on the row number (cheaper than on the customer id)
   // the rates once (a table: each window reads it, a CTE would be evaluated per reference)
-  await replaceTableAs(store, RATES_TABLE, `SELECT c.customer_id AS customer_id, ${rates.join(', ')}, row_number() OVER () AS rid FROM ${COUNTS_TABLE} c
+  await replaceTableAs(store, RATES_TABLE, `SELECT c.customer_id AS customer_id, ${rates.join(', ')}${rowId ? '' : ', row_number() OVER () AS rid'} FROM ${COUNTS_TABLE} c
     ${numerators.join('\n    ')}`, { temp: true });
   await store.exec(`DROP TABLE IF EXISTS ${COUNTS_TABLE}`);
   await replaceTableAs(store, BEHAVIOURS_TABLE, `
     ${ranked.length ? `WITH ${ranked.join(',\n    ')}` : ''}
     SELECT r.customer_id AS customer_id, ${cols.join(', ')}, ${BEHAVIOURS.map((b) => `r.${b}_rate AS ${b}_rate`).join(', ')} FROM ${RATES_TABLE} r
-    ${BEHAVIOUR_RULES.filter((_, i) => out[i].available).map((x) => `JOIN q_${x.behaviour} ON q_${x.behaviour}.rid = r.rid`).join(' ')}`);
+    ${BEHAVIOUR_RULES.filter((_, i) => out[i].available).map((x) => `JOIN q_${x.behaviour} ON q_${x.behaviour}.rid = r.${rid}`).join(' ')}`);
   await store.exec(`DROP TABLE IF EXISTS ${RATES_TABLE}`);
   return out;
 }

@@ -126,8 +126,8 @@ export async function segmentCustomers(store: Store, info: FactsInfo, availabili
   const features = segmentFeatures(availability, info);
   const d = dialectOf(store);
   const dbl = (e: string): string => `CAST(${e} AS ${d.types.double})`;
-  const rfm = await rfmGrid(store);
   if (info.customers === 0) {
+    const rfm = await rfmGrid(store);
     await replaceTableAs(store, SEGMENTS_TABLE, `SELECT CAST(NULL AS ${d.types.text}) AS customer_id, CAST(NULL AS ${d.types.int}) AS segment WHERE 1 = 0`);
     await createCustomerView(store, []);
     return {
@@ -138,6 +138,8 @@ export async function segmentCustomers(store: Store, info: FactsInfo, availabili
   // mid-percentile of each feature among the buyers, then the sample the fit sees
   // the raw values once (a table: each window reads it, a CTE would be evaluated per reference), numbered: the
   // per-feature percentiles join back on that integer, cheaper than on the customer id
+  // (a column, not DuckDB's rowid as in behaviours.ts: numbering costs ~0.4 CPU-s per million rows here, but the windows
+  // joined back on rowid cost as much more: measured at 1M buyers, a wash)
   await replaceTableAs(store, SEGMENT_RAW, `SELECT f.customer_id AS customer_id, ${features.map((x, i) => `${dbl(x.sql)} AS v${i}`).join(', ')}, f.weeks_observed AS w,
     row_number() OVER () AS rid
     FROM ${CUSTOMER_FACTS_TABLE} f JOIN ${BEHAVIOURS_TABLE} b ON b.customer_id = f.customer_id WHERE f.n_purchase > 0`, { temp: true });
@@ -168,6 +170,10 @@ export async function segmentCustomers(store: Store, info: FactsInfo, availabili
   let centroids: number[][];
   let status: SegmentationResult['status'] = 'ok';
   let message: string | null = null;
+  // the RFM grid and the brand's means read only the facts and behaviours: on DuckDB they run on its threads while
+  // k is chosen on this one (~0.9 s of JavaScript at 1M customers), instead of before or after it
+  let side: Promise<[SegmentationResult['rfm'], Record<string, unknown>]> | null = null;
+  const sideQueries = (): Promise<[SegmentationResult['rfm'], Record<string, unknown>]> => Promise.all([rfmGrid(store), brandStats(store, features)]);
   const [{ buyers }] = await store.query<{ buyers: number }>('SELECT count(*) AS buyers FROM segment_features');
   if (Number(buyers) < o.minCustomers || features.length === 0) {
     status = 'single';
@@ -178,6 +184,9 @@ export async function segmentCustomers(store: Store, info: FactsInfo, availabili
     const rows = await store.query<Record<string, number>>(`SELECT ${features.map((_, i) => `${z(i)} AS z${i}`).join(', ')} FROM segment_features
       ORDER BY (w >= ${o.fitMinWeeks}) DESC, h, customer_id LIMIT ${o.sample}`);
     const data = rows.map((r) => features.map((_, i) => Number(r[`z${i}`])));
+    side = sideQueries();
+    // awaited below; a rejection is handled there (this only keeps it from counting as unhandled in between)
+    side.catch(() => undefined);
     let choice: KChoice | null = null;
     const kMax = Math.min(o.kMax, Math.floor(data.length / 5));
     if (kMax >= o.kMin) choice = chooseK(data, o.kMin, kMax, { seed: o.seed, restarts: o.restarts, silhouetteSample: o.silhouetteSample, tolerance: o.silhouetteTolerance });
@@ -186,6 +195,7 @@ export async function segmentCustomers(store: Store, info: FactsInfo, availabili
     method = `k-means (k-means++ seeding, ${o.restarts} restarts, seed ${o.seed}) on ${data.length} sampled customers over ${features.length} standardised percentile features; every customer assigned to the nearest centroid`;
     criterion = choice ? { name: 'silhouette', rule: `k in ${o.kMin}..${kMax}: the largest k whose mean silhouette (on ${Math.min(data.length, o.silhouetteSample)} sampled customers) is within ${o.silhouetteTolerance * 100}% of the best`, chosenK: choice.k, scores: choice.scores.map((s) => ({ k: s.k, silhouette: s.silhouette, bic: s.bic })), sample: Math.min(data.length, o.silhouetteSample), seed: o.seed } : null;
   }
+  const [rfm, brand] = await (side ?? sideQueries());
   // assign everyone in SQL: argmin of the squared distance to each centroid
   const dist = centroids.map((c) => (features.length ? c.map((m, i) => `power(${z(i)} - (${m}), 2)`).join(' + ') : '0'));
   // the nearest centroid (the first on ties): a CASE over the distance columns, the same on every engine
@@ -195,7 +205,7 @@ export async function segmentCustomers(store: Store, info: FactsInfo, availabili
     FROM (SELECT customer_id, ${dist.map((x, k) => `${dbl(`(${x})`)} AS d${k}`).join(', ')} FROM segment_features) dd
     UNION ALL
     SELECT customer_id, CAST(${centroids.length} AS ${d.types.int}) AS segment FROM ${CUSTOMER_FACTS_TABLE} WHERE n_purchase = 0`);
-  const segments = await summarise(store, features, o.gapEffect, info, centroids.length);
+  const segments = await summarise(store, features, o.gapEffect, info, centroids.length, brand);
   await createCustomerView(store, segments);
   const [eq] = await store.query<{ equity: unknown }>(`SELECT sum(clv) AS equity FROM ${CUSTOMER_FACTS_TABLE}`);
   const customerEquity = info.hasClv ? finite(eq.equity) : null;
@@ -211,12 +221,18 @@ export async function segmentCustomers(store: Store, info: FactsInfo, availabili
   };
 }
 
-async function summarise(store: Store, features: Feature[], gapEffect: number, info: FactsInfo, prospectId: number): Promise<SegmentSummary[]> {
-  const beh = features.filter((x) => (BEHAVIOURS as readonly string[]).includes(x.name)).map((x) => x.name as Behaviour);
+const behaviourFeatures = (features: Feature[]): Behaviour[] => features.filter((x) => (BEHAVIOURS as readonly string[]).includes(x.name)).map((x) => x.name as Behaviour);
+
+/** The brand's mean and sd of each behaviour, CLV and purchase days, over all customers (what segments are compared to). */
+async function brandStats(store: Store, features: Feature[]): Promise<Record<string, unknown>> {
   const brand = await store.query<Record<string, unknown>>(`
-    SELECT ${[...beh.map((b) => `avg(b.${b}) AS m_${b}, stddev_pop(b.${b}) AS s_${b}`), 'avg(f.clv) AS m_clv, stddev_pop(f.clv) AS s_clv', 'avg(f.purchase_days) AS m_f, stddev_pop(f.purchase_days) AS s_f'].join(', ')}
+    SELECT ${[...behaviourFeatures(features).map((b) => `avg(b.${b}) AS m_${b}, stddev_pop(b.${b}) AS s_${b}`), 'avg(f.clv) AS m_clv, stddev_pop(f.clv) AS s_clv', 'avg(f.purchase_days) AS m_f, stddev_pop(f.purchase_days) AS s_f'].join(', ')}
     FROM ${CUSTOMER_FACTS_TABLE} f JOIN ${BEHAVIOURS_TABLE} b ON b.customer_id = f.customer_id`);
-  const B = brand[0];
+  return brand[0];
+}
+
+async function summarise(store: Store, features: Feature[], gapEffect: number, info: FactsInfo, prospectId: number, B: Record<string, unknown>): Promise<SegmentSummary[]> {
+  const beh = behaviourFeatures(features);
   const rows = await store.query<Record<string, unknown>>(`
     SELECT s.segment, count(*) AS size, sum(f.clv) AS equity, avg(f.clv) AS mean_clv, sum((1 - f.p_alive) * f.clv) AS at_risk, avg(f.p_alive) AS p_alive,
       ${features.map((x, i) => `avg(${x.sql}) AS f${i}`).join(', ')}

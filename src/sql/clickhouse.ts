@@ -57,4 +57,5 @@ export const clickhouseDialect: Dialect = {
   addMicros: (e, n) => `addMicroseconds(${e}, toInt64(${n}))`,
   refreshStatistics: () => [],
   semiJoin: (kind, table, alias, on) => ({ join: `LEFT ${kind === 'anti' ? 'ANTI' : 'SEMI'} JOIN ${table} ${alias} ON ${on}`, where: '1 = 1' }),
+  rowId: null,
 };

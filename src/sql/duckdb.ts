@@ -39,4 +39,5 @@ export const duckdbDialect: Dialect = {
   addMicros: (e, n) => `(${e} + to_microseconds(CAST(${n} AS BIGINT)))`,
   refreshStatistics: () => [],
   semiJoin: (kind, table, alias, on) => ({ join: `${kind === 'anti' ? 'ANTI' : 'SEMI'} JOIN ${table} ${alias} ON ${on}`, where: '1 = 1' }),
+  rowId: 'rowid',
 };

@@ -44,4 +44,5 @@ export const postgresDialect: Dialect = {
   addMicros: (e, n) => `(${e} + CAST(${n} AS BIGINT) * INTERVAL '1 microsecond')`,
   refreshStatistics: analyze,
   semiJoin: (kind, table, alias, on) => ({ join: '', where: `${kind === 'anti' ? 'NOT ' : ''}EXISTS (SELECT 1 FROM ${table} ${alias} WHERE ${on})` }),
+  rowId: null,
 };
