@@ -1,5 +1,4 @@
 /** What every route shares: the data folder, keys, open workspaces, their ingest queues, jobs, limits and the log. */
-import { analysisStoreOptions } from '../analysis/store-options.js';
 import { KeyStore, type Principal } from './keys.js';
 import { Workspaces, type Workspace } from './workspaces.js';
 import { GroupCommitQueue } from './ingest/queue.js';
@@ -48,7 +47,7 @@ export class ServerContext {
     let x = this.extras.get(name);
     if (!x) {
       // Every 1M committed events, unless an analysis runs on the workspace, drop the blocks the checkpoints wrote from DuckDB's buffer pool (queue.ts trimCache).
-      x = { queue: new GroupCommitQueue(w.ingest, undefined, { everyRows: 1_000_000, allowed: () => !this.jobs.isRunning(name), memoryLimit: analysisStoreOptions().memoryLimit }), mapper: buildMapper(w.mapping) };
+      x = { queue: new GroupCommitQueue(w.ingest, undefined, { everyRows: 1_000_000, allowed: () => !this.jobs.isRunning(name) }), mapper: buildMapper(w.mapping) };
       this.extras.set(name, x);
     }
     return { ...w, ...x };

@@ -20,14 +20,19 @@ export class Jobs {
   private readonly jobs = new Map<string, Job>();
   private readonly running = new Set<Promise<void>>();
 
+  /** The job running for the workspace now, if any. */
+  private runningFor(workspace: string): Job | undefined {
+    return [...this.jobs.values()].find((j) => j.workspace === workspace && j.status === 'running');
+  }
+
   /** Whether a job runs for the workspace now. */
   isRunning(workspace: string): boolean {
-    return [...this.jobs.values()].some((j) => j.workspace === workspace && j.status === 'running');
+    return this.runningFor(workspace) !== undefined;
   }
 
   /** Starts `work` unless a job of this kind already runs for the workspace (then returns that one). */
   start(workspace: string, work: (progress: (step: string) => void) => Promise<void>): { job: Job; started: boolean } {
-    const current = [...this.jobs.values()].find((j) => j.workspace === workspace && j.status === 'running');
+    const current = this.runningFor(workspace);
     if (current) return { job: current, started: false };
     const job: Job = {
       id: randomUUID(), workspace, kind: 'analysis', status: 'running', step: null, stepsDone: [],

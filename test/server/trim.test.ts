@@ -18,7 +18,7 @@ test('trimCache drops the table blocks DuckDB keeps after a checkpoint, and sets
     const before = await cached();
     assert.ok(before > 2 * TRIM_HEADROOM, `expected the table's blocks in the pool, got ${before} bytes`);
     const [{ v: limit }] = await store.query<{ v: string }>(`SELECT current_setting('memory_limit') AS v`);
-    await trimCache(store, '1GB');
+    await trimCache(store);
     const after = await cached();
     // What stays is at most the headroom the lower limit left (plus a block or two in flight).
     assert.ok(after <= TRIM_HEADROOM + 2 * 2 ** 20, `BASE_TABLE ${before} -> ${after} bytes`);
@@ -36,7 +36,7 @@ test('the queue trims after every `everyRows` stored rows, only when allowed, an
   const store = await openDuckDb(join(dir, 's.duckdb'), { memoryLimit: '1GB' });
   try {
     let allowed = true;
-    const queue = new GroupCommitQueue(store, 50_000, { everyRows: 2500, allowed: () => allowed, memoryLimit: '1GB' });
+    const queue = new GroupCommitQueue(store, 50_000, { everyRows: 2500, allowed: () => allowed });
     const rows = (from: number, n: number): CanonicalRow[] => Array.from({ length: n }, (_, i) => ({
       event_id: `e${from + i}`, customer_id: `c${(from + i) % 7}`, ts: '2024-05-01T12:00:00Z', type: 'view', item_id: 'p1',
       amount: null, quantity: null, peer_id: null, channel: null, rating: null, text: null, props: null,
@@ -68,5 +68,17 @@ test('the queue trims after every `everyRows` stored rows, only when allowed, an
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('trimCache sets back the default memory limit of a store opened without one', async () => {
+  const store = await openDuckDb(':memory:');
+  try {
+    const limit = async () => (await store.query<{ v: string }>(`SELECT current_setting('memory_limit') AS v`))[0].v;
+    const before = await limit();
+    await trimCache(store);
+    assert.equal(await limit(), before);
+  } finally {
+    await store.close();
   }
 });

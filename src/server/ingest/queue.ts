@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DuckDbStore } from '../../store/duckdb/index.js';
+import { lit } from '../../sql/quote.js';
 import { insertNewEvents } from './insert.js';
 import { KnownIds } from './known-ids.js';
 import type { CanonicalRow } from './segment.js';
@@ -47,14 +48,13 @@ export class GroupCommitQueue {
 
   /**
    * @param maxRows rows per transaction at most (a larger backlog is committed in several).
-   * @param trim when to drop the blocks checkpoints wrote from DuckDB's buffer pool: every `everyRows`
-   *   committed rows, if `allowed()` (the service: no analysis running on the workspace), then the
-   *   store's memory limit is set back to `memoryLimit` (the one it was opened with). 0: never.
+   * @param trim when to drop the blocks checkpoints wrote from DuckDB's buffer pool (trimCache): every
+   *   `everyRows` committed rows, if `allowed()` (the service: no analysis running on the workspace). 0: never.
    */
   constructor(
     private readonly store: DuckDbStore,
     private readonly maxRows = 50_000,
-    private readonly trim: { everyRows: number; allowed: () => boolean; memoryLimit: string } = { everyRows: 0, allowed: () => false, memoryLimit: '' },
+    private readonly trim: { everyRows: number; allowed: () => boolean } = { everyRows: 0, allowed: () => false },
   ) {}
 
   /**
@@ -116,7 +116,7 @@ export class GroupCommitQueue {
       this.sinceTrim += stored;
       if (this.trim.everyRows > 0 && this.sinceTrim >= this.trim.everyRows && this.trim.allowed()) {
         this.sinceTrim = 0;
-        await trimCache(this.store, this.trim.memoryLimit);
+        await trimCache(this.store);
         this.stats.trims++;
       }
     } catch (e) {
@@ -151,12 +151,13 @@ export const TRIM_HEADROOM = 32 * 2 ** 20;
  * reads them again. The lower limit is what DuckDB holds for everything but those blocks (appended
  * rows not checkpointed yet, transactions …) plus 32 MiB: a limit under that would make DuckDB
  * spill the uncheckpointed rows to temporary files or refuse the new limit, and refuse it before
- * evicting a single cached block. `limit` is the store's own (as given when it was opened: reading
- * it back from DuckDB rounds it to 0.1 MiB, which repeated trims would compound). The limit is
+ * evicting a single cached block. The limit set back is the store's own as it was given when the
+ * store was opened (DuckDbStore.memoryLimit; reading it back from DuckDB rounds it to 0.1 MiB, which
+ * repeated trims would compound), or DuckDB's default (RESET) when none was given. The limit is
  * instance-wide: a query running meanwhile on another connection could fail for want of memory, so
  * the service trims only when no analysis runs.
  */
-export async function trimCache(store: DuckDbStore, limit: string): Promise<void> {
+export async function trimCache(store: DuckDbStore): Promise<void> {
   const [{ other }] = await store.query<{ other: number }>(
     `SELECT coalesce(sum(memory_usage_bytes) FILTER (WHERE tag <> 'BASE_TABLE'), 0)::DOUBLE AS other FROM duckdb_memory()`,
   );
@@ -166,6 +167,6 @@ export async function trimCache(store: DuckDbStore, limit: string): Promise<void
   } catch {
     // more is pinned than the lower limit holds: nothing to trim now
   } finally {
-    await store.exec(`SET memory_limit = '${limit.replace(/'/g, "''")}'`);
+    await store.exec(store.memoryLimit === null ? 'RESET memory_limit' : `SET memory_limit = ${lit(store.memoryLimit)}`);
   }
 }

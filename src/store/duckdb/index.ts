@@ -45,6 +45,8 @@ export class DuckDbStore implements Store {
     readonly location: string,
     private readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
+    /** The memory_limit the database was opened with, as given (null: DuckDB's default); every connection shares it. */
+    readonly memoryLimit: string | null,
     private readonly ownsInstance = true,
   ) {}
 
@@ -70,7 +72,7 @@ export class DuckDbStore implements Store {
       throw new StoreError(`cannot open DuckDB store ${location}: ${(e as Error).message}`);
     }
     const conn = await instance.connect();
-    const store = new DuckDbStore(location, instance, conn);
+    const store = new DuckDbStore(location, instance, conn, memoryLimit ?? null);
     if (location !== ':memory:') await store.checkFileBacked();
     // Timestamps are stored in UTC; strings with an offset are converted, strings without one are taken as UTC.
     await store.exec("SET TimeZone = 'UTC'");
@@ -210,7 +212,7 @@ export class DuckDbStore implements Store {
    * per file, several connections inside it). Closing it leaves this store open.
    */
   async connect(): Promise<DuckDbStore> {
-    const store = new DuckDbStore(this.location, this.instance, await this.instance.connect(), false);
+    const store = new DuckDbStore(this.location, this.instance, await this.instance.connect(), this.memoryLimit, false);
     await store.exec("SET TimeZone = 'UTC'");
     return store;
   }
