@@ -24,7 +24,7 @@ import { CUSTOMER_FACTS_TABLE, CUSTOMER_ITEMS_TABLE, tableExists, type FactsInfo
 import { CUSTOMER_VIEW } from '../segments/segments.js';
 import { EXPERIENCES_TABLE } from './assign.js';
 import { RECOMMENDATION_PARTS, RECOMMENDATIONS_TABLE, REPLENISHMENT_TABLE } from './contracts.js';
-import { dialectOf, replaceTableAs } from '../sql/dialect.js';
+import { dialectOf, replaceTableAs, viewExists } from '../sql/dialect.js';
 import { sqlPrintf } from '../sql/format.js';
 
 export const ACTIONS_TABLE = 'customer_actions';
@@ -77,7 +77,7 @@ export async function buildActions(store: Store, info: FactsInfo, opts: Partial<
   const recs = await tableExists(store, RECOMMENDATIONS_TABLE);
   const repl = await tableExists(store, REPLENISHMENT_TABLE);
   // the recommendations view's parts, read directly (the view would join every short customer to their fill rows)
-  const recParts = duck && recs && (await isView(store, RECOMMENDATIONS_TABLE)) && (await tableExists(store, RECOMMENDATION_PARTS.model))
+  const recParts = duck && recs && (await viewExists(store, RECOMMENDATIONS_TABLE)) && (await tableExists(store, RECOMMENDATION_PARTS.model))
     && (await tableExists(store, RECOMMENDATION_PARTS.fill)) && (await tableExists(store, RECOMMENDATION_PARTS.short));
   const expectedYear = info.hasClv
     ? 'coalesce(f.expected_purchases, f.purchase_days / greatest(f.weeks_observed, 1) * 52)'
@@ -256,9 +256,4 @@ export async function buildActions(store: Store, info: FactsInfo, opts: Partial<
     await store.exec(Object.values(SCRATCH).map((t) => `DROP TABLE IF EXISTS ${t};`).join('\n'));
   }
   return { recommendations: recs, replenishment: repl };
-}
-
-async function isView(store: Store, name: string): Promise<boolean> {
-  const [r] = await store.query<{ n: number }>(dialectOf(store).viewExists(name));
-  return Number(r?.n ?? 0) > 0;
 }

@@ -126,6 +126,12 @@ export async function tableExists(store: Store, name: string): Promise<boolean> 
   return Number(row?.n ?? 0) > 0;
 }
 
+/** Whether `name` is a view on the store. */
+export async function viewExists(store: Store, name: string): Promise<boolean> {
+  const [row] = await store.query<{ n: number }>(dialectOf(store).viewExists(name));
+  return Number(row?.n ?? 0) > 0;
+}
+
 /** (Re)creates `name` from `select` on the store. */
 export async function replaceTableAs(store: Store, name: string, select: string, o: { temp?: boolean } = {}): Promise<void> {
   for (const s of dialectOf(store).replaceTableAs(name, select, o)) await store.exec(s);

@@ -15,12 +15,14 @@ import { chooseBest } from '../../models/recommend/select.js';
 import { lit, num } from '../../sql/quote.js';
 import { dialectOf, replaceTableAs, tableExists, type Dialect } from '../../sql/dialect.js';
 import {
-  buildInteractions, buildProfile, buildItemKnn, buildFollows, candidates, categorySql, personalGridHitsSql, rankTopK, sampleCondition, tsLit, writeTopK, RELEVANT_TYPES, TOP_K_TABLES, type ModelName,
+  buildInteractions, buildProfile, buildItemKnn, buildFollows, candidates, categorySql, personalGridHitsSql, rankTopK, sampleCondition, tsLit, writeTopK, RELEVANT_TYPES, type ModelName,
 } from './sql.js';
 import { buildEase, type EaseInfo } from './ease.js';
 
-/** The store table the actions step reads: the top k per customer. */
-export const RECOMMENDATIONS_TABLE = 'recommendations';
+import { RECOMMENDATION_PARTS, RECOMMENDATIONS_TABLE } from '../contracts.js';
+
+/** The store relation the actions step reads: the top k per customer (../contracts.ts). */
+export { RECOMMENDATIONS_TABLE };
 
 export const RECOMMEND_DEFAULTS = {
   k: 10,
@@ -474,7 +476,7 @@ export async function writeRecommendations(store: Store, o: RecommendOptions = {
     await writeTopK(store, RECOMMENDATIONS_TABLE, parts, k, fill);
     // The summary from the view's parts (a fill list counts once per customer pointing at it), not from its 10M rows.
     // Ranks run 1..n without gaps, so a customer is short exactly when they have no row at rank k.
-    const T = TOP_K_TABLES;
+    const T = RECOMMENDATION_PARTS;
     const other = d.lit(selection.model);
     const [r] = await store.query<{ customers: number; rows: number; full: number; fill: number; items: number; cat: number }>(`
       WITH fl AS (SELECT fill, count(*) AS n_rows, max(rank) AS last_rank, ${d.countIf(`model <> ${other}`)} AS n_other FROM ${T.fill} GROUP BY fill),

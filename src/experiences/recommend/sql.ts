@@ -14,7 +14,7 @@
  */
 import type { Store } from '../../store/types.js';
 import { lit, num } from '../../sql/quote.js';
-import { dialectOf, replaceTableAs, type Dialect } from '../../sql/dialect.js';
+import { dialectOf, replaceTableAs, viewExists, type Dialect } from '../../sql/dialect.js';
 import type { PersonalWeights } from '../../models/recommend/personal.js';
 import { RECOMMENDATION_PARTS } from '../contracts.js';
 
@@ -306,13 +306,7 @@ export function topKSql(d: Dialect, parts: readonly string[], k: number, fill: b
 }
 
 /**
- * The store tables behind the `recommendations` view (see writeTopK): the model's own rows, and the
- * popularity fill stored once per distinct fill list with each short customer pointing at theirs.
- */
-export const TOP_K_TABLES = RECOMMENDATION_PARTS;
-
-/**
- * `view`: the same rows as topKSql(parts, k, fill) for every target, as a view over TOP_K_TABLES.
+ * `view`: the same rows as topKSql(parts, k, fill) for every target, as a view over RECOMMENDATION_PARTS (../contracts.ts).
  * A short customer's fill depends only on how many items the model listed for them and which of
  * the k most popular items are among those, so the fill is computed once per such (count, items)
  * key — a handful of lists, one representative customer each — and each short customer stores the
@@ -322,7 +316,7 @@ export const TOP_K_TABLES = RECOMMENDATION_PARTS;
 export async function writeTopK(store: Store, view: string, parts: readonly string[], k: number, fill: boolean): Promise<void> {
   const d = dialectOf(store);
   const text = d.types.text, dbl = d.types.double, int = d.types.int;
-  const T = TOP_K_TABLES;
+  const T = RECOMMENDATION_PARTS;
   // the view first (Postgres will not replace a table a view depends on); a store from before the view holds a table
   await dropRelation(store, view);
   await replaceTableAs(store, T.model, rankedSql(d, parts, k));
@@ -363,8 +357,7 @@ export async function writeTopK(store: Store, view: string, parts: readonly stri
 
 /** Drops `name`, a view or a table. */
 async function dropRelation(store: Store, name: string): Promise<void> {
-  const [v] = await store.query<{ n: number }>(dialectOf(store).viewExists(name));
-  await store.exec(`${Number(v?.n ?? 0) > 0 ? 'DROP VIEW' : 'DROP TABLE'} IF EXISTS ${name}`);
+  await store.exec(`${(await viewExists(store, name)) ? 'DROP VIEW' : 'DROP TABLE'} IF EXISTS ${name}`);
 }
 
 /** rec_top (or `table`): the top k per target, see topKSql. */

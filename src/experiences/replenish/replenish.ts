@@ -13,8 +13,10 @@ import { readColumns, writeColumns } from '../../network/io.js';
 import { num } from '../../sql/quote.js';
 import { dialectOf, replaceTableAs, type Dialect } from '../../sql/dialect.js';
 
-/** The store table the actions step reads. */
-export const REPLENISHMENT_TABLE = 'replenishment';
+import { REPLENISHMENT_TABLE } from '../contracts.js';
+
+/** The store table the actions step reads (../contracts.ts). */
+export { REPLENISHMENT_TABLE };
 
 export type ReplenishLevel = 'item' | 'customer';
 
