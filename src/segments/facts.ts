@@ -98,7 +98,6 @@ export function customerFactsStatements(o: typeof FACTS_DEFAULTS, hasClv: boolea
     [SCRATCH.days, `
       SELECT customer_id, item_id, ${d.toDate('ts')} AS d, ${d.countIf()} AS n, sum(coalesce(quantity, 1)) AS q, sum(amount) AS day_spend
       FROM events WHERE type = 'purchase' GROUP BY customer_id, item_id, ${d.toDate('ts')}`, true],
-    // every customer × item the events name: its carts and saves (customer_item_facts) and the customer's distinct items, in one pass
     // every customer × item the events name: its carts, saves and whether it was bought (customer_item_facts), and
     // the customer's distinct items, in one pass
     [SCRATCH.customerItems, `
