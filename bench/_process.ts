@@ -27,10 +27,12 @@ export interface ProcessMeasure {
 export const loadAverage = (): string => loadavg().map((v) => v.toFixed(1)).join(' / ');
 
 /** Runs argv[0] with argv[1..] to completion; throws with its stderr when it fails. */
-export function measureProcess(argv: string[], env: NodeJS.ProcessEnv = process.env, label = argv.join(' ')): ProcessMeasure {
+export function measureProcess(argv: string[], env: NodeJS.ProcessEnv = process.env, label = argv.join(' '), timeoutMs?: number): ProcessMeasure {
   const useTime = existsSync(GNU_TIME);
   const rssFile = join(tmpdir(), `spiral-bench-rss-${process.pid}-${Date.now()}.txt`);
-  const cmd = useTime ? [GNU_TIME, '-f', '%M %U %S', '-o', rssFile, ...argv] : argv;
+  const timed = useTime ? [GNU_TIME, '-f', '%M %U %S', '-o', rssFile, ...argv] : argv;
+  // coreutils' timeout signals the step's whole process group (GNU time does not pass a signal on to its child)
+  const cmd = timeoutMs === undefined ? timed : ['timeout', '-s', 'TERM', `${Math.ceil(timeoutMs / 1000)}s`, ...timed];
   const t0 = performance.now();
   const r = spawnSync(cmd[0], cmd.slice(1), { encoding: 'utf8', env, maxBuffer: 1 << 28, cwd: ROOT });
   const seconds = (performance.now() - t0) / 1000;
@@ -42,6 +44,7 @@ export function measureProcess(argv: string[], env: NodeJS.ProcessEnv = process.
     cpuSeconds = user + sys;
     rmSync(rssFile, { force: true });
   }
+  if (timeoutMs !== undefined && r.status === 124) throw new Error(`bench: ${label} stopped after ${(timeoutMs! / 60_000).toFixed(0)} min (the bench's limit for one step)`);
   if (r.status !== 0) throw new Error(`bench: ${label} failed (exit ${r.status}${r.signal ? `, ${r.signal}` : ''}): ${(r.stderr ?? '').trim().split('\n').slice(-5).join(' | ')}`);
   if (!useTime) {
     const m = /spiral-bench-max-rss (\d+)/.exec(r.stderr);

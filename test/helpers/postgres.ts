@@ -17,6 +17,8 @@ export interface PostgresServer {
   url(database?: string, password?: string): string;
   /** Creates a fresh database (one per test, so tests do not see each other's rows). */
   createDatabase(name: string): void;
+  /** Runs one statement as the superuser through psql (database postgres); its output. */
+  sql(statement: string): string;
   stop(): void;
 }
 
@@ -76,6 +78,7 @@ export async function startPostgres(): Promise<PostgresServer> {
     createDatabase: (name) => {
       psql(`CREATE DATABASE "${name}"`);
     },
+    sql: (statement) => psql(statement),
     stop: () => {
       if (stopped) return;
       stopped = true;
