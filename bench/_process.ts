@@ -44,7 +44,7 @@ export function measureProcess(argv: string[], env: NodeJS.ProcessEnv = process.
     cpuSeconds = user + sys;
     rmSync(rssFile, { force: true });
   }
-  if (timeoutMs !== undefined && r.status === 124) throw new Error(`bench: ${label} stopped after ${(timeoutMs! / 60_000).toFixed(0)} min (the bench's limit for one step)`);
+  if (timeoutMs !== undefined && r.status === 124) throw new Error(`bench: ${label} stopped after ${+(timeoutMs / 60_000).toFixed(1)} min (the bench's limit for one step)`);
   if (r.status !== 0) throw new Error(`bench: ${label} failed (exit ${r.status}${r.signal ? `, ${r.signal}` : ''}): ${(r.stderr ?? '').trim().split('\n').slice(-5).join(' | ')}`);
   if (!useTime) {
     const m = /spiral-bench-max-rss (\d+)/.exec(r.stderr);

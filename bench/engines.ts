@@ -49,7 +49,7 @@ function runStep(argv: string[], label: string): StepResult & { stdout: string }
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     const notYet = /not yet available on (\w+)/.exec(msg);
-    return { seconds: null, rssMiB: null, note: notYet ? `not yet ported to ${notYet[1]}` : `failed: ${msg.replace(/^bench: /, '').slice(0, 200)}`, stdout: '' };
+    return { seconds: null, rssMiB: null, note: notYet ? `not yet ported to ${notYet[1]}` : `${/ stopped after /.test(msg) ? '' : 'failed: '}${msg.replace(/^bench: /, '').slice(0, 200)}`, stdout: '' };
   }
 }
 
