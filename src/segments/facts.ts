@@ -86,8 +86,6 @@ export function customerFactsStatements(o: typeof FACTS_DEFAULTS, hasClv: boolea
   const app = sqlList(o.appChannels);
   const g = o.sessionGapMinutes;
   const { types: t } = d;
-  // DuckDB keeps its 128-bit sums (the columns' types as before the port); elsewhere 64 bits
-  const wide = d.name === 'duckdb' ? 'HUGEINT' : t.bigint;
   const dbl = (e: string): string => `CAST(${e} AS ${t.double})`;
   const bk = (ts: string): string => bucket(d, ts, g);
   const gap = (partitionBy: string): string => d.lag('d', { partitionBy, orderBy: 'd' });
@@ -108,7 +106,7 @@ export function customerFactsStatements(o: typeof FACTS_DEFAULTS, hasClv: boolea
     [SCRATCH.bought, `
       SELECT customer_id, item_id, purchases, purchase_days, quantity, spend, first_purchase, last_purchase, mean_gap_days, sd_gap_days,
         CASE WHEN mean_gap_days > 0 THEN sd_gap_days / mean_gap_days END AS cv_gap
-      FROM (SELECT customer_id, item_id, sum(n) AS purchases, ${d.countIf()} AS purchase_days, sum(q) AS quantity, sum(day_spend) AS spend,
+      FROM (SELECT customer_id, item_id, CAST(sum(n) AS ${t.bigint}) AS purchases, ${d.countIf()} AS purchase_days, sum(q) AS quantity, sum(day_spend) AS spend,
           min(d) AS first_purchase, max(d) AS last_purchase, avg(gap) AS mean_gap_days, ${d.stddevSamp('gap')} AS sd_gap_days
         FROM (SELECT customer_id, item_id, d, n, q, day_spend, ${d.daysBetween('d', gap('customer_id, item_id'))} AS gap
           FROM ${SCRATCH.days} WHERE item_id IS NOT NULL) g0
@@ -187,8 +185,8 @@ export function customerFactsStatements(o: typeof FACTS_DEFAULTS, hasClv: boolea
         a.last_purchase AS last_purchase, a.events AS events,
         ${EVENT_TYPES.map((x) => `a.n_${x} AS n_${x}`).join(', ')},
         coalesce(c.channels, 0) AS channels, coalesce(c.app_events, 0) AS app_events, coalesce(c.channel_events, 0) AS channel_events, coalesce(di.distinct_items, 0) AS distinct_items,
-        a.spend AS spend, a.returned AS returned, CAST(s.sessions AS ${wide}) AS sessions, coalesce(w.purchase_sessions, 0) AS purchase_sessions,
-        coalesce(w.direct_purchases, 0) AS direct_purchases, CAST(w.views_before_purchases AS ${wide}) AS views_before_purchases,
+        a.spend AS spend, a.returned AS returned, CAST(s.sessions AS ${t.bigint}) AS sessions, coalesce(w.purchase_sessions, 0) AS purchase_sessions,
+        coalesce(w.direct_purchases, 0) AS direct_purchases, CAST(w.views_before_purchases AS ${t.bigint}) AS views_before_purchases,
         a.props_events AS props_events, a.configured_carts AS configured_carts,
         di.carts_without_purchase AS carts_without_purchase, di.saves_without_purchase AS saves_without_purchase, di.regular_items AS regular_items,
         di.best_item_cv AS best_item_cv, di.best_item_cycle_days AS best_item_cycle_days

@@ -53,6 +53,7 @@ after(async () => {
 });
 
 type Row = Record<string, unknown>;
+const COUNTS_64 = ['purchases', 'sessions', 'views_before_purchases'];
 const same = (a: unknown, b: unknown): boolean => {
   if (typeof a === 'number' && typeof b === 'number') return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)) || (Number.isNaN(a) && Number.isNaN(b));
   return JSON.stringify(a, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)) === JSON.stringify(b, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
@@ -60,7 +61,10 @@ const same = (a: unknown, b: unknown): boolean => {
 
 async function compare(store: DuckDbStore, got: string, want: string, key: string, skip: string[], skipWhere: (r: Row, c: string) => boolean = () => false): Promise<number> {
   const gotCols = await store.query<{ column_name: string; data_type: string }>(`SELECT column_name, data_type FROM information_schema.columns WHERE table_name = '${got}' ORDER BY ordinal_position`);
-  const wantCols = await store.query<{ column_name: string; data_type: string }>(`SELECT column_name, data_type FROM information_schema.columns WHERE table_name = '${want}' ORDER BY ordinal_position`);
+  // three counts changed type on purpose: 64-bit, not the 128-bit integers DuckDB's sum() gives (writing and reading
+  // HUGEINT columns cost the next-action step ~3 CPU-s at 1M customers); the values are the same
+  const wantCols = (await store.query<{ column_name: string; data_type: string }>(`SELECT column_name, data_type FROM information_schema.columns WHERE table_name = '${want}' ORDER BY ordinal_position`))
+    .map((x) => (COUNTS_64.includes(x.column_name) && x.data_type === 'HUGEINT' ? { ...x, data_type: 'BIGINT' } : x));
   assert.deepEqual(gotCols, wantCols, `${got}: same columns and types as before`);
   const g = await store.query<Row>(`SELECT * FROM ${got} ORDER BY ${key}`);
   const w = await store.query<Row>(`SELECT * FROM ${want} ORDER BY ${key}`);
