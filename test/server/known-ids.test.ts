@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { openDuckDb } from '../../src/store/duckdb/index.js';
 import { hashHalves, KnownIds } from '../../src/server/ingest/known-ids.js';
 import { insertNewEvents } from '../../src/server/ingest/insert.js';
+import { GroupCommitQueue } from '../../src/server/ingest/queue.js';
 import type { CanonicalRow } from '../../src/server/ingest/segment.js';
 
 const row = (id: string): CanonicalRow => ({
@@ -61,6 +62,57 @@ test('the filter asks for a rebuild once the ids it holds double', async () => {
     }
     assert.equal(i, Math.floor(2 ** 24 / 24) + 1);
   } finally {
+    await store.close();
+  }
+});
+
+test('the queue builds the bigger filter beside its commits, and the new filter holds every id committed meanwhile', async () => {
+  const store = await openDuckDb(':memory:');
+  const queue = new GroupCommitQueue(store);
+  try {
+    // 3.9M stored ids: the build reads them in two statements (2M rows each at most) and sets their bits in slices,
+    // so commits land before, between and after its reads
+    const OLD = 3_900_000;
+    await store.exec(`INSERT INTO events SELECT 'old-' || i, 'c', TIMESTAMP '2024-05-01', 'view', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'test' FROM range(${OLD}) r(i)`);
+    const first = await queue.prepare();
+    assert.ok(first);
+    // as if the ids had doubled since the build: the next commit finds the filter full and starts a rebuild
+    for (let i = 0; !first.full; i++) first.add((i * 2654435761) % 4294967296, (i * 40503 + 7) % 4294967296);
+    const batch = (tag: string) => Array.from({ length: 20 }, (_, i) => row(`${tag}-${i}`));
+    const tags: string[] = ['a'];
+    assert.equal(await queue.submit(batch('a')), 20);
+    let built = false;
+    const done = queue.rebuilt().then(() => (built = true));
+    // commits go on until the build ends: the last ones come after its last read, so only its journal has them
+    while (!built && tags.length < 5000) {
+      const tag = `b${tags.length}`;
+      tags.push(tag);
+      assert.equal(await queue.submit(batch(tag)), 20);
+    }
+    await done;
+    assert.ok(tags.length > 2, 'commits were answered while the filter was rebuilt');
+    assert.equal(queue.stats.filterRebuilds, 0, 'a finished build is swapped in at the next commit');
+    tags.push('c');
+    assert.equal(await queue.submit(batch('c')), 20);
+    assert.equal(queue.stats.filterRebuilds, 1);
+    const next = await queue.prepare();
+    assert.ok(next && next !== first && !next.full);
+    // every stored id, the old ones and those committed before, during and after the build, may be held
+    const all = await store.queryColumns(`SELECT ${hashHalves('event_id')} FROM events`);
+    const lo = all.lo as number[];
+    const hi = all.hi as number[];
+    assert.equal(lo.length, OLD + 20 * tags.length);
+    let missed = 0;
+    for (let i = 0; i < lo.length; i++) if (!next.mayHold(lo[i], hi[i])) missed++;
+    assert.equal(missed, 0, 'a stored id ruled out would be stored twice');
+    // and re-sending everything committed through the queue stores nothing
+    let again = 0;
+    for (const tag of tags) again += await queue.submit(batch(tag));
+    assert.equal(again, 0);
+    const [{ n }] = await store.query<{ n: number }>('SELECT count(*) AS n FROM events');
+    assert.equal(n, OLD + 20 * tags.length);
+  } finally {
+    await queue.close();
     await store.close();
   }
 });

@@ -24,30 +24,54 @@ const MIN_BITS = 1 << 24;
 const MAX_BITS = 2 ** 32 - 64;
 /** Rows read per statement while building. */
 const CHUNK = 2_000_000;
+/** Ids set between two turns of the event loop while building (~10 ms). */
+const SLICE = 200_000;
 
 /** The two 32-bit halves of DuckDB's 64-bit hash of an id column `expr`, as SQL select items lo, hi. */
 export const hashHalves = (expr: string) => `CAST(hash(${expr}) & 4294967295 AS UINTEGER) AS lo, CAST(hash(${expr}) >> 32 AS UINTEGER) AS hi`;
 
 export class KnownIds {
   private readonly bits: Uint32Array;
+  /** The ids added since startJournal (lo, hi pairs), or null. */
+  private journal: number[] | null = null;
   /** @param m the filter's size in bits. */
   private constructor(private ids: number, private readonly m: number) {
     this.bits = new Uint32Array(Math.ceil(m / 32));
   }
 
   /** A filter of every id `events` holds, or null when the store is too large for one (the probe then runs on every commit). */
-  static async build(store: DuckDbStore): Promise<KnownIds | null> {
+  static async build(store: DuckDbStore, stopped: () => boolean = () => false): Promise<KnownIds | null> {
     const [{ n, top }] = await store.query<{ n: number; top: number | null }>('SELECT count(*) AS n, max(rowid) AS top FROM events');
     const bits = Math.max(MIN_BITS, Number(n) * BUILD_BITS_PER_ID);
     if (bits > MAX_BITS) return null;
     const f = new KnownIds(Number(n), bits);
     for (let from = 0; top !== null && from <= Number(top); from += CHUNK) {
+      if (stopped()) return null;
       const c = await store.queryColumns(`SELECT ${hashHalves('event_id')} FROM events WHERE rowid >= ${from} AND rowid < ${from + CHUNK}`);
       const lo = c.lo as number[];
       const hi = c.hi as number[];
-      for (let i = 0; i < lo.length; i++) f.set(lo[i], hi[i]);
+      // in slices, giving the event loop back in between: a rebuild runs beside the service's requests
+      for (let s = 0; s < lo.length; s += SLICE) {
+        for (let i = s; i < Math.min(lo.length, s + SLICE); i++) f.set(lo[i], hi[i]);
+        await new Promise((r) => setImmediate(r));
+      }
     }
     return f;
+  }
+
+  /**
+   * From now on, every id added is also recorded, for replayInto: while a bigger filter is built from the
+   * store (on another connection, commits going on), the ids committed meanwhile must reach it too.
+   */
+  startJournal(): void {
+    this.journal = [];
+  }
+
+  /** Adds the ids recorded since startJournal to `next` (a filter built meanwhile) and stops recording. */
+  replayInto(next: KnownIds): void {
+    const j = this.journal ?? [];
+    for (let i = 0; i < j.length; i += 2) next.add(j[i], j[i + 1]);
+    this.journal = null;
   }
 
   /** False: the id of this hash is certainly not stored. True: it may be. */
@@ -64,6 +88,7 @@ export class KnownIds {
   add(lo: number, hi: number): void {
     this.set(lo, hi);
     this.ids++;
+    this.journal?.push(lo, hi);
   }
 
   /** The filter holds more ids than its size keeps accurate: rebuild it. */
