@@ -309,13 +309,16 @@ async function inflateToTemp(path: string): Promise<{ dir: string; file: string;
     const finish = (e: Error | null) => {
       if (settled) return;
       settled = true;
+      // nothing is written after the file is closed: a read error stops the inflater too
       src.unpipe(gunzip);
       src.destroy();
+      gunzip.destroy();
       closeSync(fd);
       resolve(e);
     };
     src.on('data', (chunk) => { consumed += chunk.length; });
     gunzip.on('data', (chunk: Buffer) => {
+      if (settled) return;
       writeSync(fd, chunk);
       for (let i = chunk.indexOf(0x0a); i >= 0; i = chunk.indexOf(0x0a, i + 1)) lines++;
       if (chunk.length) lastByte = chunk[chunk.length - 1];
@@ -326,7 +329,7 @@ async function inflateToTemp(path: string): Promise<{ dir: string; file: string;
     src.pipe(gunzip);
   });
   if (!error) return { dir, file, note: null };
-  const line = lines + (lastByte === 0x0a ? 1 : 1);
+  const line = lines + 1; // the line after the last whole one
   const cut = lastByte === 0x0a ? `after line ${lines}` : `in line ${lines + 1}`;
   return {
     dir, file,
