@@ -42,27 +42,29 @@ test('the queue trims after every `everyRows` stored rows, only when allowed, an
       amount: null, quantity: null, peer_id: null, channel: null, rating: null, text: null, props: null,
     }));
     assert.equal(await queue.submit(rows(0, 1000)), 1000);
-    assert.equal(await queue.submit(rows(1000, 1000)), 1000);
     await queue.idle();
-    assert.equal(queue.stats.trims, 0);
-    // re-sent rows are not new: they do not count towards a trim
-    assert.equal(await queue.submit(rows(0, 2000)), 0);
-    await queue.idle();
-    assert.equal(queue.stats.trims, 0);
-    assert.equal(await queue.submit(rows(2000, 1000)), 1000);
+    assert.equal(queue.stats.trims, 1, 'the first commit trims: the start-up scan of the stored ids left its blocks in the pool');
+    assert.equal(await queue.submit(rows(1000, 2000)), 2000);
     await queue.idle();
     assert.equal(queue.stats.trims, 1);
+    // re-sent rows are not new: they do not count towards a trim
+    assert.equal(await queue.submit(rows(0, 3000)), 0);
+    await queue.idle();
+    assert.equal(queue.stats.trims, 1);
+    assert.equal(await queue.submit(rows(3000, 500)), 500);
+    await queue.idle();
+    assert.equal(queue.stats.trims, 2);
     allowed = false;
-    assert.equal(await queue.submit(rows(3000, 3000)), 3000);
+    assert.equal(await queue.submit(rows(3500, 3000)), 3000);
     await queue.idle();
-    assert.equal(queue.stats.trims, 1, 'no trim while an analysis runs');
+    assert.equal(queue.stats.trims, 2, 'no trim while an analysis runs');
     allowed = true;
-    assert.equal(await queue.submit(rows(6000, 1)), 1);
+    assert.equal(await queue.submit(rows(6500, 1)), 1);
     await queue.idle();
-    assert.equal(queue.stats.trims, 2, 'the postponed trim happens at the next commit');
+    assert.equal(queue.stats.trims, 3, 'the postponed trim happens at the next commit');
     await queue.close();
     const [{ n, d }] = await store.query<{ n: number; d: number }>('SELECT count(*) AS n, count(DISTINCT event_id) AS d FROM events');
-    assert.deepEqual([n, d], [6001, 6001]);
+    assert.deepEqual([n, d], [6501, 6501]);
     const [{ v }] = await store.query<{ v: string }>(`SELECT current_setting('memory_limit') AS v`);
     assert.match(v, /^(1000\.0 MiB|953\.6 MiB|1\.0 GiB)$/);
   } finally {

@@ -52,8 +52,12 @@ export class GroupCommitQueue {
    */
   private rebuild: { old: KnownIds; next: KnownIds | null | undefined; stop: boolean; done: Promise<void> } | null = null;
 
-  /** Rows committed since the buffer pool was last trimmed (see trimCache). */
-  private sinceTrim = 0;
+  /**
+   * Rows committed since the buffer pool was last trimmed (see trimCache). It starts full, and is filled again
+   * when a rebuilt filter is swapped in: the next commit then drops the blocks the filter's scan of every
+   * stored id left in the pool.
+   */
+  private sinceTrim = Number.POSITIVE_INFINITY;
 
   /**
    * @param maxRows rows per transaction at most (a larger backlog is committed in several).
@@ -87,6 +91,7 @@ export class GroupCommitQueue {
       if (r.next !== null) r.old.replayInto(r.next);
       this.known = Promise.resolve(r.next);
       this.stats.filterRebuilds++;
+      this.sinceTrim = Number.POSITIVE_INFINITY;
     }
     return this.prepare();
   }
