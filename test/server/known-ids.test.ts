@@ -71,7 +71,7 @@ test('the queue builds the bigger filter beside its commits, and the new filter 
   // trims only when something asks for one: the first commit, and the first after a swap (the scans' blocks)
   const queue = new GroupCommitQueue(store, 50_000, { everyRows: 1e12, allowed: () => true });
   try {
-    // 3.9M stored ids: the build reads them in several statements (500,000 rows each at most) and sets their bits in
+    // 3.9M stored ids: the build reads them in two statements (2M rows each at most) and sets their bits in
     // slices, so commits land before, between and after its reads
     const OLD = 3_900_000;
     await store.exec(`INSERT INTO events SELECT 'old-' || i, 'c', TIMESTAMP '2024-05-01', 'view', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'test' FROM range(${OLD}) r(i)`);
