@@ -3,7 +3,9 @@
  * clickhouses:// for HTTPS), through the official @clickhouse/client. A thin Store: the SQL is the
  * same as on chdb (src/sql/clickhouse.ts), which is what the conformance suite runs; no server is
  * available on the build machine, so this class itself is not exercised by the tests.
- * One session id per store, so TEMPORARY tables live as long as the store is open.
+ * One session id per store, so TEMPORARY tables live as long as the store is open. A ClickHouse session
+ * takes one query at a time ("Session is locked by a concurrent client"), so the store sends its requests
+ * one after another even when callers overlap them (as the next-action step does).
  */
 import { createReadStream } from 'node:fs';
 import { randomUUID } from 'node:crypto';
@@ -13,8 +15,18 @@ import { redact } from '../location.js';
 import { CLICKHOUSE_SETTINGS, ClickHouseStoreBase, firstLine } from './common.js';
 
 export class ClickHouseServerStore extends ClickHouseStoreBase {
+  /** The last request sent: the next one waits for it (one query at a time per session). */
+  private tail: Promise<unknown> = Promise.resolve();
+
   private constructor(readonly location: string, private readonly client: ClickHouseClient) {
     super();
+  }
+
+  /** Runs `f` after every request sent before it has ended (settled either way). */
+  private inTurn<T>(f: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(f, f);
+    this.tail = run.catch(() => undefined);
+    return run;
   }
 
   static async open(url: string, database: string, opts: { readOnly?: boolean; cluster?: string } = {}): Promise<ClickHouseServerStore> {
@@ -42,17 +54,17 @@ export class ClickHouseServerStore extends ClickHouseStoreBase {
     return store;
   }
 
-  protected async runQuery(sql: string): Promise<string> {
-    return (await this.client.query({ query: sql, format: 'JSONCompact' })).text();
+  protected runQuery(sql: string): Promise<string> {
+    return this.inTurn(async () => (await this.client.query({ query: sql, format: 'JSONCompact' })).text());
   }
 
   protected async runCommand(sql: string): Promise<void> {
-    await this.client.command({ query: sql });
+    await this.inTurn(() => this.client.command({ query: sql }));
   }
 
   async insertParquet(table: string, path: string): Promise<void> {
     try {
-      await this.client.insert({ table, values: createReadStream(path), format: 'Parquet' });
+      await this.inTurn(() => this.client.insert({ table, values: createReadStream(path), format: 'Parquet' }));
     } catch (e) {
       throw new StoreError(`ClickHouse (${this.location}): ${firstLine(e)}`);
     }
