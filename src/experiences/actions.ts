@@ -21,7 +21,7 @@
  */
 import type { Store } from '../store/types.js';
 import { CUSTOMER_FACTS_TABLE, CUSTOMER_ITEMS_TABLE, tableExists, type FactsInfo } from '../segments/facts.js';
-import { CUSTOMER_VIEW } from '../segments/segments.js';
+import { SEGMENT_NAMES_TABLE, SEGMENTS_TABLE } from '../segments/segments.js';
 import { EXPERIENCES_TABLE } from './assign.js';
 import { RECOMMENDATION_PARTS, RECOMMENDATIONS_TABLE, REPLENISHMENT_TABLE } from './contracts.js';
 import { dialectOf, replaceTableAs, viewExists } from '../sql/dialect.js';
@@ -126,7 +126,7 @@ export async function buildActions(store: Store, info: FactsInfo, opts: Partial<
         ${expectedYear} AS ey, ${aov} AS aov, ${atRisk} AS at_risk, b.as_of AS as_of, f.last_purchase AS last_purchase, f.mean_ipt_days AS mean_ipt_days
       FROM ${CUSTOMER_FACTS_TABLE} f CROSS JOIN b
       JOIN ${EXPERIENCES_TABLE} e ON e.customer_id = f.customer_id
-      LEFT JOIN (SELECT customer_id, segment_name FROM ${CUSTOMER_VIEW}) v ON v.customer_id = f.customer_id`, { temp: true });
+      LEFT JOIN ${SEGMENTS_TABLE} s ON s.customer_id = f.customer_id LEFT JOIN ${SEGMENT_NAMES_TABLE} v ON v.segment = s.segment`, { temp: true });
     const none = (type: string): string => `CAST(NULL AS ${type})`;
     await replaceTableAs(store, ACTIONS_TABLE, `
       SELECT customer_id, ${none(t.text)} AS segment, ${none(t.text)} AS experience, ${none(t.text)} AS action, ${none(t.text)} AS items,

@@ -20,6 +20,8 @@ import { dialectOf, replaceTableAs } from '../sql/dialect.js';
 export const SEGMENTS_TABLE = 'customer_segments';
 /** customer_facts joined to behaviours and segments: what rule segments and the profile read. */
 export const CUSTOMER_VIEW = 'customer_table';
+/** segment_names(segment, segment_name): each segment's generated name, which the view and the actions join. */
+export const SEGMENT_NAMES_TABLE = 'segment_names';
 /** Scratch table of segmentCustomers: the buyers' raw feature values. */
 const SEGMENT_RAW = '_segment_raw';
 
@@ -280,9 +282,13 @@ async function summarise(store: Store, features: Feature[], gapEffect: number, i
 /** The customer table rule segments and `spiral customer` read: facts ⋈ behaviours ⋈ segment (with its name). */
 async function createCustomerView(store: Store, segments: SegmentSummary[]): Promise<void> {
   const d = dialectOf(store);
-  const names = segments.length ? `CASE s.segment ${segments.map((x) => `WHEN ${x.id} THEN ${d.lit(x.name)}`).join(' ')} END` : `CAST(NULL AS ${d.types.text})`;
-  // dropped and created (Postgres cannot CREATE OR REPLACE a view whose columns change)
+  // dropped and created (Postgres cannot CREATE OR REPLACE a view whose columns change, nor drop a table a view reads)
   await store.exec(`DROP VIEW IF EXISTS ${CUSTOMER_VIEW}`);
+  // the names as a table (a CASE in the view would leave the actions to join the whole view for them)
+  const row = (id: string, name: string): string => `SELECT CAST(${id} AS ${d.types.int}) AS segment, CAST(${name} AS ${d.types.text}) AS segment_name`;
+  await replaceTableAs(store, SEGMENT_NAMES_TABLE, segments.length
+    ? segments.map((x) => row(String(x.id), d.lit(x.name))).join(' UNION ALL ')
+    : `${row('0', "''")} WHERE 1 = 0`);
   // the facts' columns by name (ClickHouse would name f.* columns "f.customer_id" next to the other tables)
   const factCols = await store.query<{ column_name: string }>(
     `SELECT column_name FROM information_schema.columns WHERE table_name = ${d.lit(CUSTOMER_FACTS_TABLE)} ORDER BY ordinal_position`,
@@ -290,8 +296,9 @@ async function createCustomerView(store: Store, segments: SegmentSummary[]): Pro
   const facts = [...new Set(factCols.map((c) => c.column_name))].map((c) => `f.${c} AS ${c}`).join(', ');
   await store.exec(`
     CREATE VIEW ${CUSTOMER_VIEW} AS
-    SELECT ${facts}, ${BEHAVIOURS.map((b) => `b.${b} AS ${b}`).join(', ')}, s.segment AS segment, ${names} AS segment_name
-    FROM ${CUSTOMER_FACTS_TABLE} f JOIN ${BEHAVIOURS_TABLE} b ON b.customer_id = f.customer_id LEFT JOIN ${SEGMENTS_TABLE} s ON s.customer_id = f.customer_id`);
+    SELECT ${facts}, ${BEHAVIOURS.map((b) => `b.${b} AS ${b}`).join(', ')}, s.segment AS segment, sn.segment_name AS segment_name
+    FROM ${CUSTOMER_FACTS_TABLE} f JOIN ${BEHAVIOURS_TABLE} b ON b.customer_id = f.customer_id LEFT JOIN ${SEGMENTS_TABLE} s ON s.customer_id = f.customer_id
+    LEFT JOIN ${SEGMENT_NAMES_TABLE} sn ON sn.segment = s.segment`);
 }
 
 /** Recency × frequency quintiles (5 = most recent / most frequent) of purchasers, with mean spend and equity per cell. */
