@@ -111,15 +111,15 @@ export function customerFactsStatements(o: typeof FACTS_DEFAULTS, hasClv: boolea
         FROM (SELECT customer_id, item_id, d, n, q, day_spend, ${d.daysBetween('d', gap('customer_id, item_id'))} AS gap
           FROM ${SCRATCH.days} WHERE item_id IS NOT NULL) g0
         GROUP BY customer_id, item_id) b0`, true],
+    // the customer × items bought, carted or saved: every bought one is among the customer × items the events name
+    // (a purchase with an item is such an event), so a left join of those to the bought ones (not a full outer join)
     [tables.items, `
-    WITH intent AS (
-      SELECT customer_id, item_id, carts, saves, last_cart FROM ${SCRATCH.customerItems} WHERE carts > 0 OR saves > 0
-    )
-    SELECT coalesce(b.customer_id, i.customer_id) AS customer_id, coalesce(b.item_id, i.item_id) AS item_id,
+    SELECT i.customer_id AS customer_id, i.item_id AS item_id,
       coalesce(b.purchases, 0) AS purchases, coalesce(b.purchase_days, 0) AS purchase_days, b.quantity AS quantity, b.spend AS spend,
       b.first_purchase AS first_purchase, b.last_purchase AS last_purchase, b.mean_gap_days AS mean_gap_days, b.sd_gap_days AS sd_gap_days,
-      b.cv_gap AS cv_gap, coalesce(i.carts, 0) AS carts, coalesce(i.saves, 0) AS saves, i.last_cart AS last_cart
-    FROM ${SCRATCH.bought} b FULL OUTER JOIN intent i ON i.customer_id = b.customer_id AND i.item_id = b.item_id`, false],
+      b.cv_gap AS cv_gap, i.carts AS carts, i.saves AS saves, i.last_cart AS last_cart
+    FROM ${SCRATCH.customerItems} i LEFT JOIN ${SCRATCH.bought} b ON b.customer_id = i.customer_id AND b.item_id = i.item_id
+    WHERE i.purchases > 0 OR i.carts > 0 OR i.saves > 0`, false],
     // per customer from the customer × items (scratch, not the table just written): an item carted or saved and never
     // bought is a customer × item row with no purchase; regular items are bought ones
     [SCRATCH.itemsPerCustomer, `
