@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDuckDb } from '../../src/store/duckdb/index.js';
 import { GroupCommitQueue, TRIM_HEADROOM, trimCache } from '../../src/server/ingest/queue.js';
+import { hashHalves } from '../../src/server/ingest/known-ids.js';
 import type { CanonicalRow } from '../../src/server/ingest/segment.js';
 
 test('trimCache drops the table blocks DuckDB keeps after a checkpoint, and sets the memory limit back', async () => {
@@ -82,5 +83,42 @@ test('trimCache sets back the default memory limit of a store opened without one
     assert.equal(await limit(), before);
   } finally {
     await store.close();
+  }
+});
+
+test('a probe that finds none of its ids (a false positive of the filter) is followed by a trim; a probe of re-sent events is not', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'spiral-trim-'));
+  const store = await openDuckDb(join(dir, 's.duckdb'), { memoryLimit: '1GB' });
+  try {
+    const queue = new GroupCommitQueue(store, 50_000, { everyRows: 1e12, allowed: () => true });
+    const row = (id: string): CanonicalRow => ({
+      event_id: id, customer_id: 'c1', ts: '2024-05-01T12:00:00Z', type: 'view', item_id: 'p1',
+      amount: null, quantity: null, peer_id: null, channel: null, rating: null, text: null, props: null,
+    });
+    const known = await queue.prepare();
+    assert.ok(known);
+    assert.equal(await queue.submit([row('a-1'), row('a-2')]), 2);
+    await queue.idle();
+    assert.equal(queue.stats.trims, 1, 'the first commit trims');
+    // new ids the filter rules out: no probe, no trim
+    assert.equal(await queue.submit([row('b-1')]), 1);
+    await queue.idle();
+    assert.deepEqual([queue.stats.trims, queue.stats.falsePositiveProbes], [1, 0]);
+    // an id the filter cannot rule out though the store does not hold it: a false positive
+    const [h] = await store.query<{ lo: number; hi: number }>(`SELECT ${hashHalves("'fp-1'")}`);
+    known.add(Number(h.lo), Number(h.hi));
+    assert.equal(await queue.submit([row('fp-1')]), 1);
+    await queue.idle();
+    assert.deepEqual([queue.stats.trims, queue.stats.falsePositiveProbes], [2, 1]);
+    // a re-sent event: the probe finds it stored, which is no false positive
+    assert.equal(await queue.submit([row('a-1')]), 0);
+    await queue.idle();
+    assert.deepEqual([queue.stats.trims, queue.stats.falsePositiveProbes], [2, 1]);
+    await queue.close();
+    const [{ n }] = await store.query<{ n: number }>('SELECT count(*) AS n FROM events');
+    assert.equal(n, 4);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

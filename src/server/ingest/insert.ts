@@ -39,9 +39,13 @@ const recordedRuns = new WeakMap<DuckDbStore, Set<string>>();
  * its first row). `runId` names the service run: its one provenance row (source "http")
  * accumulates the counts of every commit of the run. Calls on one connection must not overlap.
  * `known`, the filter of the store's ids (./known-ids.ts), narrows the probe to the ids it cannot
- * rule out (none, for new events: then there is no probe) and gets the committed ids.
+ * rule out (none, for new events: then there is no probe) and gets the committed ids. `onProbe`
+ * hears of each probe: how many ids it looked for and how many the store held.
  */
-export async function insertNewEvents(store: DuckDbStore, rows: readonly CanonicalRow[], runId: string, known: KnownIds | null = null): Promise<Set<string>> {
+export async function insertNewEvents(
+  store: DuckDbStore, rows: readonly CanonicalRow[], runId: string, known: KnownIds | null = null,
+  onProbe?: (probe: { candidates: number; stored: number }) => void,
+): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
   const first = new Map<string, CanonicalRow>();
   for (const r of rows) if (!first.has(r.event_id)) first.set(r.event_id, r);
@@ -54,6 +58,7 @@ export async function insertNewEvents(store: DuckDbStore, rows: readonly Canonic
     if (candidates.length > 0) {
       const stored = await store.query<{ event_id: string }>(PROBE, [JSON.stringify(candidates)]);
       for (const r of stored) first.delete(r.event_id);
+      onProbe?.({ candidates: candidates.length, stored: stored.length });
     }
     const fresh = [...first.values()];
     if (fresh.length > 0) {
