@@ -10,16 +10,20 @@
  * re-sends and rare false positives — are probed, exactly as before. The filter never says "not
  * stored" of a stored id, so nothing is stored twice.
  *
- * Sizing: k = 12 bit positions per id (double hashing of the 64-bit hash), 48 bits per id when built,
- * rebuilt from the store when the ids double (then 24 bits per id: false-positive rate ≤ 1.4e-5 per
- * id, 1.4e-8 just after a build). Memory is 6 bytes per stored id just after a build (60 MB for 10M
- * ids). Past MAX_BITS (512 MB of bits, ~89M ids) the filter is off and every commit probes.
+ * Sizing: k = 12 bit positions per id (double hashing of the 64-bit hash), 64 bits per id when built,
+ * rebuilt from the store when the ids double (then 32 bits per id: false-positive rate ≤ 8.7e-7 per
+ * id, 6.2e-10 just after a build). Memory is 8 bytes per stored id just after a build (80 MB for 10M
+ * ids). Past MAX_BITS (512 MB of bits, ~67M ids) the filter is off and every commit probes.
+ * A false positive costs a probe, and a probe of a random id scans every stored id (0.4–0.75 s and
+ * ~700 MB of blocks at 35M ids): with 48 → 24 bits per id the rate reached 1.4e-5 before a rebuild,
+ * a probe every 3 s at 25,000 events/s, and the 10-minute soak's memory grew with them
+ * (bench/results/server-soak.md).
  */
 import type { DuckDbStore } from '../../store/duckdb/index.js';
 
 const K = 12;
-const BUILD_BITS_PER_ID = 48;
-const MIN_BITS_PER_ID = 24;
+const BUILD_BITS_PER_ID = 64;
+const MIN_BITS_PER_ID = 32;
 const MIN_BITS = 1 << 24;
 const MAX_BITS = 2 ** 32 - 64;
 /** Rows read per statement while building (500,000 made the server bench's p99 218 ms instead of 65: more, smaller scans beside the commits). */

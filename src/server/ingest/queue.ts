@@ -164,10 +164,10 @@ export class GroupCommitQueue {
     try {
       const known = await this.current();
       // A probe that found none of its ids stored was the filter's false positives. Their rate grows steeply as the
-      // store fills toward the next rebuild (12 positions; a filter built at 20M ids: about one a 4 minutes at 25M
-      // stored ids, two a minute at 32M, at 25,000 events/s), and each probe's scan of every stored id left ~100 MB
-      // of blocks in the pool, which the soak saw as growth: they are dropped at once. Probes of re-sent events keep
-      // their blocks (the next re-send reads them again) until the periodic trim.
+      // store fills toward the next rebuild (to 8.7e-7 per id: one every ~46 s at 25,000 events/s; ./known-ids.ts),
+      // and each probe's scan of every stored id leaves hundreds of MB of blocks in the pool (716 MB at 35M ids),
+      // which the soak saw as growth: they are dropped at once. Probes of re-sent events keep their blocks (the next
+      // re-send reads them again) until the periodic trim.
       let falsePositive = false;
       const inserted = await insertNewEvents(this.store, group.flatMap((p) => p.rows), this.runId, known, (probe) => {
         if (known !== null && probe.stored === 0) falsePositive = true;
