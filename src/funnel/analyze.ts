@@ -10,6 +10,7 @@ import { FUNNEL_STAGES, type FunnelSection } from '../domain/sections/funnel.js'
 import { markovAttribution, shapleyAttribution, touchEffect, type PathCell } from './attribution.js';
 import { buildJourneys, journeyLinks, phaseTimes, topPaths, JOURNEYS_TABLE, type LinkCount } from './paths.js';
 import { buildCustomers, conversionTable, stageCounts, stepFunnel, CUSTOMERS_TABLE } from './stages.js';
+import { customerSlices } from '../sql/slices.js';
 import { buildTouches, pathCells, summarizeTouches, TOUCHES_TABLE } from './touches.js';
 
 export interface FunnelOptions {
@@ -86,12 +87,14 @@ export async function analyzeFunnel(store: Store, options: Partial<FunnelOptions
     const steps = await stepFunnel(store);
     step('touches');
     await buildTouches(store, o.reviewTouches);
-    const { counts: touches, lastTouch } = await summarizeTouches(store, o.lookbackDays);
-    const cells: PathCell[] = await pathCells(store, o.lookbackDays);
+    // the per-customer lists and structs below cannot spill: a large store runs them in slices of customers
+    const slices = await customerSlices(store, Number(events));
+    const { counts: touches, lastTouch } = await summarizeTouches(store, o.lookbackDays, slices);
+    const cells: PathCell[] = await pathCells(store, o.lookbackDays, slices);
     // free the touches before the journeys' per-customer lists, the step with the most memory
     if (!o.keepTables) await store.exec(`DROP TABLE IF EXISTS ${TOUCHES_TABLE}`);
     step('paths');
-    await buildJourneys(store);
+    await buildJourneys(store, slices);
     const top = await topPaths(store, o.maxSteps, o.topPaths);
     const links = await journeyLinks(store, o.maxSteps);
     const phases = await phaseTimes(store);

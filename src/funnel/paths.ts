@@ -18,7 +18,8 @@
  */
 import type { Store } from '../store/types.js';
 import { CUSTOMERS_TABLE } from './stages.js';
-import { dialectOf, replaceTableAs } from '../sql/dialect.js';
+import { dialectOf } from '../sql/dialect.js';
+import { inSlice, replaceTableSliced } from '../sql/slices.js';
 import { funnelSql } from './sql.js';
 
 const n = (v: unknown): number => Number(v ?? 0);
@@ -32,10 +33,10 @@ export const JOURNEYS_TABLE = 'funnel_journeys';
  * DuckDB an unordered list sorted inside the list, which sorts far faster than an ordered aggregate
  * or a window over all events). Repeats are dropped by comparing each step with the one before it.
  */
-export async function buildJourneys(store: Store): Promise<void> {
+export async function buildJourneys(store: Store, slices = 1): Promise<void> {
   const present = await store.query<{ type: string }>(`SELECT DISTINCT type FROM events WHERE type NOT IN ('follow', 'exposure') ORDER BY 1`);
   const types = present.map((r) => String(r.type)).sort();
-  await replaceTableAs(store, JOURNEYS_TABLE, funnelSql(store).journeys(types), { temp: true });
+  await replaceTableSliced(store, JOURNEYS_TABLE, slices, funnelSql(store).journeys(types, inSlice('customer_id')), { temp: true });
 }
 
 export interface PathCount {

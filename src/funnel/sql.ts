@@ -15,8 +15,6 @@ import { postgresFunnel } from '../sql/postgres/funnel.js';
 import { clickhouseFunnel } from '../sql/clickhouse/funnel.js';
 
 export interface FunnelSql {
-  /** Aggregate: the second smallest `expr` of the group, NULL when the group has fewer than two rows. */
-  secondSmallest(expr: string): string;
   /**
    * Aggregate over touch rows: `kind` of the latest touch (largest ts; at the same instant the kind
    * that sorts last, 'peer') among the rows where `filter` holds; NULL when none does.
@@ -39,8 +37,9 @@ export interface FunnelSql {
    * repeats collapsed, split at the first purchase; pre = the types before it, post = the types from
    * it on. `types` are the event types present (for engines that code steps as numbers).
    * Engines without NULL arrays (ClickHouse) hold post = [] for a customer who never bought.
+   * `where`: a condition on the events' customer_id that limits the customers (a slice); all by default.
    */
-  journeys(types: readonly string[]): string;
+  journeys(types: readonly string[], where?: string): string;
   /** Customers who bought, in the journeys table. */
   bought(): string;
   /** The text '… > ' when pre is cut, then the last m − 1 steps of pre and 'purchase', joined by ' > '. */

@@ -18,7 +18,6 @@
  */
 import type { Store } from '../store/types.js';
 import { dialectOf, replaceTableAs } from '../sql/dialect.js';
-import { funnelSql } from './sql.js';
 import { FUNNEL_STAGES, type ConversionRow, type FunnelStage } from '../domain/sections/funnel.js';
 
 export const CUSTOMERS_TABLE = 'funnel_customers';
@@ -30,14 +29,16 @@ const nn = (v: unknown): number | null => (v === null || v === undefined || !Num
  * One GROUP BY customer_id over all events for the first dates, then one pass over the customers'
  * events joined to those dates for the values that depend on them (the loyalty purchase, the ordered
  * funnel's save/cart, the activity before the decision, the phases' cart and response): two
- * aggregates instead of a query per quantity, and no window over all events.
+ * aggregates instead of a query per quantity, and no window over all events. The second view of an
+ * item is a row_number over the views only: a top-2 aggregate per (customer, item) (DuckDB's
+ * min(ts, 2)) keeps its states in memory it cannot spill, and at 108M events (~58M item views) it
+ * failed under the analysis' 1 GB limit; the window spills and costs the same at 10M events.
  *
- * One statement for every engine (the dialect's hooks and funnelSql's second smallest); aliases are
+ * One statement for every engine (the dialect's hooks); aliases are
  * explicit and never the name of a column they are built from (ClickHouse would read the alias).
  */
 export async function buildCustomers(store: Store): Promise<void> {
   const d = dialectOf(store);
-  const f = funnelSql(store);
   await replaceTableAs(store, CUSTOMERS_TABLE, `
 WITH own AS (
   SELECT customer_id,
@@ -67,10 +68,10 @@ recv AS (
   FROM events x WHERE x.type IN ('share', 'referral') AND x.peer_id IS NOT NULL AND x.peer_id <> x.customer_id
   GROUP BY x.peer_id),
 rep AS (
-  SELECT customer_id, min(v2) AS second_view FROM (
-    SELECT customer_id, ${f.secondSmallest('ts')} AS v2 FROM events
-    WHERE type = 'view' AND item_id IS NOT NULL GROUP BY customer_id, item_id) x
-  WHERE v2 IS NOT NULL GROUP BY customer_id),
+  SELECT customer_id, min(ts) AS second_view FROM (
+    SELECT customer_id, ts, row_number() OVER (PARTITION BY customer_id, item_id ORDER BY ts) AS view_rank FROM events
+    WHERE type = 'view' AND item_id IS NOT NULL) x
+  WHERE view_rank = 2 GROUP BY customer_id),
 d AS (
   SELECT coalesce(o.customer_id, r.customer_id) AS customer_id,
     o.own_first AS own_first, o.last_seen AS last_seen, r.first_peer AS first_peer,

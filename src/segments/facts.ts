@@ -17,7 +17,8 @@ import type { Store } from '../store/types.js';
 import { EVENT_TYPES } from '../domain/events.js';
 import { SCORE_DEFAULTS } from '../clv/score.js';
 import { SCORES_TABLE as NETWORK_SCORES_TABLE } from '../network/scores.js';
-import { dialectOf, replaceTableAs, tableExists as tableExistsIn, type Dialect } from '../sql/dialect.js';
+import { dialectOf, tableExists as tableExistsIn, type Dialect } from '../sql/dialect.js';
+import { customerSlices, inSlice, isSliced, replaceTableSliced } from '../sql/slices.js';
 
 export const CUSTOMER_FACTS_TABLE = 'customer_facts';
 export const CUSTOMER_ITEMS_TABLE = 'customer_item_facts';
@@ -147,7 +148,9 @@ export function customerFactsStatements(o: typeof FACTS_DEFAULTS, hasClv: boolea
       SELECT customer_id, ${bk('ts')} AS b, min(ts) AS first_ts, max(ts) AS last_ts FROM events GROUP BY customer_id, ${bk('ts')}`, true],
     [SCRATCH.sessions, `
       SELECT x.customer_id AS customer_id, ${d.countIf(`p.b IS NULL OR x.first_ts > ${d.addSeconds('p.last_ts', 60 * g)}`)} AS sessions
-      FROM ${SCRATCH.buckets} x LEFT JOIN ${SCRATCH.buckets} p ON p.customer_id = x.customer_id AND p.b = x.b - 1 GROUP BY x.customer_id`, true],
+      FROM ${SCRATCH.buckets} x
+      LEFT JOIN (SELECT customer_id, b, last_ts FROM ${SCRATCH.buckets} WHERE ${inSlice('customer_id')}) p ON p.customer_id = x.customer_id AND p.b = x.b - 1
+      WHERE ${inSlice('x.customer_id')} GROUP BY x.customer_id`, true],
     // each purchase joins its own bucket and the one before (two rows per purchase, from one scan of the purchases),
     // then per customer
     [SCRATCH.windows, `
@@ -158,10 +161,10 @@ export function customerFactsStatements(o: typeof FACTS_DEFAULTS, hasClv: boolea
         SELECT p.customer_id AS customer_id, ${d.countIf("e.type = 'view'")} AS views_before, ${d.countIf("e.type = 'purchase'")} AS purchases_in_window,
           ${d.argMax('e.type', ['e.ts', 'e.event_id'], '(e.ts < p.ts OR (e.ts = p.ts AND e.event_id < p.event_id))')} AS prev_type
         FROM (SELECT p0.customer_id AS customer_id, p0.event_id AS event_id, p0.ts AS ts, p0.b - k.o AS jb
-              FROM (SELECT customer_id, event_id, ts, ${bk('ts')} AS b FROM events WHERE type = 'purchase') p0
+              FROM (SELECT customer_id, event_id, ts, ${bk('ts')} AS b FROM events WHERE type = 'purchase' AND ${inSlice('customer_id')}) p0
               CROSS JOIN (SELECT 0 AS o UNION ALL SELECT 1 AS o) k) p
         JOIN events e ON e.customer_id = p.customer_id AND ${bk('e.ts')} = p.jb
-        WHERE e.ts >= ${d.addSeconds('p.ts', -60 * g)} AND e.ts <= p.ts
+        WHERE e.ts >= ${d.addSeconds('p.ts', -60 * g)} AND e.ts <= p.ts AND ${inSlice('e.customer_id')}
         GROUP BY p.customer_id, p.event_id, p.ts) w0
       GROUP BY customer_id`, true],
     [SCRATCH.agg, `
@@ -235,9 +238,12 @@ export async function buildCustomerFacts(store: Store, opts: Partial<typeof FACT
   await store.exec(`DROP VIEW IF EXISTS ${CUSTOMER_VIEW_NAME}`);
   try {
     const statements = customerFactsStatements(o, hasClv, hasNetwork, undefined, dialectOf(store));
+    // the statements marked with inSlice hold per-customer states DuckDB cannot spill: on a large store, in slices
+    const [{ n: events }] = await store.query<{ n: number }>('SELECT count(*) AS n FROM events');
+    const slices = await customerSlices(store, Number(events));
     const live = new Set<string>();
     for (const [i, [name, select, temp]] of statements.entries()) {
-      await replaceTableAs(store, name, select, { temp });
+      await replaceTableSliced(store, name, isSliced(select) ? slices : 1, select, { temp });
       if (temp) live.add(name);
       // a scratch table no later statement reads is dropped at once: the big statements at the end then run beside
       // the per-customer tables only, not the 5M-row buckets or the 2M-row purchase days (DuckDB's memory limit spills)

@@ -8,7 +8,6 @@
 import type { FunnelSql } from '../../funnel/sql.js';
 
 export const clickhouseFunnel: FunnelSql = {
-  secondSmallest: (e) => `if(count() >= 2, arraySort(groupArray(${e}))[2], NULL)`,
   latestKind: (kind, ts, filter) => `argMax(${kind}, (${ts}, ${kind})) FILTER (WHERE ${filter})`,
   // only the two earliest reviews per item (groupArraySorted(2)) and then scalars: the join copies the
   // right side's columns onto every view row, and an array of all of an item's reviews there is
@@ -27,11 +26,11 @@ GROUP BY v.customer_id, v.item_id`,
 WITH tw AS (SELECT t.customer_id AS cid, arraySort(groupArray((t.ts, t.kind))) AS s ${touches} GROUP BY t.customer_id),
 col AS (SELECT cid, arrayFilter((x, i) -> i = 1 OR x.2 <> s[i - 1].2, s, arrayEnumerate(s)) AS c FROM tw)
 SELECT cid AS customer_id, arrayStringConcat(arrayMap(x -> x.2, arraySlice(c, greatest(length(c) - ${maxPath - 1}, 1))), '>') AS path FROM col`,
-  journeys: () => `
+  journeys: (_types, where = 'TRUE') => `
 WITH g AS (
   SELECT customer_id AS cid, minIf(ts, type = 'purchase') AS cut,
     arraySort(groupArray((ts, type <> 'purchase', event_id, type))) AS s
-  FROM events WHERE type NOT IN ('follow', 'exposure') GROUP BY customer_id),
+  FROM events WHERE type NOT IN ('follow', 'exposure') AND ${where} GROUP BY customer_id),
 col AS (SELECT cid, cut, arrayFilter((x, i) -> i = 1 OR x.4 <> s[i - 1].4, s, arrayEnumerate(s)) AS c FROM g)
 SELECT cid AS customer_id,
   arrayMap(x -> x.4, arrayFilter(x -> cut IS NULL OR x.1 < cut, c)) AS pre,

@@ -8,7 +8,6 @@ import { lit } from '../quote.js';
 const typeList = (types: readonly string[]): string => `(CAST([${types.map(lit).join(', ')}] AS VARCHAR[]))`;
 
 export const duckdbFunnel: FunnelSql = {
-  secondSmallest: (e) => `min(${e}, 2)[2]`,
   latestKind: (kind, ts, filter) => `arg_max(${kind}, {'ts': ${ts}, 'kind': ${kind}}) FILTER (WHERE ${filter})`,
   reviewTouches: () => `
 SELECT v.customer_id, min(v.ts) AS ts, 'peer' AS kind
@@ -30,13 +29,13 @@ SELECT customer_id, array_to_string([x.kind FOR x IN list_slice(s, greatest(len(
   // types present: a narrow struct keeps the lists small (about 60% of the memory of one with the
   // type string). The first purchase is never a repeat (no purchase precedes it), so dropping
   // repeats over the whole list equals dropping them before and after the split.
-  journeys: (present) => {
+  journeys: (present, where = 'TRUE') => {
     const types = typeList(present);
     return `
 WITH g AS (
   SELECT customer_id, epoch_us(min(ts) FILTER (WHERE type = 'purchase')) * 2 AS cut,
     list_sort(list({'k': epoch_us(ts) * 2 + CAST(type <> 'purchase' AS BIGINT), 'event_id': event_id, 'code': CAST(list_position(${types}, type) AS INTEGER)})) AS s
-  FROM events WHERE type NOT IN ('follow', 'exposure') GROUP BY customer_id),
+  FROM events WHERE type NOT IN ('follow', 'exposure') AND ${where} GROUP BY customer_id),
 col AS (SELECT customer_id, cut, list_filter(s, lambda x, i: i = 1 OR x.code <> s[i - 1].code) AS s FROM g)
 SELECT customer_id,
   CAST([${types}[x.code] FOR x IN s IF cut IS NULL OR x.k < cut] AS VARCHAR[]) AS pre,

@@ -5,7 +5,6 @@
 import type { FunnelSql } from '../../funnel/sql.js';
 
 export const postgresFunnel: FunnelSql = {
-  secondSmallest: (e) => `(array_agg(${e} ORDER BY ${e}))[2]`,
   latestKind: (kind, ts, filter) => `(array_agg(${kind} ORDER BY ${ts} DESC, ${kind} COLLATE "C" DESC) FILTER (WHERE ${filter}))[1]`,
   reviewTouches: () => `
 SELECT v.customer_id, min(v.ts) AS ts, 'peer' AS kind
@@ -23,11 +22,11 @@ WITH tw AS (SELECT t.customer_id, t.ts, t.kind,
 col AS (SELECT customer_id, ts, kind, row_number() OVER (PARTITION BY customer_id ORDER BY ts DESC, kind COLLATE "C" DESC) AS r
   FROM tw WHERE prev IS NULL OR prev <> kind)
 SELECT customer_id, string_agg(kind, '>' ORDER BY ts, kind COLLATE "C") AS path FROM col WHERE r <= ${maxPath} GROUP BY customer_id`,
-  journeys: () => `
+  journeys: (_types, where = 'TRUE') => `
 WITH s AS (
   SELECT customer_id, type, ts, event_id, CASE WHEN type = 'purchase' THEN 0 ELSE 1 END AS o,
     min(ts) FILTER (WHERE type = 'purchase') OVER (PARTITION BY customer_id) AS cut
-  FROM events WHERE type NOT IN ('follow', 'exposure')),
+  FROM events WHERE type NOT IN ('follow', 'exposure') AND ${where}),
 l AS (
   SELECT customer_id, type, ts, o, event_id, cut,
     lag(type) OVER (PARTITION BY customer_id ORDER BY ts, o, event_id COLLATE "C") AS prev
