@@ -90,6 +90,8 @@ export function customerFactsStatements(o: typeof FACTS_DEFAULTS, hasClv: boolea
   const dbl = (e: string): string => `CAST(${e} AS ${t.double})`;
   const bk = (ts: string): string => bucket(d, ts, g);
   const gap = (partitionBy: string): string => d.lag('d', { partitionBy, orderBy: 'd' });
+  // a per-customer table's rows of the slice (the joins of the last statement build on slices, not whole tables)
+  const sliceOf = (table: string): string => `(SELECT * FROM ${table} WHERE ${inSlice('customer_id')})`;
   // One text for every engine: the dialect's hooks for counts (signed on ClickHouse), lag, arg_min/arg_max,
   // sample sd (NULL below two values), dates and seconds; divisions are of doubles (Postgres divides integers).
   return [
@@ -182,7 +184,7 @@ export function customerFactsStatements(o: typeof FACTS_DEFAULTS, hasClv: boolea
     channels AS (
       SELECT customer_id, ${d.countIf()} AS channels, CAST(sum(CASE WHEN lower(channel) IN (${app}) THEN n END) AS ${t.bigint}) AS app_events,
         CAST(sum(n) AS ${t.bigint}) AS channel_events
-      FROM (SELECT customer_id, channel, ${d.countIf()} AS n FROM events WHERE type <> 'exposure' AND channel IS NOT NULL GROUP BY customer_id, channel) c0 GROUP BY customer_id
+      FROM (SELECT customer_id, channel, ${d.countIf()} AS n FROM events WHERE type <> 'exposure' AND channel IS NOT NULL AND ${inSlice('customer_id')} GROUP BY customer_id, channel) c0 GROUP BY customer_id
     ), a AS (
       SELECT a.customer_id AS customer_id, a.first_event AS first_event, a.last_event AS last_event, a.first_purchase AS first_purchase,
         a.last_purchase AS last_purchase, a.events AS events,
@@ -195,9 +197,10 @@ export function customerFactsStatements(o: typeof FACTS_DEFAULTS, hasClv: boolea
         di.best_item_cv AS best_item_cv, di.best_item_cycle_days AS best_item_cycle_days
       FROM ${SCRATCH.agg} a
       LEFT JOIN channels c ON c.customer_id = a.customer_id
-      LEFT JOIN ${SCRATCH.itemsPerCustomer} di ON di.customer_id = a.customer_id
-      LEFT JOIN ${SCRATCH.sessions} s ON s.customer_id = a.customer_id
-      LEFT JOIN ${SCRATCH.windows} w ON w.customer_id = a.customer_id
+      LEFT JOIN ${sliceOf(SCRATCH.itemsPerCustomer)} di ON di.customer_id = a.customer_id
+      LEFT JOIN ${sliceOf(SCRATCH.sessions)} s ON s.customer_id = a.customer_id
+      LEFT JOIN ${sliceOf(SCRATCH.windows)} w ON w.customer_id = a.customer_id
+      WHERE ${inSlice('a.customer_id')}
     )
     SELECT ${['customer_id', 'first_event', 'last_event', 'first_purchase', 'last_purchase', 'events', ...EVENT_TYPES.map((x) => `n_${x}`), 'channels', 'app_events', 'channel_events',
       'distinct_items', 'spend', 'returned', 'sessions', 'purchase_sessions', 'direct_purchases', 'views_before_purchases', 'props_events', 'configured_carts'].map((c) => `a.${c} AS ${c}`).join(', ')},
@@ -216,9 +219,9 @@ export function customerFactsStatements(o: typeof FACTS_DEFAULTS, hasClv: boolea
       ${hasClv ? 'c.p_alive AS p_alive, c.expected_purchases AS expected_purchases, c.expected_spend AS expected_spend, c.clv AS clv' : ['p_alive', 'expected_purchases', 'expected_spend', 'clv'].map((x) => `CAST(NULL AS ${t.double}) AS ${x}`).join(', ')},
       ${hasNetwork ? 'n.pagerank AS pagerank, n.core AS kcore, n.community AS community, n.in_degree AS in_degree, n.out_degree AS out_degree, n.referrals AS referrals, n.network_adjusted_clv AS network_adjusted_clv' : `CAST(NULL AS ${t.double}) AS pagerank, CAST(NULL AS ${t.int}) AS kcore, CAST(NULL AS ${t.int}) AS community, CAST(NULL AS ${t.int}) AS in_degree, CAST(NULL AS ${t.int}) AS out_degree, CAST(NULL AS ${t.bigint}) AS referrals, CAST(NULL AS ${t.double}) AS network_adjusted_clv`}
     FROM a CROSS JOIN bounds b
-    LEFT JOIN ${SCRATCH.ipt} p ON p.customer_id = a.customer_id
-    ${hasClv ? `LEFT JOIN ${CLV_SCORES_TABLE} c ON c.customer_id = a.customer_id` : ''}
-    ${hasNetwork ? `LEFT JOIN ${NETWORK_SCORES_TABLE} n ON n.customer_id = a.customer_id` : ''}`, false],
+    LEFT JOIN ${sliceOf(SCRATCH.ipt)} p ON p.customer_id = a.customer_id
+    ${hasClv ? `LEFT JOIN ${sliceOf(CLV_SCORES_TABLE)} c ON c.customer_id = a.customer_id` : ''}
+    ${hasNetwork ? `LEFT JOIN ${sliceOf(NETWORK_SCORES_TABLE)} n ON n.customer_id = a.customer_id` : ''}`, false],
   ];
 }
 
