@@ -160,7 +160,14 @@ export async function measureProcessSteps(argv: string[], env: NodeJS.ProcessEnv
     cpuSeconds = user + sys;
     rmSync(rssFile, { force: true });
   }
-  if (code !== 0) throw new Error(`bench: ${label} failed (exit ${code}): ${stderr.trim().split('\n').slice(-5).join(' | ')}`);
+  if (code !== 0) {
+    // name the step it failed in and the error's own line (DuckDB's advice after it is the same for every error)
+    const errLines = stderr.trim().split('\n');
+    const err = errLines.find((l) => /^spiral: /.test(l)) ?? errLines.slice(-5).join(' | ');
+    const failed = steps.length ? steps[steps.length - 1] : null;
+    const before = steps.slice(0, -1).map((x) => `${x.step} ${secs(x.seconds, 1)} s`).join(', ');
+    throw new Error(`bench: ${label} failed (exit ${code})${failed ? ` in step "${failed.step}" after ${secs(failed.seconds, 1)} s` : ''}: ${err}${before ? ` [steps before it: ${before}]` : ''}`);
+  }
   // The last step's peak: what the whole process reached (the final samples may miss the last 50 ms).
   if (steps.length) steps[steps.length - 1].peakSoFarBytes = Math.max(steps[steps.length - 1].peakSoFarBytes, maxRssBytes);
   return { seconds, cpuSeconds, maxRssBytes, rssSource: useTime ? 'GNU time' : 'resourceUsage', stdout, stderr, steps };

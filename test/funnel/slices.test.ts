@@ -41,14 +41,14 @@ test('DuckDB size settings parse to bytes', () => {
   assert.equal(parseByteSize(''), null);
 });
 
-test('the slice count follows the events and the memory limit: one at 10.8M events and 1 GB, eight at 108M', async () => {
+test('the slice count follows the events and the memory limit: one at 10.8M events and 1 GB, ten at 108M', async () => {
   const small = await DuckDbStore.open(':memory:', { memoryLimit: '1GB' });
   const large = await DuckDbStore.open(':memory:', { memoryLimit: '4GB' });
   try {
     assert.equal(await customerSlices(small, 0), 1);
     assert.equal(await customerSlices(small, 10_846_812), 1);
-    assert.equal(await customerSlices(small, 108_387_893), 8);
-    assert.equal(await customerSlices(large, 108_387_893), 2);
+    assert.equal(await customerSlices(small, 108_387_893), 10);
+    assert.equal(await customerSlices(large, 108_387_893), 3);
   } finally {
     await small.close();
     await large.close();
