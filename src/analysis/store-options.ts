@@ -14,3 +14,16 @@ export const ANALYZE_MEMORY_LIMIT = '1GB';
 export function analysisStoreOptions(): { memoryLimit: string } {
   return { memoryLimit: process.env.SPIRAL_DUCKDB_MEMORY_LIMIT ?? ANALYZE_MEMORY_LIMIT };
 }
+
+/**
+ * DuckDB's memory limit for `spiral ingest` when SPIRAL_DUCKDB_MEMORY_LIMIT is not set. At DuckDB's
+ * default (80% of RAM) ingesting 108M events peaked at 6.1 GiB (the dedup against the stored ids and
+ * the insert hold what they read); at 4 GB it peaked at 4.3 GiB and took 82 s instead of 72 s. A
+ * 10.8M-event file peaks at ~0.75 GiB and never reaches the limit.
+ */
+export const INGEST_MEMORY_LIMIT = '4GB';
+
+/** The store options of `spiral ingest` on the embedded store. */
+export function ingestStoreOptions(): { memoryLimit: string } {
+  return { memoryLimit: process.env.SPIRAL_DUCKDB_MEMORY_LIMIT ?? INGEST_MEMORY_LIMIT };
+}

@@ -7,6 +7,7 @@ import { checkInputFile, type IngestReport } from '../../ingest/ingest.js';
 import { ingestToStore } from '../../ingest/engines.js';
 import { parseLocation } from '../../store/location.js';
 import { openStoreFlag } from '../store.js';
+import { ingestStoreOptions } from '../../analysis/store-options.js';
 import { ThresholdError, UsageError } from '../errors.js';
 import { fmtInt, type Output } from '../io.js';
 import { rateFlag, readJsonFile, requireFile, writableFile } from '../options.js';
@@ -72,7 +73,7 @@ Example:
       const mapping = parseMapping(readJsonFile('--mapping', mappingPath), basename(mappingPath));
       for (const f of files) checkInputFile(requireFile('ingest', f));
       const rejectFile = writableFile('--reject-file', flags.rejectFile ?? defaultRejectFile(flags.db));
-      const store = await openStoreFlag(flags.db, { create: true, cluster: flags.cluster });
+      const store = await openStoreFlag(flags.db, { create: true, cluster: flags.cluster, ...ingestStoreOptions() });
       let report: IngestReport;
       const bar = o.progress('ingest', files.length * 4);
       try {
