@@ -37,9 +37,9 @@ export interface FunnelSql {
    * repeats collapsed, split at the first purchase; pre = the types before it, post = the types from
    * it on. `types` are the event types present (for engines that code steps as numbers).
    * Engines without NULL arrays (ClickHouse) hold post = [] for a customer who never bought.
-   * `where`: a condition on the events' customer_id that limits the customers (a slice); all by default.
+   * `where`: a condition on the events' customer_id that limits the customers (a slice; 'TRUE' for all).
    */
-  journeys(types: readonly string[], where?: string): string;
+  journeys(types: readonly string[], where: string): string;
   /** Customers who bought, in the journeys table. */
   bought(): string;
   /** The text '… > ' when pre is cut, then the last m − 1 steps of pre and 'purchase', joined by ' > '. */

@@ -90,7 +90,7 @@ export function customerFactsStatements(o: typeof FACTS_DEFAULTS, hasClv: boolea
   const dbl = (e: string): string => `CAST(${e} AS ${t.double})`;
   const bk = (ts: string): string => bucket(d, ts, g);
   const gap = (partitionBy: string): string => d.lag('d', { partitionBy, orderBy: 'd' });
-  // a per-customer table's rows of the slice (the joins of the last statement build on slices, not whole tables)
+  // a per-customer table's rows of the slice (a join builds on the slice, not the whole table)
   const sliceOf = (table: string): string => `(SELECT * FROM ${table} WHERE ${inSlice('customer_id')})`;
   // One text for every engine: the dialect's hooks for counts (signed on ClickHouse), lag, arg_min/arg_max,
   // sample sd (NULL below two values), dates and seconds; divisions are of doubles (Postgres divides integers).
@@ -151,7 +151,7 @@ export function customerFactsStatements(o: typeof FACTS_DEFAULTS, hasClv: boolea
     [SCRATCH.sessions, `
       SELECT x.customer_id AS customer_id, ${d.countIf(`p.b IS NULL OR x.first_ts > ${d.addSeconds('p.last_ts', 60 * g)}`)} AS sessions
       FROM ${SCRATCH.buckets} x
-      LEFT JOIN (SELECT customer_id, b, last_ts FROM ${SCRATCH.buckets} WHERE ${inSlice('customer_id')}) p ON p.customer_id = x.customer_id AND p.b = x.b - 1
+      LEFT JOIN ${sliceOf(SCRATCH.buckets)} p ON p.customer_id = x.customer_id AND p.b = x.b - 1
       WHERE ${inSlice('x.customer_id')} GROUP BY x.customer_id`, true],
     // each purchase joins its own bucket and the one before (two rows per purchase, from one scan of the purchases),
     // then per customer

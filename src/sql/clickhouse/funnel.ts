@@ -26,7 +26,7 @@ GROUP BY v.customer_id, v.item_id`,
 WITH tw AS (SELECT t.customer_id AS cid, arraySort(groupArray((t.ts, t.kind))) AS s ${touches} GROUP BY t.customer_id),
 col AS (SELECT cid, arrayFilter((x, i) -> i = 1 OR x.2 <> s[i - 1].2, s, arrayEnumerate(s)) AS c FROM tw)
 SELECT cid AS customer_id, arrayStringConcat(arrayMap(x -> x.2, arraySlice(c, greatest(length(c) - ${maxPath - 1}, 1))), '>') AS path FROM col`,
-  journeys: (_types, where = 'TRUE') => `
+  journeys: (_types, where) => `
 WITH g AS (
   SELECT customer_id AS cid, minIf(ts, type = 'purchase') AS cut,
     arraySort(groupArray((ts, type <> 'purchase', event_id, type))) AS s

@@ -29,7 +29,7 @@ SELECT customer_id, array_to_string([x.kind FOR x IN list_slice(s, greatest(len(
   // types present: a narrow struct keeps the lists small (about 60% of the memory of one with the
   // type string). The first purchase is never a repeat (no purchase precedes it), so dropping
   // repeats over the whole list equals dropping them before and after the split.
-  journeys: (present, where = 'TRUE') => {
+  journeys: (present, where) => {
     const types = typeList(present);
     return `
 WITH g AS (

@@ -22,7 +22,7 @@ WITH tw AS (SELECT t.customer_id, t.ts, t.kind,
 col AS (SELECT customer_id, ts, kind, row_number() OVER (PARTITION BY customer_id ORDER BY ts DESC, kind COLLATE "C" DESC) AS r
   FROM tw WHERE prev IS NULL OR prev <> kind)
 SELECT customer_id, string_agg(kind, '>' ORDER BY ts, kind COLLATE "C") AS path FROM col WHERE r <= ${maxPath} GROUP BY customer_id`,
-  journeys: (_types, where = 'TRUE') => `
+  journeys: (_types, where) => `
 WITH s AS (
   SELECT customer_id, type, ts, event_id, CASE WHEN type = 'purchase' THEN 0 ELSE 1 END AS o,
     min(ts) FILTER (WHERE type = 'purchase') OVER (PARTITION BY customer_id) AS cut
