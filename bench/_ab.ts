@@ -14,7 +14,7 @@ export async function openTracedStore(db: string): Promise<DuckDbStore> {
         const u0 = process.cpuUsage(); const t0 = performance.now();
         const r = await f(...a);
         const u = process.cpuUsage(u0);
-        if (u.user + u.system > 2e5) console.error(`  ${((u.user + u.system) / 1e6).toFixed(2)} CPU-s ${((performance.now() - t0) / 1000).toFixed(2)} s  ${String(a[0]).replace(/\s+/g, ' ').slice(0, 150)}`);
+        if (u.user + u.system > Number(process.env.TRACE_MIN ?? 2e5)) console.error(`  ${((u.user + u.system) / 1e6).toFixed(2)} CPU-s ${((performance.now() - t0) / 1000).toFixed(2)} s  ${String(a[0]).replace(/\s+/g, ' ').slice(0, 150)}`);
         return r;
       };
     }

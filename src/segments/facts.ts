@@ -65,8 +65,16 @@ const SCRATCH = {
   buckets: '_facts_buckets',
   sessions: '_facts_sessions',
   windows: '_facts_purchase_windows',
+  channels: '_facts_channels',
   agg: '_facts_agg',
 } as const;
+
+/**
+ * The customer table's sliced statements (purchase windows, the final joins) hold less per event than the funnel's
+ * journeys, on which customerSlices is calibrated: at 108M events and 1 GB each ran in 2 slices and failed in one
+ * statement. They take a third of the slices (4 of 10 at 108M: windows 52 → ~42 s, the final joins 90 → ~60 s).
+ */
+export const FACTS_SLICE_SHARE = 3;
 
 /** The G-minute bucket of an event (a fixed grid: consecutive buckets are G minutes apart). */
 const bucket = (d: Dialect, ts: string, minutes: number): string => `CAST(floor(CAST(${d.epochMicros(ts)} AS ${d.types.double}) / ${minutes * 60_000_000}) AS ${d.types.bigint})`;
@@ -78,12 +86,13 @@ const bucket = (d: Dialect, ts: string, minutes: number): string => `CAST(floor(
  * - Sessions (exact): with events on a fixed grid of G-minute buckets (G = the session gap), two events
  *   in one bucket are under G apart, so only a bucket's first event can start a session, and it does
  *   unless the customer's previous bucket holds an event within G of it: one GROUP BY (customer,
- *   bucket) and a join of each bucket to the one before.
+ *   bucket) and a join of each bucket to the one before (on a store in slices, `slices` > 1, a window
+ *   over the buckets instead).
  * - Per purchase, the events in the G minutes up to it lie in its bucket or the one before: a hash join
  *   of the purchases to those two buckets gives the views and purchases in that window (as the RANGE
  *   window did) and the event just before the purchase (by time, then event id) within it.
  */
-export function customerFactsStatements(o: typeof FACTS_DEFAULTS, hasClv: boolean, hasNetwork: boolean, tables = { facts: CUSTOMER_FACTS_TABLE, items: CUSTOMER_ITEMS_TABLE }, d: Dialect = dialectOf('duckdb')): [name: string, select: string, temp: boolean][] {
+export function customerFactsStatements(o: typeof FACTS_DEFAULTS, hasClv: boolean, hasNetwork: boolean, tables = { facts: CUSTOMER_FACTS_TABLE, items: CUSTOMER_ITEMS_TABLE }, d: Dialect = dialectOf('duckdb'), slices = 1): [name: string, select: string, temp: boolean][] {
   const app = sqlList(o.appChannels);
   const g = o.sessionGapMinutes;
   const { types: t } = d;
@@ -148,11 +157,18 @@ export function customerFactsStatements(o: typeof FACTS_DEFAULTS, hasClv: boolea
       FROM (SELECT customer_id, d, ${d.daysBetween('d', gap('customer_id'))} AS gap FROM (SELECT DISTINCT customer_id, d FROM ${SCRATCH.days}) d0) d1 GROUP BY customer_id`, true],
     [SCRATCH.buckets, `
       SELECT customer_id, ${bk('ts')} AS b, min(ts) AS first_ts, max(ts) AS last_ts FROM events GROUP BY customer_id, ${bk('ts')}`, true],
-    [SCRATCH.sessions, `
+    [SCRATCH.sessions, slices <= 1 ? `
       SELECT x.customer_id AS customer_id, ${d.countIf(`p.b IS NULL OR x.first_ts > ${d.addSeconds('p.last_ts', 60 * g)}`)} AS sessions
-      FROM ${SCRATCH.buckets} x
-      LEFT JOIN ${sliceOf(SCRATCH.buckets)} p ON p.customer_id = x.customer_id AND p.b = x.b - 1
-      WHERE ${inSlice('x.customer_id')} GROUP BY x.customer_id`, true],
+      FROM ${SCRATCH.buckets} x LEFT JOIN ${SCRATCH.buckets} p ON p.customer_id = x.customer_id AND p.b = x.b - 1
+      GROUP BY x.customer_id`
+      // a store in slices: the customer's previous bucket by a window (a sort DuckDB spills: one statement) instead of the
+      // self-join, which does not fit in one and in slices read the buckets twice per slice (108M events: 17 s instead
+      // of 62 s in ten slices; at 10.8M the join takes 0.72 s, the window 0.93 s)
+      // (the previous bucket need not be the adjacent one: an earlier bucket's last event is more than G before this one's first)
+      : `
+      SELECT customer_id, ${d.countIf(`plast IS NULL OR first_ts > ${d.addSeconds('plast', 60 * g)}`)} AS sessions
+      FROM (SELECT customer_id, first_ts, ${d.lag('last_ts', { partitionBy: 'customer_id', orderBy: 'b' })} AS plast FROM ${SCRATCH.buckets}) x0
+      GROUP BY customer_id`, true],
     // each purchase joins its own bucket and the one before (two rows per purchase, from one scan of the purchases),
     // then per customer
     [SCRATCH.windows, `
@@ -169,6 +185,13 @@ export function customerFactsStatements(o: typeof FACTS_DEFAULTS, hasClv: boolea
         WHERE e.ts >= ${d.addSeconds('p.ts', -60 * g)} AND e.ts <= p.ts AND ${inSlice('e.customer_id')}
         GROUP BY p.customer_id, p.event_id, p.ts) w0
       GROUP BY customer_id`, true],
+    // channels per customer: hash aggregates DuckDB spills, so one statement at any size (inside the final, sliced
+    // statement it read the events once per slice)
+    [SCRATCH.channels, `
+      SELECT customer_id, ${d.countIf()} AS channels, CAST(sum(CASE WHEN lower(channel) IN (${app}) THEN n END) AS ${t.bigint}) AS app_events,
+        CAST(sum(n) AS ${t.bigint}) AS channel_events
+      FROM (SELECT customer_id, channel, ${d.countIf()} AS n FROM events WHERE type <> 'exposure' AND channel IS NOT NULL GROUP BY customer_id, channel) c0
+      GROUP BY customer_id`, true],
     [SCRATCH.agg, `
       SELECT customer_id, min(ts) AS first_event, max(ts) AS last_event,
         min(CASE WHEN type = 'purchase' THEN ts END) AS first_purchase, max(CASE WHEN type = 'purchase' THEN ts END) AS last_purchase,
@@ -181,11 +204,7 @@ export function customerFactsStatements(o: typeof FACTS_DEFAULTS, hasClv: boolea
       FROM events GROUP BY customer_id`, true],
     [tables.facts, `
     WITH bounds AS (SELECT max(last_event) AS as_of FROM ${SCRATCH.agg}),
-    channels AS (
-      SELECT customer_id, ${d.countIf()} AS channels, CAST(sum(CASE WHEN lower(channel) IN (${app}) THEN n END) AS ${t.bigint}) AS app_events,
-        CAST(sum(n) AS ${t.bigint}) AS channel_events
-      FROM (SELECT customer_id, channel, ${d.countIf()} AS n FROM events WHERE type <> 'exposure' AND channel IS NOT NULL AND ${inSlice('customer_id')} GROUP BY customer_id, channel) c0 GROUP BY customer_id
-    ), a AS (
+    a AS (
       SELECT a.customer_id AS customer_id, a.first_event AS first_event, a.last_event AS last_event, a.first_purchase AS first_purchase,
         a.last_purchase AS last_purchase, a.events AS events,
         ${EVENT_TYPES.map((x) => `a.n_${x} AS n_${x}`).join(', ')},
@@ -196,7 +215,7 @@ export function customerFactsStatements(o: typeof FACTS_DEFAULTS, hasClv: boolea
         di.carts_without_purchase AS carts_without_purchase, di.saves_without_purchase AS saves_without_purchase, di.regular_items AS regular_items,
         di.best_item_cv AS best_item_cv, di.best_item_cycle_days AS best_item_cycle_days
       FROM ${SCRATCH.agg} a
-      LEFT JOIN channels c ON c.customer_id = a.customer_id
+      LEFT JOIN ${sliceOf(SCRATCH.channels)} c ON c.customer_id = a.customer_id
       LEFT JOIN ${sliceOf(SCRATCH.itemsPerCustomer)} di ON di.customer_id = a.customer_id
       LEFT JOIN ${sliceOf(SCRATCH.sessions)} s ON s.customer_id = a.customer_id
       LEFT JOIN ${sliceOf(SCRATCH.windows)} w ON w.customer_id = a.customer_id
@@ -240,13 +259,13 @@ export async function buildCustomerFacts(store: Store, opts: Partial<typeof FACT
   // the customer view (segments.ts) reads these tables: Postgres will not drop a table a view depends on
   await store.exec(`DROP VIEW IF EXISTS ${CUSTOMER_VIEW_NAME}`);
   try {
-    const statements = customerFactsStatements(o, hasClv, hasNetwork, undefined, dialectOf(store));
     // the statements marked with inSlice hold per-customer states DuckDB cannot spill: on a large store, in slices
     const [{ n: events }] = await store.query<{ n: number }>('SELECT count(*) AS n FROM events');
     const slices = await customerSlices(store, Number(events));
+    const statements = customerFactsStatements(o, hasClv, hasNetwork, undefined, dialectOf(store), slices);
     const live = new Set<string>();
     for (const [i, [name, select, temp]] of statements.entries()) {
-      await replaceTableSliced(store, name, isSliced(select) ? slices : 1, select, { temp });
+      await replaceTableSliced(store, name, isSliced(select) ? Math.ceil(slices / FACTS_SLICE_SHARE) : 1, select, { temp });
       if (temp) live.add(name);
       // a scratch table no later statement reads is dropped at once: the big statements at the end then run beside
       // the per-customer tables only, not the 5M-row buckets or the 2M-row purchase days (DuckDB's memory limit spills)

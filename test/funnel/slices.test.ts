@@ -103,7 +103,8 @@ test('$SPIRAL_CUSTOMER_SLICES sets the count, and a bad value is an error that n
   }
 });
 
-test('the customer table and the customer × item table are the same built in 4 slices as in one', async () => {
+test('the customer table and the customer × item table are the same on a store in slices as in one statement each', async () => {
+  // 9 slices: the customer table's sliced statements run in 3 (FACTS_SLICE_SHARE), the sessions by a window instead of the self-join
   const build = async (slices: string) => {
     process.env.SPIRAL_CUSTOMER_SLICES = slices;
     try {
@@ -116,8 +117,8 @@ test('the customer table and the customer × item table are the same built in 4 
     }
   };
   const one = await build('1');
-  const four = await build('4');
+  const sliced = await build('9');
   assert.ok(one.facts.length >= 3000);
   assert.ok(one.facts.some((r) => Number(r.sessions) > 1 && Number(r.views_before_purchases) > 0), 'sessions and purchase windows are exercised');
-  assert.deepEqual(four, one);
+  assert.deepEqual(sliced, one);
 });
