@@ -70,11 +70,13 @@ const SCRATCH = {
 } as const;
 
 /**
- * The customer table's sliced statements (purchase windows, the final joins) hold less per event than the funnel's
- * journeys, on which customerSlices is calibrated: at 108M events and 1 GB each ran in 2 slices and failed in one
- * statement. They take a third of the slices (4 of 10 at 108M: windows 52 → ~42 s, the final joins 90 → ~60 s).
+ * The purchase windows hold less per event than the funnel's journeys, on which customerSlices is calibrated: at 108M
+ * events and 1 GB they ran in 2 slices (failed in one statement), so they take a third of the slices (4 of 10 there:
+ * 52 → 47 s). The final joins keep every slice: with clv_scores and network_scores joined they failed in 4 of 10 (in 2
+ * without them). The funnel's touch summary fits in 3 of 10 but gains little (47 → 42 s) and its touch paths failed
+ * in 4: they keep all ten.
  */
-export const FACTS_SLICE_SHARE = 3;
+export const WINDOWS_SLICE_SHARE = 3;
 
 /** The G-minute bucket of an event (a fixed grid: consecutive buckets are G minutes apart). */
 const bucket = (d: Dialect, ts: string, minutes: number): string => `CAST(floor(CAST(${d.epochMicros(ts)} AS ${d.types.double}) / ${minutes * 60_000_000}) AS ${d.types.bigint})`;
@@ -92,7 +94,7 @@ const bucket = (d: Dialect, ts: string, minutes: number): string => `CAST(floor(
  *   of the purchases to those two buckets gives the views and purchases in that window (as the RANGE
  *   window did) and the event just before the purchase (by time, then event id) within it.
  */
-export function customerFactsStatements(o: typeof FACTS_DEFAULTS, hasClv: boolean, hasNetwork: boolean, tables = { facts: CUSTOMER_FACTS_TABLE, items: CUSTOMER_ITEMS_TABLE }, d: Dialect = dialectOf('duckdb'), slices = 1): [name: string, select: string, temp: boolean][] {
+export function customerFactsStatements(o: typeof FACTS_DEFAULTS, hasClv: boolean, hasNetwork: boolean, tables = { facts: CUSTOMER_FACTS_TABLE, items: CUSTOMER_ITEMS_TABLE }, d: Dialect = dialectOf('duckdb'), slices = 1): [name: string, select: string, temp: boolean, sliceShare?: number][] {
   const app = sqlList(o.appChannels);
   const g = o.sessionGapMinutes;
   const { types: t } = d;
@@ -184,7 +186,7 @@ export function customerFactsStatements(o: typeof FACTS_DEFAULTS, hasClv: boolea
         JOIN events e ON e.customer_id = p.customer_id AND ${bk('e.ts')} = p.jb
         WHERE e.ts >= ${d.addSeconds('p.ts', -60 * g)} AND e.ts <= p.ts AND ${inSlice('e.customer_id')}
         GROUP BY p.customer_id, p.event_id, p.ts) w0
-      GROUP BY customer_id`, true],
+      GROUP BY customer_id`, true, WINDOWS_SLICE_SHARE],
     // channels per customer: hash aggregates DuckDB spills, so one statement at any size (inside the final, sliced
     // statement it read the events once per slice)
     [SCRATCH.channels, `
@@ -264,8 +266,8 @@ export async function buildCustomerFacts(store: Store, opts: Partial<typeof FACT
     const slices = await customerSlices(store, Number(events));
     const statements = customerFactsStatements(o, hasClv, hasNetwork, undefined, dialectOf(store), slices);
     const live = new Set<string>();
-    for (const [i, [name, select, temp]] of statements.entries()) {
-      await replaceTableSliced(store, name, isSliced(select) ? Math.ceil(slices / FACTS_SLICE_SHARE) : 1, select, { temp });
+    for (const [i, [name, select, temp, share]] of statements.entries()) {
+      await replaceTableSliced(store, name, isSliced(select) ? Math.ceil(slices / (share ?? 1)) : 1, select, { temp });
       if (temp) live.add(name);
       // a scratch table no later statement reads is dropped at once: the big statements at the end then run beside
       // the per-customer tables only, not the 5M-row buckets or the 2M-row purchase days (DuckDB's memory limit spills)

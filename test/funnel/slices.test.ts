@@ -104,7 +104,7 @@ test('$SPIRAL_CUSTOMER_SLICES sets the count, and a bad value is an error that n
 });
 
 test('the customer table and the customer × item table are the same on a store in slices as in one statement each', async () => {
-  // 9 slices: the customer table's sliced statements run in 3 (FACTS_SLICE_SHARE), the sessions by a window instead of the self-join
+  // 9 slices: the final joins in 9, the purchase windows in 3 (WINDOWS_SLICE_SHARE), the sessions by a window instead of the self-join
   const build = async (slices: string) => {
     process.env.SPIRAL_CUSTOMER_SLICES = slices;
     try {
