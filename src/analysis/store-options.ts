@@ -12,7 +12,12 @@ export const ANALYZE_MEMORY_LIMIT = '1GB';
  * service, and several workspaces must not each claim 80% of RAM).
  */
 export function analysisStoreOptions(): { memoryLimit: string } {
-  return { memoryLimit: process.env.SPIRAL_DUCKDB_MEMORY_LIMIT ?? ANALYZE_MEMORY_LIMIT };
+  return withMemoryLimit(ANALYZE_MEMORY_LIMIT);
+}
+
+/** $SPIRAL_DUCKDB_MEMORY_LIMIT when set, else `fallback` (the store's own option would win over the variable). */
+function withMemoryLimit(fallback: string): { memoryLimit: string } {
+  return { memoryLimit: process.env.SPIRAL_DUCKDB_MEMORY_LIMIT ?? fallback };
 }
 
 /**
@@ -25,5 +30,5 @@ export const INGEST_MEMORY_LIMIT = '4GB';
 
 /** The store options of `spiral ingest` on the embedded store. */
 export function ingestStoreOptions(): { memoryLimit: string } {
-  return { memoryLimit: process.env.SPIRAL_DUCKDB_MEMORY_LIMIT ?? INGEST_MEMORY_LIMIT };
+  return withMemoryLimit(INGEST_MEMORY_LIMIT);
 }
