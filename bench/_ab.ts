@@ -1,20 +1,25 @@
 /** What the A/B scripts share (bench/_facts-stmts.ts, bench/_actions-phases.ts, bench/_actions-recs-phases.ts). */
 import { DuckDbStore } from '../src/store/duckdb/index.js';
+import { analysisStoreOptions } from '../src/analysis/store-options.js';
 
 /**
- * Opens the store with memory_limit $SPIRAL_DUCKDB_MEMORY_LIMIT (else 1GB, as analyze). TRACE=1 prints every
- * statement over 0.2 CPU-s (wall and CPU); PRE='SET …' runs a statement first.
+ * Opens the store as analyze does (memory_limit $SPIRAL_DUCKDB_MEMORY_LIMIT, else 1GB, and the memory it frees
+ * kept for reuse; NO_RETAIN=1 gives it back, as the service does). TRACE=1 prints every statement over
+ * TRACE_MIN CPU-µs (default 0.2 CPU-s; wall and CPU); PRE='SET …' runs a statement first.
  */
 export async function openTracedStore(db: string): Promise<DuckDbStore> {
-  const store = await DuckDbStore.open(db, { memoryLimit: process.env.SPIRAL_DUCKDB_MEMORY_LIMIT ?? '1GB' });
+  const store = await DuckDbStore.open(db, analysisStoreOptions(process.env.NO_RETAIN === '1'));
   if (process.env.TRACE) {
     for (const m of ['query', 'exec'] as const) {
       const f = (store[m] as (...a: unknown[]) => Promise<unknown>).bind(store);
       (store as unknown as Record<string, unknown>)[m] = async (...a: unknown[]) => {
-        const u0 = process.cpuUsage(); const t0 = performance.now();
+        const u0 = process.resourceUsage(); const t0 = performance.now();
         const r = await f(...a);
-        const u = process.cpuUsage(u0);
-        if (u.user + u.system > Number(process.env.TRACE_MIN ?? 2e5)) console.error(`  ${((u.user + u.system) / 1e6).toFixed(2)} CPU-s ${((performance.now() - t0) / 1000).toFixed(2)} s  ${String(a[0]).replace(/\s+/g, ' ').slice(0, 150)}`);
+        const u1 = process.resourceUsage();
+        const cpu = u1.userCPUTime + u1.systemCPUTime - u0.userCPUTime - u0.systemCPUTime;
+        if (cpu > Number(process.env.TRACE_MIN ?? 2e5)) {
+          console.error(`  ${(cpu / 1e6).toFixed(2)} CPU-s ${((performance.now() - t0) / 1000).toFixed(2)} s ${String(u1.minorPageFault - u0.minorPageFault).padStart(7)} faults  ${String(a[0]).replace(/\s+/g, ' ').slice(0, 130)}`);
+        }
         return r;
       };
     }

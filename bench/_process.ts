@@ -172,3 +172,19 @@ export async function measureProcessSteps(argv: string[], env: NodeJS.ProcessEnv
   if (steps.length) steps[steps.length - 1].peakSoFarBytes = Math.max(steps[steps.length - 1].peakSoFarBytes, maxRssBytes);
   return { seconds, cpuSeconds, maxRssBytes, rssSource: useTime ? 'GNU time' : 'resourceUsage', stdout, stderr, steps };
 }
+
+/**
+ * The machine's cost of a page fault, a floor under every step that allocates: `mibs` MiB this process has never
+ * used, touched one byte per 4 KiB page, as CPU µs (user + system) per minor fault. On a virtual machine it varies
+ * from day to day (2026-12-07: ~12 µs, where bare metal takes ~0.5–1), and DuckDB takes a fault for every page its
+ * allocator hands back to the system and then reuses.
+ */
+export function pageFaultCost(mibs = 256): { usPerFault: number; faults: number } {
+  const u0 = process.resourceUsage();
+  const b = Buffer.allocUnsafeSlow(mibs * 2 ** 20);
+  for (let i = 0; i < b.length; i += 4096) b[i] = 1;
+  const u1 = process.resourceUsage();
+  const faults = u1.minorPageFault - u0.minorPageFault;
+  const cpuUs = u1.userCPUTime + u1.systemCPUTime - u0.userCPUTime - u0.systemCPUTime;
+  return { usPerFault: faults > 0 ? cpuUs / faults : NaN, faults };
+}

@@ -20,13 +20,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runClvSection } from '../src/analysis/clv.js';
 import { runSegmentsStep } from '../src/analysis/segments.js';
-import { ANALYZE_MEMORY_LIMIT } from '../src/cli/commands/analyze.js';
+import { ANALYZE_MEMORY_LIMIT, analysisStoreOptions } from '../src/cli/commands/analyze.js';
 import { ingestFiles } from '../src/ingest/ingest.js';
 import { simulate } from '../src/simulate/index.js';
 import { DuckDbStore } from '../src/store/duckdb/index.js';
 import { bundledMapping } from '../test/helpers/ingest.js';
 import { DATA_DIR, simulatedEvents } from './_data.js';
 import { phaseTimer } from './_phases.js';
+import { pageFaultCost } from './_process.js';
 
 const CUSTOMERS = Number(process.env.SPIRAL_BENCH_CUSTOMERS ?? 1_000_000);
 const PERSONAS = process.env.SPIRAL_BENCH_PERSONAS === '1';
@@ -43,17 +44,24 @@ interface Measurement {
   stepS: number;
   phases: { step: string; s: number }[];
   peakRssMiB: number;
+  /** The step's CPU (user + system, DuckDB's threads included), its system part, and its minor page faults. */
+  cpuS: number;
+  sysS: number;
+  minorFaults: number;
   segments: number;
   experiences: Record<string, number>;
 }
 
 async function measure(db: string): Promise<Measurement> {
-  const store = await DuckDbStore.open(db);
+  // as the CLI's analyze and actions open it
+  const store = await DuckDbStore.open(db, analysisStoreOptions());
   const [{ n }] = await store.query<{ n: number }>('SELECT count(*) AS n FROM events');
   const timer = phaseTimer();
+  const u0 = process.resourceUsage();
   const t0 = performance.now();
   const r = await runSegmentsStep(store, { onProgress: timer.onProgress }, []);
   const stepS = (performance.now() - t0) / 1000;
+  const u1 = process.resourceUsage();
   const phases = timer.finish();
   const peakRssMiB = process.resourceUsage().maxRSS / 1024;
   const t1 = performance.now();
@@ -62,6 +70,8 @@ async function measure(db: string): Promise<Measurement> {
   await store.close();
   return {
     events: Number(n), customers: r.info.customers, baselineS, stepS, phases, peakRssMiB,
+    cpuS: (u1.userCPUTime + u1.systemCPUTime - u0.userCPUTime - u0.systemCPUTime) / 1e6, sysS: (u1.systemCPUTime - u0.systemCPUTime) / 1e6,
+    minorFaults: u1.minorPageFault - u0.minorPageFault,
     segments: r.segments.segments.length, experiences: Object.fromEntries(r.experiences.byExperience.map((x) => [x.experience, x.customers])),
   };
 }
@@ -86,6 +96,7 @@ async function prepare(): Promise<{ prepS: number | null }> {
 export async function run(): Promise<string> {
   const prep = await prepare();
   const loadBefore = loadavg();
+  const fault = pageFaultCost();
   const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), 'measure', DB_FILE], {
     encoding: 'utf8', maxBuffer: 1 << 24, env: { ...process.env, SPIRAL_DUCKDB_MEMORY_LIMIT: MEMORY_LIMIT },
   });
@@ -108,6 +119,8 @@ export async function run(): Promise<string> {
     `| next-action step | **${f(m.stepS)} s** (budget ≤ ${BUDGET_S} s: ${m.stepS <= BUDGET_S ? 'met' : 'NOT met'}) |`,
     `| baseline: one GROUP BY customer over all events | ${f(m.baselineS)} s |`,
     `| ratio step / baseline | ${(m.stepS / m.baselineS).toFixed(1)}× |`,
+    `| step CPU (user + system, both cores) | ${f(m.cpuS)} CPU-s, of which system ${f(m.sysS)} |`,
+    `| minor page faults in the step | ${m.minorFaults.toLocaleString('en-US')} × ${fault.usPerFault.toFixed(1)} µs ≈ ${f((m.minorFaults * fault.usPerFault) / 1e6)} CPU-s (this machine's cost of a fault, measured in the same run: 256 MiB touched anew) |`,
     `| peak RSS of the measuring process | ${m.peakRssMiB.toFixed(0)} MiB (budget ≤ ${BUDGET_RSS_MIB} MiB: ${m.peakRssMiB <= BUDGET_RSS_MIB ? 'met' : 'NOT met'}) |`,
     `| segments | ${m.segments} |`,
     `| customers per experience | ${Object.entries(m.experiences).map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`).join(', ')} |`,

@@ -9,15 +9,18 @@ export const ANALYZE_MEMORY_LIMIT = '1GB';
 /**
  * The store options of everything that runs the analysis or its next-action step: the CLI's analyze,
  * segments, actions and customer, and the service's workspace stores (their analyses run in the
- * service, and several workspaces must not each claim 80% of RAM).
+ * service, and several workspaces must not each claim 80% of RAM). A command, which exits when it is
+ * done, also keeps the memory DuckDB frees for reuse up to that limit (DuckDbOptions.retainMemory); the
+ * service (`longLived`), whose workspaces stay open, gives it back.
  */
-export function analysisStoreOptions(): { memoryLimit: string } {
-  return withMemoryLimit(ANALYZE_MEMORY_LIMIT);
+export function analysisStoreOptions(longLived = false): { memoryLimit: string; retainMemory?: string } {
+  return withMemoryLimit(ANALYZE_MEMORY_LIMIT, !longLived);
 }
 
-/** $SPIRAL_DUCKDB_MEMORY_LIMIT when set, else `fallback` (the store's own option would win over the variable). */
-function withMemoryLimit(fallback: string): { memoryLimit: string } {
-  return { memoryLimit: process.env.SPIRAL_DUCKDB_MEMORY_LIMIT ?? fallback };
+/** $SPIRAL_DUCKDB_MEMORY_LIMIT when set, else `fallback` (the store's own option would win over the variable); with `retain`, retainMemory too. */
+function withMemoryLimit(fallback: string, retain: boolean): { memoryLimit: string; retainMemory?: string } {
+  const memoryLimit = process.env.SPIRAL_DUCKDB_MEMORY_LIMIT ?? fallback;
+  return retain ? { memoryLimit, retainMemory: memoryLimit } : { memoryLimit };
 }
 
 /**
@@ -29,6 +32,6 @@ function withMemoryLimit(fallback: string): { memoryLimit: string } {
 export const INGEST_MEMORY_LIMIT = '4GB';
 
 /** The store options of `spiral ingest` on the embedded store. */
-export function ingestStoreOptions(): { memoryLimit: string } {
-  return withMemoryLimit(INGEST_MEMORY_LIMIT);
+export function ingestStoreOptions(): { memoryLimit: string; retainMemory?: string } {
+  return withMemoryLimit(INGEST_MEMORY_LIMIT, true);
 }

@@ -23,6 +23,14 @@ export interface DuckDbOptions {
    * DuckDB's own (16MB). A larger one means fewer, longer checkpoints (the service's stores, ../../server/workspaces.ts).
    */
   checkpointThreshold?: string;
+  /**
+   * Keep the memory DuckDB's allocator frees for reuse instead of giving it back to the system: DuckDB's
+   * block_allocator_memory (buffer blocks, never freed while the store is open) and allocator_flush_threshold (no
+   * purge after a task below it), both set to this size. For one-shot commands (an analysis), not a long-lived
+   * service: each page given back and reused costs a page fault (see ./node-api.ts); with both at the 1 GB memory
+   * limit the next-action step at 10.8M events took ~10% fewer faults than with the longer jemalloc decay alone.
+   */
+  retainMemory?: string;
 }
 
 /** Converts DuckDB's JS values to plain ones: BIGINT/HUGEINT → number when it fits exactly. */
@@ -65,6 +73,7 @@ export class DuckDbStore implements Store {
     if (threads) config.threads = String(threads);
     if (opts.readOnly) config.access_mode = 'READ_ONLY';
     if (opts.checkpointThreshold) config.checkpoint_threshold = opts.checkpointThreshold;
+    if (opts.retainMemory) config.block_allocator_memory = config.allocator_flush_threshold = opts.retainMemory;
     let instance: DuckDBInstance;
     try {
       instance = await DuckDBInstance.create(location, config);
