@@ -1,14 +1,17 @@
 /** What the A/B scripts share (bench/_facts-stmts.ts, bench/_actions-phases.ts, bench/_actions-recs-phases.ts). */
 import { DuckDbStore } from '../src/store/duckdb/index.js';
-import { analysisStoreOptions } from '../src/analysis/store-options.js';
+import { analysisStoreOptions, nextActionStoreOptions } from '../src/analysis/store-options.js';
 
 /**
- * Opens the store as analyze does (memory_limit $SPIRAL_DUCKDB_MEMORY_LIMIT, else 1GB, and the memory it frees
- * kept for reuse; NO_RETAIN=1 gives it back, as the service does). TRACE=1 prints every statement over
- * TRACE_MIN CPU-µs (default 0.2 CPU-s; wall and CPU); PRE='SET …' runs a statement first.
+ * Opens the store as `spiral actions` does (memory_limit $SPIRAL_DUCKDB_MEMORY_LIMIT, else 1GB, and the memory it
+ * frees kept for reuse; NO_RETAIN=1 gives it back, as analyze does). `spiral actions` also sets jemalloc's decay
+ * before DuckDB loads, which a script importing the store cannot: run it with
+ * DUCKDB_JE_MALLOC_CONF=dirty_decay_ms:10000,muzzy_decay_ms:10000 (src/store/duckdb/allocator.ts) to measure that.
+ * TRACE=1 prints every statement over TRACE_MIN CPU-µs (default 0.2 CPU-s; wall, CPU and page faults);
+ * PRE='SET …' runs a statement first.
  */
 export async function openTracedStore(db: string): Promise<DuckDbStore> {
-  const store = await DuckDbStore.open(db, analysisStoreOptions(process.env.NO_RETAIN === '1'));
+  const store = await DuckDbStore.open(db, process.env.NO_RETAIN === '1' ? analysisStoreOptions() : nextActionStoreOptions());
   if (process.env.TRACE) {
     for (const m of ['query', 'exec'] as const) {
       const f = (store[m] as (...a: unknown[]) => Promise<unknown>).bind(store);

@@ -20,7 +20,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runClvSection } from '../src/analysis/clv.js';
 import { runSegmentsStep } from '../src/analysis/segments.js';
-import { ANALYZE_MEMORY_LIMIT, analysisStoreOptions } from '../src/cli/commands/analyze.js';
+import { ANALYZE_MEMORY_LIMIT } from '../src/cli/commands/analyze.js';
+import { nextActionStoreOptions } from '../src/analysis/store-options.js';
+import { DUCKDB_JEMALLOC_CONF } from '../src/store/duckdb/allocator.js';
 import { ingestFiles } from '../src/ingest/ingest.js';
 import { simulate } from '../src/simulate/index.js';
 import { DuckDbStore } from '../src/store/duckdb/index.js';
@@ -53,8 +55,8 @@ interface Measurement {
 }
 
 async function measure(db: string): Promise<Measurement> {
-  // as the CLI's analyze and actions open it
-  const store = await DuckDbStore.open(db, analysisStoreOptions());
+  // as `spiral actions` opens it (and its jemalloc configuration: the child's environment, set in run())
+  const store = await DuckDbStore.open(db, nextActionStoreOptions());
   const [{ n }] = await store.query<{ n: number }>('SELECT count(*) AS n FROM events');
   const timer = phaseTimer();
   const u0 = process.resourceUsage();
@@ -98,7 +100,7 @@ export async function run(): Promise<string> {
   const loadBefore = loadavg();
   const fault = pageFaultCost();
   const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), 'measure', DB_FILE], {
-    encoding: 'utf8', maxBuffer: 1 << 24, env: { ...process.env, SPIRAL_DUCKDB_MEMORY_LIMIT: MEMORY_LIMIT },
+    encoding: 'utf8', maxBuffer: 1 << 24, env: { DUCKDB_JE_MALLOC_CONF: DUCKDB_JEMALLOC_CONF, ...process.env, SPIRAL_DUCKDB_MEMORY_LIMIT: MEMORY_LIMIT },
   });
   const loadAfter = loadavg();
   if (child.status !== 0) throw new Error(`bench actions: measuring child failed: ${child.stderr}`);
@@ -112,7 +114,7 @@ export async function run(): Promise<string> {
       `${prep.prepS === null ? 'store cached' : `ingested and CLV-scored in ${f(prep.prepS)} s`}${PERSONAS ? '; the personas mechanism adds the behaviour, experience and replenishment events, so the store is larger than the default 10.8M' : '; the issue\'s acceptance store'}). ` +
       'The step = `runSegmentsStep`: customer_facts (hash aggregations and joins, no window over all events) and customer_item_facts, behaviour scores, k-means segments (fit on a 20,000-customer sample, everyone assigned in SQL), ' +
       'recommendations (`--model auto`, top 10 for every customer) and replenishment, experiences and actions. Not timed: the CLV scores (prepared once; `npm run bench -- clv`) and the network (`npm run bench -- network`). ' +
-      `Measured in a child process, DuckDB memory_limit ${MEMORY_LIMIT}; load average (1 / 5 / 15 min) ${load(loadBefore)} before and ${load(loadAfter)} after — the machine is shared, so times vary widely between runs.`,
+      `Measured in a child process with the allocator settings of \`spiral actions\` (src/store/duckdb/allocator.ts: jemalloc ${process.env.DUCKDB_JE_MALLOC_CONF ?? DUCKDB_JEMALLOC_CONF}, freed memory kept up to the limit), DuckDB memory_limit ${MEMORY_LIMIT}; load average (1 / 5 / 15 min) ${load(loadBefore)} before and ${load(loadAfter)} after — the machine is shared, so times vary widely between runs.`,
     '',
     '| measure | value |',
     '|---|---:|',

@@ -7,14 +7,21 @@
 export const ANALYZE_MEMORY_LIMIT = '1GB';
 
 /**
- * The store options of everything that runs the analysis or its next-action step: the CLI's analyze,
- * segments, actions and customer, and the service's workspace stores (their analyses run in the
- * service, and several workspaces must not each claim 80% of RAM). A command, which exits when it is
- * done, also keeps the memory DuckDB frees for reuse up to that limit (DuckDbOptions.retainMemory); the
- * service (`longLived`), whose workspaces stay open, gives it back.
+ * The store options of everything that runs the analysis: the CLI's analyze and the service's
+ * workspace stores (their analyses run in the service, and several workspaces must not each claim
+ * 80% of RAM).
  */
-export function analysisStoreOptions(longLived = false): { memoryLimit: string; retainMemory?: string } {
-  return withMemoryLimit(ANALYZE_MEMORY_LIMIT, !longLived);
+export function analysisStoreOptions(): { memoryLimit: string; retainMemory?: string } {
+  return withMemoryLimit(ANALYZE_MEMORY_LIMIT, false);
+}
+
+/**
+ * The store options of the commands that run the next-action step alone (segments, actions, customer):
+ * the analysis' memory limit, and the memory DuckDB frees kept for reuse up to it (DuckDbOptions.retainMemory,
+ * src/store/duckdb/allocator.ts).
+ */
+export function nextActionStoreOptions(): { memoryLimit: string; retainMemory?: string } {
+  return withMemoryLimit(ANALYZE_MEMORY_LIMIT, true);
 }
 
 /** $SPIRAL_DUCKDB_MEMORY_LIMIT when set, else `fallback` (the store's own option would win over the variable); with `retain`, retainMemory too. */
@@ -33,5 +40,5 @@ export const INGEST_MEMORY_LIMIT = '4GB';
 
 /** The store options of `spiral ingest` on the embedded store. */
 export function ingestStoreOptions(): { memoryLimit: string; retainMemory?: string } {
-  return withMemoryLimit(INGEST_MEMORY_LIMIT, true);
+  return withMemoryLimit(INGEST_MEMORY_LIMIT, false);
 }

@@ -6,6 +6,7 @@ import { SPIRAL_VERSION } from '../version.js';
 import { EXIT_OK, EXIT_USAGE, ThresholdError, exitCodeFor, messageFor, EXIT_FAILED } from './errors.js';
 import { makeOutput, type Output } from './io.js';
 import { setCurrentCommand } from './current-command.js';
+import { keepFreedMemory } from '../store/duckdb/allocator.js';
 
 // commander is CommonJS: required, Node skips the export lexer an ES import runs over it (about 4 ms
 // of CPU and 20 ms of wall time on a busy machine, on every command).
@@ -43,6 +44,12 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
   ['overview', async () => (await import('./commands/overview.js')).registerOverview],
 ];
 
+/**
+ * The commands that run the next-action step alone: DuckDB keeps the memory it frees for reuse (fewer page
+ * faults; src/store/duckdb/allocator.ts), which `analyze` and the service cannot afford within 2 GiB.
+ */
+const KEEP_FREED_MEMORY: ReadonlySet<string> = new Set(['segments', 'actions', 'customer']);
+
 /** The command a command line runs: its first word when that names a command, else null (help, version, a typo). */
 function commandOf(argv: readonly string[]): string | null {
   const first = argv.find((a) => !a.startsWith('-'));
@@ -66,6 +73,8 @@ export async function buildProgram(argv?: readonly string[]): Promise<Command> {
   const only = argv === undefined ? null : commandOf(argv);
   const versionOnly = argv !== undefined && argv.length > 0 && argv.every((a) => a === '--version' || a === '-V');
   const wanted = versionOnly ? [] : COMMANDS.filter(([name]) => only === null || name === only);
+  // before the command's module loads DuckDB: jemalloc reads its configuration once, at load
+  if (only !== null && KEEP_FREED_MEMORY.has(only)) keepFreedMemory();
   const registers = await Promise.all(wanted.map(([, load]) => load()));
   for (const register of registers) register(program, makeOutput);
   // which command runs, for the "not yet available on <engine>" errors of cli/store.ts

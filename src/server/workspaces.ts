@@ -80,7 +80,7 @@ export class Workspaces {
     try {
       store = await openDuckDb(storePath(this.dataDir, name), {
         // the memory limit of the CLI's analyses: the service runs analyses on this store too
-        ...analysisStoreOptions(true),
+        ...analysisStoreOptions(),
         checkpointThreshold: process.env.SPIRAL_SERVER_CHECKPOINT_THRESHOLD || SERVER_CHECKPOINT_THRESHOLD,
       });
     } catch (e) {

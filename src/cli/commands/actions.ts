@@ -11,7 +11,7 @@ import { lit } from '../../sql/quote.js';
 import { UsageError } from '../errors.js';
 import { fmtInt, type Output } from '../io.js';
 import { withStore } from '../store.js';
-import { analysisStoreOptions } from './analyze.js';
+import { nextActionStoreOptions } from '../../analysis/store-options.js';
 import type { Store } from '../../store/types.js';
 import { openDuckDb } from '../../store/duckdb/index.js';
 import { dialectOf } from '../../sql/dialect.js';
@@ -70,7 +70,7 @@ Examples:
           await store.exec(`COPY (SELECT ${cols} FROM ${ACTIONS_TABLE} ORDER BY customer_id) TO ${lit(path)} (${format})`);
         } else await copyActionsToFile(store, path, format);
         return res;
-      }, { ...analysisStoreOptions(), anyEngine: true });
+      }, { ...nextActionStoreOptions(), anyEngine: true });
       const e = r.experiences;
       const counts = Object.fromEntries(e.byExperience.map((x) => [x.experience, x.customers]));
       o.result(

@@ -10,7 +10,7 @@ import { tableExists } from '../../segments/facts.js';
 import { UsageError } from '../errors.js';
 import type { Output } from '../io.js';
 import { withStore } from '../store.js';
-import { analysisStoreOptions } from './analyze.js';
+import { nextActionStoreOptions } from '../../analysis/store-options.js';
 
 const f = (x: unknown, d = 2): string => (x === null || x === undefined ? '—' : typeof x === 'number' ? x.toFixed(d) : String(x));
 
@@ -55,7 +55,7 @@ Example:
           if (e instanceof CustomerNotFoundError) throw new UsageError(`--id: ${e.message}`);
           throw e;
         }
-      }, { ...analysisStoreOptions(), anyEngine: true });
+      }, { ...nextActionStoreOptions(), anyEngine: true });
       o.result(p, profileSummary(p));
     });
 }

@@ -11,7 +11,7 @@ import { UsageError } from '../errors.js';
 import { fmtInt, type Output } from '../io.js';
 import { readJsonFile } from '../options.js';
 import { withStore } from '../store.js';
-import { analysisStoreOptions } from './analyze.js';
+import { nextActionStoreOptions } from '../../analysis/store-options.js';
 
 const money = (x: number | null): string => (x === null ? '—' : x.toLocaleString('en-US', { maximumFractionDigits: 0 }));
 
@@ -64,7 +64,7 @@ Examples:
           if (e instanceof RuleError) throw new UsageError(`--rules: ${e.message}`);
           throw e;
         }
-      }, { ...analysisStoreOptions(), anyEngine: true });
+      }, { ...nextActionStoreOptions(), anyEngine: true });
       o.result({ ...r.segments, warnings }, segmentsSummary(r.segments, warnings));
     });
 }

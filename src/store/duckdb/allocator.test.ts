@@ -1,14 +1,15 @@
 /**
- * DuckDB's allocator settings: the jemalloc decay set before the library loads (unless the user set their own),
- * and retainMemory on the stores of one-shot commands only (not the service's workspaces).
+ * DuckDB's allocator settings: the jemalloc decay set before the library loads (unless the user set their own) by
+ * the commands that run the next-action step alone, and retainMemory on their stores only (not analyze's, the
+ * ingest's or the service's).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { openDuckDb } from './index.js';
-import { DUCKDB_JEMALLOC_CONF } from './node-api.js';
-import { analysisStoreOptions, ingestStoreOptions } from '../../analysis/store-options.js';
+import { DUCKDB_JEMALLOC_CONF } from './allocator.js';
+import { analysisStoreOptions, ingestStoreOptions, nextActionStoreOptions } from '../../analysis/store-options.js';
 
 const setting = async (store: Awaited<ReturnType<typeof openDuckDb>>, name: string): Promise<string> =>
   String((await store.query<{ v: string }>(`SELECT current_setting('${name}') AS v`))[0].v);
@@ -31,34 +32,42 @@ test('retainMemory sets DuckDB\'s block allocator and flush threshold to the siz
   }
 });
 
-test('a command\'s analysis and ingest keep memory up to their limit; the service\'s workspaces do not', () => {
+test('the next-action commands keep memory up to their limit; analyze, the service and ingest do not', () => {
   const saved = process.env.SPIRAL_DUCKDB_MEMORY_LIMIT;
   try {
     process.env.SPIRAL_DUCKDB_MEMORY_LIMIT = '700MB';
-    assert.deepEqual(analysisStoreOptions(), { memoryLimit: '700MB', retainMemory: '700MB' });
-    assert.deepEqual(analysisStoreOptions(true), { memoryLimit: '700MB' });
-    assert.deepEqual(ingestStoreOptions(), { memoryLimit: '700MB', retainMemory: '700MB' });
+    assert.deepEqual(nextActionStoreOptions(), { memoryLimit: '700MB', retainMemory: '700MB' });
+    assert.deepEqual(analysisStoreOptions(), { memoryLimit: '700MB' });
+    assert.deepEqual(ingestStoreOptions(), { memoryLimit: '700MB' });
     delete process.env.SPIRAL_DUCKDB_MEMORY_LIMIT;
-    assert.deepEqual(analysisStoreOptions(), { memoryLimit: '1GB', retainMemory: '1GB' });
-    assert.deepEqual(ingestStoreOptions(), { memoryLimit: '4GB', retainMemory: '4GB' });
+    assert.deepEqual(nextActionStoreOptions(), { memoryLimit: '1GB', retainMemory: '1GB' });
+    assert.deepEqual(analysisStoreOptions(), { memoryLimit: '1GB' });
+    assert.deepEqual(ingestStoreOptions(), { memoryLimit: '4GB' });
   } finally {
     if (saved === undefined) delete process.env.SPIRAL_DUCKDB_MEMORY_LIMIT;
     else process.env.SPIRAL_DUCKDB_MEMORY_LIMIT = saved;
   }
 });
 
-test('the jemalloc configuration is in the environment before DuckDB loads, and a user\'s own wins', () => {
-  const nodeApi = fileURLToPath(new URL('./node-api.ts', import.meta.url));
-  const probe = `await import(${JSON.stringify(nodeApi)}); console.log(process.env.DUCKDB_JE_MALLOC_CONF)`;
-  const run = (env: NodeJS.ProcessEnv): string => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], { encoding: 'utf8', env });
+test('the CLI sets the decay before DuckDB loads for the next-action commands only, and a user\'s own wins', () => {
+  // what the process environment holds once the command's modules (and DuckDB) are loaded: --help loads them
+  const program = JSON.stringify(fileURLToPath(new URL('../../cli/program.ts', import.meta.url)));
+  // and whether libduckdb was loaded by the command's modules, not before (jemalloc reads the variable at that load)
+  const loaded = `(await import('node:fs')).readFileSync('/proc/self/maps', 'utf8').includes('libduckdb')`;
+  const probe = (cmd: string): string => `const { buildProgram } = await import(${program}); const before = ${loaded}; await buildProgram([${JSON.stringify(cmd)}, '--help']); ` +
+    `console.log(before, ${loaded}, process.env.DUCKDB_JE_MALLOC_CONF ?? 'unset')`;
+  const run = (cmd: string, env: NodeJS.ProcessEnv): string => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe(cmd)], { encoding: 'utf8', env });
     assert.equal(r.status, 0, r.stderr);
-    return r.stdout.trim();
+    const [before, after, conf] = r.stdout.trim().split('\n').at(-1)!.split(' ');
+    if (cmd === 'actions') assert.deepEqual([before, after], ['false', 'true'], 'DuckDB loads with the command, after the program set the variable');
+    return conf;
   };
   const { DUCKDB_JE_MALLOC_CONF: _drop, ...env } = process.env;
-  assert.equal(run(env), DUCKDB_JEMALLOC_CONF);
+  for (const cmd of ['actions', 'segments', 'customer']) assert.equal(run(cmd, env), DUCKDB_JEMALLOC_CONF, cmd);
+  for (const cmd of ['analyze', 'serve', 'ingest']) assert.equal(run(cmd, env), 'unset', cmd);
   assert.match(DUCKDB_JEMALLOC_CONF, /dirty_decay_ms:10000/);
-  assert.equal(run({ ...env, DUCKDB_JE_MALLOC_CONF: 'dirty_decay_ms:2000' }), 'dirty_decay_ms:2000');
+  assert.equal(run('actions', { ...env, DUCKDB_JE_MALLOC_CONF: 'dirty_decay_ms:2000' }), 'dirty_decay_ms:2000');
 });
 
 test('DuckDB\'s jemalloc reads the variable set in this process when the library loads, not later', () => {

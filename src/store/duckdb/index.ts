@@ -26,9 +26,10 @@ export interface DuckDbOptions {
   /**
    * Keep the memory DuckDB's allocator frees for reuse instead of giving it back to the system: DuckDB's
    * block_allocator_memory (buffer blocks, never freed while the store is open) and allocator_flush_threshold (no
-   * purge after a task below it), both set to this size. For one-shot commands (an analysis), not a long-lived
-   * service: each page given back and reused costs a page fault (see ./node-api.ts); with both at the 1 GB memory
-   * limit the next-action step at 10.8M events took ~10% fewer faults than with the longer jemalloc decay alone.
+   * purge after a task below it), both set to this size. For the commands that run the next-action step (see
+   * ./allocator.ts), not the whole analysis or the service: each page given back and reused costs a page fault;
+   * with both at the 1 GB memory limit that step took ~10% fewer faults than with the longer jemalloc decay alone.
+   * DuckDB cannot shrink the block allocator while the store is open.
    */
   retainMemory?: string;
 }
