@@ -375,7 +375,7 @@ function decisionUnitsSql(q: PeerSql): string {
   const { d } = q;
   return `
     WITH as_of AS (SELECT ${q.asOf} AS t),
-    ev AS (SELECT e.customer_id, e.ts, e.type, e.item_id FROM events e CROSS JOIN as_of WHERE e.ts <= as_of.t),
+    ev AS ${d.inlineCte} (SELECT e.customer_id, e.ts, e.type, e.item_id FROM events e CROSS JOIN as_of WHERE e.ts <= as_of.t),
     person AS (
       SELECT customer_id, min(ts) FILTER (WHERE type = 'purchase') AS fp, max(ts) AS last_seen FROM ev GROUP BY customer_id
     ),

@@ -56,6 +56,7 @@ export const clickhouseDialect: Dialect = {
   quarterText: (e) => `formatDateTime(toStartOfQuarter(${e}), '%Y-%m')`,
   addMicros: (e, n) => `addMicroseconds(${e}, toInt64(${n}))`,
   refreshStatistics: () => [],
+  inlineCte: '',
   semiJoin: (kind, table, alias, on) => ({ join: `LEFT ${kind === 'anti' ? 'ANTI' : 'SEMI'} JOIN ${table} ${alias} ON ${on}`, where: '1 = 1' }),
   rowId: null,
 };

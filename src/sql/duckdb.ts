@@ -38,6 +38,7 @@ export const duckdbDialect: Dialect = {
   quarterText: (e) => `strftime(date_trunc('quarter', ${e}), '%Y-%m')`,
   addMicros: (e, n) => `(${e} + to_microseconds(CAST(${n} AS BIGINT)))`,
   refreshStatistics: () => [],
+  inlineCte: 'NOT MATERIALIZED',
   semiJoin: (kind, table, alias, on) => ({ join: `${kind === 'anti' ? 'ANTI' : 'SEMI'} JOIN ${table} ${alias} ON ${on}`, where: '1 = 1' }),
   rowId: 'rowid',
 };

@@ -43,6 +43,7 @@ export const postgresDialect: Dialect = {
   // interval × an integer-valued double: exact below 2^53 µs (285 years)
   addMicros: (e, n) => `(${e} + CAST(${n} AS BIGINT) * INTERVAL '1 microsecond')`,
   refreshStatistics: analyze,
+  inlineCte: 'NOT MATERIALIZED',
   semiJoin: (kind, table, alias, on) => ({ join: '', where: `${kind === 'anti' ? 'NOT ' : ''}EXISTS (SELECT 1 FROM ${table} ${alias} WHERE ${on})` }),
   rowId: null,
 };
