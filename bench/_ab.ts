@@ -1,6 +1,7 @@
 /** What the A/B scripts share (bench/_facts-stmts.ts, bench/_actions-phases.ts, bench/_actions-recs-phases.ts). */
 import { DuckDbStore } from '../src/store/duckdb/index.js';
 import { analysisStoreOptions, nextActionStoreOptions } from '../src/analysis/store-options.js';
+import { usageSince } from './_process.js';
 
 /**
  * Opens the store as `spiral actions` does (memory_limit $SPIRAL_DUCKDB_MEMORY_LIMIT, else 1GB, and the memory it
@@ -18,10 +19,9 @@ export async function openTracedStore(db: string): Promise<DuckDbStore> {
       (store as unknown as Record<string, unknown>)[m] = async (...a: unknown[]) => {
         const u0 = process.resourceUsage(); const t0 = performance.now();
         const r = await f(...a);
-        const u1 = process.resourceUsage();
-        const cpu = u1.userCPUTime + u1.systemCPUTime - u0.userCPUTime - u0.systemCPUTime;
-        if (cpu > Number(process.env.TRACE_MIN ?? 2e5)) {
-          console.error(`  ${(cpu / 1e6).toFixed(2)} CPU-s ${((performance.now() - t0) / 1000).toFixed(2)} s ${String(u1.minorPageFault - u0.minorPageFault).padStart(7)} faults  ${String(a[0]).replace(/\s+/g, ' ').slice(0, 130)}`);
+        const { cpuUs, faults } = usageSince(u0);
+        if (cpuUs > Number(process.env.TRACE_MIN ?? 2e5)) {
+          console.error(`  ${(cpuUs / 1e6).toFixed(2)} CPU-s ${((performance.now() - t0) / 1000).toFixed(2)} s ${String(faults).padStart(7)} faults  ${String(a[0]).replace(/\s+/g, ' ').slice(0, 130)}`);
         }
         return r;
       };

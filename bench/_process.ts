@@ -173,6 +173,12 @@ export async function measureProcessSteps(argv: string[], env: NodeJS.ProcessEnv
   return { seconds, cpuSeconds, maxRssBytes, rssSource: useTime ? 'GNU time' : 'resourceUsage', stdout, stderr, steps };
 }
 
+/** What a process spent since `u0` (a process.resourceUsage() taken before): user + system CPU µs, system CPU µs, minor page faults. */
+export function usageSince(u0: NodeJS.ResourceUsage): { cpuUs: number; sysUs: number; faults: number } {
+  const u1 = process.resourceUsage();
+  return { cpuUs: u1.userCPUTime + u1.systemCPUTime - u0.userCPUTime - u0.systemCPUTime, sysUs: u1.systemCPUTime - u0.systemCPUTime, faults: u1.minorPageFault - u0.minorPageFault };
+}
+
 /**
  * The machine's cost of a page fault, a floor under every step that allocates: `mibs` MiB this process has never
  * used, touched one byte per 4 KiB page, as CPU µs (user + system) per minor fault. On a virtual machine it varies
@@ -183,8 +189,6 @@ export function pageFaultCost(mibs = 256): { usPerFault: number; faults: number 
   const u0 = process.resourceUsage();
   const b = Buffer.allocUnsafeSlow(mibs * 2 ** 20);
   for (let i = 0; i < b.length; i += 4096) b[i] = 1;
-  const u1 = process.resourceUsage();
-  const faults = u1.minorPageFault - u0.minorPageFault;
-  const cpuUs = u1.userCPUTime + u1.systemCPUTime - u0.userCPUTime - u0.systemCPUTime;
+  const { cpuUs, faults } = usageSince(u0);
   return { usPerFault: faults > 0 ? cpuUs / faults : NaN, faults };
 }

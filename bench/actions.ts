@@ -29,7 +29,7 @@ import { DuckDbStore } from '../src/store/duckdb/index.js';
 import { bundledMapping } from '../test/helpers/ingest.js';
 import { DATA_DIR, simulatedEvents } from './_data.js';
 import { phaseTimer } from './_phases.js';
-import { pageFaultCost } from './_process.js';
+import { pageFaultCost, usageSince } from './_process.js';
 
 const CUSTOMERS = Number(process.env.SPIRAL_BENCH_CUSTOMERS ?? 1_000_000);
 const PERSONAS = process.env.SPIRAL_BENCH_PERSONAS === '1';
@@ -63,7 +63,7 @@ async function measure(db: string): Promise<Measurement> {
   const t0 = performance.now();
   const r = await runSegmentsStep(store, { onProgress: timer.onProgress }, []);
   const stepS = (performance.now() - t0) / 1000;
-  const u1 = process.resourceUsage();
+  const used = usageSince(u0);
   const phases = timer.finish();
   const peakRssMiB = process.resourceUsage().maxRSS / 1024;
   const t1 = performance.now();
@@ -72,8 +72,7 @@ async function measure(db: string): Promise<Measurement> {
   await store.close();
   return {
     events: Number(n), customers: r.info.customers, baselineS, stepS, phases, peakRssMiB,
-    cpuS: (u1.userCPUTime + u1.systemCPUTime - u0.userCPUTime - u0.systemCPUTime) / 1e6, sysS: (u1.systemCPUTime - u0.systemCPUTime) / 1e6,
-    minorFaults: u1.minorPageFault - u0.minorPageFault,
+    cpuS: used.cpuUs / 1e6, sysS: used.sysUs / 1e6, minorFaults: used.faults,
     segments: r.segments.segments.length, experiences: Object.fromEntries(r.experiences.byExperience.map((x) => [x.experience, x.customers])),
   };
 }
